@@ -1,0 +1,116 @@
+"""Every Cypher statement the Neo4j store runs, in one place.
+
+Values travel only as parameters. Labels and relationship types cannot be parameters, so
+statements that need them are built from the fixed ``NodeKind`` / ``EdgeKind`` enums, never
+from input. Everything here runs on Neo4j 5.3 and later.
+"""
+
+from __future__ import annotations
+
+from graph.model import EdgeKind, NodeKind
+
+__all__ = [
+    "CLEAR_SOME",
+    "COUNT_EDGES",
+    "COUNT_NODES",
+    "DELETE_NODES",
+    "EDGES_IN",
+    "EDGES_OUT",
+    "GET_NODE",
+    "INCIDENT",
+    "LABELS",
+    "PREFETCH",
+    "SCHEMA",
+    "all_edges",
+    "all_nodes",
+    "create_edges",
+    "create_nodes",
+    "delete_edges",
+    "drop_other_edges",
+    "merge_edges",
+    "update_nodes",
+]
+
+LABELS: dict[NodeKind, str] = {kind: kind.value.capitalize() for kind in NodeKind}
+"""Each node carries the label ``Node`` (which holds the id constraint) and one of these."""
+
+SCHEMA = (
+    "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)",
+    "CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.name)",
+    "CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level)",
+    "CREATE INDEX organisation_level IF NOT EXISTS FOR (n:Organisation) ON (n.level)",
+)
+
+PREFETCH = """
+UNWIND $ids AS id
+MATCH (n:Node {id: id})
+OPTIONAL MATCH (n)-[r]->(m:Node)
+WITH n, collect(CASE WHEN r IS NULL THEN null ELSE [type(r), m.id, properties(r)] END) AS out
+OPTIONAL MATCH (c:Node)-[:COVERS]->(n)
+RETURN n.id AS id, properties(n) AS props, out, collect(c.id) AS coverers
+"""
+"""What the invariants and the write plan need of the nodes a batch touches."""
+
+INCIDENT = """
+MATCH (n:Node {id: $id})-[r]-(m:Node)
+RETURN startNode(r).id AS source, type(r) AS kind, endNode(r).id AS target
+"""
+
+GET_NODE = "MATCH (n:Node {id: $id}) RETURN properties(n) AS props"
+COUNT_NODES = "MATCH (n:Node) WHERE $kind IS NULL OR n.kind = $kind RETURN count(n) AS n"
+COUNT_EDGES = "MATCH (:Node)-[r]->(:Node) WHERE $kind IS NULL OR type(r) = $kind RETURN count(r) AS n"
+DELETE_NODES = "UNWIND $ids AS id MATCH (n:Node {id: id}) DETACH DELETE n"
+CLEAR_SOME = "MATCH (n:Node) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+
+EDGES_OUT = """
+MATCH (a:Node {id: $id})-[r]->(b:Node)
+WHERE $kind IS NULL OR type(r) = $kind
+RETURN a.id AS source, type(r) AS kind, b.id AS target, properties(r) AS props
+"""
+EDGES_IN = """
+MATCH (a:Node)-[r]->(b:Node {id: $id})
+WHERE $kind IS NULL OR type(r) = $kind
+RETURN a.id AS source, type(r) AS kind, b.id AS target, properties(r) AS props
+"""
+
+
+def all_nodes(kind: NodeKind | None) -> str:
+    label = LABELS[kind] if kind else "Node"
+    return f"MATCH (n:{label}) RETURN properties(n) AS props"
+
+
+def all_edges(kind: EdgeKind | None) -> str:
+    pattern = f"[r:{EdgeKind(kind).value}]" if kind else "[r]"
+    return f"MATCH (a:Node)-{pattern}->(b:Node) RETURN a.id AS source, type(r) AS kind, b.id AS target, properties(r) AS props"
+
+
+def create_nodes(kind: NodeKind) -> str:
+    return f"UNWIND $rows AS row CREATE (n:Node:{LABELS[kind]}) SET n = row"
+
+
+def update_nodes(kind: NodeKind) -> str:
+    return f"UNWIND $rows AS row MATCH (n:{LABELS[kind]} {{id: row.id}}) SET n = row"
+
+
+def create_edges(kind: EdgeKind) -> str:
+    return (
+        "UNWIND $rows AS row MATCH (a:Node {id: row.source}) MATCH (b:Node {id: row.target}) "
+        f"CREATE (a)-[r:{EdgeKind(kind).value}]->(b) SET r = row.props"
+    )
+
+
+def merge_edges(kind: EdgeKind) -> str:
+    return (
+        "UNWIND $rows AS row MATCH (a:Node {id: row.source}) MATCH (b:Node {id: row.target}) "
+        f"MERGE (a)-[r:{EdgeKind(kind).value}]->(b) SET r = row.props"
+    )
+
+
+def delete_edges(kind: EdgeKind) -> str:
+    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(:Node {{id: row.target}}) DELETE r"
+
+
+def drop_other_edges(kind: EdgeKind) -> str:
+    """Delete a node's edges of a functional kind other than the one being written (a move)."""
+    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(b:Node) WHERE b.id <> row.target DELETE r"

@@ -1,0 +1,47 @@
+"""Domain errors raised by stores and queries; the API maps them to HTTP, nothing here knows HTTP."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["GraphError", "InvariantViolation", "StoreUnavailable", "UnknownNode", "Violation"]
+
+
+class GraphError(Exception):
+    """Base of every error the graph layer raises on purpose."""
+
+
+class UnknownNode(GraphError, KeyError):
+    """No node has this id."""
+
+    def __init__(self, node_id: str) -> None:
+        super().__init__(node_id)
+        self.node_id = node_id
+
+    def __str__(self) -> str:
+        return f"no node has id {self.node_id!r}"
+
+
+class Violation(NamedTuple):
+    """One broken rule: which rule, which node, and what would be right."""
+
+    rule: str
+    node_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+class InvariantViolation(GraphError):
+    """A write was refused because it would break a rule; nothing of it was written."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        shown = "; ".join(str(v) for v in violations[:5])
+        more = f" (and {len(violations) - 5} more)" if len(violations) > 5 else ""
+        super().__init__(f"write refused, nothing written: {shown}{more}")
+
+
+class StoreUnavailable(GraphError):
+    """The store cannot be reached now; the same request may succeed later."""

@@ -1,0 +1,420 @@
+"""A synthetic network with planted gaps, deterministic from a seed.
+
+Sizes follow the seed articles: streets of 4-12 communities, communities of 3-10
+residential areas, residential areas of 1-6 grids, grids of 100-300 households, a
+household head (联户长) per about ten households. Gaps are planted at chosen rates so
+that every gap rule has something to find. The same spec and seed give the same
+network, ids, names and dates included.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel
+
+from graph.model import (
+    Agreement,
+    Alliance,
+    AllianceKind,
+    Batch,
+    Covers,
+    HeldBy,
+    InAlliance,
+    Level,
+    LocatedIn,
+    Member,
+    MemberCategory,
+    MemberOf,
+    OnBehalfOf,
+    Organisation,
+    OrgForm,
+    Provenance,
+    ReportsTo,
+    Role,
+    Seat,
+    SeatOn,
+    Serves,
+    SignedBy,
+    Territory,
+    Unit,
+    UnitType,
+    Within,
+)
+
+__all__ = ["GapRates", "NetworkSpec", "generate"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GapRates:
+    """How often each kind of gap is planted, as a share of the places it can occur."""
+
+    area_without_branch: float = 0.08  # 小区 with no 小区党支部 (Suyu's 覆盖盲区)
+    grid_without_group: float = 0.08  # 网格 with no 网格党小组
+    unlinked_households: float = 0.10  # grids where heads link only part of the households
+    small_committee: float = 0.10  # community committees under 100 members, not upgraded
+    small_branch: float = 0.05  # branches under three full members
+    expired_agreement: float = 0.15  # co-building agreements past their term
+    head_over_norm: float = 0.02  # household heads linking well over ten households
+    community_without_agreement: float = 0.05
+    committee_without_concurrent_member: float = 0.10  # 大党委 with no 兼职委员
+    under_staffed: float = 0.15  # communities below one worker per 300 households
+    property_company_org: float = 0.927  # Fuzhou: 92.7% of property companies have an organisation
+    owners_committee_org: float = 0.681  # Fuzhou: 68.1% of owners' committees have one
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkSpec:
+    """What to generate: about ``households`` households in one district."""
+
+    households: int = 20_000
+    seed: int = 7
+    as_of: date = date(2026, 11, 1)
+    gaps: GapRates = field(default_factory=GapRates)
+
+
+_STREET_WORDS = [
+    "东湖",
+    "西湖",
+    "南门",
+    "北门",
+    "城关",
+    "临江",
+    "滨江",
+    "长山",
+    "青云",
+    "文昌",
+    "凤凰",
+    "金溪",
+    "玉茗",
+    "大公",
+    "学府",
+    "荆公",
+    "汝水",
+    "钟岭",
+    "白云",
+    "桂花",
+    "龙津",
+    "梦湖",
+    "上顿",
+    "崇仁",
+    "抚河",
+    "赣东",
+    "名人",
+    "钟楼",
+    "朝阳",
+    "温泉",
+]
+_PLACE_WORDS = [
+    "幸福",
+    "和平",
+    "光明",
+    "团结",
+    "春晖",
+    "锦绣",
+    "翠苑",
+    "丽景",
+    "银湖",
+    "华庭",
+    "新村",
+    "佳园",
+    "嘉园",
+    "秀水",
+    "兰亭",
+    "桃源",
+    "明珠",
+    "御景",
+    "紫荆",
+    "梧桐",
+    "香樟",
+    "清风",
+    "朝晖",
+    "书香",
+    "枫林",
+    "康乐",
+]
+_SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢")
+_GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰春梅海燕文斌辉")
+_UNIT_NAMES = {
+    UnitType.ORGAN: "区{}局",
+    UnitType.SOE: "{}供电公司",
+    UnitType.SCHOOL: "{}小学",
+    UnitType.HOSPITAL: "{}人民医院",
+    UnitType.ENTERPRISE: "{}科技有限公司",
+    UnitType.SOCIAL_ORG: "{}志愿者协会",
+}
+_ORG_FORM_NAMES = {OrgForm.COMMITTEE: "党委", OrgForm.GENERAL_BRANCH: "党总支", OrgForm.BRANCH: "党支部"}
+_NEEDS = ["老旧小区改造", "养老服务", "四点半课堂", "就业帮扶", "环境整治", "文明创建", "矛盾调解", "义诊"]
+_CATEGORIES = [
+    (MemberCategory.RETIRED, 0.45),
+    (MemberCategory.IN_SERVICE, 0.30),
+    (MemberCategory.RESIDENT, 0.15),
+    (MemberCategory.FLOATING, 0.05),
+    (MemberCategory.SOE_TRANSFERRED, 0.05),
+]
+
+
+def generate(spec: NetworkSpec) -> Iterator[Batch]:
+    """The network as batches to write in order: the district, one per street, then cross-street alliances."""
+    return _Generator(spec).batches()
+
+
+class _Generator:
+    def __init__(self, spec: NetworkSpec) -> None:
+        self.spec = spec
+        self.gaps = spec.gaps
+        self.rng = random.Random(spec.seed)
+        self.prov = Provenance(
+            source=f"generator:seed={spec.seed}", recorded_at=datetime(spec.as_of.year, spec.as_of.month, spec.as_of.day)
+        )
+        self.nodes: list[BaseModel] = []
+        self.edges: list[BaseModel] = []
+        self.community_orgs: list[str] = []
+
+    def batches(self) -> Iterator[Batch]:
+        rng = self.rng
+        self._territory("d", "抚东区", Level.DISTRICT)
+        self._org("o-d", "中共抚东区委员会", Level.DISTRICT, OrgForm.COMMITTEE, members=rng.randint(8_000, 20_000), covers="d")
+        yield self._flush()
+        placed = 0
+        street = 0
+        while placed < self.spec.households:
+            street += 1
+            placed += self._street(street, budget=self.spec.households - placed)
+            yield self._flush()
+        self._communities_of_practice()
+        yield self._flush()
+
+    def _flush(self) -> Batch:
+        batch = Batch.model_construct(nodes=self.nodes, edges=self.edges, remove_nodes=[], remove_edges=[])
+        self.nodes, self.edges = [], []
+        return batch
+
+    # -- builders ---------------------------------------------------------------------------
+
+    def _territory(
+        self, tid: str, name: str, level: Level, *, parent: str | None = None, households: int | None = None, staff: int | None = None
+    ) -> None:
+        self.nodes.append(Territory(id=tid, name=name, level=level, households=households, staff=staff, provenance=self.prov))
+        if parent:
+            self.edges.append(Within(source=tid, target=parent, provenance=self.prov))
+
+    def _org(
+        self,
+        oid: str,
+        name: str,
+        level: Level,
+        form: OrgForm,
+        *,
+        members: int,
+        covers: str,
+        parent: str | None = None,
+        upgraded: bool = False,
+    ) -> None:
+        self.nodes.append(Organisation(id=oid, name=name, level=level, form=form, members=members, upgraded=upgraded, provenance=self.prov))
+        self.edges.append(Covers(source=oid, target=covers, provenance=self.prov))
+        if parent:
+            self.edges.append(ReportsTo(source=oid, target=parent, provenance=self.prov))
+
+    def _person(self) -> str:
+        rng = self.rng
+        return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
+
+    def _phone(self) -> str:
+        return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}"
+
+    def _street(self, number: int, *, budget: int) -> int:
+        rng, gaps = self.rng, self.gaps
+        sid = f"s{number:02d}"
+        word = _STREET_WORDS[(number - 1) % len(_STREET_WORDS)]
+        suffix = "" if number <= len(_STREET_WORDS) else str((number - 1) // len(_STREET_WORDS) + 1)
+        self._territory(sid, f"{word}{suffix}街道", Level.STREET, parent="d")
+        self._org(
+            f"o-{sid}",
+            f"{word}{suffix}街道党工委",
+            Level.STREET,
+            OrgForm.WORKING_COMMITTEE,
+            members=rng.randint(40, 120),
+            covers=sid,
+            parent="o-d",
+        )
+        alliance = f"al-{sid}"
+        self.nodes.append(
+            Alliance(id=alliance, name=f"{word}{suffix}街道党建联盟", alliance_kind=AllianceKind.ALLIANCE, provenance=self.prov)
+        )
+        self.edges.append(InAlliance(source=f"o-{sid}", target=alliance, lead=True, provenance=self.prov))
+        placed = 0
+        for c in range(1, rng.randint(4, 12) + 1):
+            if placed >= budget:
+                break
+            placed += self._community(sid, c, street_alliance=alliance)
+        if rng.random() < 0.8:  # 大工委: a few units join the street working committee
+            units = [n for n in self.nodes if isinstance(n, Unit) and n.unit_type in (UnitType.ORGAN, UnitType.SOE, UnitType.HOSPITAL)]
+            for k, unit in enumerate(rng.sample(units, min(len(units), rng.randint(2, 5))), start=1):
+                self._seat(f"seat-{sid}-{k}", committee=f"o-{sid}", unit=unit.id)
+        return placed
+
+    def _community(self, sid: str, number: int, *, street_alliance: str) -> int:
+        rng, gaps = self.rng, self.gaps
+        cid = f"{sid}c{number:02d}"
+        cname = f"{rng.choice(_PLACE_WORDS)}社区"
+        areas = [f"{cid}a{a:02d}" for a in range(1, rng.randint(3, 10) + 1)]
+        grids_by_area = {aid: [rng.randint(100, 300) for _ in range(rng.randint(1, 6))] for aid in areas}
+        households = sum(sum(g) for g in grids_by_area.values())
+        staff_norm = math.ceil(households / 300)
+        staff = max(1, staff_norm - rng.randint(1, 4)) if rng.random() < gaps.under_staffed else staff_norm + rng.randint(0, 3)
+        self._territory(cid, cname, Level.COMMUNITY, parent=sid, staff=staff)
+
+        members = rng.randint(100, 400)
+        form, upgraded = OrgForm.COMMITTEE, False
+        roll = rng.random()
+        if roll < gaps.small_committee:
+            members = rng.randint(40, 99)  # a committee under the threshold, not upgraded: a gap
+        elif roll < gaps.small_committee + 0.05:
+            members, upgraded = rng.randint(60, 99), True  # Heshan: upgraded by decision, not a gap
+        elif roll < gaps.small_committee + 0.12:
+            members, form = rng.randint(20, 99), rng.choice([OrgForm.GENERAL_BRANCH, OrgForm.BRANCH])
+        oid = f"o-{cid}"
+        self._org(
+            oid, f"{cname}{_ORG_FORM_NAMES[form]}", Level.COMMUNITY, form, members=members, covers=cid, parent=f"o-{sid}", upgraded=upgraded
+        )
+        self.community_orgs.append(oid)
+        self.edges.append(InAlliance(source=oid, target=street_alliance, provenance=self.prov))
+
+        named = [(aid, self._area(cid, aid, grids_by_area[aid], community_org=oid)) for aid in areas]
+        self._units_and_agreements(cid, oid, named, committee=form is OrgForm.COMMITTEE, street_alliance=street_alliance)
+        return households
+
+    def _area(self, cid: str, aid: str, grids: list[int], *, community_org: str) -> str:
+        rng, gaps = self.rng, self.gaps
+        aname = f"{rng.choice(_PLACE_WORDS)}{rng.choice(['苑', '园', '小区', '家园', '花园'])}"
+        self._territory(aid, aname, Level.RESIDENTIAL_AREA, parent=cid)
+        branch = None
+        if rng.random() >= gaps.area_without_branch:
+            branch = f"o-{aid}"
+            members = rng.randint(1, 2) if rng.random() < gaps.small_branch else rng.randint(5, 40)
+            self._org(branch, f"{aname}党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, members=members, covers=aid, parent=community_org)
+        for g, households in enumerate(grids, start=1):
+            gid = f"{aid}g{g}"
+            self._territory(gid, f"{aname}第{g}网格", Level.GRID, parent=aid, households=households)
+            if branch is None or rng.random() < gaps.grid_without_group:
+                continue
+            group = f"o-{gid}"
+            self._org(group, f"{aname}第{g}网格党小组", Level.GRID, OrgForm.GROUP, members=rng.randint(3, 15), covers=gid, parent=branch)
+            self._household_heads(gid, group, households)
+        return aname
+
+    def _household_heads(self, gid: str, group: str, households: int) -> None:
+        rng, gaps = self.rng, self.gaps
+        to_link = households if rng.random() >= gaps.unlinked_households else int(households * rng.uniform(0.4, 0.85))
+        k = 0
+        while to_link > 0:
+            k += 1
+            linked = min(to_link, rng.randint(16, 25) if rng.random() < gaps.head_over_norm else rng.randint(8, 12))
+            to_link -= linked
+            roles = (Role.HOUSEHOLD_HEAD, Role.GRID_LEADER) if k == 1 else (Role.HOUSEHOLD_HEAD,)
+            category = rng.choices([c for c, _ in _CATEGORIES], [w for _, w in _CATEGORIES])[0]
+            hid = f"h-{gid}-{k:02d}"
+            self.nodes.append(
+                Member(
+                    id=hid,
+                    name=self._person(),
+                    category=category,
+                    roles=roles,
+                    households=linked,
+                    phone=self._phone(),
+                    provenance=self.prov,
+                )
+            )
+            self.edges.append(MemberOf(source=hid, target=group, provenance=self.prov))
+            self.edges.append(Serves(source=hid, target=gid, provenance=self.prov))
+
+    def _units_and_agreements(
+        self, cid: str, community_org: str, areas: list[tuple[str, str]], *, committee: bool, street_alliance: str
+    ) -> None:
+        rng, gaps, prov = self.rng, self.gaps, self.prov
+        units: list[tuple[str, bool]] = []  # (unit id, has an organisation)
+
+        def unit(uid: str, name: str, unit_type: UnitType, org_rate: float) -> None:
+            self.nodes.append(Unit(id=uid, name=name, unit_type=unit_type, provenance=prov))
+            self.edges.append(LocatedIn(source=uid, target=cid, provenance=prov))
+            has_org = rng.random() < org_rate
+            if has_org:
+                self._org(
+                    f"o-{uid}", f"{name}党支部", Level.UNIT, OrgForm.BRANCH, members=rng.randint(3, 60), covers=uid, parent=community_org
+                )
+            units.append((uid, has_org))
+
+        for aid, area_name in areas:  # each residential area has a property company, most an owners' committee
+            unit(f"u-{aid}-pm", f"{area_name}物业服务有限公司", UnitType.PROPERTY_COMPANY, gaps.property_company_org)
+            if rng.random() < 0.7:
+                unit(f"u-{aid}-oc", f"{area_name}业主委员会", UnitType.OWNERS_COMMITTEE, gaps.owners_committee_org)
+        for k in range(1, rng.randint(2, 8) + 1):
+            unit_type = rng.choice(list(_UNIT_NAMES))
+            unit(f"u-{cid}-{k}", _UNIT_NAMES[unit_type].format(rng.choice(_PLACE_WORDS)), unit_type, 0.8)
+
+        partners: list[str] = []
+        if rng.random() >= gaps.community_without_agreement:
+            with_org = [u for u, has in units if has and not u.endswith(("-pm", "-oc"))] or [u for u, has in units if has]
+            for k, uid in enumerate(rng.sample(with_org, min(len(with_org), rng.randint(1, 4))), start=1):
+                signed = self.spec.as_of - timedelta(days=rng.randint(30, 3 * 365))
+                term_years = rng.choice([1, 2, 3])
+                expires = signed + timedelta(days=365 * term_years)
+                if rng.random() < gaps.expired_agreement:
+                    expires = self.spec.as_of - timedelta(days=rng.randint(1, 300))
+                    signed = min(signed, expires - timedelta(days=365))
+                elif expires <= self.spec.as_of:
+                    expires = self.spec.as_of + timedelta(days=rng.randint(10, 700))
+                agid = f"ag-{cid}-{k}"
+                self.nodes.append(
+                    Agreement(
+                        id=agid,
+                        signed_on=signed,
+                        expires_on=expires,
+                        needs=tuple(rng.sample(_NEEDS, 2)),
+                        resources=tuple(rng.sample(_NEEDS, 1)),
+                        projects=tuple(rng.sample(_NEEDS, 1)),
+                        provenance=prov,
+                    )
+                )
+                self.edges.append(SignedBy(source=agid, target=community_org, valid_from=signed, valid_to=expires, provenance=prov))
+                self.edges.append(SignedBy(source=agid, target=f"o-{uid}", valid_from=signed, valid_to=expires, provenance=prov))
+                partners.append(uid)
+        if committee and partners and rng.random() >= gaps.committee_without_concurrent_member:
+            for k, uid in enumerate(rng.sample(partners, rng.randint(1, len(partners))), start=1):
+                self._seat(f"seat-{cid}-{k}", committee=community_org, unit=uid, holder_org=f"o-{uid}")
+        for uid, _ in units[:2]:
+            self.edges.append(InAlliance(source=uid, target=street_alliance, provenance=prov))
+
+    def _seat(self, sid: str, *, committee: str, unit: str, holder_org: str | None = None) -> None:
+        """兼职委员: a unit's party secretary seated on a community committee (or a unit on the 大工委)."""
+        rng, prov = self.rng, self.prov
+        since = self.spec.as_of - timedelta(days=rng.randint(30, 4 * 365))
+        until = since + timedelta(days=5 * 365)
+        person = self._person()
+        self.nodes.append(Seat(id=sid, person=person, role="兼职委员", valid_from=since, valid_to=until, provenance=prov))
+        self.edges.append(SeatOn(source=sid, target=committee, valid_from=since, valid_to=until, provenance=prov))
+        self.edges.append(OnBehalfOf(source=sid, target=unit, valid_from=since, valid_to=until, provenance=prov))
+        if holder_org is not None:  # the holder is on record as a member of the unit's organisation
+            mid = f"m-{sid}"
+            self.nodes.append(Member(id=mid, name=person, category=MemberCategory.IN_SERVICE, phone=self._phone(), provenance=prov))
+            self.edges.append(MemberOf(source=mid, target=holder_org, provenance=prov))
+            self.edges.append(HeldBy(source=sid, target=mid, valid_from=since, valid_to=until, provenance=prov))
+
+    def _communities_of_practice(self) -> None:
+        """Heshan's 党建共同体: communities grouped across streets."""
+        rng, prov = self.rng, self.prov
+        orgs = self.community_orgs
+        for k in range(1, max(1, len(orgs) // 12) + 1):
+            cp = f"cp-{k:02d}"
+            self.nodes.append(
+                Alliance(
+                    id=cp, name=f"{rng.choice(_PLACE_WORDS)}党建共同体", alliance_kind=AllianceKind.COMMUNITY_OF_PRACTICE, provenance=prov
+                )
+            )
+            for j, oid in enumerate(rng.sample(orgs, min(len(orgs), rng.randint(3, 8)))):
+                self.edges.append(InAlliance(source=oid, target=cp, lead=j == 0, provenance=prov))

@@ -1,0 +1,342 @@
+"""The rules every write must keep, checked the same way for every store.
+
+A store answers a few questions about what it already holds (the :class:`Facts`
+protocol); :func:`check` lays the batch over those answers and returns every broken
+rule at once, so that a refused write can say everything that is wrong with it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from graph.errors import Violation
+from graph.model import Batch, EdgeKind, EdgeRef, Level, Node, NodeKind, Role
+
+__all__ = [
+    "ENDPOINTS",
+    "FUNCTIONAL",
+    "PARENT_EDGE",
+    "Facts",
+    "NodeFacts",
+    "Rule",
+    "check",
+    "facts_of",
+]
+
+
+class Rule:
+    """Names of the invariants, as they appear in error messages."""
+
+    UNIQUE_ID = "unique_id"
+    KIND_FIXED = "kind_fixed"
+    ENDPOINT_EXISTS = "endpoint_exists"
+    ENDPOINT_KINDS = "endpoint_kinds"
+    ONE_PARENT = "one_parent"
+    PARENT_LEVEL = "parent_one_level_up"
+    COVERS_OWN_LEVEL = "covers_own_level"
+    ONE_COVERER = "one_organisation_per_unit"
+    NO_CYCLE = "no_cycle"
+
+
+_T, _O, _U, _M, _A, _L, _S = (
+    NodeKind.TERRITORY,
+    NodeKind.ORGANISATION,
+    NodeKind.UNIT,
+    NodeKind.MEMBER,
+    NodeKind.AGREEMENT,
+    NodeKind.ALLIANCE,
+    NodeKind.SEAT,
+)
+
+ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
+    EdgeKind.WITHIN: (frozenset({_T}), frozenset({_T})),
+    EdgeKind.REPORTS_TO: (frozenset({_O}), frozenset({_O})),
+    EdgeKind.COVERS: (frozenset({_O}), frozenset({_T, _U})),
+    EdgeKind.MEMBER_OF: (frozenset({_M}), frozenset({_O})),
+    EdgeKind.SERVES: (frozenset({_M}), frozenset({_T})),
+    EdgeKind.LOCATED_IN: (frozenset({_U}), frozenset({_T})),
+    EdgeKind.SIGNED_BY: (frozenset({_A}), frozenset({_O, _U})),
+    EdgeKind.IN_ALLIANCE: (frozenset({_O, _T, _U}), frozenset({_L})),
+    EdgeKind.SEAT_ON: (frozenset({_S}), frozenset({_O})),
+    EdgeKind.ON_BEHALF_OF: (frozenset({_S}), frozenset({_U})),
+    EdgeKind.HELD_BY: (frozenset({_S}), frozenset({_M})),
+}
+"""Which node kinds each edge kind may join. No two kinds share a (source, target) kind pair,
+so at most one edge of any kind joins an ordered pair of nodes."""
+
+FUNCTIONAL = frozenset(
+    {
+        EdgeKind.WITHIN,
+        EdgeKind.REPORTS_TO,
+        EdgeKind.COVERS,
+        EdgeKind.MEMBER_OF,
+        EdgeKind.SERVES,
+        EdgeKind.LOCATED_IN,
+        EdgeKind.SEAT_ON,
+        EdgeKind.ON_BEHALF_OF,
+        EdgeKind.HELD_BY,
+    }
+)
+"""Edge kinds a node has at most one of; writing a new one replaces the old (a move)."""
+
+PARENT_EDGE: dict[NodeKind, EdgeKind] = {
+    NodeKind.TERRITORY: EdgeKind.WITHIN,
+    NodeKind.ORGANISATION: EdgeKind.REPORTS_TO,
+    NodeKind.MEMBER: EdgeKind.MEMBER_OF,
+}
+"""The edge that links a node to its parent in its hierarchy."""
+
+_HIERARCHY = frozenset(PARENT_EDGE.values())
+_UNIT_ORG_PARENTS = frozenset({Level.STREET, Level.COMMUNITY})  # 属地管理: a unit's organisation reports locally
+
+
+class NodeFacts(NamedTuple):
+    """What the rules need to know of a node."""
+
+    kind: NodeKind
+    level: Level | None = None
+    household_head: bool = False
+
+
+_FACTS: dict[tuple[object, ...], NodeFacts] = {}
+
+
+def facts_of(node: Node) -> NodeFacts:
+    """The facts of a node model; one shared object for each distinct answer."""
+    fields = node.__dict__
+    kind = fields["kind"]
+    if kind is NodeKind.MEMBER:
+        head = Role.HOUSEHOLD_HEAD in fields["roles"]
+        key: tuple[object, ...] = (kind, Level.HOUSEHOLD if head else None, head)
+    else:
+        key = (kind, fields.get("level"), False)
+    found = _FACTS.get(key)
+    if found is None:
+        found = _FACTS[key] = NodeFacts(*key)  # type: ignore[arg-type]
+    return found
+
+
+class Facts(Protocol):
+    """A store's answers about what it holds now, before the batch."""
+
+    def facts(self, node_id: str) -> NodeFacts | None:
+        """What the rules need to know of a node, or None if there is no such node."""
+        ...
+
+    def target(self, source: str, kind: EdgeKind) -> str | None:
+        """The target of ``source``'s edge of a functional kind, if it has one."""
+        ...
+
+    def sources(self, target: str, kind: EdgeKind) -> list[str]:
+        """The sources of edges of ``kind`` into ``target``."""
+        ...
+
+    def incident(self, node_id: str) -> list[EdgeRef]:
+        """Every edge into or out of ``node_id``."""
+        ...
+
+
+@dataclass
+class _Overlay:
+    """The store's facts with the batch laid over them."""
+
+    base: Facts
+    nodes: dict[str, NodeFacts]
+    removed_nodes: set[str]
+    removed_edges: set[tuple[str, EdgeKind, str]]
+    targets: dict[tuple[str, EdgeKind], str]
+
+    def facts(self, node_id: str) -> NodeFacts | None:
+        if node_id in self.removed_nodes:
+            return None
+        found = self.nodes.get(node_id)
+        return found if found is not None else self.base.facts(node_id)
+
+    def target(self, source: str, kind: EdgeKind) -> str | None:
+        if source in self.removed_nodes:
+            return None
+        pending = self.targets.get((source, kind))
+        if pending is not None:
+            return pending
+        current = self.base.target(source, kind)
+        if current is None or (source, kind, current) in self.removed_edges or current in self.removed_nodes:
+            return None
+        return current
+
+    def parent(self, node_id: str) -> str | None:
+        facts = self.facts(node_id)
+        kind = PARENT_EDGE.get(facts.kind) if facts else None
+        return self.target(node_id, kind) if kind else None
+
+
+def check(batch: Batch, facts: Facts) -> list[Violation]:
+    """Every rule the batch would break if it were written over ``facts``; empty if none."""
+    found: list[Violation] = []
+    new_nodes: dict[str, NodeFacts] = {}
+    changed: list[str] = []
+    for node in batch.nodes:
+        if node.id in new_nodes:
+            found.append(Violation(Rule.UNIQUE_ID, node.id, f"id {node.id} appears twice in one write"))
+            continue
+        mine = facts_of(node)
+        new_nodes[node.id] = mine
+        existing = facts.facts(node.id)
+        if existing is not None and existing.kind is not mine.kind and node.id not in batch.remove_nodes:
+            found.append(
+                Violation(
+                    Rule.KIND_FIXED,
+                    node.id,
+                    f"id {node.id} is already a {existing.kind.value}; it cannot be written as a {mine.kind.value} "
+                    f"(give the {mine.kind.value} an id of its own)",
+                )
+            )
+        elif existing is not None and existing != mine:
+            changed.append(node.id)
+
+    removed_edges = {(ref.source, ref.kind, ref.target) for ref in batch.remove_edges}
+    overlay = _Overlay(facts, new_nodes, set(batch.remove_nodes) - set(new_nodes), removed_edges, {})
+
+    to_check: dict[tuple[str, EdgeKind, str], bool] = {}  # edge → is it new in this batch
+    for edge in batch.edges:
+        key = (edge.source, edge.kind, edge.target)
+        if key in to_check:
+            found.append(
+                Violation(Rule.UNIQUE_ID, edge.source, f"edge {edge.source} -{edge.kind}-> {edge.target} appears twice in one write")
+            )
+            continue
+        to_check[key] = True
+        if edge.kind in FUNCTIONAL:
+            other = overlay.targets.get((edge.source, edge.kind))
+            if other is not None:
+                rule = Rule.ONE_PARENT if edge.kind in _HIERARCHY else Rule.UNIQUE_ID
+                found.append(
+                    Violation(
+                        rule,
+                        edge.source,
+                        f"{edge.source} is given two {edge.kind} edges in one write ({other} and {edge.target}); it has one",
+                    )
+                )
+                continue
+            overlay.targets[(edge.source, edge.kind)] = edge.target
+    for node_id in changed:  # a node whose level or role changed must still fit the edges it has
+        for ref in facts.incident(node_id):
+            key = (ref.source, ref.kind, ref.target)
+            replaced = ref.kind in FUNCTIONAL and overlay.target(ref.source, ref.kind) != ref.target
+            if key not in removed_edges and not replaced:
+                to_check.setdefault(key, False)
+
+    covered: dict[str, str] = {}
+    for (source, kind, target), is_new in to_check.items():
+        src, dst = overlay.facts(source), overlay.facts(target)
+        if src is None or dst is None:
+            missing = source if src is None else target
+            found.append(
+                Violation(
+                    Rule.ENDPOINT_EXISTS,
+                    missing,
+                    f"edge {source} -{kind}-> {target} names {missing}, which does not exist; write the node first",
+                )
+            )
+            continue
+        problem = _pair_problem(kind, src, dst)
+        if problem is not None:
+            rule, reason = problem
+            # Edges that keep the level rule always climb (levels fall by one, a unit's
+            # organisation reports to a lower level, members are leaves), so a cycle needs
+            # an edge that breaks it: the walk is only worth taking for those.
+            if rule == Rule.PARENT_LEVEL and is_new and _climbs_to(overlay, start=target, goal=source):
+                found.append(
+                    Violation(
+                        Rule.NO_CYCLE, source, f"{source} -{kind}-> {target} would make a cycle: {target} already lies under {source}"
+                    )
+                )
+            found.append(Violation(rule, source, f"{source} -{kind}-> {target}: {reason}"))
+        elif kind is EdgeKind.COVERS and is_new:
+            holder = covered.get(target) or _current_coverer(overlay, target, exclude=source)
+            if holder is not None and holder != source:
+                found.append(
+                    Violation(
+                        Rule.ONE_COVERER,
+                        source,
+                        f"{source} cannot cover {target}: it is already covered by organisation {holder}, and one organisation covers a unit",
+                    )
+                )
+            covered[target] = source
+    return found
+
+
+@functools.cache
+def _pair_problem(kind: EdgeKind, src: NodeFacts, dst: NodeFacts) -> tuple[str, str] | None:
+    """The rule an edge of ``kind`` from ``src`` to ``dst`` breaks, and why; None if it keeps them all.
+
+    The answer depends only on the kinds and levels at either end, of which there are few,
+    so it is worked out once for each combination.
+    """
+    allowed_src, allowed_dst = ENDPOINTS[kind]
+    if src.kind not in allowed_src or dst.kind not in allowed_dst:
+        why = f"{kind} joins {_names(allowed_src)} to {_names(allowed_dst)}, not a {src.kind.value} to a {dst.kind.value}"
+        return Rule.ENDPOINT_KINDS, why
+    if kind in _HIERARCHY:
+        level_problem = _parent_level_problem(kind, src, dst)
+        return (Rule.PARENT_LEVEL, level_problem) if level_problem else None
+    if kind is EdgeKind.COVERS:
+        covers_problem = _covers_problem(src, dst)
+        return (Rule.COVERS_OWN_LEVEL, covers_problem) if covers_problem else None
+    return None
+
+
+def _names(kinds: Iterable[NodeKind]) -> str:
+    return " or ".join(sorted(k.value for k in kinds))
+
+
+def _climbs_to(overlay: _Overlay, *, start: str, goal: str) -> bool:
+    """Whether walking up the hierarchy from ``start`` reaches ``goal``."""
+    seen: set[str] = set()
+    current: str | None = start
+    while current is not None and current not in seen:
+        if current == goal:
+            return True
+        seen.add(current)
+        current = overlay.parent(current)
+    return False
+
+
+def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -> str | None:
+    if kind is EdgeKind.MEMBER_OF:
+        if child.household_head and parent.level is not Level.GRID:
+            return f"a household head belongs to a grid group (level grid), not an organisation of level {_label(parent.level)}"
+        return None
+    if child.level is Level.UNIT:
+        if parent.level not in _UNIT_ORG_PARENTS:
+            return f"a unit's own organisation reports to a street or community organisation, not one of level {_label(parent.level)}"
+        return None
+    if child.level is None or child.level is Level.DISTRICT:
+        return "a district has nothing above it in this graph"
+    if parent.level != child.level - 1:
+        want = Level(child.level - 1).label
+        return f"the parent of a {child.level.label} must be a {want}, one level up, not a {_label(parent.level)}"
+    return None
+
+
+def _covers_problem(org: NodeFacts, covered: NodeFacts) -> str | None:
+    if org.level is Level.UNIT:
+        return None if covered.kind is NodeKind.UNIT else f"a unit's organisation covers its unit, not a {covered.kind.value}"
+    if covered.kind is not NodeKind.TERRITORY:
+        return f"a {_label(org.level)} organisation covers a territory, not a {covered.kind.value}"
+    if covered.level != org.level:
+        return f"an organisation covers a unit of its own level: {_label(org.level)} cannot cover a {_label(covered.level)}"
+    return None
+
+
+def _current_coverer(overlay: _Overlay, target: str, *, exclude: str) -> str | None:
+    for source in overlay.base.sources(target, EdgeKind.COVERS):
+        if source != exclude and overlay.target(source, EdgeKind.COVERS) == target:
+            return source
+    return None
+
+
+def _label(level: Level | None) -> str:
+    return level.label if level is not None else "none"

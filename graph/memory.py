@@ -1,0 +1,406 @@
+"""MemoryStore: the embedded store, networkx in process, persisted to a data folder.
+
+The graph is a ``networkx.DiGraph`` keyed by node id. To hold a city of a million
+households in a few hundred megabytes, node and edge data are packed tuples rather than
+dicts, and what many of them share (provenance, edge data without a row) is one object.
+Read nodes and edges through the store, which turns them back into models.
+
+Persistence is a snapshot plus a journal in the data folder. Every write is appended to
+the journal (framed and checksummed, flushed to disk) before it is applied; the snapshot
+is rewritten by atomic replace when the journal grows large and on close. At start the
+snapshot is loaded and the journal replayed up to its last whole frame, so a crash at any
+point leaves the last good write.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import struct
+import threading
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import InvariantViolation, UnknownNode
+from graph.invariants import FUNCTIONAL, NodeFacts, check, facts_of
+from graph.model import (
+    EDGE_MODELS,
+    NODE_MODELS,
+    Batch,
+    Edge,
+    EdgeKind,
+    EdgeRef,
+    Node,
+    NodeKind,
+    Provenance,
+)
+from graph.store import Direction, WriteSummary
+
+__all__ = ["MemoryStore"]
+
+SNAPSHOT = "graph.snapshot"
+JOURNAL = "graph.journal"
+_FORMAT = 1
+_FRAME = struct.Struct("<II")  # payload length, crc32
+_COMPACT_AT = 64 * 1024 * 1024  # journal bytes that trigger a new snapshot
+
+# Packed layout. Nodes: (NodeFacts, (source, recorded_at), row, *fields), the facts being the
+# shared object graph.invariants.facts_of gives, so the rules read a node without unpacking it.
+# Edges: (kind, (source, recorded_at), row, *fields).
+_HEAD = 3
+_NODE_FIELDS = {k: tuple(f for f in m.model_fields if f not in ("id", "kind", "provenance")) for k, m in NODE_MODELS.items()}
+_EDGE_FIELDS = {k: tuple(f for f in m.model_fields if f not in ("source", "target", "kind", "provenance")) for k, m in EDGE_MODELS.items()}
+assert all(f[0] == "properties" for f in (*_NODE_FIELDS.values(), *_EDGE_FIELDS.values()))
+
+
+class MemoryStore:
+    """The embedded graph store (networkx); ``data_dir=None`` keeps it in memory only."""
+
+    def __init__(self, data_dir: Path | str | None = None, *, durable: bool = True) -> None:
+        self._graph = nx.DiGraph()
+        self._lock = threading.RLock()
+        self._shared: dict[Any, Any] = {}
+        self._last_prov: Provenance | None = None
+        self._last_origin: tuple[str, Any] = ("", None)
+        self._seq = 0
+        self._durable = durable
+        self._dir = Path(data_dir) if data_dir is not None else None
+        self._journal: Any = None
+        if self._dir is not None:
+            self._dir.mkdir(parents=True, exist_ok=True)
+            self._load()
+            self._journal = open(self._dir / JOURNAL, "ab")  # noqa: SIM115 - held open for the store's life
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The underlying networkx graph, for algorithms that only read its structure."""
+        return self._graph
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, batch: Batch) -> WriteSummary:
+        with self._lock, _collector_paused():
+            violations = check(batch, self)
+            if violations:
+                raise InvariantViolation(violations)
+            ops, summary = self._plan(batch)
+            if ops:
+                self._seq += 1
+                self._log(self._seq, ops)
+                self._apply(ops)
+                self._maybe_compact()
+            return summary
+
+    def clear(self) -> None:
+        with self._lock:
+            self._graph = nx.DiGraph()
+            self._shared.clear()
+            self._seq += 1
+            if self._dir is not None:
+                self._snapshot()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._journal is not None:
+                if self._journal.tell() > 0:
+                    self._snapshot()
+                self._journal.close()
+                self._journal = None
+
+    def _plan(self, batch: Batch) -> tuple[list[tuple[Any, ...]], WriteSummary]:
+        """The operations that carry out a checked batch, and what they amount to."""
+        node_data, succ = self._graph._node, self._graph._succ
+        created: Counter[str] = Counter()
+        updated: Counter[str] = Counter()
+        unchanged: Counter[str] = Counter()
+        removed: Counter[str] = Counter()
+        ops: list[tuple[Any, ...]] = []
+        gone: set[str] = set()
+        gone_edges: set[tuple[str, str]] = set()
+        for ref in batch.remove_edges:
+            data = succ.get(ref.source, {}).get(ref.target)
+            if data is not None and data[0] is ref.kind:
+                ops.append(("e", ref.source, ref.target))
+                gone_edges.add((ref.source, ref.target))
+                removed[ref.kind] += 1
+        for node_id in batch.remove_nodes:
+            packed = node_data.get(node_id)
+            if packed is not None and node_id not in gone:
+                ops.append(("n", node_id))
+                gone.add(node_id)
+                removed[packed[0].kind] += 1
+        for node in batch.nodes:
+            packed = self._pack_node(node)
+            old = None if node.id in gone else node_data.get(node.id)
+            if old is None:
+                created[node.kind] += 1
+            elif old[_HEAD:] == packed[_HEAD:]:
+                unchanged[node.kind] += 1
+                continue
+            else:
+                updated[node.kind] += 1
+            ops.append(("N", node.id, packed))
+
+        def current(u: str, v: str) -> tuple[Any, ...] | None:
+            if u in gone or v in gone or (u, v) in gone_edges:
+                return None
+            return succ[u].get(v)
+
+        for edge in batch.edges:
+            u, v, kind = edge.source, edge.target, edge.kind
+            data = self._pack_edge(edge)
+            old = None
+            if succ.get(u):  # the source has edges already: this one may exist, or replace another
+                if kind in FUNCTIONAL:
+                    for w, other in list(succ[u].items()):
+                        if other[0] is kind and w != v and current(u, w) is not None:
+                            ops.append(("e", u, w))
+                            gone_edges.add((u, w))
+                old = current(u, v)
+            if old is None:
+                created[kind] += 1
+            elif old[_HEAD:] == data[_HEAD:]:
+                unchanged[kind] += 1
+                continue
+            else:
+                updated[kind] += 1
+            ops.append(("E", u, v, data))
+        return ops, WriteSummary.from_counts(created=created, updated=updated, unchanged=unchanged, removed=removed)
+
+    def _apply(self, ops: Iterable[tuple[Any, ...]]) -> None:
+        g = self._graph
+        node_data, succ, pred = g._node, g._succ, g._pred
+        for op in ops:
+            tag = op[0]
+            if tag == "N":
+                _, node_id, packed = op
+                if node_id not in node_data:
+                    succ[node_id] = {}
+                    pred[node_id] = {}
+                node_data[node_id] = packed
+            elif tag == "E":
+                _, u, v, data = op
+                succ[u][v] = data
+                pred[v][u] = data
+            elif tag == "e":
+                _, u, v = op
+                del succ[u][v]
+                del pred[v][u]
+            else:  # "n"
+                g.remove_node(op[1])
+        g.__networkx_cache__.clear()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def node(self, node_id: str) -> Node:
+        packed = self._graph._node.get(node_id)
+        if packed is None:
+            raise UnknownNode(node_id)
+        return _unpack_node(node_id, packed)
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._graph._node
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        with self._lock:
+            items = list(self._graph._node.items())
+        for node_id, packed in items:
+            if kind is None or packed[0].kind is kind:
+                yield _unpack_node(node_id, packed)
+
+    def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        with self._lock:
+            items = [(u, v, d) for u, nbrs in self._graph._succ.items() for v, d in nbrs.items()]
+        for u, v, data in items:
+            if kind is None or data[0] is kind:
+                yield _unpack_edge(u, v, data)
+
+    def edges_of(self, node_id: str, *, kind: EdgeKind | None = None, direction: Direction = Direction.OUT) -> list[Edge]:
+        adjacency = self._graph._succ if direction is Direction.OUT else self._graph._pred
+        with self._lock:
+            neighbours = adjacency.get(node_id)
+            if neighbours is None:
+                raise UnknownNode(node_id)
+            found = list(neighbours.items())
+        out = direction is Direction.OUT
+        return [
+            _unpack_edge(node_id, other, data) if out else _unpack_edge(other, node_id, data)
+            for other, data in found
+            if kind is None or data[0] is kind
+        ]
+
+    def count(self, kind: NodeKind | None = None) -> int:
+        if kind is None:
+            return len(self._graph._node)
+        return sum(1 for packed in list(self._graph._node.values()) if packed[0].kind is kind)
+
+    def count_edges(self, kind: EdgeKind | None = None) -> int:
+        if kind is None:
+            return self._graph.number_of_edges()
+        return sum(1 for _, nbrs in list(self._graph._succ.items()) for d in nbrs.values() if d[0] is kind)
+
+    # -- facts for the invariants (graph.invariants.Facts) ------------------------------------
+
+    def facts(self, node_id: str) -> NodeFacts | None:
+        packed = self._graph._node.get(node_id)
+        return None if packed is None else packed[0]
+
+    def target(self, source: str, kind: EdgeKind) -> str | None:
+        for v, data in self._graph._succ.get(source, {}).items():
+            if data[0] is kind:
+                return v
+        return None
+
+    def sources(self, target: str, kind: EdgeKind) -> list[str]:
+        return [u for u, data in self._graph._pred.get(target, {}).items() if data[0] is kind]
+
+    def incident(self, node_id: str) -> list[EdgeRef]:
+        g = self._graph
+        out = [EdgeRef(source=node_id, kind=d[0], target=v) for v, d in g._succ.get(node_id, {}).items()]
+        return out + [EdgeRef(source=u, kind=d[0], target=node_id) for u, d in g._pred.get(node_id, {}).items()]
+
+    # -- packing -----------------------------------------------------------------------------
+
+    def _share(self, value: Any) -> Any:
+        return self._shared.setdefault(value, value)
+
+    def _origin(self, prov: Provenance) -> tuple[str, Any]:
+        """The (source, recorded_at) pair of a provenance, one object for all facts from one source."""
+        if prov is self._last_prov:
+            return self._last_origin
+        self._last_prov, self._last_origin = prov, self._share((prov.source, prov.recorded_at))
+        return self._last_origin
+
+    def _pack_node(self, node: Node) -> tuple[Any, ...]:
+        fields = node.__dict__
+        prov = fields["provenance"]
+        packed = (facts_of(node), self._origin(prov), prov.row, *[fields[f] for f in _NODE_FIELDS[fields["kind"]]])
+        if not packed[_HEAD]:  # no extra properties, as for most nodes: None costs nothing
+            packed = (*packed[:_HEAD], None, *packed[_HEAD + 1 :])
+        return packed
+
+    def _pack_edge(self, edge: Edge) -> tuple[Any, ...]:
+        fields = edge.__dict__
+        prov = fields["provenance"]
+        packed = (fields["kind"], self._origin(prov), prov.row, *[fields[f] for f in _EDGE_FIELDS[fields["kind"]]])
+        if packed[_HEAD]:
+            return packed
+        packed = (*packed[:_HEAD], None, *packed[_HEAD + 1 :])
+        # Edges alike but for their ends share one data tuple.
+        return self._share(packed) if prov.row is None else packed
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def _log(self, seq: int, ops: list[tuple[Any, ...]]) -> None:
+        if self._journal is None:
+            return
+        payload = pickle.dumps((seq, ops), protocol=pickle.HIGHEST_PROTOCOL)
+        self._journal.write(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
+        self._journal.flush()
+        if self._durable:
+            os.fsync(self._journal.fileno())
+
+    def _maybe_compact(self) -> None:
+        if self._journal is not None and self._journal.tell() > _COMPACT_AT:
+            self._snapshot()
+
+    def _snapshot(self) -> None:
+        """Write the whole graph to a new snapshot, replace the old one atomically, empty the journal."""
+        assert self._dir is not None
+        g = self._graph
+        state = {
+            "format": _FORMAT,
+            "seq": self._seq,
+            "nodes": list(g._node.items()),
+            "edges": [(u, v, d) for u, nbrs in g._succ.items() for v, d in nbrs.items()],
+        }
+        _atomic_write(self._dir / SNAPSHOT, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), durable=self._durable)
+        if self._journal is not None:
+            self._journal.truncate(0)
+            self._journal.seek(0)
+        else:
+            (self._dir / JOURNAL).write_bytes(b"")
+
+    def _load(self) -> None:
+        assert self._dir is not None
+        snapshot = self._dir / SNAPSHOT
+        if snapshot.exists():
+            state = pickle.loads(snapshot.read_bytes())  # noqa: S301 - the store's own file in its own data folder
+            if state.get("format") != _FORMAT:
+                raise RuntimeError(f"{snapshot} has format {state.get('format')}, this version reads {_FORMAT}")
+            self._seq = state["seq"]
+            self._apply([("N", i, p) for i, p in state["nodes"]])
+            self._apply([("E", u, v, d) for u, v, d in state["edges"]])
+        journal = self._dir / JOURNAL
+        if journal.exists():
+            good = 0
+            raw = journal.read_bytes()
+            while good + _FRAME.size <= len(raw):
+                size, crc = _FRAME.unpack_from(raw, good)
+                payload = raw[good + _FRAME.size : good + _FRAME.size + size]
+                if len(payload) < size or zlib.crc32(payload) != crc:
+                    break  # a write cut off by a crash: it never happened
+                seq, ops = pickle.loads(payload)  # noqa: S301 - the store's own file
+                if seq > self._seq:
+                    self._apply(ops)
+                    self._seq = seq
+                good += _FRAME.size + size
+            if good < len(raw):
+                with open(journal, "r+b") as f:
+                    f.truncate(good)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a write makes no reference cycles, and on a large
+    batch the collections its many new tuples set off cost more than the write itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _atomic_write(path: Path, data: bytes, *, durable: bool) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        if durable:
+            os.fsync(f.fileno())
+    os.replace(tmp, path)
+    if durable:
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _provenance(shared: tuple[str, Any], row: int | None) -> Provenance:
+    return Provenance.model_construct(source=shared[0], recorded_at=shared[1], row=row)
+
+
+def _unpack_node(node_id: str, packed: tuple[Any, ...]) -> Node:
+    kind = packed[0].kind
+    values = dict(zip(_NODE_FIELDS[kind], packed[_HEAD:], strict=True))
+    values["properties"] = values["properties"] or {}
+    return NODE_MODELS[kind].model_construct(id=node_id, kind=kind, provenance=_provenance(packed[1], packed[2]), **values)  # type: ignore[return-value]
+
+
+def _unpack_edge(source: str, target: str, data: tuple[Any, ...]) -> Edge:
+    kind = data[0]
+    values = dict(zip(_EDGE_FIELDS[kind], data[_HEAD:], strict=True))
+    values["properties"] = values["properties"] or {}
+    return EDGE_MODELS[kind].model_construct(  # type: ignore[return-value]
+        source=source, target=target, kind=kind, provenance=_provenance(data[1], data[2]), **values
+    )

@@ -1,0 +1,421 @@
+"""The graph model: node and edge kinds of party-building-led grassroots governance.
+
+Two hierarchies live side by side (DOMAIN.md): the territory (district → street →
+community → residential area → grid) and the chain of party organisations that covers
+it (street working committee → community committee → residential-area branch → grid
+group → household head). Territory exists whether or not an organisation covers it;
+that difference is what coverage measures.
+
+Every node and edge carries its provenance; edges that start and end carry
+``valid_from`` / ``valid_to``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+__all__ = [
+    "EDGE_MODELS",
+    "NODE_MODELS",
+    "Agreement",
+    "Alliance",
+    "AllianceKind",
+    "Batch",
+    "Covers",
+    "Edge",
+    "EdgeKind",
+    "EdgeRef",
+    "HeldBy",
+    "InAlliance",
+    "Level",
+    "LocatedIn",
+    "Member",
+    "MemberCategory",
+    "MemberOf",
+    "Node",
+    "NodeKind",
+    "OnBehalfOf",
+    "OrgForm",
+    "Organisation",
+    "Provenance",
+    "ReportsTo",
+    "Role",
+    "Seat",
+    "SeatOn",
+    "Serves",
+    "SignedBy",
+    "Territory",
+    "Unit",
+    "UnitType",
+    "Within",
+]
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,79}$")
+"""Stable string ids: letters, digits and ``_ . : -``; nothing that could be markup or Cypher."""
+
+
+class Level(IntEnum):
+    """Tier of the territory and of the chain; the chain's level 5 is the household head."""
+
+    DISTRICT = 0  # 区 / 县级市, with the district committee (区委)
+    STREET = 1  # 街道, with the street working committee (街道党工委)
+    COMMUNITY = 2  # 社区, with the community committee (社区党委 / 党总支 / 党支部)
+    RESIDENTIAL_AREA = 3  # 小区, with the residential-area branch (小区党支部)
+    GRID = 4  # 网格, with the grid group (网格党小组)
+    HOUSEHOLD = 5  # about ten households (十联户), with a household head (党员联户长)
+    UNIT = 9  # a resident unit's own party organisation, outside the chain
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+TERRITORY_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID)
+
+
+class NodeKind(StrEnum):
+    TERRITORY = "territory"
+    ORGANISATION = "organisation"
+    UNIT = "unit"
+    MEMBER = "member"
+    AGREEMENT = "agreement"
+    ALLIANCE = "alliance"
+    SEAT = "seat"
+
+
+class EdgeKind(StrEnum):
+    """Relationship types; the values double as Neo4j relationship types (never from input)."""
+
+    WITHIN = "WITHIN"  # territory → the territory one level up
+    REPORTS_TO = "REPORTS_TO"  # organisation → its parent organisation
+    COVERS = "COVERS"  # organisation → the territory (or unit) it is the party organisation of
+    MEMBER_OF = "MEMBER_OF"  # party member → the organisation they belong to
+    SERVES = "SERVES"  # party member → the territory where they hold their role
+    LOCATED_IN = "LOCATED_IN"  # resident unit → its community
+    SIGNED_BY = "SIGNED_BY"  # co-building agreement → one of its parties
+    IN_ALLIANCE = "IN_ALLIANCE"  # organisation, territory or unit → alliance
+    SEAT_ON = "SEAT_ON"  # big-committee seat → the committee it is a seat on
+    ON_BEHALF_OF = "ON_BEHALF_OF"  # big-committee seat → the unit it is held for
+    HELD_BY = "HELD_BY"  # big-committee seat → the party member who holds it
+
+
+class OrgForm(StrEnum):
+    """组织形式: the form a party organisation takes."""
+
+    WORKING_COMMITTEE = "working_committee"  # 党工委
+    COMMITTEE = "committee"  # 党委
+    GENERAL_BRANCH = "general_branch"  # 党总支
+    BRANCH = "branch"  # 党支部
+    GROUP = "group"  # 党小组
+
+
+class UnitType(StrEnum):
+    """驻区单位类型: the kinds of resident unit."""
+
+    ORGAN = "organ"  # 机关
+    SOE = "soe"  # 国企
+    SCHOOL = "school"  # 学校
+    HOSPITAL = "hospital"  # 医院
+    ENTERPRISE = "enterprise"  # 非公企业
+    SOCIAL_ORG = "social_org"  # 社会组织
+    PROPERTY_COMPANY = "property_company"  # 物业服务企业
+    OWNERS_COMMITTEE = "owners_committee"  # 业主委员会
+
+
+class MemberCategory(StrEnum):
+    """党员类别: Duyun's five categories of party member."""
+
+    IN_SERVICE = "in_service"  # 在职 (dual management, reports to where they live)
+    RETIRED = "retired"  # 离退休
+    FLOATING = "floating"  # 流动
+    RESIDENT = "resident"  # 居民
+    SOE_TRANSFERRED = "soe_transferred"  # 国企社会化
+
+
+class Role(StrEnum):
+    """Roles a party member takes where they live (Fuzhou's 三长制 and Duyun's 联户长)."""
+
+    HOUSEHOLD_HEAD = "household_head"  # 党员联户长
+    GRID_LEADER = "grid_leader"  # 网格长
+    BUILDING_LEADER = "building_leader"  # 楼栋长
+    UNIT_LEADER = "unit_leader"  # 单元长
+
+
+class AllianceKind(StrEnum):
+    ALLIANCE = "alliance"  # 党建联盟
+    COMMUNITY_OF_PRACTICE = "community_of_practice"  # 党建共同体
+
+
+class Provenance(BaseModel):
+    """Where a fact came from: an import file, the generator, an API call; and when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = Field(min_length=1, max_length=500)
+    recorded_at: datetime
+    row: int | None = Field(default=None, ge=0)
+
+
+Scalar = str | int | float | bool
+Id = Annotated[str, Field(pattern=ID_PATTERN.pattern, description="stable string id")]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provenance: Provenance
+    properties: dict[str, Scalar] = Field(default_factory=dict, description="columns the import format does not know, kept as they came")
+
+
+class _NodeBase(_Record):
+    id: Id
+
+
+class Territory(_NodeBase):
+    """A territorial unit: district 区, street 街道, community 社区, residential area 小区 or grid 网格."""
+
+    kind: Literal[NodeKind.TERRITORY] = NodeKind.TERRITORY
+    name: str = Field(min_length=1, max_length=200)
+    level: Level
+    households: Count | None = Field(default=None, description="户数 living here (recorded on grids)")
+    staff: Count | None = Field(default=None, description="专职人员数: full-time community workers")
+
+    @field_validator("level")
+    @classmethod
+    def _territorial(cls, level: Level) -> Level:
+        if level not in TERRITORY_LEVELS:
+            raise ValueError(f"a territory's level is one of district..grid, not {level.label}")
+        return level
+
+
+class Organisation(_NodeBase):
+    """A party organisation: a link of the chain (level 0-4) or a resident unit's own (level unit)."""
+
+    kind: Literal[NodeKind.ORGANISATION] = NodeKind.ORGANISATION
+    name: str = Field(min_length=1, max_length=200)
+    level: Level
+    form: OrgForm
+    members: Count = Field(default=0, description="党员数: full party members")
+    upgraded: bool = Field(default=False, description="特批升格: made a committee by decision under the threshold")
+
+    @field_validator("level")
+    @classmethod
+    def _not_household(cls, level: Level) -> Level:
+        if level is Level.HOUSEHOLD:
+            raise ValueError("the household level is held by a household head (a member), not an organisation")
+        return level
+
+
+class Unit(_NodeBase):
+    """驻区单位: a resident unit (organ, SOE, school, hospital, company, property manager...)."""
+
+    kind: Literal[NodeKind.UNIT] = NodeKind.UNIT
+    name: str = Field(min_length=1, max_length=200)
+    unit_type: UnitType
+
+
+class Member(_NodeBase):
+    """党员: a party member, with category and the roles they take where they live."""
+
+    kind: Literal[NodeKind.MEMBER] = NodeKind.MEMBER
+    name: str = Field(min_length=1, max_length=100)
+    category: MemberCategory
+    roles: tuple[Role, ...] = ()
+    households: Count = Field(default=0, description="联系户数: households linked as household head")
+    phone: str | None = Field(default=None, max_length=30, description="personal data")
+
+    @property
+    def is_household_head(self) -> bool:
+        return Role.HOUSEHOLD_HEAD in self.roles
+
+
+class Agreement(_NodeBase):
+    """党建共建协议: a co-building agreement between a community's and a unit's organisations."""
+
+    kind: Literal[NodeKind.AGREEMENT] = NodeKind.AGREEMENT
+    signed_on: date
+    expires_on: date | None = None
+    needs: tuple[str, ...] = Field(default=(), description="需求清单")
+    resources: tuple[str, ...] = Field(default=(), description="资源清单")
+    projects: tuple[str, ...] = Field(default=(), description="项目清单")
+
+    @model_validator(mode="after")
+    def _term(self) -> Agreement:
+        if self.expires_on is not None and self.expires_on < self.signed_on:
+            raise ValueError(f"agreement {self.id} expires on {self.expires_on}, before it was signed on {self.signed_on}")
+        return self
+
+
+class Alliance(_NodeBase):
+    """党建联盟 / 党建共同体: a named grouping of organisations, territories and units."""
+
+    kind: Literal[NodeKind.ALLIANCE] = NodeKind.ALLIANCE
+    name: str = Field(min_length=1, max_length=200)
+    alliance_kind: AllianceKind
+
+
+class Seat(_NodeBase):
+    """兼职委员: a seat on a big party committee held on behalf of a resident unit.
+
+    Like Popolo's Membership (``on_behalf_of``): the seat does not change which
+    organisation the person belongs to.
+    """
+
+    kind: Literal[NodeKind.SEAT] = NodeKind.SEAT
+    person: str | None = Field(default=None, max_length=100, description="the holder's name as recorded")
+    role: str | None = Field(default=None, max_length=100, description="职务")
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+Node = Annotated[
+    Territory | Organisation | Unit | Member | Agreement | Alliance | Seat,
+    Field(discriminator="kind"),
+]
+NODE_MODELS: dict[NodeKind, type[_NodeBase]] = {
+    NodeKind.TERRITORY: Territory,
+    NodeKind.ORGANISATION: Organisation,
+    NodeKind.UNIT: Unit,
+    NodeKind.MEMBER: Member,
+    NodeKind.AGREEMENT: Agreement,
+    NodeKind.ALLIANCE: Alliance,
+    NodeKind.SEAT: Seat,
+}
+
+
+class _EdgeBase(_Record):
+    source: Id
+    target: Id
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> _EdgeBase:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(f"{self.source} -{self.kind}-> {self.target} ends before it starts")  # type: ignore[attr-defined]
+        return self
+
+    @property
+    def ref(self) -> EdgeRef:
+        return EdgeRef(source=self.source, kind=self.kind, target=self.target)  # type: ignore[attr-defined]
+
+
+class Within(_EdgeBase):
+    """Territory → the territory one level up."""
+
+    kind: Literal[EdgeKind.WITHIN] = EdgeKind.WITHIN
+
+
+class ReportsTo(_EdgeBase):
+    """Organisation → its parent organisation, exactly one level up."""
+
+    kind: Literal[EdgeKind.REPORTS_TO] = EdgeKind.REPORTS_TO
+
+
+class Covers(_EdgeBase):
+    """Organisation → the territory of its own level (or, for a unit's organisation, the unit)."""
+
+    kind: Literal[EdgeKind.COVERS] = EdgeKind.COVERS
+
+
+class MemberOf(_EdgeBase):
+    """Party member → their organisation; for a household head, the grid group."""
+
+    kind: Literal[EdgeKind.MEMBER_OF] = EdgeKind.MEMBER_OF
+
+
+class Serves(_EdgeBase):
+    """Party member → the territory where they hold their role (a household head's grid)."""
+
+    kind: Literal[EdgeKind.SERVES] = EdgeKind.SERVES
+
+
+class LocatedIn(_EdgeBase):
+    """Resident unit → the community it sits in."""
+
+    kind: Literal[EdgeKind.LOCATED_IN] = EdgeKind.LOCATED_IN
+
+
+class SignedBy(_EdgeBase):
+    """Co-building agreement → one of its parties (an organisation, or a unit without one)."""
+
+    kind: Literal[EdgeKind.SIGNED_BY] = EdgeKind.SIGNED_BY
+
+
+class InAlliance(_EdgeBase):
+    """Organisation, territory or unit → an alliance it is a member of (牵头: leads it)."""
+
+    kind: Literal[EdgeKind.IN_ALLIANCE] = EdgeKind.IN_ALLIANCE
+    lead: bool = False
+
+
+class SeatOn(_EdgeBase):
+    """Seat → the community committee (大党委) or street working committee (大工委) it is on."""
+
+    kind: Literal[EdgeKind.SEAT_ON] = EdgeKind.SEAT_ON
+
+
+class OnBehalfOf(_EdgeBase):
+    """Seat → the resident unit it is held for."""
+
+    kind: Literal[EdgeKind.ON_BEHALF_OF] = EdgeKind.ON_BEHALF_OF
+
+
+class HeldBy(_EdgeBase):
+    """Seat → the party member holding it, where the member is on record."""
+
+    kind: Literal[EdgeKind.HELD_BY] = EdgeKind.HELD_BY
+
+
+Edge = Annotated[
+    Within | ReportsTo | Covers | MemberOf | Serves | LocatedIn | SignedBy | InAlliance | SeatOn | OnBehalfOf | HeldBy,
+    Field(discriminator="kind"),
+]
+EDGE_MODELS: dict[EdgeKind, type[_EdgeBase]] = {
+    EdgeKind.WITHIN: Within,
+    EdgeKind.REPORTS_TO: ReportsTo,
+    EdgeKind.COVERS: Covers,
+    EdgeKind.MEMBER_OF: MemberOf,
+    EdgeKind.SERVES: Serves,
+    EdgeKind.LOCATED_IN: LocatedIn,
+    EdgeKind.SIGNED_BY: SignedBy,
+    EdgeKind.IN_ALLIANCE: InAlliance,
+    EdgeKind.SEAT_ON: SeatOn,
+    EdgeKind.ON_BEHALF_OF: OnBehalfOf,
+    EdgeKind.HELD_BY: HeldBy,
+}
+
+
+class EdgeRef(BaseModel):
+    """Names one edge: at most one edge of a kind joins an ordered pair of nodes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: Id
+    kind: EdgeKind
+    target: Id
+
+    def __str__(self) -> str:
+        return f"{self.source} -{self.kind}-> {self.target}"
+
+
+class Batch(BaseModel):
+    """One atomic write: every node and edge in it is written, or none is."""
+
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    remove_nodes: list[Id] = Field(default_factory=list, description="ids to delete with their edges")
+    remove_edges: list[EdgeRef] = Field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges) + len(self.remove_nodes) + len(self.remove_edges)
+
+
+NODE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Node)
+EDGE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Edge)

@@ -1,0 +1,312 @@
+"""Neo4jStore: the production store, a Neo4j 5 server or cluster through the official driver.
+
+A write runs in one managed transaction: it reads what the invariants need of the nodes
+the batch touches, checks the batch with the same rules as every store, and writes it
+with batched ``UNWIND`` statements, or raises and writes nothing. Reads go through
+``execute_query`` with read routing, so that with a ``neo4j://`` URI a cluster answers
+them from its followers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
+
+from graph import cypher
+from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation
+from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
+from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
+from graph.store import Direction, WriteSummary
+
+__all__ = ["Neo4jStore"]
+
+CHUNK = 10_000
+"""Rows per UNWIND statement."""
+
+_T = TypeVar("_T")
+
+
+class Neo4jStore:
+    """The graph in Neo4j 5.3+; creates its constraints and indexes when it opens."""
+
+    def __init__(self, uri: str, *, auth: tuple[str, str], database: str = "neo4j", driver: neo4j.Driver | None = None) -> None:
+        self._driver = driver or GraphDatabase.driver(uri, auth=auth)
+        self._database = database
+        with _reachable():
+            self._driver.verify_connectivity()
+            for statement in cypher.SCHEMA:
+                self._driver.execute_query(statement, database_=self._database)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, batch: Batch) -> WriteSummary:
+        with _reachable(), self._driver.session(database=self._database) as session:
+            try:
+                return session.execute_write(_write, batch)
+            except ConstraintError as exc:  # a concurrent writer created the same id first
+                raise InvariantViolation(
+                    [Violation(Rule.UNIQUE_ID, "?", f"another write created one of these ids first: {exc.message}")]
+                ) from exc
+
+    def clear(self) -> None:
+        with _reachable():
+            while self._read_or_write(cypher.CLEAR_SOME, write=True, limit=CHUNK)[0]["n"]:
+                pass
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def node(self, node_id: str) -> Node:
+        records = self._read(cypher.GET_NODE, id=node_id)
+        if not records:
+            raise UnknownNode(node_id)
+        return _node_from(records[0]["props"])
+
+    def has_node(self, node_id: str) -> bool:
+        return bool(self._read(cypher.GET_NODE, id=node_id))
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        for record in self._read(cypher.all_nodes(kind)):
+            yield _node_from(record["props"])
+
+    def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        for record in self._read(cypher.all_edges(kind)):
+            yield _edge_from(record)
+
+    def edges_of(self, node_id: str, *, kind: EdgeKind | None = None, direction: Direction = Direction.OUT) -> list[Edge]:
+        query = cypher.EDGES_OUT if direction is Direction.OUT else cypher.EDGES_IN
+        records = self._read(query, id=node_id, kind=kind.value if kind else None)
+        if not records and not self.has_node(node_id):
+            raise UnknownNode(node_id)
+        return [_edge_from(r) for r in records]
+
+    def count(self, kind: NodeKind | None = None) -> int:
+        return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])
+
+    def count_edges(self, kind: EdgeKind | None = None) -> int:
+        return int(self._read(cypher.COUNT_EDGES, kind=kind.value if kind else None)[0]["n"])
+
+    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+        with _reachable():
+            return self._read_or_write(query, write=False, **params)
+
+    def _read_or_write(self, query: str, *, write: bool, **params: Any) -> list[neo4j.Record]:
+        routing = RoutingControl.WRITE if write else RoutingControl.READ
+        records, _, _ = self._driver.execute_query(query, params, routing_=routing, database_=self._database)
+        return records
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn the driver's 'server gone' errors into the domain's StoreUnavailable."""
+    try:
+        yield
+    except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+        raise StoreUnavailable(f"Neo4j is not reachable now ({type(exc).__name__}); try again shortly") from exc
+
+
+# -- the write transaction ---------------------------------------------------------------------
+
+
+class _Snapshot:
+    """What the transaction has read of the nodes a batch touches (graph.invariants.Facts)."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self._tx = tx
+        self.props: dict[str, dict[str, Any]] = {}
+        self.out: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        self.coverers: dict[str, list[str]] = {}
+        self._absent: set[str] = set()
+
+    def fetch(self, ids: set[str]) -> None:
+        wanted = [i for i in ids if i not in self.props and i not in self._absent]
+        for chunk in _chunks(wanted):
+            for record in self._tx.run(cypher.PREFETCH, ids=chunk):
+                node_id = record["id"]
+                self.props[node_id] = _native(record["props"])
+                self.out[node_id] = {(k, t): _native(p) for k, t, p in (e for e in record["out"] if e is not None)}
+                self.coverers[node_id] = list(record["coverers"])
+            self._absent.update(i for i in chunk if i not in self.props)
+
+    def facts(self, node_id: str) -> NodeFacts | None:
+        self.fetch({node_id})
+        props = self.props.get(node_id)
+        return None if props is None else _facts_from(props)
+
+    def target(self, source: str, kind: EdgeKind) -> str | None:
+        self.fetch({source})
+        return next((t for k, t in self.out.get(source, {}) if k == kind.value), None)
+
+    def sources(self, target: str, kind: EdgeKind) -> list[str]:
+        if kind is not EdgeKind.COVERS:  # the rules ask for coverers only; say so if that changes
+            raise NotImplementedError(f"the Neo4j snapshot reads COVERS sources only, not {kind}")
+        self.fetch({target})
+        return self.coverers.get(target, [])
+
+    def incident(self, node_id: str) -> list[EdgeRef]:
+        return [
+            EdgeRef(source=r["source"], kind=EdgeKind(r["kind"]), target=r["target"]) for r in self._tx.run(cypher.INCIDENT, id=node_id)
+        ]
+
+
+def _write(tx: neo4j.ManagedTransaction, batch: Batch) -> WriteSummary:
+    snapshot = _Snapshot(tx)
+    touched = {n.id for n in batch.nodes} | set(batch.remove_nodes)
+    touched |= {e.source for e in batch.edges} | {e.target for e in batch.edges} | {r.source for r in batch.remove_edges}
+    snapshot.fetch(touched)
+    violations = check(batch, snapshot)
+    if violations:
+        raise InvariantViolation(violations)
+
+    counts: dict[str, Counter[str]] = {w: Counter() for w in ("created", "updated", "unchanged", "removed")}
+    run = _Runner(tx)
+    gone: set[str] = set()
+    for ref in batch.remove_edges:
+        if (ref.kind.value, ref.target) in snapshot.out.get(ref.source, {}):
+            run.add(cypher.delete_edges(ref.kind), {"source": ref.source, "target": ref.target})
+            snapshot.out[ref.source].pop((ref.kind.value, ref.target))
+            counts["removed"][ref.kind] += 1
+    for node_id in dict.fromkeys(batch.remove_nodes):
+        props = snapshot.props.get(node_id)
+        if props is not None:
+            run.add(cypher.DELETE_NODES, node_id, param="ids")
+            gone.add(node_id)
+            counts["removed"][props["kind"]] += 1
+    run.flush()
+
+    for node in batch.nodes:
+        row = _node_row(node)
+        old = None if node.id in gone else snapshot.props.get(node.id)
+        if old is None:
+            run.add(cypher.create_nodes(node.kind), row)
+            counts["created"][node.kind] += 1
+        elif _content(old) == _content(row):
+            counts["unchanged"][node.kind] += 1
+        else:
+            run.add(cypher.update_nodes(node.kind), row)
+            counts["updated"][node.kind] += 1
+    run.flush()
+
+    for edge in batch.edges:
+        props = _edge_props(edge)
+        existing = {} if edge.source in gone else snapshot.out.get(edge.source, {})
+        if edge.target in gone:
+            existing = {}
+        row = {"source": edge.source, "target": edge.target, "props": props}
+        if edge.kind in FUNCTIONAL and any(k == edge.kind.value and t != edge.target for k, t in existing):
+            run.add(cypher.drop_other_edges(edge.kind), {"source": edge.source, "target": edge.target}, first=True)
+        old = existing.get((edge.kind.value, edge.target))
+        if old is None:
+            run.add(cypher.create_edges(edge.kind), row)
+            counts["created"][edge.kind] += 1
+        elif _content(old) == _content(props):
+            counts["unchanged"][edge.kind] += 1
+        else:
+            run.add(cypher.merge_edges(edge.kind), row)
+            counts["updated"][edge.kind] += 1
+    run.flush()
+    return WriteSummary.from_counts(**counts)
+
+
+class _Runner:
+    """Collects rows per statement and runs each statement once per chunk of rows."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self._tx = tx
+        self._first: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        self._rest: dict[tuple[str, str], list[Any]] = defaultdict(list)
+
+    def add(self, statement: str, row: Any, *, param: str = "rows", first: bool = False) -> None:
+        (self._first if first else self._rest)[(statement, param)].append(row)
+
+    def flush(self) -> None:
+        for pending in (self._first, self._rest):
+            for (statement, param), rows in pending.items():
+                for chunk in _chunks(rows):
+                    self._tx.run(statement, {param: chunk}).consume()
+            pending.clear()
+
+
+def _chunks(rows: list[_T]) -> Iterator[list[_T]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+# -- mapping between models and Neo4j properties ----------------------------------------------
+
+_PROVENANCE_KEYS = ("prov_source", "prov_at", "prov_row")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _props(model: Any, skip: tuple[str, ...]) -> dict[str, Any]:
+    fields = model.__dict__
+    row = {k: _plain(v) for k, v in fields.items() if k not in skip and k not in ("provenance", "properties") and v is not None}
+    prov = fields["provenance"]
+    row.update(prov_source=prov.source, prov_at=prov.recorded_at)
+    if prov.row is not None:
+        row["prov_row"] = prov.row
+    if fields["properties"]:
+        row["properties_json"] = json.dumps(fields["properties"], ensure_ascii=False, sort_keys=True)
+    return row
+
+
+def _node_row(node: Node) -> dict[str, Any]:
+    return _props(node, skip=())
+
+
+def _edge_props(edge: Edge) -> dict[str, Any]:
+    return _props(edge, skip=("source", "target", "kind"))
+
+
+def _content(props: dict[str, Any]) -> dict[str, Any]:
+    """Properties with provenance left out: what decides whether a write changes anything."""
+    return {k: v for k, v in props.items() if k not in _PROVENANCE_KEYS}
+
+
+def _native(value: Any) -> Any:
+    """Neo4j temporal values as Python's, recursively."""
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    to_native: Callable[[], Any] | None = getattr(value, "to_native", None)
+    return to_native() if to_native is not None else value
+
+
+def _model_fields(props: dict[str, Any]) -> dict[str, Any]:
+    props = _native(props)
+    fields = {k: v for k, v in props.items() if k not in _PROVENANCE_KEYS and k != "properties_json"}
+    fields["provenance"] = {"source": props["prov_source"], "recorded_at": props["prov_at"], "row": props.get("prov_row")}
+    fields["properties"] = json.loads(props["properties_json"]) if "properties_json" in props else {}
+    return fields
+
+
+def _node_from(props: dict[str, Any]) -> Node:
+    return NODE_ADAPTER.validate_python(_model_fields(props))  # type: ignore[no-any-return]
+
+
+def _edge_from(record: neo4j.Record) -> Edge:
+    fields = _model_fields(record["props"])
+    fields.update(source=record["source"], target=record["target"], kind=record["kind"])
+    return EDGE_ADAPTER.validate_python(fields)  # type: ignore[no-any-return]
+
+
+def _facts_from(props: dict[str, Any]) -> NodeFacts:
+    return facts_of(_node_from(props))

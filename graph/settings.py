@@ -1,0 +1,57 @@
+"""Settings from the environment, read in one place (``GRASSROOTS_*`` and ``NEO4J_*``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.store import GraphStore
+
+__all__ = ["Settings", "StoreKind", "get_settings", "open_store"]
+
+
+class StoreKind(StrEnum):
+    MEMORY = "memory"
+    NEO4J = "neo4j"
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment; each field is ``GRASSROOTS_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="GRASSROOTS_", extra="ignore")
+
+    store: StoreKind = Field(default=StoreKind.MEMORY, description="memory (embedded networkx) or neo4j")
+    data_dir: Path = Field(default=Path("data"), description="where the embedded store keeps its files")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI", description="neo4j://host:7687 (routing) or bolt://")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr = Field(default=SecretStr(""), validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The store the settings select; the caller closes it. Only the chosen store's module is imported."""
+    if settings.store is StoreKind.NEO4J:
+        if not settings.neo4j_uri:
+            raise ValueError("GRASSROOTS_STORE=neo4j needs NEO4J_URI (for example neo4j://127.0.0.1:7687)")
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+            database=settings.neo4j_database,
+        )
+    from graph.memory import MemoryStore
+
+    return MemoryStore(settings.data_dir)

@@ -1,0 +1,52 @@
+"""The ``store`` fixture runs each contract test on every store: always the embedded one,
+and a real Neo4j server when ``NEO4J_URI`` is set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.memory import MemoryStore
+from graph.store import GraphStore
+
+NEO4J_URI = os.environ.get("NEO4J_URI")
+
+
+def _neo4j_store() -> GraphStore:
+    from graph.neo4j_store import Neo4jStore
+
+    assert NEO4J_URI
+    return Neo4jStore(
+        NEO4J_URI,
+        auth=(os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")),
+        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        "memory-on-disk",
+        pytest.param(
+            "neo4j",
+            marks=[pytest.mark.neo4j, pytest.mark.skipif(not NEO4J_URI, reason="NEO4J_URI is not set: no Neo4j server to test against")],
+        ),
+    ]
+)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    if request.param == "memory":
+        s: GraphStore = MemoryStore()
+    elif request.param == "memory-on-disk":
+        s = MemoryStore(tmp_path / "data", durable=False)
+    else:
+        s = _neo4j_store()
+        s.clear()
+    try:
+        yield s
+    finally:
+        if request.param == "neo4j":
+            s.clear()
+        s.close()

@@ -1,0 +1,1 @@
+"""Pages drawn from the graph: the interactive network map (pyvis)."""
