@@ -1,0 +1,119 @@
+"""The FastAPI application: thin routes that call ``graph`` and map its errors to HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from api.deps import StoreDep
+from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
+from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode
+from graph.model import EdgeKind, NodeKind
+from graph.settings import Settings, get_settings, open_store
+from graph.store import Direction, GraphStore
+from visualizations.network_map import network_map
+
+__all__ = ["create_app"]
+
+_ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+
+
+def create_app(settings: Settings | None = None, *, store_factory: Callable[[Settings], GraphStore] = open_store) -> FastAPI:
+    """The app; it opens the store its settings select when it starts and closes it when it stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chosen = settings or get_settings()
+        app.state.store = store_factory(chosen)
+        app.state.store_kind = chosen.store.value
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="grassroots-graph",
+        summary="The party-building network of a district (党建引领基层治理): territory, the chain that covers it, and its gaps.",
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=_ERRORS,  # type: ignore[arg-type]
+    )
+    _error_handlers(app)
+
+    @app.get("/", include_in_schema=False)
+    def index(store: StoreDep) -> RedirectResponse:
+        root = next((t.id for t in store.nodes(NodeKind.TERRITORY) if t.level == 0), None)  # type: ignore[union-attr]
+        return RedirectResponse(f"/map?scope={root}" if root else "/docs")
+
+    @app.get("/health", response_model=HealthOut)
+    def health(request: Request, store: StoreDep) -> HealthOut:
+        """Whether the service and its store answer."""
+        store.count(NodeKind.TERRITORY)
+        return HealthOut(status="ok", store=request.app.state.store_kind)
+
+    @app.get("/stats", response_model=StatsOut)
+    def stats(store: StoreDep) -> StatsOut:
+        """How many nodes and edges of each kind the graph holds."""
+        return StatsOut(nodes={k.value: store.count(k) for k in NodeKind}, edges={k.value: store.count_edges(k) for k in EdgeKind})
+
+    @app.get("/nodes/{node_id}", response_model=NodeOut)
+    def get_node(node_id: str, store: StoreDep) -> NodeOut:
+        """One node of any kind, with its provenance."""
+        return NodeOut(node=store.node(node_id))
+
+    @app.get("/nodes/{node_id}/edges", response_model=EdgePageOut)
+    def node_edges(
+        node_id: str,
+        store: StoreDep,
+        direction: Direction = Direction.OUT,
+        kind: EdgeKind | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> EdgePageOut:
+        """The edges leaving (``direction=out``) or entering (``in``) a node, a page at a time."""
+        found = store.edges_of(node_id, kind=kind, direction=direction)
+        found.sort(key=lambda e: (e.kind, e.source, e.target))
+        return EdgePageOut(items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
+
+    @app.get("/map", response_class=HTMLResponse)
+    def map_page(store: StoreDep, scope: Annotated[str, Query(description="id of a territory: district, street, community...")]) -> HTMLResponse:
+        """The network map of a scope, a self-contained page that works offline."""
+        return HTMLResponse(network_map(store, scope))
+
+    return app
+
+
+def _error(status: int, code: str, message: str, violations: list[dict[str, str]] | None = None) -> JSONResponse:
+    body = ErrorOut.model_validate({"error": {"code": code, "message": message, "violations": violations or []}})
+    return JSONResponse(body.model_dump(), status_code=status)
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(UnknownNode)
+    async def unknown(_: Request, exc: UnknownNode) -> JSONResponse:
+        return _error(404, "not_found", f"{exc}; check the id, or search by name")
+
+    @app.exception_handler(InvariantViolation)
+    async def refused(_: Request, exc: InvariantViolation) -> JSONResponse:
+        found = [{"rule": v.rule, "node_id": v.node_id, "message": v.message} for v in exc.violations]
+        return _error(422, "refused", str(exc), found)
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
+        response = _error(503, "unavailable", str(exc))
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(ValueError)
+    async def invalid_value(_: Request, exc: ValueError) -> JSONResponse:
+        return _error(422, "invalid", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return _error(422, "invalid", "; ".join(parts))

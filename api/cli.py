@@ -1,0 +1,135 @@
+"""The ``grassroots`` command: one entry point, a subcommand for each job."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from graph.errors import GraphError
+from graph.generator import NetworkSpec, generate
+from graph.model import EdgeKind, Level, NodeKind, Territory
+from graph.settings import Settings, get_settings, open_store
+from graph.store import GraphStore, WriteSummary
+
+__all__ = ["main"]
+
+DEMO_HOUSEHOLDS = 20_000
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="grassroots", description="The party-building network of a district as a graph.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API and the map")
+    serve.add_argument("--demo", action="store_true", help=f"load a generated demo network ({DEMO_HOUSEHOLDS:,} households) if the store is empty")
+    serve.add_argument("--host", help="address to listen on (default: GRASSROOTS_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: GRASSROOTS_PORT or 8000)")
+
+    gen = commands.add_parser("generate", help="write a synthetic network with planted gaps into the store")
+    gen.add_argument("--households", type=_positive, default=DEMO_HOUSEHOLDS, help="about how many households (default %(default)s)")
+    gen.add_argument("--seed", type=int, default=7, help="same seed, same network (default %(default)s)")
+    gen.add_argument("--replace", action="store_true", help="empty the store first")
+
+    commands.add_parser("stats", help="count the nodes and edges of each kind")
+
+    mapper = commands.add_parser("map", help="write the network map of a scope as an HTML file")
+    mapper.add_argument("scope", help="id of a territory (district, street, community...)")
+    mapper.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    try:
+        if args.command == "serve":
+            return _serve(settings, demo=args.demo, host=args.host or settings.host, port=args.port or settings.port)
+        with _opened(settings) as store:
+            if args.command == "generate":
+                _generate(store, households=args.households, seed=args.seed, replace=args.replace)
+            elif args.command == "stats":
+                _stats(store)
+            elif args.command == "map":
+                from visualizations.network_map import network_map
+
+                _write_text(args.output, network_map(store, args.scope))
+                print(f"wrote {args.output}")
+    except (GraphError, ValueError, OSError) as exc:
+        print(f"grassroots {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+class _opened:
+    """The configured store, closed on the way out (the embedded store writes its snapshot then)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def __enter__(self) -> GraphStore:
+        self._store = open_store(self._settings)
+        return self._store
+
+    def __exit__(self, *_: object) -> None:
+        self._store.close()
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text}")
+    return value
+
+
+def _generate(store: GraphStore, *, households: int, seed: int, replace: bool) -> WriteSummary:
+    if replace:
+        store.clear()
+    elif store.count(NodeKind.TERRITORY):
+        raise ValueError("the store already holds a network; add --replace to empty it first")
+    total = WriteSummary()
+    started = time.perf_counter()
+    with tqdm(total=households, unit="households", desc="generating", file=sys.stderr) as bar:
+        for batch in generate(NetworkSpec(households=households, seed=seed)):
+            summary = store.write(batch)
+            total.created.update(summary.created)
+            bar.update(sum(n.households or 0 for n in batch.nodes if isinstance(n, Territory) and n.level is Level.GRID))
+    elapsed = time.perf_counter() - started
+    nodes = sum(total.created[k.value] for k in NodeKind)
+    edges = sum(total.created[k.value] for k in EdgeKind)
+    print(f"wrote {nodes:,} nodes and {edges:,} edges in {elapsed:.1f} s ({(nodes + edges) / elapsed:,.0f} a second)")
+    return total
+
+
+def _stats(store: GraphStore) -> None:
+    for kind in NodeKind:
+        print(f"{kind.value:<14}{store.count(kind):>10,}")
+    for edge_kind in EdgeKind:
+        print(f"{edge_kind.value:<14}{store.count_edges(edge_kind):>10,}")
+
+
+def _serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    if demo:
+        with _opened(settings) as store:
+            if not store.count(NodeKind.TERRITORY):
+                print(f"loading a demo network of {DEMO_HOUSEHOLDS:,} households into {settings.data_dir}")
+                _generate(store, households=DEMO_HOUSEHOLDS, seed=7, replace=False)
+    print(f"grassroots-graph on http://{host}:{port}/  (map: /map?scope=d, API docs: /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write UTF-8 whatever the platform's encoding, atomically: a failed write leaves no half file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

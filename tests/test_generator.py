@@ -1,0 +1,63 @@
+"""The synthetic network: deterministic, shaped like the seeds' cities, with gaps where asked."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from graph.generator import GapRates, NetworkSpec, generate
+from graph.memory import MemoryStore
+from graph.model import EdgeKind, Level, Member, NodeKind, Territory
+from graph.store import Direction
+
+
+def _load(spec: NetworkSpec) -> MemoryStore:
+    store = MemoryStore()
+    for batch in generate(spec):
+        store.write(batch)
+    return store
+
+
+def test_the_same_seed_gives_the_same_network_and_another_seed_another() -> None:
+    one = [b.model_dump_json() for b in generate(NetworkSpec(households=5_000, seed=1))]
+    two = [b.model_dump_json() for b in generate(NetworkSpec(households=5_000, seed=1))]
+    other = [b.model_dump_json() for b in generate(NetworkSpec(households=5_000, seed=2))]
+    assert one == two and one != other
+
+
+def test_sizes_follow_the_seed_cities() -> None:
+    store = _load(NetworkSpec(households=60_000, seed=11))
+    territories = [t for t in store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory)]
+    grids = [t for t in territories if t.level is Level.GRID]
+    assert all(100 <= (g.households or 0) <= 300 for g in grids)
+    total = sum(g.households or 0 for g in grids)
+    assert 60_000 <= total < 60_000 + 12 * 10 * 6 * 300  # stops within one community of the target
+
+    def child_counts(level: Level) -> list[int]:
+        return [len(store.edges_of(t.id, kind=EdgeKind.WITHIN, direction=Direction.IN)) for t in territories if t.level is level]
+
+    assert all(3 <= n <= 10 for n in child_counts(Level.COMMUNITY))
+    assert all(1 <= n <= 12 for n in child_counts(Level.STREET))
+    heads = [m for m in store.nodes(NodeKind.MEMBER) if isinstance(m, Member) and m.is_household_head]
+    linked = sum(m.households for m in heads)
+    assert 9 <= linked / len(heads) <= 11  # about ten households each (十联户)
+
+
+def test_gaps_are_planted_near_their_rates() -> None:
+    rates = GapRates(area_without_branch=0.2, grid_without_group=0.1)
+    store = _load(NetworkSpec(households=200_000, seed=4, gaps=rates))
+
+    def covered(node_id: str) -> bool:
+        return bool(store.edges_of(node_id, kind=EdgeKind.COVERS, direction=Direction.IN))
+
+    areas = [t for t in store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory) and t.level is Level.RESIDENTIAL_AREA]
+    branchless = {a.id for a in areas if not covered(a.id)}
+    assert 0.12 <= len(branchless) / len(areas) <= 0.28  # 20% asked, about 300 areas drawn
+    grids = Counter[tuple[bool, bool]]()  # (area has a branch, grid has a group)
+    for area in areas:
+        for edge in store.edges_of(area.id, kind=EdgeKind.WITHIN, direction=Direction.IN):
+            grids[(area.id not in branchless, covered(edge.source))] += 1
+    assert grids[(False, True)] == 0, "a grid group needs a branch above it"
+    with_branch = grids[(True, True)] + grids[(True, False)]
+    assert 0.06 <= grids[(True, False)] / with_branch <= 0.14  # 10% asked, about 850 grids drawn
+    communities = [t for t in store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory) and t.level is Level.COMMUNITY]
+    assert all(covered(c.id) for c in communities)

@@ -1,0 +1,133 @@
+"""The embedded store keeps its graph in a data folder and survives crashes with its last good write."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import graph.memory
+from graph.memory import JOURNAL, SNAPSHOT, MemoryStore
+from graph.model import Batch, Covers, Level, Organisation, OrgForm, ReportsTo, Territory, Within
+from tests.utils.network import PROV, contents, town
+
+
+def _grid(k: int) -> Batch:
+    """A grid and its group under area a1 of the town: two nodes and three edges that belong together."""
+    return Batch(
+        nodes=[
+            Territory(id=f"gx{k}", name=f"新网格{k}", level=Level.GRID, households=100 + k, provenance=PROV),
+            Organisation(id=f"o-gx{k}", name=f"新网格{k}党小组", level=Level.GRID, form=OrgForm.GROUP, members=3, provenance=PROV),
+        ],
+        edges=[
+            Within(source=f"gx{k}", target="a1", provenance=PROV),
+            Covers(source=f"o-gx{k}", target=f"gx{k}", provenance=PROV),
+            ReportsTo(source=f"o-gx{k}", target="o-a1", provenance=PROV),
+        ],
+    )
+
+
+def _reopened(path: Path) -> tuple[list[str], list[str]]:
+    """What a store opened afresh on the folder holds."""
+    store = MemoryStore(path)
+    try:
+        return contents(store)
+    finally:
+        store.close()
+
+
+def test_the_graph_is_there_again_after_a_restart(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    store.write(town())
+    before = contents(store)
+    store.close()
+    assert (tmp_path / SNAPSHOT).exists()
+    assert _reopened(tmp_path) == before
+
+
+def test_writes_since_the_last_snapshot_are_replayed_from_the_journal(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    store.write(town())
+    store.write(_grid(1))
+    before = contents(store)  # no close: as if the process died here
+    assert not (tmp_path / SNAPSHOT).exists()
+    assert _reopened(tmp_path) == before
+    store._journal.close()
+
+
+def test_a_write_torn_by_a_crash_is_dropped_and_the_last_good_one_kept(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    store.write(town())
+    good = contents(store)
+    store.write(_grid(1))
+    store._journal.close()  # the process dies here
+    journal = tmp_path / JOURNAL
+    size = journal.stat().st_size
+    os.truncate(journal, size - 7)  # the last frame lost its tail mid-write
+    reopened = MemoryStore(tmp_path)
+    assert contents(reopened) == good
+    reopened.write(_grid(2))  # and the journal goes on cleanly after the cut
+    again = contents(reopened)
+    reopened.close()
+    assert _reopened(tmp_path) == again
+
+
+def test_a_snapshot_cut_off_mid_write_leaves_the_previous_one(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path)
+    store.write(town())
+    store.close()
+    good = _reopened(tmp_path)
+    (tmp_path / (SNAPSHOT + ".tmp")).write_bytes(b"\x80half a pickle")
+    assert _reopened(tmp_path) == good
+
+
+def test_a_large_journal_is_folded_into_a_new_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graph.memory, "_COMPACT_AT", 1)
+    store = MemoryStore(tmp_path)
+    store.write(town())
+    store.write(_grid(1))
+    assert (tmp_path / SNAPSHOT).exists() and (tmp_path / JOURNAL).stat().st_size == 0
+    assert _reopened(tmp_path) == contents(store)
+    store.close()
+
+
+_WRITER = """
+import sys
+from graph.memory import MemoryStore
+from tests.utils.network import town
+from tests.test_memory_persistence import _grid
+store = MemoryStore(sys.argv[1])
+store.write(town())
+k = 0
+while True:
+    k += 1
+    store.write(_grid(k))
+    print(k, flush=True)
+"""
+
+
+def test_a_kill_during_writes_keeps_every_acknowledged_write_and_no_half_one(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True, env=env)
+    assert writer.stdout is not None
+    acknowledged = 0
+    deadline = time.monotonic() + 30
+    while acknowledged < 40 and time.monotonic() < deadline:
+        acknowledged = int(writer.stdout.readline())
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    writer.stdout.close()
+    assert acknowledged >= 40
+
+    store = MemoryStore(tmp_path, durable=False)
+    grids = {n.id for n in store.nodes() if n.id.startswith("gx")}
+    groups = {n.id for n in store.nodes() if n.id.startswith("o-gx")}
+    assert len(grids) >= acknowledged
+    assert groups == {f"o-{g}" for g in grids}, "a batch was half written"
+    assert all(store.edges_of(f"o-{g}") for g in grids)
+    store.close()
