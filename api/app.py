@@ -81,7 +81,9 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         return EdgePageOut(items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
 
     @app.get("/map", response_class=HTMLResponse)
-    def map_page(store: StoreDep, scope: Annotated[str, Query(description="id of a territory: district, street, community...")]) -> HTMLResponse:
+    def map_page(
+        store: StoreDep, scope: Annotated[str, Query(description="id of a territory: district, street, community...")]
+    ) -> HTMLResponse:
         """The network map of a scope, a self-contained page that works offline."""
         return HTMLResponse(network_map(store, scope))
 

@@ -26,7 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the API and the map")
-    serve.add_argument("--demo", action="store_true", help=f"load a generated demo network ({DEMO_HOUSEHOLDS:,} households) if the store is empty")
+    serve.add_argument(
+        "--demo", action="store_true", help=f"load a generated demo network ({DEMO_HOUSEHOLDS:,} households) if the store is empty"
+    )
     serve.add_argument("--host", help="address to listen on (default: GRASSROOTS_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: GRASSROOTS_PORT or 8000)")
 

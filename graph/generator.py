@@ -167,7 +167,7 @@ class _Generator:
     def __init__(self, spec: NetworkSpec) -> None:
         self.spec = spec
         self.gaps = spec.gaps
-        self.rng = random.Random(spec.seed)
+        self.rng = random.Random(spec.seed)  # noqa: S311 - a reproducible network, not a secret
         self.prov = Provenance(
             source=f"generator:seed={spec.seed}", recorded_at=datetime(spec.as_of.year, spec.as_of.month, spec.as_of.day)
         )
@@ -228,7 +228,7 @@ class _Generator:
         return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}"
 
     def _street(self, number: int, *, budget: int) -> int:
-        rng, gaps = self.rng, self.gaps
+        rng = self.rng
         sid = f"s{number:02d}"
         word = _STREET_WORDS[(number - 1) % len(_STREET_WORDS)]
         suffix = "" if number <= len(_STREET_WORDS) else str((number - 1) // len(_STREET_WORDS) + 1)

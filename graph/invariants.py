@@ -261,7 +261,8 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
                     Violation(
                         Rule.ONE_COVERER,
                         source,
-                        f"{source} cannot cover {target}: it is already covered by organisation {holder}, and one organisation covers a unit",
+                        f"{source} cannot cover {target}: it is already covered by organisation {holder}, "
+                        "and one organisation covers a unit",
                     )
                 )
             covered[target] = source

@@ -315,13 +315,10 @@ class MemoryStore:
         """Write the whole graph to a new snapshot, replace the old one atomically, empty the journal."""
         assert self._dir is not None
         g = self._graph
-        state = {
-            "format": _FORMAT,
-            "seq": self._seq,
-            "nodes": list(g._node.items()),
-            "edges": [(u, v, d) for u, nbrs in g._succ.items() for v, d in nbrs.items()],
-        }
-        _atomic_write(self._dir / SNAPSHOT, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), durable=self._durable)
+        state = {"format": _FORMAT, "seq": self._seq, "nodes": g._node, "succ": g._succ}
+        with _collector_paused():
+            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        _atomic_write(self._dir / SNAPSHOT, data, durable=self._durable)
         if self._journal is not None:
             self._journal.truncate(0)
             self._journal.seek(0)
@@ -332,12 +329,13 @@ class MemoryStore:
         assert self._dir is not None
         snapshot = self._dir / SNAPSHOT
         if snapshot.exists():
-            state = pickle.loads(snapshot.read_bytes())  # noqa: S301 - the store's own file in its own data folder
-            if state.get("format") != _FORMAT:
-                raise RuntimeError(f"{snapshot} has format {state.get('format')}, this version reads {_FORMAT}")
-            self._seq = state["seq"]
-            self._apply([("N", i, p) for i, p in state["nodes"]])
-            self._apply([("E", u, v, d) for u, v, d in state["edges"]])
+            with _collector_paused():
+                state = pickle.loads(snapshot.read_bytes())  # noqa: S301 - the store's own file in its own data folder
+                if state.get("format") != _FORMAT:
+                    raise RuntimeError(f"{snapshot} has format {state.get('format')}, this version reads {_FORMAT}")
+                self._seq = state["seq"]
+                self._apply([("N", i, p) for i, p in state["nodes"].items()])
+                self._apply([("E", u, v, d) for u, nbrs in state["succ"].items() for v, d in nbrs.items()])
         journal = self._dir / JOURNAL
         if journal.exists():
             good = 0
