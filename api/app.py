@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from api.deps import StoreDep
 from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode
-from graph.model import EdgeKind, NodeKind
+from graph.model import EdgeKind, Level, NodeKind
 from graph.settings import Settings, get_settings, open_store
 from graph.store import Direction, GraphStore
 from visualizations.network_map import network_map
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
 
     @app.get("/", include_in_schema=False)
     def index(store: StoreDep) -> RedirectResponse:
-        root = next((t.id for t in store.nodes(NodeKind.TERRITORY) if t.level == 0), None)  # type: ignore[union-attr]
+        root = next((t.id for t in store.nodes(NodeKind.TERRITORY) if t.level is Level.DISTRICT), None)  # type: ignore[union-attr]
         return RedirectResponse(f"/map?scope={root}" if root else "/docs")
 
     @app.get("/health", response_model=HealthOut)

@@ -316,9 +316,8 @@ def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -
         return None
     if child.level is None or child.level is Level.DISTRICT:
         return "a district has nothing above it in this graph"
-    if parent.level != child.level - 1:
-        want = Level(child.level - 1).label
-        return f"the parent of a {child.level.label} must be a {want}, one level up, not a {_label(parent.level)}"
+    if parent.level is not child.level.up:
+        return f"the parent of a {child.level.value} must be a {_label(child.level.up)}, one level up, not a {_label(parent.level)}"
     return None
 
 
@@ -340,4 +339,4 @@ def _current_coverer(overlay: _Overlay, target: str, *, exclude: str) -> str | N
 
 
 def _label(level: Level | None) -> str:
-    return level.label if level is not None else "none"
+    return level.value if level is not None else "none"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -59,22 +59,31 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,79}$")
 """Stable string ids: letters, digits and ``_ . : -``; nothing that could be markup or Cypher."""
 
 
-class Level(IntEnum):
+class Level(StrEnum):
     """Tier of the territory and of the chain; the chain's level 5 is the household head."""
 
-    DISTRICT = 0  # 区 / 县级市, with the district committee (区委)
-    STREET = 1  # 街道, with the street working committee (街道党工委)
-    COMMUNITY = 2  # 社区, with the community committee (社区党委 / 党总支 / 党支部)
-    RESIDENTIAL_AREA = 3  # 小区, with the residential-area branch (小区党支部)
-    GRID = 4  # 网格, with the grid group (网格党小组)
-    HOUSEHOLD = 5  # about ten households (十联户), with a household head (党员联户长)
-    UNIT = 9  # a resident unit's own party organisation, outside the chain
+    DISTRICT = "district"  # 区 / 县级市, with the district committee (区委)
+    STREET = "street"  # 街道, with the street working committee (街道党工委)
+    COMMUNITY = "community"  # 社区, with the community committee (社区党委 / 党总支 / 党支部)
+    RESIDENTIAL_AREA = "residential_area"  # 小区, with the residential-area branch (小区党支部)
+    GRID = "grid"  # 网格, with the grid group (网格党小组)
+    HOUSEHOLD = "household"  # about ten households (十联户), with a household head (党员联户长)
+    UNIT = "unit"  # a resident unit's own party organisation, outside the chain
 
     @property
-    def label(self) -> str:
-        return self.name.lower()
+    def rank(self) -> int:
+        """0 for the district down to 5 for households; a unit's organisation ranks below the chain."""
+        return _RANK[self]
+
+    @property
+    def up(self) -> Level | None:
+        """The level one above in the chain, None for the district and for units."""
+        return _UP.get(self)
 
 
+_CHAIN = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID, Level.HOUSEHOLD)
+_RANK = {level: rank for rank, level in enumerate(_CHAIN)} | {Level.UNIT: 9}
+_UP = dict(zip(_CHAIN[1:], _CHAIN[:-1], strict=True))
 TERRITORY_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID)
 
 
@@ -190,7 +199,7 @@ class Territory(_NodeBase):
     @classmethod
     def _territorial(cls, level: Level) -> Level:
         if level not in TERRITORY_LEVELS:
-            raise ValueError(f"a territory's level is one of district..grid, not {level.label}")
+            raise ValueError(f"a territory's level is one of district..grid, not {level.value}")
         return level
 
 

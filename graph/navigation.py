@@ -29,7 +29,7 @@ def territory_subtree(store: GraphStore, scope_id: str, *, down_to: Level = Leve
     out: list[tuple[Territory, str | None]] = [(root, None)]
     frontier = [root]
     while frontier:
-        placed = [(child, t.id) for t in frontier if t.level < down_to for child in children(store, t.id)]
+        placed = [(child, t.id) for t in frontier if t.level.rank < down_to.rank for child in children(store, t.id)]
         out.extend(placed)
         frontier = [child for child, _ in placed]
     return out

@@ -66,7 +66,7 @@ def network_map(store: GraphStore, scope_id: str, *, max_nodes: int = MAX_NODES)
             label=t.name,
             title="\n".join(facts),
             shape=shape,
-            level=int(t.level),
+            level=t.level.rank,
             color={"background": "#ffffff", "border": border},
             borderWidth=4 if border == _GAP_BORDER else 1,
             font={"color": colour},
