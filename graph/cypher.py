@@ -90,7 +90,8 @@ def create_nodes(kind: NodeKind) -> str:
 
 
 def update_nodes(kind: NodeKind) -> str:
-    return f"UNWIND $rows AS row MATCH (n:{LABELS[kind]} {{id: row.id}}) SET n = row"
+    """Replace the properties of existing nodes; matched on ``Node.id``, which the constraint indexes."""
+    return f"UNWIND $rows AS row MATCH (n:Node:{LABELS[kind]} {{id: row.id}}) SET n = row"
 
 
 def create_edges(kind: EdgeKind) -> str:
