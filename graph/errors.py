@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["GraphError", "InvariantViolation", "StoreUnavailable", "UnknownNode", "Violation"]
+__all__ = ["GraphError", "InvariantViolation", "StoreDamaged", "StoreUnavailable", "UnknownNode", "Violation"]
 
 
 class GraphError(Exception):
@@ -41,6 +41,10 @@ class InvariantViolation(GraphError):
         shown = "; ".join(str(v) for v in violations[:5])
         more = f" (and {len(violations) - 5} more)" if len(violations) > 5 else ""
         super().__init__(f"write refused, nothing written: {shown}{more}")
+
+
+class StoreDamaged(GraphError):
+    """A store's own files cannot be read: written by another version, or damaged."""
 
 
 class StoreUnavailable(GraphError):

@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import InvariantViolation, UnknownNode
+from graph.errors import InvariantViolation, StoreDamaged, UnknownNode
 from graph.invariants import FUNCTIONAL, NodeFacts, check, facts_of
 from graph.model import (
     EDGE_MODELS,
@@ -47,7 +47,7 @@ __all__ = ["MemoryStore"]
 
 SNAPSHOT = "graph.snapshot"
 JOURNAL = "graph.journal"
-_FORMAT = 1
+_FORMAT = 2  # 2: levels by name
 _FRAME = struct.Struct("<II")  # payload length, crc32
 _COMPACT_AT = 64 * 1024 * 1024  # journal bytes that trigger a new snapshot
 
@@ -75,7 +75,13 @@ class MemoryStore:
         self._journal: Any = None
         if self._dir is not None:
             self._dir.mkdir(parents=True, exist_ok=True)
-            self._load()
+            try:
+                self._load()
+            except (pickle.UnpicklingError, ValueError, KeyError, AttributeError, EOFError) as exc:
+                raise StoreDamaged(
+                    f"the data folder {self._dir} could not be read ({type(exc).__name__}: {exc}); it was written by "
+                    "another version of grassroots-graph or is damaged: move it aside and load the network again"
+                ) from exc
             self._journal = open(self._dir / JOURNAL, "ab")  # noqa: SIM115 - held open for the store's life
 
     @property
@@ -332,7 +338,7 @@ class MemoryStore:
             with _collector_paused():
                 state = pickle.loads(snapshot.read_bytes())  # noqa: S301 - the store's own file in its own data folder
                 if state.get("format") != _FORMAT:
-                    raise RuntimeError(f"{snapshot} has format {state.get('format')}, this version reads {_FORMAT}")
+                    raise ValueError(f"{snapshot} has format {state.get('format')}, this version reads {_FORMAT}")
                 self._seq = state["seq"]
                 self._apply([("N", i, p) for i, p in state["nodes"].items()])
                 self._apply([("E", u, v, d) for u, nbrs in state["succ"].items() for v, d in nbrs.items()])

@@ -131,3 +131,12 @@ def test_a_kill_during_writes_keeps_every_acknowledged_write_and_no_half_one(tmp
     assert groups == {f"o-{g}" for g in grids}, "a batch was half written"
     assert all(store.edges_of(f"o-{g}") for g in grids)
     store.close()
+
+
+def test_an_unreadable_data_folder_is_named_with_what_to_do(tmp_path: Path) -> None:
+    from graph.errors import StoreDamaged
+
+    (tmp_path / SNAPSHOT).write_bytes(b"not a snapshot at all")
+    with pytest.raises(StoreDamaged, match=str(tmp_path)) as caught:
+        MemoryStore(tmp_path)
+    assert "move it aside" in str(caught.value)

@@ -19,8 +19,11 @@ from graph.store import GraphStore
 
 __all__ = ["MAX_NODES", "network_map"]
 
-MAX_NODES = 3_000
-"""Above this many nodes a browser's layout slows past use; the map then stops at a higher level."""
+MAX_NODES = 400
+"""The map stops at the deepest level with at most this many territories, so that a district
+of a million households draws its streets and communities (about 260) rather than 1,800
+residential areas in one row. Even 230 communities in a row are too wide to read when the
+page fits them all: summarising the levels below is the map's next step."""
 
 _LEVEL_STYLE = {  # colour, shape, Chinese name of the territory level
     Level.DISTRICT: ("#7b1fa2", "box", "区"),
