@@ -243,14 +243,16 @@ class MemoryStore:
         ]
 
     def count(self, kind: NodeKind | None = None) -> int:
-        if kind is None:
-            return len(self._graph._node)
-        return sum(1 for packed in list(self._graph._node.values()) if packed[0].kind is kind)
+        with self._lock:
+            if kind is None:
+                return len(self._graph._node)
+            return sum(1 for packed in self._graph._node.values() if packed[0].kind is kind)
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
-        if kind is None:
-            return self._graph.number_of_edges()
-        return sum(1 for _, nbrs in list(self._graph._succ.items()) for d in nbrs.values() if d[0] is kind)
+        with self._lock:  # a write in another thread must not change the dicts under the count
+            if kind is None:
+                return self._graph.number_of_edges()
+            return sum(1 for nbrs in self._graph._succ.values() for d in nbrs.values() if d[0] is kind)
 
     # -- facts for the invariants (graph.invariants.Facts) ------------------------------------
 

@@ -140,3 +140,32 @@ def test_an_unreadable_data_folder_is_named_with_what_to_do(tmp_path: Path) -> N
     with pytest.raises(StoreDamaged, match=str(tmp_path)) as caught:
         MemoryStore(tmp_path)
     assert "move it aside" in str(caught.value)
+
+
+def test_reads_in_other_threads_see_whole_writes_only() -> None:
+    import threading
+
+    store = MemoryStore()
+    store.write(town())
+    seen: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set():
+            nodes = store.count()
+            edges = store.count_edges()
+            seen.append((nodes, edges))
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for k in range(200):
+        store.write(_grid(k))
+    done.set()
+    for t in threads:
+        t.join()
+    base_nodes, base_edges = len(town().nodes), len(town().edges)
+    assert store.count() == base_nodes + 400
+    # each write adds two nodes and three edges: a count taken mid-write would show otherwise
+    assert all((n - base_nodes) % 2 == 0 for n, _ in seen)
+    assert all((e - base_edges) % 3 == 0 for _, e in seen)
