@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from api.deps import StoreDep
 from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
-from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode
+from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
 from graph.model import EdgeKind, Level, NodeKind
 from graph.settings import Settings, get_settings, open_store
 from graph.store import Direction, GraphStore
@@ -111,8 +111,8 @@ def _error_handlers(app: FastAPI) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
-    @app.exception_handler(ValueError)
-    async def invalid_value(_: Request, exc: ValueError) -> JSONResponse:
+    @app.exception_handler(WrongKind)
+    async def wrong_kind(_: Request, exc: WrongKind) -> JSONResponse:
         return _error(422, "invalid", str(exc))
 
     @app.exception_handler(RequestValidationError)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["GraphError", "InvariantViolation", "StoreDamaged", "StoreUnavailable", "UnknownNode", "Violation"]
+__all__ = ["GraphError", "InvariantViolation", "StoreDamaged", "StoreUnavailable", "UnknownNode", "Violation", "WrongKind"]
 
 
 class GraphError(Exception):
@@ -20,6 +20,10 @@ class UnknownNode(GraphError, KeyError):
 
     def __str__(self) -> str:
         return f"no node has id {self.node_id!r}"
+
+
+class WrongKind(GraphError, ValueError):
+    """A node exists but is not of the kind the question needs (a scope that is not a territory)."""
 
 
 class Violation(NamedTuple):

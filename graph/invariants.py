@@ -177,6 +177,7 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
     found: list[Violation] = []
     new_nodes: dict[str, NodeFacts] = {}
     changed: list[str] = []
+    recreated = set(batch.remove_nodes)
     for node in batch.nodes:
         if node.id in new_nodes:
             found.append(Violation(Rule.UNIQUE_ID, node.id, f"id {node.id} appears twice in one write"))
@@ -184,7 +185,7 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
         mine = facts_of(node)
         new_nodes[node.id] = mine
         existing = facts.facts(node.id)
-        if existing is not None and existing.kind is not mine.kind and node.id not in batch.remove_nodes:
+        if existing is not None and existing.kind is not mine.kind and node.id not in recreated:
             found.append(
                 Violation(
                     Rule.KIND_FIXED,

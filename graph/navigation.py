@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph.errors import WrongKind
 from graph.model import EdgeKind, Level, Node, Organisation, Territory
 from graph.store import Direction, GraphStore
 
@@ -25,7 +26,7 @@ def territory_subtree(store: GraphStore, scope_id: str, *, down_to: Level = Leve
     """The scope and every territory under it down to a level, each with its parent's id; parents first."""
     root = store.node(scope_id)
     if not isinstance(root, Territory):
-        raise ValueError(f"{scope_id} is a {root.kind.value}, not a territory (district, street, community, residential area or grid)")
+        raise WrongKind(f"{scope_id} is of kind {root.kind.value}, not a territory (district, street, community, residential area or grid)")
     out: list[tuple[Territory, str | None]] = [(root, None)]
     frontier = [root]
     while frontier:

@@ -75,3 +75,9 @@ def test_the_map_of_an_unknown_scope_is_a_404(client: TestClient) -> None:
 def test_the_openapi_document_describes_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/health", "/stats", "/nodes/{node_id}", "/nodes/{node_id}/edges", "/map"} <= set(paths)
+
+
+def test_a_map_of_a_node_that_is_not_a_territory_is_a_422_that_says_so(client: TestClient) -> None:
+    response = client.get("/map", params={"scope": "o-c1"})
+    assert response.status_code == 422
+    assert "o-c1 is of kind organisation, not a territory" in response.json()["error"]["message"]
