@@ -28,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import InvariantViolation, StoreDamaged, UnknownNode
+from graph.errors import GraphError, InvariantViolation, StoreDamaged, UnknownNode
 from graph.invariants import FUNCTIONAL, NodeFacts, check, facts_of
 from graph.model import (
     EDGE_MODELS,
@@ -93,6 +93,8 @@ class MemoryStore:
 
     def write(self, batch: Batch) -> WriteSummary:
         with self._lock, _collector_paused():
+            if self._dir is not None and self._journal is None:
+                raise GraphError(f"the store on {self._dir} is closed: a write now would not be kept")
             violations = check(batch, self)
             if violations:
                 raise InvariantViolation(violations)

@@ -169,3 +169,12 @@ def test_reads_in_other_threads_see_whole_writes_only() -> None:
     # each write adds two nodes and three edges: a count taken mid-write would show otherwise
     assert all((n - base_nodes) % 2 == 0 for n, _ in seen)
     assert all((e - base_edges) % 3 == 0 for _, e in seen)
+
+
+def test_a_write_to_a_closed_store_is_refused_rather_than_lost(tmp_path: Path) -> None:
+    from graph.errors import GraphError
+
+    store = MemoryStore(tmp_path)
+    store.close()
+    with pytest.raises(GraphError, match="closed"):
+        store.write(town())
