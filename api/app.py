@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import StoreDep
 from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
@@ -98,7 +99,7 @@ def _error(status: int, code: str, message: str, violations: list[dict[str, str]
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownNode)
     async def unknown(_: Request, exc: UnknownNode) -> JSONResponse:
-        return _error(404, "not_found", f"{exc}; check the id, or search by name")
+        return _error(404, "not_found", f"{exc}; check the id (ids are case-sensitive)")
 
     @app.exception_handler(InvariantViolation)
     async def refused(_: Request, exc: InvariantViolation) -> JSONResponse:
@@ -114,6 +115,11 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WrongKind)
     async def wrong_kind(_: Request, exc: WrongKind) -> JSONResponse:
         return _error(422, "invalid", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if exc.status_code == 404 else "http_error"
+        return _error(exc.status_code, code, f"{exc.detail}: see /docs for the routes this service has")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

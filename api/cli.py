@@ -97,6 +97,8 @@ def _generate(store: GraphStore, *, households: int, seed: int, replace: bool) -
             summary = store.write(batch)
             total.created.update(summary.created)
             bar.update(sum(n.households or 0 for n in batch.nodes if isinstance(n, Territory) and n.level is Level.GRID))
+        bar.total = bar.n  # the last community is finished whole, so the count ends a little past the target
+        bar.refresh()
     elapsed = time.perf_counter() - started
     nodes = sum(total.created[k.value] for k in NodeKind)
     edges = sum(total.created[k.value] for k in EdgeKind)
@@ -118,7 +120,13 @@ def _serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
 
     if demo:
         with _opened(settings) as store:
-            if not store.count(NodeKind.TERRITORY):
+            held = store.count(NodeKind.TERRITORY)
+            if held:
+                print(
+                    f"serving the network already in {settings.data_dir} ({held:,} territories); "
+                    "`grassroots generate --replace` starts it again"
+                )
+            else:
                 print(f"loading a demo network of {DEMO_HOUSEHOLDS:,} households into {settings.data_dir}")
                 _generate(store, households=DEMO_HOUSEHOLDS, seed=7, replace=False)
     print(f"grassroots-graph on http://{host}:{port}/  (map: /map?scope=d, API docs: /docs)")

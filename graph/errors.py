@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["GraphError", "InvariantViolation", "StoreDamaged", "StoreUnavailable", "UnknownNode", "Violation", "WrongKind"]
+__all__ = ["GraphError", "InvariantViolation", "StoreBusy", "StoreDamaged", "StoreUnavailable", "UnknownNode", "Violation", "WrongKind"]
 
 
 class GraphError(Exception):
@@ -45,6 +45,10 @@ class InvariantViolation(GraphError):
         shown = "; ".join(str(v) for v in violations[:5])
         more = f" (and {len(violations) - 5} more)" if len(violations) > 5 else ""
         super().__init__(f"write refused, nothing written: {shown}{more}")
+
+
+class StoreBusy(GraphError):
+    """The embedded store's data folder is held by another process."""
 
 
 class StoreDamaged(GraphError):

@@ -248,21 +248,23 @@ class _Generator:
         )
         self.edges.append(InAlliance(source=f"o-{sid}", target=alliance, lead=True, provenance=self.prov))
         placed = 0
-        for c in range(1, rng.randint(4, 12) + 1):
+        words = rng.sample(_PLACE_WORDS, rng.randint(4, 12))  # no two communities of a street share a name
+        for c, community_word in enumerate(words, start=1):
             if placed >= budget:
                 break
-            placed += self._community(sid, c, street_alliance=alliance)
+            placed += self._community(sid, c, name=f"{community_word}社区", street_alliance=alliance)
         if rng.random() < 0.8:  # 大工委: a few units join the street working committee
             units = [n for n in self.nodes if isinstance(n, Unit) and n.unit_type in (UnitType.ORGAN, UnitType.SOE, UnitType.HOSPITAL)]
             for k, unit in enumerate(rng.sample(units, min(len(units), rng.randint(2, 5))), start=1):
                 self._seat(f"seat-{sid}-{k}", committee=f"o-{sid}", unit=unit.id)
         return placed
 
-    def _community(self, sid: str, number: int, *, street_alliance: str) -> int:
+    def _community(self, sid: str, number: int, *, name: str, street_alliance: str) -> int:
         rng, gaps = self.rng, self.gaps
         cid = f"{sid}c{number:02d}"
-        cname = f"{rng.choice(_PLACE_WORDS)}社区"
+        cname = name
         areas = [f"{cid}a{a:02d}" for a in range(1, rng.randint(3, 10) + 1)]
+        area_words = rng.sample(_PLACE_WORDS, len(areas))  # nor two residential areas of a community
         grids_by_area = {aid: [rng.randint(100, 300) for _ in range(rng.randint(1, 6))] for aid in areas}
         households = sum(sum(g) for g in grids_by_area.values())
         staff_norm = math.ceil(households / 300)
@@ -285,13 +287,16 @@ class _Generator:
         self.community_orgs.append(oid)
         self.edges.append(InAlliance(source=oid, target=street_alliance, provenance=self.prov))
 
-        named = [(aid, self._area(cid, aid, grids_by_area[aid], community_org=oid)) for aid in areas]
+        named = [
+            (aid, self._area(cid, aid, grids_by_area[aid], word=word, community_org=oid))
+            for aid, word in zip(areas, area_words, strict=True)
+        ]
         self._units_and_agreements(cid, oid, named, committee=form is OrgForm.COMMITTEE, street_alliance=street_alliance)
         return households
 
-    def _area(self, cid: str, aid: str, grids: list[int], *, community_org: str) -> str:
+    def _area(self, cid: str, aid: str, grids: list[int], *, word: str, community_org: str) -> str:
         rng, gaps = self.rng, self.gaps
-        aname = f"{rng.choice(_PLACE_WORDS)}{rng.choice(['苑', '园', '小区', '家园', '花园'])}"
+        aname = f"{word}{rng.choice(['苑', '园', '小区', '家园', '花园'])}"
         self._territory(aid, aname, Level.RESIDENTIAL_AREA, parent=cid)
         branch = None
         if rng.random() >= gaps.area_without_branch:

@@ -14,6 +14,7 @@ point leaves the last good write.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import pickle
@@ -28,7 +29,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import GraphError, InvariantViolation, StoreDamaged, UnknownNode
+from graph.errors import GraphError, InvariantViolation, StoreBusy, StoreDamaged, UnknownNode
 from graph.invariants import FUNCTIONAL, NodeFacts, check, facts_of
 from graph.model import (
     EDGE_MODELS,
@@ -75,14 +76,15 @@ class MemoryStore:
         self._journal: Any = None
         if self._dir is not None:
             self._dir.mkdir(parents=True, exist_ok=True)
+            self._journal = _locked_journal(self._dir / JOURNAL)
             try:
                 self._load()
             except (pickle.UnpicklingError, ValueError, KeyError, AttributeError, EOFError) as exc:
+                self._journal.close()
                 raise StoreDamaged(
                     f"the data folder {self._dir} could not be read ({type(exc).__name__}: {exc}); it was written by "
                     "another version of grassroots-graph or is damaged: move it aside and load the network again"
                 ) from exc
-            self._journal = open(self._dir / JOURNAL, "ab")  # noqa: SIM115 - held open for the store's life
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -363,6 +365,25 @@ class MemoryStore:
             if good < len(raw):
                 with open(journal, "r+b") as f:
                     f.truncate(good)
+
+
+def _locked_journal(path: Path) -> Any:
+    """The journal opened for appending, with an exclusive lock that lasts as long as it is open.
+
+    Two processes on one data folder would each keep their own graph and overwrite each
+    other's snapshot; the lock makes the second one stop at start instead. The kernel drops
+    the lock when the process dies, so a crash never leaves the folder locked.
+    """
+    journal = open(path, "ab")  # noqa: SIM115 - held open for the store's life
+    try:
+        fcntl.flock(journal.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        journal.close()
+        raise StoreBusy(
+            f"the data folder {path.parent} is in use by another grassroots process; stop it first "
+            "(or point GRASSROOTS_DATA_DIR at another folder)"
+        ) from None
+    return journal
 
 
 @contextmanager

@@ -81,3 +81,9 @@ def test_a_map_of_a_node_that_is_not_a_territory_is_a_422_that_says_so(client: T
     response = client.get("/map", params={"scope": "o-c1"})
     assert response.status_code == 422
     assert "o-c1 is of kind organisation, not a territory" in response.json()["error"]["message"]
+
+
+def test_an_unknown_path_answers_in_the_one_error_shape(client: TestClient) -> None:
+    response = client.get("/no/such/path")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

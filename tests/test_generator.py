@@ -61,3 +61,12 @@ def test_gaps_are_planted_near_their_rates() -> None:
     assert 0.06 <= grids[(True, False)] / with_branch <= 0.14  # 10% asked, about 850 grids drawn
     communities = [t for t in store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory) and t.level is Level.COMMUNITY]
     assert all(covered(c.id) for c in communities)
+
+
+def test_no_two_communities_of_a_street_nor_areas_of_a_community_share_a_name() -> None:
+    store = _load(NetworkSpec(households=100_000, seed=8))
+    for parent in store.nodes(NodeKind.TERRITORY):
+        assert isinstance(parent, Territory)
+        if parent.level in (Level.STREET, Level.COMMUNITY):
+            names = [store.node(e.source).name for e in store.edges_of(parent.id, kind=EdgeKind.WITHIN, direction=Direction.IN)]  # type: ignore[union-attr]
+            assert len(names) == len(set(names)), (parent.id, names)

@@ -54,10 +54,10 @@ def test_writes_since_the_last_snapshot_are_replayed_from_the_journal(tmp_path: 
     store = MemoryStore(tmp_path)
     store.write(town())
     store.write(_grid(1))
-    before = contents(store)  # no close: as if the process died here
+    before = contents(store)
+    store._journal.close()  # no close(), no snapshot: as if the process died here
     assert not (tmp_path / SNAPSHOT).exists()
     assert _reopened(tmp_path) == before
-    store._journal.close()
 
 
 def test_a_write_torn_by_a_crash_is_dropped_and_the_last_good_one_kept(tmp_path: Path) -> None:
@@ -92,8 +92,9 @@ def test_a_large_journal_is_folded_into_a_new_snapshot(tmp_path: Path, monkeypat
     store.write(town())
     store.write(_grid(1))
     assert (tmp_path / SNAPSHOT).exists() and (tmp_path / JOURNAL).stat().st_size == 0
-    assert _reopened(tmp_path) == contents(store)
+    held = contents(store)
     store.close()
+    assert _reopened(tmp_path) == held
 
 
 _WRITER = """
@@ -178,3 +179,21 @@ def test_a_write_to_a_closed_store_is_refused_rather_than_lost(tmp_path: Path) -
     store.close()
     with pytest.raises(GraphError, match="closed"):
         store.write(town())
+
+
+def test_a_second_process_on_the_same_data_folder_is_stopped_at_start(tmp_path: Path) -> None:
+    from graph.errors import StoreBusy
+
+    first = MemoryStore(tmp_path)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys; from graph.memory import MemoryStore; MemoryStore(sys.argv[1])", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        timeout=60,
+    )
+    assert probe.returncode != 0 and "StoreBusy" in probe.stderr and str(tmp_path) in probe.stderr
+    with pytest.raises(StoreBusy):  # the same process opening it twice is stopped too
+        MemoryStore(tmp_path)
+    first.close()
+    MemoryStore(tmp_path).close()  # free again once the first has closed

@@ -77,7 +77,7 @@ def network_map(store: GraphStore, scope_id: str, *, max_nodes: int = MAX_NODES)
         )
         if t.id in parent_of:
             net.add_edge(t.id, parent_of[t.id], color="#9e9e9e", arrows="to")
-    return _page(title=f"{names[scope_id]} 组织网络图", nodes=net.nodes, edges=net.edges, gaps=gaps)
+    return _page(title=f"{names[scope_id]} 组织网络图", root=scope_id, nodes=net.nodes, edges=net.edges, gaps=gaps)
 
 
 def _largest_subtree_within(store: GraphStore, scope_id: str, *, max_nodes: int) -> list[tuple[Territory, str | None]]:
@@ -105,7 +105,7 @@ def _script_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
-def _page(*, title: str, nodes: list[dict[str, object]], edges: list[dict[str, object]], gaps: int) -> str:
+def _page(*, title: str, root: str, nodes: list[dict[str, object]], edges: list[dict[str, object]], gaps: int) -> str:
     legend = "".join(f'<span style="border:1px solid {c};color:{c}">{n}</span>' for c, _, n in _LEVEL_STYLE.values())
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -129,7 +129,13 @@ const network = new vis.Network(document.getElementById("map"), {{nodes, edges}}
   nodes: {{font: {{face: "Noto Sans CJK SC, Microsoft YaHei, sans-serif"}}}}
 }});
 window.mapReady = false;
-network.once("afterDrawing", () => {{ window.mapReady = true; }});
+network.once("afterDrawing", () => {{
+  // A wide scope fitted whole is too small to read: start readable at its top instead.
+  if (network.getScale() < 0.5) {{
+    network.moveTo({{position: network.getPosition({_script_json(root)}), scale: 0.7, offset: {{x: 0, y: -250}}}});
+  }}
+  window.mapReady = true;
+}});
 document.getElementById("search").addEventListener("change", (event) => {{
   const hit = nodes.get({{filter: (n) => n.label.includes(event.target.value)}})[0];
   if (hit) {{ network.selectNodes([hit.id]); network.focus(hit.id, {{scale: 1.2, animation: false}}); }}
