@@ -252,21 +252,28 @@ class _Generator:
         for c, community_word in enumerate(words, start=1):
             if placed >= budget:
                 break
-            placed += self._community(sid, c, name=f"{community_word}社区", street_alliance=alliance)
+            placed += self._community(sid, c, name=f"{community_word}社区", budget=budget - placed, street_alliance=alliance)
         if rng.random() < 0.8:  # 大工委: a few units join the street working committee
             units = [n for n in self.nodes if isinstance(n, Unit) and n.unit_type in (UnitType.ORGAN, UnitType.SOE, UnitType.HOSPITAL)]
             for k, unit in enumerate(rng.sample(units, min(len(units), rng.randint(2, 5))), start=1):
                 self._seat(f"seat-{sid}-{k}", committee=f"o-{sid}", unit=unit.id)
         return placed
 
-    def _community(self, sid: str, number: int, *, name: str, street_alliance: str) -> int:
+    def _community(self, sid: str, number: int, *, name: str, budget: int, street_alliance: str) -> int:
+        """One community; the last one of the network stops at the residential area that meets the budget."""
         rng, gaps = self.rng, self.gaps
         cid = f"{sid}c{number:02d}"
         cname = name
-        areas = [f"{cid}a{a:02d}" for a in range(1, rng.randint(3, 10) + 1)]
+        grids_by_area: dict[str, list[int]] = {}
+        households = 0
+        for a in range(1, rng.randint(3, 10) + 1):
+            if households >= budget:
+                break
+            grids = [rng.randint(100, 300) for _ in range(rng.randint(1, 6))]
+            grids_by_area[f"{cid}a{a:02d}"] = grids
+            households += sum(grids)
+        areas = list(grids_by_area)
         area_words = rng.sample(_PLACE_WORDS, len(areas))  # nor two residential areas of a community
-        grids_by_area = {aid: [rng.randint(100, 300) for _ in range(rng.randint(1, 6))] for aid in areas}
-        households = sum(sum(g) for g in grids_by_area.values())
         staff_norm = math.ceil(households / 300)
         staff = max(1, staff_norm - rng.randint(1, 4)) if rng.random() < gaps.under_staffed else staff_norm + rng.randint(0, 3)
         self._territory(cid, cname, Level.COMMUNITY, parent=sid, staff=staff)
