@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from graph.errors import GraphError
-from graph.generator import NetworkSpec, generate
+from graph.generator import GapRates, NetworkSpec, generate
 from graph.model import EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings, open_store
 from graph.store import GraphStore, WriteSummary
@@ -36,6 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     gen.add_argument("--households", type=_positive, default=DEMO_HOUSEHOLDS, help="about how many households (default %(default)s)")
     gen.add_argument("--seed", type=int, default=7, help="same seed, same network (default %(default)s)")
     gen.add_argument("--replace", action="store_true", help="empty the store first")
+    gen.add_argument(
+        "--gap",
+        action="append",
+        default=[],
+        metavar="NAME=RATE",
+        type=_gap_rate,
+        help=f"plant a gap at this rate, 0 to 1 (repeatable); names: {', '.join(GapRates.__dataclass_fields__)}",
+    )
 
     commands.add_parser("stats", help="count the nodes and edges of each kind")
 
@@ -50,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, demo=args.demo, host=args.host or settings.host, port=args.port or settings.port)
         with _opened(settings) as store:
             if args.command == "generate":
-                _generate(store, households=args.households, seed=args.seed, replace=args.replace)
+                gaps = GapRates(**dict(args.gap))
+                _generate(store, spec=NetworkSpec(households=args.households, seed=args.seed, gaps=gaps), replace=args.replace)
             elif args.command == "stats":
                 _stats(store)
             elif args.command == "map":
@@ -85,15 +94,28 @@ def _positive(text: str) -> int:
     return value
 
 
-def _generate(store: GraphStore, *, households: int, seed: int, replace: bool) -> WriteSummary:
+def _gap_rate(text: str) -> tuple[str, float]:
+    name, _, rate = text.partition("=")
+    if name not in GapRates.__dataclass_fields__:
+        raise argparse.ArgumentTypeError(f"no gap is called {name!r}; the gaps are {', '.join(GapRates.__dataclass_fields__)}")
+    try:
+        value = float(rate)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{name} needs a rate from 0 to 1, as in {name}=0.1, not {rate!r}")
+    return name, value
+
+
+def _generate(store: GraphStore, *, spec: NetworkSpec, replace: bool) -> WriteSummary:
     if replace:
         store.clear()
     elif store.count(NodeKind.TERRITORY):
         raise ValueError("the store already holds a network; add --replace to empty it first")
     total = WriteSummary()
     started = time.perf_counter()
-    with tqdm(total=households, unit="households", desc="generating", file=sys.stderr) as bar:
-        for batch in generate(NetworkSpec(households=households, seed=seed)):
+    with tqdm(total=spec.households, unit="households", desc="generating", file=sys.stderr) as bar:
+        for batch in generate(spec):
             summary = store.write(batch)
             total.created.update(summary.created)
             bar.update(sum(n.households or 0 for n in batch.nodes if isinstance(n, Territory) and n.level is Level.GRID))
@@ -128,7 +150,7 @@ def _serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
                 )
             else:
                 print(f"loading a demo network of {DEMO_HOUSEHOLDS:,} households into {settings.data_dir}")
-                _generate(store, households=DEMO_HOUSEHOLDS, seed=7, replace=False)
+                _generate(store, spec=NetworkSpec(households=DEMO_HOUSEHOLDS, seed=7), replace=False)
     print(f"grassroots-graph on http://{host}:{port}/  (map: /map?scope=d, API docs: /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0

@@ -47,3 +47,20 @@ def test_a_map_of_an_unknown_scope_says_which(tmp_path: Path) -> None:
     missing = _grassroots("map", "nowhere", "-o", str(tmp_path / "x.html"), data=data)
     assert missing.returncode == 1 and "nowhere" in missing.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_gap_rates_are_chosen_on_the_command_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    made = _grassroots("generate", "--households", "5000", "--gap", "area_without_branch=1", "--gap", "grid_without_group=0", data=data)
+    assert made.returncode == 0, made.stderr
+    stats = dict(line.split() for line in _grassroots("stats", data=data).stdout.splitlines())
+    # every residential area lacks its branch, so no grid has a group under one: only district,
+    # street and community organisations, and the units' own, are left
+    assert int(stats["MEMBER_OF"].replace(",", "")) < 20  # no household heads, only seat holders
+
+
+def test_a_gap_name_or_rate_that_does_not_exist_is_refused_with_the_names(tmp_path: Path) -> None:
+    wrong_name = _grassroots("generate", "--gap", "potholes=0.5", data=tmp_path / "data")
+    assert wrong_name.returncode == 2 and "area_without_branch" in wrong_name.stderr
+    wrong_rate = _grassroots("generate", "--gap", "area_without_branch=lots", data=tmp_path / "data")
+    assert wrong_rate.returncode == 2 and "from 0 to 1" in wrong_rate.stderr
