@@ -95,8 +95,7 @@ class MemoryStore:
 
     def write(self, batch: Batch) -> WriteSummary:
         with self._lock, _collector_paused():
-            if self._dir is not None and self._journal is None:
-                raise GraphError(f"the store on {self._dir} is closed: a write now would not be kept")
+            self._check_open()
             violations = check(batch, self)
             if violations:
                 raise InvariantViolation(violations)
@@ -107,6 +106,57 @@ class MemoryStore:
                 self._apply(ops)
                 self._maybe_compact()
             return summary
+
+    def write_all(self, batches: Iterable[Batch]) -> WriteSummary:
+        """Each batch is checked against the ones before it and applied; if any is refused, or
+        the batches stop with an error, every one already applied is undone. The whole is
+        journalled as one write only once the last batch is in."""
+        with self._lock, _collector_paused():
+            self._check_open()
+            total = WriteSummary()
+            done: list[tuple[Any, ...]] = []
+            undo: list[tuple[Any, ...]] = []
+            try:
+                for batch in batches:
+                    violations = check(batch, self)
+                    if violations:
+                        raise InvariantViolation(violations)
+                    ops, summary = self._plan(batch)
+                    for op in ops:
+                        undo.extend(reversed(self._inverse(op)))
+                        self._apply((op,))
+                    done.extend(ops)
+                    total.add(summary)
+                if done:
+                    self._seq += 1
+                    self._log(self._seq, done)
+            except BaseException:
+                self._apply(reversed(undo))
+                raise
+            self._maybe_compact()
+            return total
+
+    def _check_open(self) -> None:
+        if self._dir is not None and self._journal is None:
+            raise GraphError(f"the store on {self._dir} is closed: a write now would not be kept")
+
+    def _inverse(self, op: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """The operations that undo ``op`` from the state just before it, in the order to run them."""
+        g = self._graph
+        tag = op[0]
+        if tag == "N":
+            old = g._node.get(op[1])
+            return [("n", op[1])] if old is None else [("N", op[1], old)]
+        if tag == "E":
+            old = g._succ[op[1]].get(op[2])
+            return [("e", op[1], op[2])] if old is None else [("E", op[1], op[2], old)]
+        if tag == "e":
+            return [("E", op[1], op[2], g._succ[op[1]][op[2]])]
+        node_id = op[1]  # "n": the node comes back with every edge it had
+        restore: list[tuple[Any, ...]] = [("N", node_id, g._node[node_id])]
+        restore += [("E", node_id, v, d) for v, d in g._succ[node_id].items()]
+        restore += [("E", u, node_id, d) for u, d in g._pred[node_id].items()]
+        return restore
 
     def clear(self) -> None:
         with self._lock:
@@ -210,13 +260,15 @@ class MemoryStore:
     # -- reading ---------------------------------------------------------------------------
 
     def node(self, node_id: str) -> Node:
-        packed = self._graph._node.get(node_id)
+        with self._lock:  # reads wait for a write in progress, so none sees half of one
+            packed = self._graph._node.get(node_id)
         if packed is None:
             raise UnknownNode(node_id)
         return _unpack_node(node_id, packed)
 
     def has_node(self, node_id: str) -> bool:
-        return node_id in self._graph._node
+        with self._lock:
+            return node_id in self._graph._node
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
         with self._lock:

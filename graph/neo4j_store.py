@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar
@@ -55,6 +55,18 @@ class Neo4jStore:
                 raise InvariantViolation(
                     [Violation(Rule.UNIQUE_ID, "?", f"another write created one of these ids first: {exc.message}")]
                 ) from exc
+
+    def write_all(self, batches: Iterable[Batch]) -> WriteSummary:
+        """One explicit transaction for every batch: Neo4j rolls it all back if any step fails."""
+        total = WriteSummary()
+        with _reachable(), self._driver.session(database=self._database) as session, session.begin_transaction() as tx:
+            try:
+                for batch in batches:
+                    total.add(_write(tx, batch))
+            except ConstraintError as exc:
+                raise _raced(exc) from exc
+            tx.commit()
+        return total
 
     def clear(self) -> None:
         with _reachable():
@@ -106,6 +118,11 @@ class Neo4jStore:
         return records
 
 
+def _raced(exc: ConstraintError) -> InvariantViolation:
+    """A concurrent writer created one of the batch's ids between our check and our write."""
+    return InvariantViolation([Violation(Rule.UNIQUE_ID, "?", f"another write created one of these ids first: {exc.message}")])
+
+
 @contextmanager
 def _reachable() -> Iterator[None]:
     """Turn the driver's 'server gone' errors into the domain's StoreUnavailable."""
@@ -121,7 +138,7 @@ def _reachable() -> Iterator[None]:
 class _Snapshot:
     """What the transaction has read of the nodes a batch touches (graph.invariants.Facts)."""
 
-    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
         self._tx = tx
         self.props: dict[str, dict[str, Any]] = {}
         self.out: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
@@ -159,7 +176,7 @@ class _Snapshot:
         ]
 
 
-def _write(tx: neo4j.ManagedTransaction, batch: Batch) -> WriteSummary:
+def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> WriteSummary:
     snapshot = _Snapshot(tx)
     touched = {n.id for n in batch.nodes} | set(batch.remove_nodes)
     touched |= {e.source for e in batch.edges} | {e.target for e in batch.edges} | {r.source for r in batch.remove_edges}
@@ -221,7 +238,7 @@ def _write(tx: neo4j.ManagedTransaction, batch: Batch) -> WriteSummary:
 class _Runner:
     """Collects rows per statement and runs each statement once per chunk of rows."""
 
-    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
         self._tx = tx
         self._first: dict[tuple[str, str], list[Any]] = defaultdict(list)
         self._rest: dict[tuple[str, str], list[Any]] = defaultdict(list)

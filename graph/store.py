@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -32,6 +32,11 @@ class WriteSummary(BaseModel):
         """A summary from counters keyed by node or edge kind (enum members or their values)."""
         return cls(**{what: Counter({str(k): n for k, n in c.items()}) for what, c in counts.items()})
 
+    def add(self, other: WriteSummary) -> None:
+        """Count another write's figures into this one."""
+        for what in ("created", "updated", "unchanged", "removed"):
+            getattr(self, what).update(getattr(other, what))
+
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.removed)
@@ -52,6 +57,14 @@ class GraphStore(Protocol):
     """
 
     def write(self, batch: Batch) -> WriteSummary: ...
+
+    def write_all(self, batches: Iterable[Batch]) -> WriteSummary:
+        """Several batches as one write, all or nothing: for imports too large to hold as one batch.
+
+        Each batch is checked against the store with the batches before it written; a refused
+        batch, or an error raised by the iterable itself, undoes them all.
+        """
+        ...
 
     def node(self, node_id: str) -> Node:
         """The node with this id; :class:`~graph.errors.UnknownNode` if there is none."""

@@ -197,3 +197,21 @@ def test_a_second_process_on_the_same_data_folder_is_stopped_at_start(tmp_path: 
         MemoryStore(tmp_path)
     first.close()
     MemoryStore(tmp_path).close()  # free again once the first has closed
+
+
+def test_an_undone_write_all_leaves_nothing_in_the_journal(tmp_path: Path) -> None:
+    from graph.errors import InvariantViolation
+
+    store = MemoryStore(tmp_path)
+    store.write(town())
+    before = contents(store)
+    size = (tmp_path / JOURNAL).stat().st_size
+    bad = Batch(edges=[Within(source="gx1", target="d", provenance=PROV)])
+    with pytest.raises(InvariantViolation):
+        store.write_all([_grid(1), _grid(2), bad])
+    assert (tmp_path / JOURNAL).stat().st_size == size
+    store.write_all([_grid(3), _grid(4)])
+    after = contents(store)
+    store._journal.close()  # dies without a snapshot: the journal alone must bring it back
+    assert before != after
+    assert _reopened(tmp_path) == after

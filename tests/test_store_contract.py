@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -301,3 +302,56 @@ def test_generation_rates_can_switch_every_gap_off(store: GraphStore) -> None:
     assert areas > 0
     uncovered = [t.id for t in store.nodes(NodeKind.TERRITORY) if not store.edges_of(t.id, kind=EdgeKind.COVERS, direction=Direction.IN)]
     assert uncovered == []
+
+
+# -- several batches as one write ---------------------------------------------------------------
+
+
+def _street_batches() -> list[Batch]:
+    """A new street, its community and a grid, one level a batch: each needs the one before."""
+    street = Batch(
+        nodes=[Territory(id="s2", name="西湖街道", level=Level.STREET, provenance=PROV)],
+        edges=[Within(source="s2", target="d", provenance=PROV)],
+    )
+    community = Batch(
+        nodes=[Territory(id="c2", name="和平社区", level=Level.COMMUNITY, provenance=PROV)],
+        edges=[Within(source="c2", target="s2", provenance=PROV)],
+    )
+    move = Batch(edges=[Within(source="a2", target="c2", provenance=PROV)], remove_nodes=["g3"])
+    return [street, community, move]
+
+
+def test_several_batches_written_as_one_are_all_there(store: GraphStore) -> None:
+    store.write(town())
+    summary = store.write_all(_street_batches())
+    assert summary.created == {"territory": 2, "WITHIN": 3}
+    assert summary.removed == {"territory": 1}
+    assert [e.target for e in store.edges_of("a2", kind=EdgeKind.WITHIN)] == ["c2"]
+    assert not store.has_node("g3")
+
+
+def test_a_refused_last_batch_undoes_the_batches_before_it(store: GraphStore) -> None:
+    store.write(town())
+    bad = Batch(edges=[Within(source="c2", target="d", provenance=PROV)])  # a community under the district
+    _refused_all(store, [*_street_batches(), bad], rule=Rule.PARENT_LEVEL, node="c2")
+
+
+def test_an_error_in_the_middle_of_the_batches_undoes_them(store: GraphStore) -> None:
+    store.write(town())
+    before = contents(store)
+
+    def batches_then_a_bad_row() -> Iterator[Batch]:
+        yield from _street_batches()
+        raise ValueError("row 7 of structure.csv: level 'hamlet' is not a level")
+
+    with pytest.raises(ValueError, match="row 7"):
+        store.write_all(batches_then_a_bad_row())
+    assert contents(store) == before
+
+
+def _refused_all(store: GraphStore, batches: list[Batch], *, rule: str, node: str) -> None:
+    before = contents(store)
+    with pytest.raises(InvariantViolation) as caught:
+        store.write_all(batches)
+    assert (rule, node) in {(v.rule, v.node_id) for v in caught.value.violations}
+    assert contents(store) == before
