@@ -194,8 +194,8 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
                     f"(give the {mine.kind.value} an id of its own)",
                 )
             )
-        elif existing is not None and existing != mine:
-            changed.append(node.id)
+        elif existing is not None and existing != mine and node.id not in recreated:
+            changed.append(node.id)  # a removed and re-created node starts without its old edges
 
     removed_edges = {(ref.source, ref.kind, ref.target) for ref in batch.remove_edges}
     overlay = _Overlay(facts, new_nodes, set(batch.remove_nodes) - set(new_nodes), removed_edges, {})

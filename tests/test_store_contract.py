@@ -355,3 +355,12 @@ def _refused_all(store: GraphStore, batches: list[Batch], *, rule: str, node: st
         store.write_all(batches)
     assert (rule, node) in {(v.rule, v.node_id) for v in caught.value.violations}
     assert contents(store) == before
+
+
+def test_a_node_removed_and_written_again_in_one_write_starts_afresh(store: GraphStore) -> None:
+    store.write(town())
+    again = Territory(id="a2", name="锦绣园", level=Level.GRID, households=90, provenance=PROV)  # now a grid
+    summary = store.write(Batch(nodes=[again], edges=[Within(source="a2", target="a1", provenance=PROV)], remove_nodes=["a2"]))
+    assert summary.removed == {"territory": 1} and summary.created == {"territory": 1, "WITHIN": 1}
+    assert store.node("a2") == again
+    assert store.edges_of("a2", direction=Direction.IN) == []  # g3 lost its parent with the old a2
