@@ -86,25 +86,25 @@ def all_edges(kind: EdgeKind | None) -> str:
 
 
 def create_nodes(kind: NodeKind) -> str:
-    return f"UNWIND $rows AS row CREATE (n:Node:{LABELS[kind]}) SET n = row"
+    return f"UNWIND $rows AS row CREATE (n:Node:{LABELS[kind]}) SET n = properties(row)"
 
 
 def update_nodes(kind: NodeKind) -> str:
     """Replace the properties of existing nodes; matched on ``Node.id``, which the constraint indexes."""
-    return f"UNWIND $rows AS row MATCH (n:Node:{LABELS[kind]} {{id: row.id}}) SET n = row"
+    return f"UNWIND $rows AS row MATCH (n:Node:{LABELS[kind]} {{id: row.id}}) SET n = properties(row)"
 
 
 def create_edges(kind: EdgeKind) -> str:
     return (
         "UNWIND $rows AS row MATCH (a:Node {id: row.source}) MATCH (b:Node {id: row.target}) "
-        f"CREATE (a)-[r:{EdgeKind(kind).value}]->(b) SET r = row.props"
+        f"CREATE (a)-[r:{EdgeKind(kind).value}]->(b) SET r = properties(row.props)"
     )
 
 
 def merge_edges(kind: EdgeKind) -> str:
     return (
         "UNWIND $rows AS row MATCH (a:Node {id: row.source}) MATCH (b:Node {id: row.target}) "
-        f"MERGE (a)-[r:{EdgeKind(kind).value}]->(b) SET r = row.props"
+        f"MERGE (a)-[r:{EdgeKind(kind).value}]->(b) SET r = properties(row.props)"
     )
 
 
