@@ -11,6 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from graph.errors import GraphError
+from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
 from graph.model import EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings, open_store
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif args.command == "map":
                 from visualizations.network_map import network_map
 
-                _write_text(args.output, network_map(store, args.scope))
+                atomic_write(args.output, network_map(store, args.scope).encode("utf-8"))  # UTF-8 whatever the platform
                 print(f"wrote {args.output}")
     except (GraphError, ValueError, OSError) as exc:
         print(f"grassroots {args.command}: {exc}", file=sys.stderr)
@@ -154,13 +155,6 @@ def _serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
     print(f"grassroots-graph on http://{host}:{port}/  (map: /map?scope=d, API docs: /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write UTF-8 whatever the platform's encoding, atomically: a failed write leaves no half file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import GraphError, InvariantViolation, StoreBusy, StoreDamaged, UnknownNode
+from graph.files import atomic_write
 from graph.invariants import FUNCTIONAL, NodeFacts, check, facts_of
 from graph.model import (
     EDGE_MODELS,
@@ -96,10 +97,7 @@ class MemoryStore:
     def write(self, batch: Batch) -> WriteSummary:
         with self._lock, _collector_paused():
             self._check_open()
-            violations = check(batch, self)
-            if violations:
-                raise InvariantViolation(violations)
-            ops, summary = self._plan(batch)
+            ops, summary = self._checked_plan(batch)
             if ops:
                 self._seq += 1
                 self._log(self._seq, ops)
@@ -118,10 +116,7 @@ class MemoryStore:
             undo: list[tuple[Any, ...]] = []
             try:
                 for batch in batches:
-                    violations = check(batch, self)
-                    if violations:
-                        raise InvariantViolation(violations)
-                    ops, summary = self._plan(batch)
+                    ops, summary = self._checked_plan(batch)
                     for op in ops:
                         undo.extend(reversed(self._inverse(op)))
                         self._apply((op,))
@@ -135,6 +130,13 @@ class MemoryStore:
                 raise
             self._maybe_compact()
             return total
+
+    def _checked_plan(self, batch: Batch) -> tuple[list[tuple[Any, ...]], WriteSummary]:
+        """The batch's operations against the graph as it is now; InvariantViolation if it breaks a rule."""
+        violations = check(batch, self)
+        if violations:
+            raise InvariantViolation(violations)
+        return self._plan(batch)
 
     def _check_open(self) -> None:
         if self._dir is not None and self._journal is None:
@@ -382,7 +384,7 @@ class MemoryStore:
         state = {"format": _FORMAT, "seq": self._seq, "nodes": g._node, "succ": g._succ}
         with _collector_paused():
             data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-        _atomic_write(self._dir / SNAPSHOT, data, durable=self._durable)
+        atomic_write(self._dir / SNAPSHOT, data, durable=self._durable)
         if self._journal is not None:
             self._journal.truncate(0)
             self._journal.seek(0)
@@ -449,22 +451,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _atomic_write(path: Path, data: bytes, *, durable: bool) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        if durable:
-            os.fsync(f.fileno())
-    os.replace(tmp, path)
-    if durable:
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _provenance(shared: tuple[str, Any], row: int | None) -> Provenance:

@@ -51,10 +51,8 @@ class Neo4jStore:
         with _reachable(), self._driver.session(database=self._database) as session:
             try:
                 return session.execute_write(_write, batch)
-            except ConstraintError as exc:  # a concurrent writer created the same id first
-                raise InvariantViolation(
-                    [Violation(Rule.UNIQUE_ID, "?", f"another write created one of these ids first: {exc.message}")]
-                ) from exc
+            except ConstraintError as exc:
+                raise _raced(exc) from exc
 
     def write_all(self, batches: Iterable[Batch]) -> WriteSummary:
         """One explicit transaction for every batch: Neo4j rolls it all back if any step fails."""
