@@ -1,0 +1,613 @@
+"""Gaps (薄弱环节): a catalogue of named rules from the seed articles, each finding where a scope's network is thin.
+
+Every rule has a name, the parameters it reads with their defaults from DOMAIN.md, and
+answers with the offending nodes, each with its chain path (街道 › 社区 › 小区 › 网格) and
+the reason in words. :func:`find_gaps` lists them a page at a time; :func:`count_gaps`
+counts them per rule without a listing to page through.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.model import Agreement, Level, Node, Organisation, OrgForm, Territory, UnitType
+from graph.scope import PATH_SEPARATOR, NodeRef, ScopeTree
+from graph.store import GraphStore
+
+__all__ = [
+    "CATALOGUE",
+    "Gap",
+    "GapCount",
+    "GapPage",
+    "GapRule",
+    "GapRuleName",
+    "GapSettings",
+    "RuleParameter",
+    "count_gaps",
+    "find_gaps",
+    "gap_rules",
+]
+
+
+class GapRuleName(StrEnum):
+    """The names of the gap rules, as clients filter by them."""
+
+    AREA_WITHOUT_BRANCH = "area_without_branch"
+    GRID_WITHOUT_GROUP = "grid_without_group"
+    COMMUNITY_WITHOUT_ORGANISATION = "community_without_organisation"
+    HANGING_ORGANISATION = "hanging_organisation"
+    UNLINKED_HOUSEHOLDS = "unlinked_households"
+    HEAD_OVER_NORM = "head_over_norm"
+    COMMITTEE_UNDER_THRESHOLD = "committee_under_threshold"
+    COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE = "community_over_threshold_not_committee"
+    BRANCH_UNDER_MINIMUM = "branch_under_minimum"
+    COMMUNITY_WITHOUT_AGREEMENT = "community_without_agreement"
+    AGREEMENT_EXPIRED = "agreement_expired"
+    AGREEMENT_EXPIRING = "agreement_expiring"
+    PROPERTY_COMPANY_WITHOUT_ORGANISATION = "property_company_without_organisation"
+    OWNERS_COMMITTEE_WITHOUT_ORGANISATION = "owners_committee_without_organisation"
+    COMMITTEE_WITHOUT_CONCURRENT_MEMBER = "committee_without_concurrent_member"
+    UNDER_STAFFED = "under_staffed"
+
+
+class GapSettings(BaseModel):
+    """The parameters of the gap rules; each default is DOMAIN.md's unless said otherwise."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    committee_threshold: int = Field(default=100, ge=1, description="members from which a community organisation is a 党委 (Heshan)")
+    branch_min_members: int = Field(default=3, ge=1, description="full members a 党支部 needs (party rules)")
+    households_per_head: int = Field(default=10, ge=1, description="households a 联户长 links: 十联户 (Duyun)")
+    head_tolerance: float = Field(
+        default=0.5, ge=0, le=10, description="share over households_per_head still 'about ten'; ours, not the seeds' (Duyun says 'about')"
+    )
+    households_per_worker: int = Field(default=300, ge=1, description="households per full-time community worker (Heshan)")
+    expiring_within_days: int = Field(
+        default=90, ge=0, le=3650, description="how soon an agreement's end counts as expiring; ours (a quarter to renew it)"
+    )
+
+
+class RuleParameter(BaseModel):
+    """One parameter a rule reads, with its default."""
+
+    name: str
+    default: int | float
+    description: str
+
+
+class GapRule(BaseModel):
+    """One named rule of the catalogue."""
+
+    name: GapRuleName
+    title: str = Field(description="the rule in Chinese, as staff say it")
+    description: str = Field(description="what the rule finds, in English")
+    node_kind: str = Field(description="the kind of node it lists")
+    parameters: list[RuleParameter]
+    source: str = Field(description="where the rule comes from (seed article or party rules)")
+
+
+class Gap(BaseModel):
+    """One offending node: which rule, where in the chain, and why."""
+
+    rule: GapRuleName
+    node: NodeRef
+    path: list[NodeRef] = Field(description="territories from the street down to where the node sits")
+    path_text: str = Field(description="街道 › 社区 › 小区 › 网格, then the node itself when it is not a territory")
+    reason: str
+
+
+class GapPage(BaseModel):
+    """A page of gaps of a scope, in catalogue order, then down the chain."""
+
+    scope: NodeRef
+    as_of: date
+    rules: list[GapRuleName] = Field(description="the rules asked about")
+    items: list[Gap]
+    total: int
+    limit: int
+    offset: int
+
+
+class GapCount(BaseModel):
+    """How many gaps a scope has, per rule, without listing them."""
+
+    scope: NodeRef
+    as_of: date
+    total: int
+    by_rule: dict[GapRuleName, int] = Field(description="every rule asked about, zeros included")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    meta: GapRule
+    find: Callable[[ScopeTree, GapSettings], Iterator[Gap]]
+
+
+def _param(name: str) -> RuleParameter:
+    spec = GapSettings.model_fields[name]
+    assert isinstance(spec.default, int | float)
+    return RuleParameter(name=name, default=spec.default, description=spec.description or "")
+
+
+def _gap(tree: ScopeTree, rule: GapRuleName, node: Node, where: Territory, reason: str) -> Gap:
+    path = tree.path(where.id)
+    names = [t.name for t in path]
+    if not isinstance(node, Territory):
+        names.append(NodeRef.of(node).name)
+    return Gap(rule=rule, node=NodeRef.of(node), path=[NodeRef.of(t) for t in path], path_text=PATH_SEPARATOR.join(names), reason=reason)
+
+
+# -- the rules ------------------------------------------------------------------------------
+
+
+def _area_without_branch(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for area in tree.of_level(Level.RESIDENTIAL_AREA):
+        if tree.coverer(area.id) is None:
+            yield _gap(tree, GapRuleName.AREA_WITHOUT_BRANCH, area, area, f"小区 {area.name} has no residential-area branch (小区党支部)")
+
+
+def _grid_without_group(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for grid in tree.of_level(Level.GRID):
+        if tree.coverer(grid.id) is None:
+            yield _gap(tree, GapRuleName.GRID_WITHOUT_GROUP, grid, grid, f"网格 {grid.name} has no grid group (网格党小组)")
+
+
+def _community_without_organisation(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for community in tree.of_level(Level.COMMUNITY):
+        if tree.coverer(community.id) is None:
+            yield _gap(
+                tree,
+                GapRuleName.COMMUNITY_WITHOUT_ORGANISATION,
+                community,
+                community,
+                f"社区 {community.name} has no community party organisation (社区党委 / 党总支 / 党支部)",
+            )
+
+
+_UNIT_ORG_PARENTS = (Level.STREET, Level.COMMUNITY)
+
+
+def _orgs_in_scope(tree: ScopeTree) -> Iterator[tuple[Organisation, Territory]]:
+    """Each organisation of the chain covering a territory of the scope, then each unit's own, with where it sits."""
+    for territory in tree.territories:
+        org = tree.coverer(territory.id)
+        if org is not None:
+            yield org, territory
+        if territory.level is Level.COMMUNITY:
+            for unit in tree.units(territory.id):
+                unit_org = tree.coverer(unit.id)
+                if unit_org is not None:
+                    yield unit_org, territory
+
+
+def _hanging_organisation(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for org, where in _orgs_in_scope(tree):
+        if org.level is Level.DISTRICT:
+            continue  # the district committee heads the chain in this graph
+        parent = tree.parent_org(org.id)
+        if org.level is Level.UNIT:
+            wanted = "a street or community organisation (属地管理)"
+            fits = parent is not None and parent.level in _UNIT_ORG_PARENTS
+        else:
+            up = org.level.up
+            assert up is not None
+            wanted = f"an organisation of level {up.value}, one level up"
+            fits = parent is not None and parent.level is up
+        if fits:
+            continue
+        if parent is None:
+            reason = f"{org.name} reports to no organisation (挂空挡); it should report to {wanted}"
+        else:
+            assert parent.level is not None
+            reason = f"{org.name} reports to {parent.name}, of level {parent.level.value}; it should report to {wanted}"
+        yield _gap(tree, GapRuleName.HANGING_ORGANISATION, org, where, reason)
+
+
+def _unlinked_households(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for grid in tree.of_level(Level.GRID):
+        households = grid.households or 0
+        linked = sum(h.households for h in tree.household_heads(grid.id))
+        if linked < households:
+            yield _gap(
+                tree,
+                GapRuleName.UNLINKED_HOUSEHOLDS,
+                grid,
+                grid,
+                f"household heads (党员联户长) link {linked} of {households} households; {households - linked} are unlinked",
+            )
+
+
+def _head_over_norm(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
+    ceiling = settings.households_per_head * (1 + settings.head_tolerance)
+    for grid in tree.of_level(Level.GRID):
+        for head in tree.household_heads(grid.id):
+            if head.households > ceiling:
+                yield _gap(
+                    tree,
+                    GapRuleName.HEAD_OVER_NORM,
+                    head,
+                    grid,
+                    f"household head {head.name} links {head.households} households; the norm is about "
+                    f"{settings.households_per_head} (十联户), flagged above {ceiling:g}",
+                )
+
+
+def _community_orgs(tree: ScopeTree) -> Iterator[tuple[Territory, Organisation]]:
+    for community in tree.of_level(Level.COMMUNITY):
+        org = tree.coverer(community.id)
+        if org is not None:
+            yield community, org
+
+
+def _committee_under_threshold(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(tree):
+        if org.form is OrgForm.COMMITTEE and org.members < settings.committee_threshold and not org.upgraded:
+            yield _gap(
+                tree,
+                GapRuleName.COMMITTEE_UNDER_THRESHOLD,
+                org,
+                community,
+                f"{org.name} is a committee (党委) with {org.members} members, under {settings.committee_threshold}, "
+                "and was not upgraded by decision (特批升格)",
+            )
+
+
+def _community_over_threshold_not_committee(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(tree):
+        if org.form is not OrgForm.COMMITTEE and org.members >= settings.committee_threshold:
+            yield _gap(
+                tree,
+                GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE,
+                org,
+                community,
+                f"{org.name} has {org.members} members, {settings.committee_threshold} or more, "
+                f"and is still a {org.form.value}, not a committee (党委)",
+            )
+
+
+def _branch_under_minimum(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
+    for org, where in _orgs_in_scope(tree):
+        if org.form is OrgForm.BRANCH and org.members < settings.branch_min_members:
+            yield _gap(
+                tree,
+                GapRuleName.BRANCH_UNDER_MINIMUM,
+                org,
+                where,
+                f"branch {org.name} has {org.members} full members; a branch (党支部) needs at least {settings.branch_min_members}",
+            )
+
+
+def _community_without_agreement(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(tree):
+        on_record = tree.agreements(org.id)
+        if any(tree.agreement_holds(a, org.id) for a in on_record):
+            continue
+        detail = f" ({len(on_record)} on record, none in force)" if on_record else ""
+        yield _gap(
+            tree,
+            GapRuleName.COMMUNITY_WITHOUT_AGREEMENT,
+            community,
+            community,
+            f"社区 {community.name} has no co-building agreement (党建共建协议) in force on {tree.day}{detail}",
+        )
+
+
+def _agreements_in_scope(tree: ScopeTree) -> Iterator[tuple[Territory, Organisation, Agreement, list[Node]]]:
+    """Each agreement a community organisation of the scope signed, with its other parties."""
+    for community, org in _community_orgs(tree):
+        for agreement in tree.agreements(org.id):
+            yield community, org, agreement, tree.counterparties(agreement, org.id)
+
+
+def _partner_names(partners: list[Node]) -> str:
+    return ", ".join(NodeRef.of(p).name for p in partners) or "no other party"
+
+
+def _agreement_expired(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for community, org, agreement, partners in _agreements_in_scope(tree):
+        expires = agreement.expires_on
+        if expires is None or expires >= tree.day:
+            continue
+        renewed = [
+            other
+            for partner in partners
+            for other in tree.agreements(partner.id)
+            if other.id != agreement.id and tree.agreement_holds(other, org.id) and tree.agreement_holds(other, partner.id)
+        ]
+        if renewed:
+            continue  # the same two parties have signed again: history, not a gap
+        yield _gap(
+            tree,
+            GapRuleName.AGREEMENT_EXPIRED,
+            agreement,
+            community,
+            f"the agreement with {_partner_names(partners)} expired on {expires} and has not been renewed",
+        )
+
+
+def _agreement_expiring(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
+    horizon = tree.day + timedelta(days=settings.expiring_within_days)
+    for community, _, agreement, partners in _agreements_in_scope(tree):
+        expires = agreement.expires_on
+        if expires is None or expires < tree.day or expires > horizon or agreement.signed_on > tree.day:
+            continue
+        days = (expires - tree.day).days
+        yield _gap(
+            tree,
+            GapRuleName.AGREEMENT_EXPIRING,
+            agreement,
+            community,
+            f"the agreement with {_partner_names(partners)} expires on {expires}, in {days} days (within {settings.expiring_within_days})",
+        )
+
+
+def _units_without_organisation(unit_type: UnitType, rule: GapRuleName, what: str) -> Callable[[ScopeTree, GapSettings], Iterator[Gap]]:
+    def find(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+        for community in tree.of_level(Level.COMMUNITY):
+            for unit in tree.units(community.id):
+                if unit.unit_type is unit_type and tree.coverer(unit.id) is None:
+                    yield _gap(tree, rule, unit, community, f"{what} {unit.name} has no party organisation of its own")
+
+    return find
+
+
+def _committee_without_concurrent_member(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(tree):
+        if org.form is OrgForm.COMMITTEE and not tree.seats_on(org.id):
+            yield _gap(
+                tree,
+                GapRuleName.COMMITTEE_WITHOUT_CONCURRENT_MEMBER,
+                org,
+                community,
+                f"{org.name} has no concurrent member (兼职委员) from a resident unit on {tree.day}: its big committee (大党委) is empty",
+            )
+
+
+def _under_staffed(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
+    for community in tree.of_level(Level.COMMUNITY):
+        households = sum(g.households or 0 for g in tree.subtree(community.id) if g.level is Level.GRID)
+        needed = math.ceil(households / settings.households_per_worker)
+        staff = community.staff or 0
+        if staff < needed:
+            recorded = "no full-time staff on record" if community.staff is None else f"{staff} full-time staff"
+            yield _gap(
+                tree,
+                GapRuleName.UNDER_STAFFED,
+                community,
+                community,
+                f"社区 {community.name} has {recorded} for {households} households; "
+                f"one per {settings.households_per_worker} needs {needed}",
+            )
+
+
+def _meta(name: GapRuleName, title: str, description: str, node_kind: str, source: str, *params: str) -> GapRule:
+    return GapRule(
+        name=name, title=title, description=description, node_kind=node_kind, parameters=[_param(p) for p in params], source=source
+    )
+
+
+_N = GapRuleName
+_RULES: list[_Rule] = [
+    _Rule(
+        _meta(
+            _N.AREA_WITHOUT_BRANCH,
+            "小区未建党支部",
+            "a residential area no branch covers",
+            "territory",
+            "Heshan, Duyun, Suyu (覆盖盲区)",
+        ),
+        _area_without_branch,
+    ),
+    _Rule(
+        _meta(_N.GRID_WITHOUT_GROUP, "网格未建党小组", "a grid no grid group covers", "territory", "Duyun, Suyu (覆盖盲区)"),
+        _grid_without_group,
+    ),
+    _Rule(
+        _meta(_N.COMMUNITY_WITHOUT_ORGANISATION, "社区未建党组织", "a community no party organisation covers", "territory", "Duyun"),
+        _community_without_organisation,
+    ),
+    _Rule(
+        _meta(
+            _N.HANGING_ORGANISATION,
+            "党组织挂空挡",
+            "an organisation with no parent, or a parent of the wrong level (a unit's reports to its street or community)",
+            "organisation",
+            "Duyun (五级党建链接)",
+        ),
+        _hanging_organisation,
+    ),
+    _Rule(
+        _meta(
+            _N.UNLINKED_HOUSEHOLDS,
+            "网格有未联系户",
+            "a grid whose household heads link fewer households than it has",
+            "territory",
+            "Duyun (十联户)",
+        ),
+        _unlinked_households,
+    ),
+    _Rule(
+        _meta(
+            _N.HEAD_OVER_NORM,
+            "联户长联系户数超标",
+            "a household head linking well over the norm",
+            "member",
+            "Duyun (十联户)",
+            "households_per_head",
+            "head_tolerance",
+        ),
+        _head_over_norm,
+    ),
+    _Rule(
+        _meta(
+            _N.COMMITTEE_UNDER_THRESHOLD,
+            "社区党委党员数不足",
+            "a community committee under the member threshold, not upgraded by decision",
+            "organisation",
+            "Heshan",
+            "committee_threshold",
+        ),
+        _committee_under_threshold,
+    ),
+    _Rule(
+        _meta(
+            _N.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE,
+            "社区党组织应升格未升格",
+            "a community organisation at or over the threshold that is still a branch or general branch",
+            "organisation",
+            "Heshan",
+            "committee_threshold",
+        ),
+        _community_over_threshold_not_committee,
+    ),
+    _Rule(
+        _meta(
+            _N.BRANCH_UNDER_MINIMUM,
+            "党支部正式党员不足",
+            "a branch of the chain or of a unit with too few full members",
+            "organisation",
+            "party rules",
+            "branch_min_members",
+        ),
+        _branch_under_minimum,
+    ),
+    _Rule(
+        _meta(
+            _N.COMMUNITY_WITHOUT_AGREEMENT,
+            "社区无共建协议",
+            "a community whose organisation has no co-building agreement in force",
+            "territory",
+            "Fuzhou",
+        ),
+        _community_without_agreement,
+    ),
+    _Rule(
+        _meta(
+            _N.AGREEMENT_EXPIRED,
+            "共建协议已到期",
+            "an agreement past its term that the same parties have not renewed",
+            "agreement",
+            "Fuzhou",
+        ),
+        _agreement_expired,
+    ),
+    _Rule(
+        _meta(
+            _N.AGREEMENT_EXPIRING,
+            "共建协议即将到期",
+            "an agreement in force whose term ends within the given days",
+            "agreement",
+            "Fuzhou",
+            "expiring_within_days",
+        ),
+        _agreement_expiring,
+    ),
+    _Rule(
+        _meta(
+            _N.PROPERTY_COMPANY_WITHOUT_ORGANISATION,
+            "物业服务企业未建党组织",
+            "a property-service company without a party organisation",
+            "unit",
+            "Fuzhou (92.7%)",
+        ),
+        _units_without_organisation(UnitType.PROPERTY_COMPANY, _N.PROPERTY_COMPANY_WITHOUT_ORGANISATION, "property company"),
+    ),
+    _Rule(
+        _meta(
+            _N.OWNERS_COMMITTEE_WITHOUT_ORGANISATION,
+            "业主委员会未建党组织",
+            "an owners' committee without a party organisation",
+            "unit",
+            "Fuzhou (68.1%)",
+        ),
+        _units_without_organisation(UnitType.OWNERS_COMMITTEE, _N.OWNERS_COMMITTEE_WITHOUT_ORGANISATION, "owners' committee"),
+    ),
+    _Rule(
+        _meta(
+            _N.COMMITTEE_WITHOUT_CONCURRENT_MEMBER,
+            "大党委无兼职委员",
+            "a community committee with no concurrent member from a resident unit",
+            "organisation",
+            "Duyun (38 兼职委员)",
+        ),
+        _committee_without_concurrent_member,
+    ),
+    _Rule(
+        _meta(
+            _N.UNDER_STAFFED,
+            "社区专职人员不足",
+            "a community with fewer full-time staff than one per N households",
+            "territory",
+            "Heshan (1 per 300 households)",
+            "households_per_worker",
+        ),
+        _under_staffed,
+    ),
+]
+CATALOGUE: dict[GapRuleName, _Rule] = {rule.meta.name: rule for rule in _RULES}
+assert set(CATALOGUE) == set(GapRuleName), "every rule name has its rule"
+
+
+def gap_rules() -> list[GapRule]:
+    """The catalogue of gap rules, with their parameters and defaults."""
+    return [rule.meta for rule in _RULES]
+
+
+def _chosen(rules: Collection[GapRuleName | str] | None) -> list[GapRuleName]:
+    """The rules asked for, in catalogue order; ValueError names an unknown one."""
+    if not rules:
+        return list(CATALOGUE)
+    wanted = {GapRuleName(r) for r in rules}
+    return [name for name in CATALOGUE if name in wanted]
+
+
+def _all_gaps(tree: ScopeTree, rules: list[GapRuleName], settings: GapSettings) -> dict[GapRuleName, list[Gap]]:
+    return {name: list(CATALOGUE[name].find(tree, settings)) for name in rules}
+
+
+def find_gaps(
+    store: GraphStore,
+    scope_id: str,
+    *,
+    rules: Collection[GapRuleName | str] | None = None,
+    settings: GapSettings | None = None,
+    as_of: date | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> GapPage:
+    """A page of the gaps of a scope under the chosen rules (all when None), as things stood on ``as_of`` (default today)."""
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset are 0 or more")
+    chosen = _chosen(rules)
+    tree = ScopeTree(store, scope_id, as_of=as_of)
+    found = [gap for listed in _all_gaps(tree, chosen, settings or GapSettings()).values() for gap in listed]
+    return GapPage(
+        scope=NodeRef.of(tree.root),
+        as_of=tree.day,
+        rules=chosen,
+        items=found[offset : offset + limit],
+        total=len(found),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def count_gaps(
+    store: GraphStore,
+    scope_id: str,
+    *,
+    rules: Collection[GapRuleName | str] | None = None,
+    settings: GapSettings | None = None,
+    as_of: date | None = None,
+) -> GapCount:
+    """How many gaps a scope has under each chosen rule (all when None), as things stood on ``as_of``."""
+    chosen = _chosen(rules)
+    tree = ScopeTree(store, scope_id, as_of=as_of)
+    counts = {name: len(listed) for name, listed in _all_gaps(tree, chosen, settings or GapSettings()).items()}
+    return GapCount(scope=NodeRef.of(tree.root), as_of=tree.day, total=sum(counts.values()), by_rule=counts)

@@ -1,0 +1,292 @@
+"""The scope of a query (查询范围): one territory, what lies under it, and the facts queries read there.
+
+Coverage, gaps and committees all start the same way: resolve the id they were given to a
+territory (an organisation of the chain stands for the territory it covers), walk the
+territory down to its grids as it stood on a date, and ask the store about the
+organisations, household heads, units and agreements hanging off those territories. This
+module does that walk once per query and remembers each answer, so the work stays
+proportional to the scope's subtree and a later pass can swap the walk for kept aggregates
+without the queries noticing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.errors import WrongKind
+from graph.model import (
+    TERRITORY_LEVELS,
+    Agreement,
+    Edge,
+    EdgeKind,
+    Level,
+    Member,
+    Node,
+    NodeKind,
+    Organisation,
+    Seat,
+    Territory,
+    Unit,
+)
+from graph.store import Direction, GraphStore
+
+__all__ = [
+    "PATH_SEPARATOR",
+    "DayReader",
+    "NodeRef",
+    "ScopeTree",
+    "agreement_in_force",
+    "label",
+    "on_date",
+    "resolve_scope",
+    "seat_in_force",
+    "valid_on",
+]
+
+PATH_SEPARATOR = " › "
+"""Between the names of a chain path: 街道 › 社区 › 小区 › 网格."""
+
+
+def on_date(as_of: date | None) -> date:
+    """The day a query is about: the one asked for, or today."""
+    return as_of if as_of is not None else date.today()
+
+
+def valid_on(edge: Edge, day: date) -> bool:
+    """Whether an edge held on a day; ``valid_from`` and ``valid_to`` are both inclusive, None is open."""
+    return (edge.valid_from is None or edge.valid_from <= day) and (edge.valid_to is None or day <= edge.valid_to)
+
+
+def agreement_in_force(agreement: Agreement, day: date) -> bool:
+    """Whether a co-building agreement had been signed and had not yet expired on a day (expires_on inclusive)."""
+    return agreement.signed_on <= day and (agreement.expires_on is None or day <= agreement.expires_on)
+
+
+def seat_in_force(seat: Seat, day: date) -> bool:
+    """Whether a big-committee seat's own term covers a day (the edges carry the same term, checked apart)."""
+    return (seat.valid_from is None or seat.valid_from <= day) and (seat.valid_to is None or day <= seat.valid_to)
+
+
+def label(node: Node) -> str:
+    """A name a person can read for any node: its name, a seat's holder, or an agreement's id."""
+    if isinstance(node, Seat):
+        return node.person or f"席位 {node.id}"
+    if isinstance(node, Agreement):
+        return f"共建协议 {node.id}"
+    return node.name
+
+
+class NodeRef(BaseModel):
+    """A node named in an answer: enough to show it and to ask for it again by id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: NodeKind
+    name: str = Field(description="the node's name; a seat's holder; 共建协议 <id> for an agreement")
+    level: Level | None = Field(default=None, description="for territories and organisations")
+
+    @classmethod
+    def of(cls, node: Node) -> NodeRef:
+        level = node.level if isinstance(node, Territory | Organisation) else None
+        return cls(id=node.id, kind=node.kind, name=label(node), level=level)
+
+
+_CHAIN_LEVELS = frozenset(TERRITORY_LEVELS)
+
+
+def resolve_scope(store: GraphStore, node_id: str) -> Territory:
+    """The territory a scope id names: the territory itself, or the one a chain organisation covers.
+
+    :class:`~graph.errors.UnknownNode` for an unknown id; :class:`~graph.errors.WrongKind` for a
+    node that is neither (a unit, a member, a unit's own organisation...).
+    """
+    node = store.node(node_id)
+    if isinstance(node, Territory):
+        return node
+    if isinstance(node, Organisation) and node.level in _CHAIN_LEVELS:
+        for edge in store.edges_of(node_id, kind=EdgeKind.COVERS):
+            covered = store.node(edge.target)
+            if isinstance(covered, Territory):
+                return covered
+        raise WrongKind(f"organisation {node_id} covers no territory, so it names no scope; link it to its territory first (COVERS)")
+    raise WrongKind(
+        f"{node_id} is of kind {node.kind.value}"
+        + (f" (level {node.level.value})" if isinstance(node, Organisation) else "")
+        + ", not a scope: give a territory (district, street, community, residential area, grid)"
+        + " or the organisation of the chain that covers one"
+    )
+
+
+class DayReader:
+    """Reads the store as it stood on one day, remembering every answer for the length of one query."""
+
+    def __init__(self, store: GraphStore, *, as_of: date | None = None) -> None:
+        self.store = store
+        self.day = on_date(as_of)
+        self._coverer: dict[str, Organisation | None] = {}
+        self._edges: dict[tuple[str, EdgeKind, Direction], list[Edge]] = {}
+        self._nodes: dict[str, Node] = {}
+
+    def node(self, node_id: str) -> Node:
+        found = self._nodes.get(node_id)
+        if found is None:
+            found = self._nodes[node_id] = self.store.node(node_id)
+        return found
+
+    def edges(self, node_id: str, kind: EdgeKind, direction: Direction = Direction.OUT, *, any_day: bool = False) -> list[Edge]:
+        """One node's edges of a kind: those valid on the day, or all on record with ``any_day``."""
+        key = (node_id, kind, direction)
+        found = self._edges.get(key)
+        if found is None:
+            found = self._edges[key] = self.store.edges_of(node_id, kind=kind, direction=direction)
+        return found if any_day else [e for e in found if valid_on(e, self.day)]
+
+    def coverer(self, node_id: str) -> Organisation | None:
+        """The party organisation covering a territory or unit on the day, if any."""
+        if node_id not in self._coverer:
+            orgs = [self.node(e.source) for e in self.edges(node_id, EdgeKind.COVERS, Direction.IN)]
+            self._coverer[node_id] = next((o for o in orgs if isinstance(o, Organisation)), None)
+        return self._coverer[node_id]
+
+    def parent_org(self, org_id: str) -> Organisation | None:
+        """The organisation one reports to on the day (REPORTS_TO), if any."""
+        ups = [self.node(e.target) for e in self.edges(org_id, EdgeKind.REPORTS_TO)]
+        return next((o for o in ups if isinstance(o, Organisation)), None)
+
+    def household_heads(self, grid_id: str) -> list[Member]:
+        """党员联户长 serving a grid on the day, by id."""
+        members = [self.node(e.source) for e in self.edges(grid_id, EdgeKind.SERVES, Direction.IN)]
+        heads = [m for m in members if isinstance(m, Member) and m.is_household_head]
+        return sorted(heads, key=lambda m: m.id)
+
+    def members_serving(self, territory_id: str) -> list[Member]:
+        """Party members serving a territory on the day (any role)."""
+        members = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.SERVES, Direction.IN)]
+        return [m for m in members if isinstance(m, Member)]
+
+    def members_of(self, org_id: str) -> list[Member]:
+        """Party members on record as belonging to an organisation on the day."""
+        members = [self.node(e.source) for e in self.edges(org_id, EdgeKind.MEMBER_OF, Direction.IN)]
+        return [m for m in members if isinstance(m, Member)]
+
+    def units(self, territory_id: str) -> list[Unit]:
+        """驻区单位 located in a territory (a community) on the day, by name."""
+        units = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.LOCATED_IN, Direction.IN)]
+        return sorted((u for u in units if isinstance(u, Unit)), key=lambda u: (u.name, u.id))
+
+    def party_of(self, unit: Unit) -> str:
+        """The id that signs for a unit: its organisation on the day, or the unit itself when it has none."""
+        org = self.coverer(unit.id)
+        return org.id if org is not None else unit.id
+
+    def agreements(self, party_id: str) -> list[Agreement]:
+        """Every co-building agreement on record that an organisation or unit signed, by id, whatever its term."""
+        found = [self.node(e.source) for e in self.edges(party_id, EdgeKind.SIGNED_BY, Direction.IN, any_day=True)]
+        return sorted((a for a in found if isinstance(a, Agreement)), key=lambda a: a.id)
+
+    def agreement_holds(self, agreement: Agreement, party_id: str) -> bool:
+        """Whether an agreement was in force on the day, by its own term and by its SIGNED_BY edge to this party."""
+        if not agreement_in_force(agreement, self.day):
+            return False
+        return any(e.target == party_id for e in self.edges(agreement.id, EdgeKind.SIGNED_BY))
+
+    def counterparties(self, agreement: Agreement, party_id: str) -> list[Node]:
+        """The other parties to an agreement, by id."""
+        ends = [self.node(e.target) for e in self.edges(agreement.id, EdgeKind.SIGNED_BY, any_day=True) if e.target != party_id]
+        return sorted(ends, key=lambda n: n.id)
+
+    def seats_on(self, org_id: str) -> list[Seat]:
+        """兼职委员 seats on a committee in force on the day, by id."""
+        seats = [self.node(e.source) for e in self.edges(org_id, EdgeKind.SEAT_ON, Direction.IN)]
+        return sorted((s for s in seats if isinstance(s, Seat) and seat_in_force(s, self.day)), key=lambda s: s.id)
+
+    def seat_unit(self, seat_id: str) -> Unit | None:
+        """The unit a seat is held for on the day."""
+        units = [self.node(e.target) for e in self.edges(seat_id, EdgeKind.ON_BEHALF_OF)]
+        return next((u for u in units if isinstance(u, Unit)), None)
+
+    def seat_holder(self, seat_id: str) -> Member | None:
+        """The party member on record as holding a seat, if any."""
+        members = [self.node(e.target) for e in self.edges(seat_id, EdgeKind.HELD_BY)]
+        return next((m for m in members if isinstance(m, Member)), None)
+
+
+class ScopeTree(DayReader):
+    """The territories under one scope as they stood on a day, with what queries ask about them, each fetched once.
+
+    Territories come parents first and siblings by name, so listings read down the chain.
+    Every edge followed must have been valid on the day (:func:`valid_on`); node properties
+    (households, members, staff) have no history and are read as they are now.
+    """
+
+    def __init__(self, store: GraphStore, scope_id: str, *, as_of: date | None = None) -> None:
+        super().__init__(store, as_of=as_of)
+        self.root = resolve_scope(store, scope_id)
+        self.above = self._ancestors(self.root.id)
+        self.territories: list[Territory] = []
+        self.parent: dict[str, str | None] = {}
+        self.children: dict[str, list[Territory]] = {}
+        self._walk_down()
+        self._by_id = {t.id: t for t in self.territories}
+
+    # -- the territory ---------------------------------------------------------------------
+
+    def _ancestors(self, territory_id: str) -> list[Territory]:
+        """The territories above one, nearest first, up to the top."""
+        out: list[Territory] = []
+        seen = {territory_id}
+        current = territory_id
+        while True:
+            ups = [e for e in self.store.edges_of(current, kind=EdgeKind.WITHIN) if valid_on(e, self.day) and e.target not in seen]
+            if not ups:
+                return out
+            parent = self.store.node(ups[0].target)
+            if not isinstance(parent, Territory):
+                return out
+            out.append(parent)
+            seen.add(parent.id)
+            current = parent.id
+
+    def _walk_down(self) -> None:
+        stack: list[tuple[Territory, str | None]] = [(self.root, None)]
+        while stack:
+            territory, parent = stack.pop()
+            if territory.id in self.parent:
+                continue  # a cycle the invariants should have refused; never loop on it
+            self.territories.append(territory)
+            self.parent[territory.id] = parent
+            below = [
+                self.store.node(e.source)
+                for e in self.store.edges_of(territory.id, kind=EdgeKind.WITHIN, direction=Direction.IN)
+                if valid_on(e, self.day)
+            ]
+            kids = sorted((t for t in below if isinstance(t, Territory)), key=lambda t: (t.name, t.id))
+            self.children[territory.id] = kids
+            stack.extend((kid, territory.id) for kid in reversed(kids))
+
+    def of_level(self, level: Level) -> list[Territory]:
+        """The territories of one level in the scope, in reading order."""
+        return [t for t in self.territories if t.level is level]
+
+    def path(self, territory_id: str) -> list[Territory]:
+        """The territories from the street down to this one (the district only when it is the one asked for)."""
+        inside: list[Territory] = []
+        current: str | None = territory_id
+        while current is not None:
+            inside.append(self._by_id[current])
+            current = self.parent[current]
+        full = list(reversed(self.above)) + list(reversed(inside))
+        trimmed = [t for t in full if t.level is not Level.DISTRICT]
+        return trimmed or full
+
+    def subtree(self, territory_id: str) -> Iterator[Territory]:
+        """One territory of the scope and every territory under it, in reading order."""
+        stack = [self._by_id[territory_id]]
+        while stack:
+            territory = stack.pop()
+            yield territory
+            stack.extend(reversed(self.children[territory.id]))
