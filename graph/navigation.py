@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date
+
+from pydantic import BaseModel, Field
+
 from graph.errors import WrongKind
-from graph.model import EdgeKind, Level, Node, Organisation, Territory
+from graph.model import Agreement, Alliance, AllianceKind, EdgeKind, InAlliance, Level, Node, NodeKind, Organisation, Territory, Unit
+from graph.scope import PATH_SEPARATOR, NodeRef, agreement_in_force, label, valid_on
 from graph.store import Direction, GraphStore
 
-__all__ = ["chain_path", "children", "coverer", "territory_subtree"]
+__all__ = [
+    "SEARCHABLE",
+    "AllianceMembership",
+    "NodeView",
+    "Partner",
+    "SearchHit",
+    "SearchPage",
+    "alliances",
+    "chain_path",
+    "chain_up",
+    "children",
+    "coverer",
+    "node_view",
+    "partners",
+    "search",
+    "territory_subtree",
+]
 
 
 def children(store: GraphStore, territory_id: str) -> list[Territory]:
@@ -46,3 +68,208 @@ def chain_path(store: GraphStore, node_id: str) -> list[Node]:
             return path
         seen.add(parent_edges[0].target)
         path.append(store.node(parent_edges[0].target))
+
+
+# -- navigation answers for the API: a node in its place, and search by name ----------------------
+
+_PARENT_EDGE = {
+    NodeKind.TERRITORY: EdgeKind.WITHIN,
+    NodeKind.ORGANISATION: EdgeKind.REPORTS_TO,
+    NodeKind.MEMBER: EdgeKind.MEMBER_OF,
+    NodeKind.UNIT: EdgeKind.LOCATED_IN,
+    NodeKind.SEAT: EdgeKind.SEAT_ON,
+    NodeKind.AGREEMENT: EdgeKind.SIGNED_BY,
+}
+"""The edge to follow up from each kind of node; an agreement climbs through its community's side."""
+
+
+class Partner(BaseModel):
+    """共建单位: the other party of one co-building agreement."""
+
+    party: NodeRef = Field(description="the organisation (or unit without one) on the other side")
+    unit: NodeRef | None = Field(description="the resident unit behind that organisation, when it is a unit's")
+    agreement: NodeRef
+    signed_on: date
+    expires_on: date | None
+    in_force: bool = Field(description="whether the agreement is in force today")
+
+
+class AllianceMembership(BaseModel):
+    """One alliance (党建联盟 / 党建共同体) the node, or its organisation, belongs to."""
+
+    alliance: NodeRef
+    alliance_kind: AllianceKind
+    lead: bool = Field(description="牵头: whether the member leads it")
+    via: NodeRef = Field(description="the node that is the member: the node itself, or the organisation covering it")
+
+
+class NodeView(BaseModel):
+    """A node in its place: its chain up to the district, what hangs below it, its partners and alliances."""
+
+    node: NodeRef
+    chain: list[NodeRef] = Field(description="from the node's parent up to the top, nearest first")
+    path: str = Field(description="the chain top down: 区 › 街道 › 社区 › 小区 › 网格 ...")
+    organisation: NodeRef | None = Field(description="for a territory or unit, the party organisation covering it")
+    covers: NodeRef | None = Field(description="for an organisation, the territory or unit it covers")
+    children: list[NodeRef] = Field(description="territories within a territory, organisations reporting to an organisation; by name")
+    partners: list[Partner] = Field(description="co-building partners (共建单位), by agreement id")
+    alliances: list[AllianceMembership] = Field(description="by alliance name")
+
+
+class SearchHit(BaseModel):
+    node: NodeRef
+    path: str = Field(description="where the node sits: its chain top down")
+
+
+class SearchPage(BaseModel):
+    """Nodes whose name contains the text, names starting with it first, then shorter names first."""
+
+    query: str
+    items: list[SearchHit]
+    total: int
+    limit: int
+    offset: int
+
+
+def chain_up(store: GraphStore, node_id: str) -> list[Node]:
+    """The nodes above one up to the top of its hierarchy, nearest first (the node itself not included).
+
+    A territory climbs WITHIN, an organisation REPORTS_TO, a member through its organisation,
+    a unit through its community, a seat through its committee, an agreement through the
+    community organisation that signed it.
+    """
+    current = store.node(node_id)
+    seen = {node_id}
+    out: list[Node] = []
+    while True:
+        kind = _PARENT_EDGE.get(current.kind)
+        ups = [e.target for e in store.edges_of(current.id, kind=kind)] if kind else []
+        ups = [t for t in ups if t not in seen]
+        if not ups:
+            return out
+        parents = [store.node(t) for t in ups]
+        if current.kind is NodeKind.AGREEMENT:  # climb through the chain's side, not the unit's
+            parents.sort(key=lambda n: (not (isinstance(n, Organisation) and n.level is not Level.UNIT), n.id))
+        current = parents[0]
+        seen.add(current.id)
+        out.append(current)
+
+
+def _path_text(node: Node, above: list[Node]) -> str:
+    return PATH_SEPARATOR.join(label(n) for n in [*reversed(above), node])
+
+
+def _party(store: GraphStore, node: Node) -> str | None:
+    """Who signs co-building agreements for a node: an organisation itself, the organisation covering a territory or unit."""
+    if isinstance(node, Organisation):
+        return node.id
+    if isinstance(node, Territory | Unit):
+        org = coverer(store, node.id)
+        return org.id if org else (node.id if isinstance(node, Unit) else None)
+    return None
+
+
+def partners(store: GraphStore, node_id: str) -> list[Partner]:
+    """The co-building partners of a territory, organisation or unit, through every agreement on record, by agreement id."""
+    node = store.node(node_id)
+    party = _party(store, node)
+    if party is None:
+        return []
+    today = date.today()
+    out: list[Partner] = []
+    for edge in store.edges_of(party, kind=EdgeKind.SIGNED_BY, direction=Direction.IN):
+        agreement = store.node(edge.source)
+        if not isinstance(agreement, Agreement):
+            continue
+        for other_edge in store.edges_of(agreement.id, kind=EdgeKind.SIGNED_BY):
+            if other_edge.target == party:
+                continue
+            other = store.node(other_edge.target)
+            unit = None
+            if isinstance(other, Organisation) and other.level is Level.UNIT:
+                covered = [store.node(e.target) for e in store.edges_of(other.id, kind=EdgeKind.COVERS)]
+                unit = next((u for u in covered if isinstance(u, Unit)), None)
+            elif isinstance(other, Unit):
+                unit = other
+            out.append(
+                Partner(
+                    party=NodeRef.of(other),
+                    unit=NodeRef.of(unit) if unit else None,
+                    agreement=NodeRef.of(agreement),
+                    signed_on=agreement.signed_on,
+                    expires_on=agreement.expires_on,
+                    in_force=agreement_in_force(agreement, today) and valid_on(edge, today) and valid_on(other_edge, today),
+                )
+            )
+    return sorted(out, key=lambda p: (p.agreement.id, p.party.id))
+
+
+def alliances(store: GraphStore, node_id: str) -> list[AllianceMembership]:
+    """The alliances a node belongs to, directly or through the organisation covering it, by name."""
+    node = store.node(node_id)
+    members: list[Node] = [node]
+    if isinstance(node, Territory | Unit):
+        org = coverer(store, node.id)
+        if org is not None:
+            members.append(org)
+    out: list[AllianceMembership] = []
+    for member in members:
+        for edge in store.edges_of(member.id, kind=EdgeKind.IN_ALLIANCE):
+            alliance = store.node(edge.target)
+            if isinstance(alliance, Alliance) and isinstance(edge, InAlliance):
+                ref, via = NodeRef.of(alliance), NodeRef.of(member)
+                out.append(AllianceMembership(alliance=ref, alliance_kind=alliance.alliance_kind, lead=edge.lead, via=via))
+    return sorted(out, key=lambda a: (a.alliance.name, a.alliance.id, a.via.id))
+
+
+def node_view(store: GraphStore, node_id: str) -> NodeView:
+    """A node with its chain up to the district, its children, its co-building partners and its alliances."""
+    node = store.node(node_id)
+    above = chain_up(store, node_id)
+    organisation = coverer(store, node_id) if isinstance(node, Territory | Unit) else None
+    covers = None
+    below: list[Node] = []
+    if isinstance(node, Organisation):
+        covered = [store.node(e.target) for e in store.edges_of(node_id, kind=EdgeKind.COVERS)]
+        covers = covered[0] if covered else None
+        below = [store.node(e.source) for e in store.edges_of(node_id, kind=EdgeKind.REPORTS_TO, direction=Direction.IN)]
+    elif isinstance(node, Territory):
+        below = list(children(store, node_id))
+    return NodeView(
+        node=NodeRef.of(node),
+        chain=[NodeRef.of(n) for n in above],
+        path=_path_text(node, above),
+        organisation=NodeRef.of(organisation) if organisation else None,
+        covers=NodeRef.of(covers) if covers else None,
+        children=[NodeRef.of(n) for n in sorted(below, key=lambda n: (label(n), n.id))],
+        partners=partners(store, node_id),
+        alliances=alliances(store, node_id),
+    )
+
+
+SEARCHABLE = (NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.UNIT, NodeKind.ALLIANCE, NodeKind.MEMBER, NodeKind.SEAT)
+"""Kinds with a name (a seat by its holder's); agreements have none."""
+
+
+def search(store: GraphStore, text: str, *, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+    """Nodes whose name contains ``text`` (a Chinese substring; case is ignored for Latin letters), a page at a time.
+
+    It reads every node of the kinds asked for: the GraphStore protocol has no name index, so
+    this is the one query whose work grows with the whole graph (narrow it with ``kinds``).
+    """
+    needle = text.strip().casefold()
+    if not needle:
+        raise ValueError("search needs some text to look for")
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset are 0 or more")
+    found: list[tuple[bool, int, str, str, Node]] = []
+    for kind in kinds or SEARCHABLE:
+        for node in store.nodes(kind):
+            name = label(node)
+            folded = name.casefold()
+            if needle in folded:
+                found.append((not folded.startswith(needle), len(name), name, node.id, node))
+    found.sort(key=lambda hit: hit[:4])
+    page = [hit[4] for hit in found[offset : offset + limit]]
+    items = [SearchHit(node=NodeRef.of(n), path=_path_text(n, chain_up(store, n.id))) for n in page]
+    return SearchPage(query=text, items=items, total=len(found), limit=limit, offset=offset)
