@@ -1,0 +1,390 @@
+"""Coverage, gaps, committees, navigation and agreements: the same answers from every store.
+
+The known network (tests/utils/known_network.py) fixes every answer by construction; the
+generated network checks that the answers agree with each other (counts with listings,
+a street with the sum of its communities, coverage with the gaps it implies).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from graph.agreements import AgreementStatus, agreements
+from graph.committees import big_committee, street_committee, unit_committees
+from graph.coverage import Coverage, CoverageFigures, coverage
+from graph.errors import UnknownNode, WrongKind
+from graph.gaps import GapRuleName, GapSettings, count_gaps, find_gaps, gap_rules
+from graph.generator import NetworkSpec, generate
+from graph.model import Level, MemberCategory, NodeKind
+from graph.navigation import node_view, search
+from graph.store import GraphStore
+from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, STAFF, known_network
+
+
+@pytest.fixture
+def known(store: GraphStore) -> GraphStore:
+    for batch in known_network():
+        store.write(batch)
+    return store
+
+
+def _ids(gaps_page_items: list) -> list[str]:  # type: ignore[type-arg]
+    return sorted(g.node.id for g in gaps_page_items)
+
+
+def _pairs(figures: CoverageFigures) -> dict[str, tuple[int, int]]:
+    return {name: (getattr(figures, name).numerator, getattr(figures, name).denominator) for name in COVERAGE["d"]}
+
+
+# -- coverage -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scope", sorted(COVERAGE))
+def test_coverage_figures_are_the_ones_built_into_the_network(known: GraphStore, scope: str) -> None:
+    figures = coverage(known, scope, as_of=AS_OF).figures
+    assert _pairs(figures) == COVERAGE[scope]
+    assert figures.households_linked.rate == pytest.approx(
+        COVERAGE[scope]["households_linked"][0] / COVERAGE[scope]["households_linked"][1]
+    )
+
+
+def test_a_figure_with_nothing_to_cover_has_no_rate(known: GraphStore) -> None:
+    figures = coverage(known, "s2", as_of=AS_OF).figures
+    assert figures.property_companies_with_organisation.rate is None
+    assert figures.units_in_agreements.rate == 1.0
+
+
+@pytest.mark.parametrize("scope", sorted(STAFF))
+def test_staff_are_counted_against_the_households_of_the_communities(known: GraphStore, scope: str) -> None:
+    staff = coverage(known, scope, as_of=AS_OF).figures.staff
+    assert staff is not None
+    assert (staff.staff, staff.households) == STAFF[scope]
+    assert staff.staff_per_norm == pytest.approx(STAFF[scope][0] * 300 / STAFF[scope][1])
+
+
+def test_below_a_community_there_is_no_staff_figure(known: GraphStore) -> None:
+    assert coverage(known, "a11", as_of=AS_OF).figures.staff is None
+    assert coverage(known, "g111", as_of=AS_OF).figures.staff is None
+
+
+@pytest.mark.parametrize("scope", sorted(MEMBERS))
+def test_members_are_counted_once_by_category(known: GraphStore, scope: str) -> None:
+    by_category = coverage(known, scope, as_of=AS_OF).figures.members_by_category
+    assert by_category == {category: MEMBERS[scope].get(category, 0) for category in MemberCategory}
+
+
+def test_the_breakdown_lists_each_territory_one_level_down_with_its_own_figures(known: GraphStore) -> None:
+    answer = coverage(known, "d", as_of=AS_OF)
+    assert [c.scope.id for c in answer.breakdown] == ["s1", "s2"]  # by name: 东湖 before 西湖
+    assert {c.scope.id: _pairs(c.figures) for c in answer.breakdown} == {"s1": COVERAGE["s1"], "s2": COVERAGE["s2"]}
+    assert {c.scope.id for c in coverage(known, "c1", as_of=AS_OF).breakdown} == {"a11", "a12"}
+    assert coverage(known, "g111", as_of=AS_OF).breakdown == []
+
+
+def test_an_organisation_of_the_chain_stands_for_the_territory_it_covers(known: GraphStore) -> None:
+    by_org, by_territory = coverage(known, "o-s1", as_of=AS_OF), coverage(known, "s1", as_of=AS_OF)
+    assert by_org == by_territory
+    assert by_org.scope.id == "s1" and by_org.path == "东湖街道"
+
+
+def test_coverage_as_of_a_past_day_follows_the_terms_of_edges(known: GraphStore) -> None:
+    then = coverage(known, "d", as_of=date(2024, 6, 1)).figures
+    assert (then.grids_with_group.numerator, then.grids_with_group.denominator) == (3, 6)  # o-g112 covers g112 from 2025-09-01
+    assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 7)  # ag0 for u1, ag3 for u5
+
+
+def test_a_scope_that_does_not_exist_is_unknown(known: GraphStore) -> None:
+    with pytest.raises(UnknownNode):
+        coverage(known, "nowhere")
+    with pytest.raises(UnknownNode):
+        count_gaps(known, "nowhere")
+
+
+@pytest.mark.parametrize("node_id", ["u1", "h1111", "o-u1", "ag1", "seat1", "al1"])
+def test_a_scope_that_is_neither_a_territory_nor_a_chain_organisation_is_the_wrong_kind(known: GraphStore, node_id: str) -> None:
+    with pytest.raises(WrongKind, match=node_id):
+        coverage(known, node_id)
+    with pytest.raises(WrongKind):
+        find_gaps(known, node_id)
+
+
+# -- gaps ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", sorted(GAPS))
+def test_each_rule_finds_the_nodes_built_to_break_it(known: GraphStore, rule: str) -> None:
+    page = find_gaps(known, "d", rules=[rule], as_of=AS_OF)
+    assert _ids(page.items) == sorted(GAPS[rule])
+    assert {g.rule for g in page.items} <= {GapRuleName(rule)}
+
+
+def test_the_catalogue_names_every_rule_the_network_was_built_for() -> None:
+    assert {r.name.value for r in gap_rules()} == set(GAPS)
+
+
+@pytest.mark.parametrize("scope", ["d", "s1", "s2", "o-s2"])
+def test_gap_counts_per_rule_without_a_listing(known: GraphStore, scope: str) -> None:
+    expected = GAPS if scope == "d" else GAPS_BY_STREET[scope.removeprefix("o-")]
+    counted = count_gaps(known, scope, as_of=AS_OF)
+    assert {rule.value: n for rule, n in counted.by_rule.items()} == {rule: len(ids) for rule, ids in expected.items()}
+    assert counted.total == sum(len(ids) for ids in expected.values())
+
+
+def test_the_district_has_23_gaps_and_its_streets_17_and_6(known: GraphStore) -> None:
+    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [23, 17, 6]
+
+
+def test_gaps_come_a_page_at_a_time_and_the_pages_make_the_whole(known: GraphStore) -> None:
+    whole = find_gaps(known, "d", as_of=AS_OF, limit=100)
+    pages = [find_gaps(known, "d", as_of=AS_OF, limit=5, offset=k) for k in range(0, 25, 5)]
+    assert [len(p.items) for p in pages] == [5, 5, 5, 5, 3]
+    assert {p.total for p in pages} == {23}
+    assert [g for p in pages for g in p.items] == whole.items
+    order = [g.rule for g in whole.items]
+    assert order == sorted(order, key=list(GapRuleName).index), "listed in catalogue order"
+
+
+def test_a_gap_names_its_chain_path_and_its_reason(known: GraphStore) -> None:
+    grid = find_gaps(known, "d", rules=["grid_without_group"], as_of=AS_OF).items
+    by_id = {g.node.id: g for g in grid}
+    assert by_id["g121"].path_text == "东湖街道 › 幸福社区 › 锦绣园 › 锦绣园第1网格"
+    assert [t.id for t in by_id["g121"].path] == ["s1", "c1", "a12", "g121"]
+    (head,) = find_gaps(known, "s1", rules=["head_over_norm"], as_of=AS_OF).items
+    assert head.path_text == "东湖街道 › 幸福社区 › 春晖苑 › 春晖苑第2网格 › 陈静"
+    assert "16 households" in head.reason and "about 10" in head.reason
+    (unlinked,) = [g for g in find_gaps(known, "c1", rules=["unlinked_households"], as_of=AS_OF).items if g.node.id == "g112"]
+    assert "31 of 40" in unlinked.reason
+    (hanging,) = [g for g in find_gaps(known, "s2", rules=["hanging_organisation"], as_of=AS_OF).items]
+    assert hanging.node.id == "o-a31" and "reports to no organisation" in hanging.reason
+    assert hanging.path_text == "西湖街道 › 光明社区 › 光明苑 › 光明苑党支部"
+
+
+def test_a_scope_below_a_gap_does_not_see_it(known: GraphStore) -> None:
+    assert count_gaps(known, "a11", as_of=AS_OF).by_rule[GapRuleName.AREA_WITHOUT_BRANCH] == 0
+    assert _ids(find_gaps(known, "a11", as_of=AS_OF).items) == ["g112", "h1122"]  # unlinked households, head over norm
+
+
+@pytest.mark.parametrize(
+    ("settings", "rule", "expected"),
+    [
+        (GapSettings(committee_threshold=80), "committee_under_threshold", []),
+        (GapSettings(committee_threshold=130), "community_over_threshold_not_committee", []),
+        (GapSettings(committee_threshold=95), "committee_under_threshold", ["o-c2"]),  # o-c1 has 90 but was upgraded
+        (GapSettings(expiring_within_days=30), "agreement_expiring", []),
+        (GapSettings(expiring_within_days=44), "agreement_expiring", ["ag2"]),
+        (GapSettings(head_tolerance=0.6), "head_over_norm", []),
+        (GapSettings(households_per_head=8), "head_over_norm", ["h1121", "h1122"]),  # over 12
+        (GapSettings(households_per_worker=50), "under_staffed", ["c1", "c2"]),
+        (GapSettings(branch_min_members=6), "branch_under_minimum", ["o-a21", "o-u3", "o-u5"]),
+    ],
+)
+def test_a_rule_reads_its_parameters(known: GraphStore, settings: GapSettings, rule: str, expected: list[str]) -> None:
+    assert _ids(find_gaps(known, "d", rules=[rule], settings=settings, as_of=AS_OF).items) == expected
+
+
+def test_gaps_as_of_another_day(known: GraphStore) -> None:
+    later = find_gaps(known, "d", rules=["agreement_expired"], as_of=date(2027, 1, 1))
+    assert _ids(later.items) == ["ag2", "ag3"]
+    earlier = date(2022, 6, 1)
+    assert _ids(find_gaps(known, "d", rules=["committee_without_concurrent_member"], as_of=earlier).items) == [
+        "o-c1"
+    ]  # seat4 then, seat1 not yet
+    assert _ids(find_gaps(known, "d", rules=["community_without_agreement"], as_of=earlier).items) == ["c2", "c3"]
+
+
+def test_an_unknown_rule_is_refused_by_name(known: GraphStore) -> None:
+    with pytest.raises(ValueError, match="no_such_rule"):
+        find_gaps(known, "d", rules=["no_such_rule"])
+
+
+def test_the_catalogue_states_each_parameter_with_the_domain_default() -> None:
+    params = {p.name: p.default for rule in gap_rules() for p in rule.parameters}
+    assert params["committee_threshold"] == 100
+    assert params["branch_min_members"] == 3
+    assert params["households_per_head"] == 10
+    assert params["households_per_worker"] == 300
+    by_name = {r.name: r for r in gap_rules()}
+    assert [p.name for p in by_name[GapRuleName.UNDER_STAFFED].parameters] == ["households_per_worker"]
+    assert by_name[GapRuleName.AREA_WITHOUT_BRANCH].parameters == []
+
+
+# -- big committees -----------------------------------------------------------------------------
+
+
+def test_a_community_committee_lists_its_concurrent_members_and_the_partners_left_off(known: GraphStore) -> None:
+    answer = big_committee(known, "c1", as_of=AS_OF)
+    assert answer.organisation is not None and answer.organisation.id == "o-c1" and answer.is_committee
+    (seat,) = answer.seats
+    assert (seat.seat.id, seat.person, seat.unit and seat.unit.id) == ("seat1", "赵敏", "u1")
+    assert seat.unit_organisation is not None and seat.unit_organisation.id == "o-u1"
+    assert seat.holder is not None and seat.holder.id == "m1"
+    assert (seat.valid_from, seat.valid_to) == (date(2025, 2, 1), date(2030, 1, 31))
+    assert [u.id for u in answer.unrepresented_partners] == ["u4"]
+
+
+def test_a_committee_as_of_a_past_day_has_the_seats_of_that_day(known: GraphStore) -> None:
+    assert [s.unit.id for s in big_committee(known, "o-c2", as_of=date(2022, 6, 1)).seats if s.unit] == ["u5"]
+    assert big_committee(known, "c2", as_of=AS_OF).seats == []
+
+
+def test_a_community_led_by_a_branch_has_no_big_committee_but_still_has_partners(known: GraphStore) -> None:
+    answer = big_committee(known, "c3", as_of=AS_OF)
+    assert not answer.is_committee and answer.seats == []
+    assert [u.id for u in answer.unrepresented_partners] == ["u6"]  # signed as a unit, having no organisation
+
+
+def test_a_street_working_committee_lists_its_member_units(known: GraphStore) -> None:
+    (seat,) = street_committee(known, "s2", as_of=AS_OF).seats
+    assert seat.unit is not None and seat.unit.id == "u1"
+    assert seat.unit_community is not None and seat.unit_community.id == "c1"
+    assert [s.unit.id for s in street_committee(known, "o-s2", as_of=date(2023, 6, 1)).seats if s.unit] == ["u6"]
+    assert street_committee(known, "s1", as_of=AS_OF).seats == []
+
+
+def test_a_unit_sits_on_the_committees_its_seats_are_on(known: GraphStore) -> None:
+    sits = unit_committees(known, "u1", as_of=AS_OF)
+    assert {(s.committee.id, s.territory.id if s.territory else None) for s in sits} == {("o-c1", "c1"), ("o-s2", "s2")}
+    assert [s.committee.id for s in unit_committees(known, "u6", as_of=date(2023, 6, 1))] == ["o-s2"]
+    assert unit_committees(known, "u6", as_of=AS_OF) == []
+
+
+def test_committee_questions_refuse_the_wrong_kind_of_node(known: GraphStore) -> None:
+    with pytest.raises(WrongKind, match="community"):
+        big_committee(known, "s1")
+    with pytest.raises(WrongKind, match="street"):
+        street_committee(known, "c1")
+    with pytest.raises(WrongKind, match="resident unit"):
+        unit_committees(known, "c1")
+    with pytest.raises(UnknownNode):
+        unit_committees(known, "u99")
+
+
+# -- navigation and agreements --------------------------------------------------------------------
+
+
+def test_a_node_comes_with_its_chain_up_to_the_district(known: GraphStore) -> None:
+    view = node_view(known, "g112")
+    assert [n.id for n in view.chain] == ["a11", "c1", "s1", "d"]
+    assert view.path == "抚东区 › 东湖街道 › 幸福社区 › 春晖苑 › 春晖苑第2网格"
+    assert view.organisation is not None and view.organisation.id == "o-g112"
+    assert [n.id for n in node_view(known, "h1122").chain] == ["o-g112", "o-a11", "o-c1", "o-s1", "o-d"]
+    assert [n.id for n in node_view(known, "u4").chain] == ["c1", "s1", "d"]
+
+
+def test_an_organisation_shows_what_reports_to_it_its_partners_and_alliances(known: GraphStore) -> None:
+    view = node_view(known, "o-c1")
+    assert {n.id for n in view.children} == {"o-a11", "o-u1", "o-u3", "o-u4"}
+    assert view.covers is not None and view.covers.id == "c1"
+    assert [(p.agreement.id, p.unit.id if p.unit else None) for p in view.partners] == [("ag0", "u1"), ("ag1", "u1"), ("ag2", "u4")]
+    assert [(a.alliance.id, a.lead) for a in view.alliances] == [("al1", False)]
+
+
+def test_a_territory_shows_its_children_and_the_alliances_of_its_organisation(known: GraphStore) -> None:
+    view = node_view(known, "s1")
+    assert [n.id for n in view.children] == ["c2", "c1"]  # by name: 和平 before 幸福
+    assert [(a.alliance.id, a.lead, a.via.id) for a in view.alliances] == [("al1", True, "o-s1")]
+    assert [(p.agreement.id, p.party.id) for p in node_view(known, "u6").partners] == [("ag4", "o-c3")]
+
+
+def test_search_finds_a_chinese_substring_in_any_named_node(known: GraphStore) -> None:
+    found = search(known, "春晖", limit=50)
+    assert {h.node.id for h in found.items} == {"a11", "g111", "g112", "o-a11", "o-g111", "o-g112", "u2", "u3", "o-u3"}
+    assert found.total == 9 and found.items[0].node.id == "a11"  # a name starting with the text, shortest first
+    assert found.items[0].path == "抚东区 › 东湖街道 › 幸福社区 › 春晖苑"
+    only = search(known, "春晖", kinds=[NodeKind.TERRITORY])
+    assert [h.node.id for h in only.items] == ["a11", "g111", "g112"]
+    assert [h.node.id for h in search(known, "春晖", limit=2, offset=1).items] == [h.node.id for h in found.items[1:3]]
+    assert search(known, "不存在的名字").total == 0
+
+
+def test_the_agreements_of_a_scope_say_where_each_stands(known: GraphStore) -> None:
+    listed = {a.agreement.id: a for a in agreements(known, "d", as_of=AS_OF)}
+    assert {k: a.status for k, a in listed.items()} == {
+        "ag0": AgreementStatus.EXPIRED,
+        "ag1": AgreementStatus.IN_FORCE,
+        "ag2": AgreementStatus.EXPIRING,
+        "ag3": AgreementStatus.EXPIRED,
+        "ag4": AgreementStatus.IN_FORCE,
+    }
+    assert listed["ag4"].partner is not None and listed["ag4"].partner.id == "u6" and listed["ag4"].partner_unit is not None
+    assert listed["ag2"].partner_unit is not None and listed["ag2"].partner_unit.id == "u4"
+    assert sorted(a.agreement.id for a in agreements(known, "s1", status=AgreementStatus.EXPIRED, as_of=AS_OF)) == ["ag0", "ag3"]
+    assert [a.agreement.id for a in agreements(known, "c1", as_of=date(2021, 1, 1))] == ["ag0", "ag1", "ag2"]
+    assert {a.status for a in agreements(known, "c1", as_of=date(2021, 1, 1))} == {AgreementStatus.NOT_YET}
+
+
+# -- a generated network: answers that must agree with each other -----------------------------------
+
+
+@pytest.fixture
+def generated(store: GraphStore) -> GraphStore:
+    for batch in generate(NetworkSpec(households=6_000, seed=11)):
+        store.write(batch)
+    return store
+
+
+def _sum(parts: list[CoverageFigures]) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for name in COVERAGE["d"]:
+        out[name] = (sum(getattr(p, name).numerator for p in parts), sum(getattr(p, name).denominator for p in parts))
+    return out
+
+
+def _check_breakdown_adds_up(answer: Coverage) -> None:
+    parts = [c.figures for c in answer.breakdown]
+    assert _pairs(answer.figures) == _sum(parts)
+    members = Counter[MemberCategory]()
+    for p in parts:
+        members.update(p.members_by_category)
+    assert {k: members[k] for k in MemberCategory} == answer.figures.members_by_category
+    if answer.figures.staff is not None:
+        assert answer.figures.staff.staff == sum(p.staff.staff for p in parts if p.staff)
+
+
+def test_generated_coverage_of_a_scope_is_the_sum_of_its_breakdown(generated: GraphStore) -> None:
+    district = coverage(generated, "d")
+    assert district.figures.households_linked.denominator >= 6_000
+    _check_breakdown_adds_up(district)
+    for street in district.breakdown:
+        answer = coverage(generated, street.scope.id)
+        assert answer.figures == street.figures
+        _check_breakdown_adds_up(answer)
+
+
+def test_generated_gap_counts_equal_the_listings_and_streets_add_up_to_the_district(generated: GraphStore) -> None:
+    district = count_gaps(generated, "d")
+    listing = find_gaps(generated, "d", limit=100_000)
+    assert district.total == listing.total == len(listing.items)
+    assert Counter(g.rule for g in listing.items) == Counter({r: n for r, n in district.by_rule.items() if n})
+    streets = [c.scope.id for c in coverage(generated, "d").breakdown]
+    per_street = [count_gaps(generated, s) for s in streets]
+    for rule in GapRuleName:
+        assert district.by_rule[rule] == sum(c.by_rule[rule] for c in per_street), rule
+    assert sum(count_gaps(generated, s).by_rule[GapRuleName.AREA_WITHOUT_BRANCH] for s in streets) > 0, "the generator plants gaps"
+
+
+def test_generated_coverage_and_gaps_tell_the_same_story(generated: GraphStore) -> None:
+    figures = coverage(generated, "d").figures
+    counts = count_gaps(generated, "d").by_rule
+
+    def missing(name: str) -> int:
+        figure = getattr(figures, name)
+        return int(figure.denominator - figure.numerator)
+
+    assert counts[GapRuleName.AREA_WITHOUT_BRANCH] == missing("residential_areas_with_branch")
+    assert counts[GapRuleName.GRID_WITHOUT_GROUP] == missing("grids_with_group")
+    assert counts[GapRuleName.PROPERTY_COMPANY_WITHOUT_ORGANISATION] == missing("property_companies_with_organisation")
+    assert counts[GapRuleName.OWNERS_COMMITTEE_WITHOUT_ORGANISATION] == missing("owners_committees_with_organisation")
+    unlinked = find_gaps(generated, "d", rules=["unlinked_households"], limit=100_000).items
+    assert sum(int(g.reason.split(";")[1].split()[0]) for g in unlinked) == missing("households_linked")
+
+
+def test_generated_scopes_answer_the_same_by_territory_and_by_organisation(generated: GraphStore) -> None:
+    street = coverage(generated, "d").breakdown[0].scope.id
+    assert count_gaps(generated, f"o-{street}") == count_gaps(generated, street)
+    community = coverage(generated, street).breakdown[0].scope
+    assert community.level is Level.COMMUNITY
+    assert big_committee(generated, f"o-{community.id}") == big_committee(generated, community.id)

@@ -1,0 +1,308 @@
+"""A small district whose every coverage figure and gap count is known by construction.
+
+Two streets, four communities. Each community is built to show a few things, written
+beside it; the answers the queries must give are the constants at the end (``AS_OF`` is
+the day they hold on). Change the network and those constants together.
+
+    抚东区 d
+    ├── 东湖街道 s1 (o-s1)
+    │   ├── 幸福社区 c1 (o-c1: committee of 90, upgraded by decision; staff 2)
+    │   │   ├── 春晖苑 a11 (o-a11)
+    │   │   │   ├── 春晖苑第1网格 g111: 30 households, group, heads 10+10+10
+    │   │   │   └── 春晖苑第2网格 g112: 40 households, group since 2025-09-01, heads 15+16 (16 over the norm)
+    │   │   ├── 锦绣园 a12: no branch
+    │   │   │   └── 锦绣园第1网格 g121: 50 households, no group, no heads
+    │   │   └── units: u1 SOE (o-u1, seat, agreements ag0 expired + ag1 renewal), u2 property co. without org,
+    │   │       u3 owners' committee (o-u3, 2 members), u4 organ (o-u4, ag2 expiring 2026-07-15, no seat)
+    │   └── 和平社区 c2 (o-c2: committee of 80, not upgraded; no staff recorded; seat4 ended 2023)
+    │       ├── 和平苑 a21 (o-a21, 2 members)
+    │       │   └── 和平苑第1网格 g211: 310 households, group, one head of 10
+    │       └── units: u5 property co. (o-u5 reports to nobody, ag3 expired 2025-12-31), u7 owners' committee without org
+    └── 西湖街道 s2 (o-s2: seat2 for u1 from 2025, seat3 for u6 2020-2024)
+        ├── 光明社区 c3 (o-c3: a branch of 120 members; staff 5)
+        │   ├── 光明苑 a31 (o-a31 reports to nobody)
+        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10, grid leader m3
+        │   └── units: u6 hospital without org, ag4 signed by the unit itself, open-ended
+        └── 团结社区 c4 (no organisation; staff 1)
+            └── 团结苑 a41: no branch
+                └── 团结苑第1网格 g411: 10 households, no group
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from graph.model import (
+    Agreement,
+    Alliance,
+    AllianceKind,
+    Batch,
+    Covers,
+    Edge,
+    HeldBy,
+    InAlliance,
+    Level,
+    LocatedIn,
+    Member,
+    MemberCategory,
+    MemberOf,
+    Node,
+    OnBehalfOf,
+    Organisation,
+    OrgForm,
+    Provenance,
+    ReportsTo,
+    Role,
+    Seat,
+    SeatOn,
+    Serves,
+    SignedBy,
+    Territory,
+    Unit,
+    UnitType,
+    Within,
+)
+
+__all__ = ["AS_OF", "COVERAGE", "GAPS", "GAPS_BY_STREET", "MEMBERS", "STAFF", "known_network"]
+
+AS_OF = date(2026, 6, 1)
+"""The day the expected answers below hold on."""
+
+PROV = Provenance(source="known-network", recorded_at=datetime(2026, 6, 1, 9, 0))
+
+R, I, F, D, X = (
+    MemberCategory.RETIRED,
+    MemberCategory.IN_SERVICE,
+    MemberCategory.FLOATING,
+    MemberCategory.RESIDENT,
+    MemberCategory.SOE_TRANSFERRED,
+)
+
+
+def _territories() -> Batch:
+    t = [
+        ("d", "抚东区", Level.DISTRICT, None, None, None),
+        ("s1", "东湖街道", Level.STREET, "d", None, None),
+        ("s2", "西湖街道", Level.STREET, "d", None, None),
+        ("c1", "幸福社区", Level.COMMUNITY, "s1", None, 2),
+        ("c2", "和平社区", Level.COMMUNITY, "s1", None, None),
+        ("c3", "光明社区", Level.COMMUNITY, "s2", None, 5),
+        ("c4", "团结社区", Level.COMMUNITY, "s2", None, 1),
+        ("a11", "春晖苑", Level.RESIDENTIAL_AREA, "c1", None, None),
+        ("a12", "锦绣园", Level.RESIDENTIAL_AREA, "c1", None, None),
+        ("a21", "和平苑", Level.RESIDENTIAL_AREA, "c2", None, None),
+        ("a31", "光明苑", Level.RESIDENTIAL_AREA, "c3", None, None),
+        ("a41", "团结苑", Level.RESIDENTIAL_AREA, "c4", None, None),
+        ("g111", "春晖苑第1网格", Level.GRID, "a11", 30, None),
+        ("g112", "春晖苑第2网格", Level.GRID, "a11", 40, None),
+        ("g121", "锦绣园第1网格", Level.GRID, "a12", 50, None),
+        ("g211", "和平苑第1网格", Level.GRID, "a21", 310, None),
+        ("g311", "光明苑第1网格", Level.GRID, "a31", 20, None),
+        ("g411", "团结苑第1网格", Level.GRID, "a41", 10, None),
+    ]
+    nodes = [Territory(id=i, name=n, level=lv, households=h, staff=s, provenance=PROV) for i, n, lv, _, h, s in t]
+    edges = [Within(source=i, target=p, provenance=PROV) for i, _, _, p, _, _ in t if p]
+    return Batch(nodes=nodes, edges=edges)
+
+
+def _chain() -> Batch:
+    o = [  # id, name, level, form, members, covers, parent, upgraded
+        ("o-d", "中共抚东区委员会", Level.DISTRICT, OrgForm.COMMITTEE, 9000, "d", None, False),
+        ("o-s1", "东湖街道党工委", Level.STREET, OrgForm.WORKING_COMMITTEE, 60, "s1", "o-d", False),
+        ("o-s2", "西湖街道党工委", Level.STREET, OrgForm.WORKING_COMMITTEE, 50, "s2", "o-d", False),
+        ("o-c1", "幸福社区党委", Level.COMMUNITY, OrgForm.COMMITTEE, 90, "c1", "o-s1", True),
+        ("o-c2", "和平社区党委", Level.COMMUNITY, OrgForm.COMMITTEE, 80, "c2", "o-s1", False),
+        ("o-c3", "光明社区党支部", Level.COMMUNITY, OrgForm.BRANCH, 120, "c3", "o-s2", False),
+        ("o-a11", "春晖苑党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, 12, "a11", "o-c1", False),
+        ("o-a21", "和平苑党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, 2, "a21", "o-c2", False),
+        ("o-a31", "光明苑党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, 8, "a31", None, False),
+        ("o-g111", "春晖苑第1网格党小组", Level.GRID, OrgForm.GROUP, 5, "g111", "o-a11", False),
+        ("o-g112", "春晖苑第2网格党小组", Level.GRID, OrgForm.GROUP, 4, "g112", "o-a11", False),
+        ("o-g211", "和平苑第1网格党小组", Level.GRID, OrgForm.GROUP, 3, "g211", "o-a21", False),
+        ("o-g311", "光明苑第1网格党小组", Level.GRID, OrgForm.GROUP, 6, "g311", "o-a31", False),
+    ]
+    nodes = [Organisation(id=i, name=n, level=lv, form=f, members=m, upgraded=up, provenance=PROV) for i, n, lv, f, m, _, _, up in o]
+    edges: list[Edge] = [
+        Covers(source=i, target=c, valid_from=date(2025, 9, 1) if i == "o-g112" else None, provenance=PROV) for i, _, _, _, _, c, _, _ in o
+    ]
+    edges += [ReportsTo(source=i, target=p, provenance=PROV) for i, _, _, _, _, _, p, _ in o if p]
+    return Batch(nodes=nodes, edges=edges)
+
+
+def _members() -> Batch:
+    heads = [  # id, name, category, households, grid
+        ("h1111", "王芳", R, 10, "g111"),
+        ("h1112", "李强", R, 10, "g111"),
+        ("h1113", "张伟", I, 10, "g111"),
+        ("h1121", "刘洋", D, 15, "g112"),
+        ("h1122", "陈静", F, 16, "g112"),
+        ("h2111", "杨敏", X, 10, "g211"),
+        ("h3111", "黄磊", R, 10, "g311"),
+        ("h3112", "赵军", I, 10, "g311"),
+    ]
+    nodes: list[Node] = [
+        Member(id=i, name=n, category=c, roles=(Role.HOUSEHOLD_HEAD,), households=h, provenance=PROV) for i, n, c, h, _ in heads
+    ]
+    edges: list[Edge] = []
+    for i, _, _, _, g in heads:
+        edges += [MemberOf(source=i, target=f"o-{g}", provenance=PROV), Serves(source=i, target=g, provenance=PROV)]
+    nodes += [
+        Member(id="m1", name="赵敏", category=I, provenance=PROV),  # belongs to a unit's organisation: not the community's
+        Member(id="m2", name="孙丽", category=D, provenance=PROV),  # belongs to 春晖苑党支部, serves nowhere
+        Member(id="m3", name="周涛", category=R, roles=(Role.GRID_LEADER,), provenance=PROV),  # serves g311, belongs nowhere
+    ]
+    edges += [
+        MemberOf(source="m1", target="o-u1", provenance=PROV),
+        MemberOf(source="m2", target="o-a11", provenance=PROV),
+        Serves(source="m3", target="g311", provenance=PROV),
+    ]
+    return Batch(nodes=nodes, edges=edges)
+
+
+def _units() -> Batch:
+    units = [  # id, name, type, community, own organisation (id, members, parent) or None
+        ("u1", "抚东供电公司", UnitType.SOE, "c1", ("o-u1", 30, "o-c1")),
+        ("u2", "春晖苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c1", None),
+        ("u3", "春晖苑业主委员会", UnitType.OWNERS_COMMITTEE, "c1", ("o-u3", 2, "o-c1")),
+        ("u4", "区教育局", UnitType.ORGAN, "c1", ("o-u4", 10, "o-c1")),
+        ("u5", "和平苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c2", ("o-u5", 5, None)),
+        ("u6", "区人民医院", UnitType.HOSPITAL, "c3", None),
+        ("u7", "和平苑业主委员会", UnitType.OWNERS_COMMITTEE, "c2", None),
+    ]
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for uid, name, unit_type, community, org in units:
+        nodes.append(Unit(id=uid, name=name, unit_type=unit_type, provenance=PROV))
+        edges.append(LocatedIn(source=uid, target=community, provenance=PROV))
+        if org:
+            oid, members, parent = org
+            nodes.append(
+                Organisation(id=oid, name=f"{name}党支部", level=Level.UNIT, form=OrgForm.BRANCH, members=members, provenance=PROV)
+            )
+            edges.append(Covers(source=oid, target=uid, provenance=PROV))
+            if parent:
+                edges.append(ReportsTo(source=oid, target=parent, provenance=PROV))
+    return Batch(nodes=nodes, edges=edges)
+
+
+def _agreements() -> Batch:
+    agreements = [  # id, community org, other party, signed, expires
+        ("ag0", "o-c1", "o-u1", date(2022, 1, 1), date(2024, 12, 31)),  # expired, renewed by ag1: not a gap
+        ("ag1", "o-c1", "o-u1", date(2025, 1, 1), date(2027, 12, 31)),
+        ("ag2", "o-c1", "o-u4", date(2025, 3, 1), date(2026, 7, 15)),  # expires 44 days after AS_OF
+        ("ag3", "o-c2", "o-u5", date(2024, 1, 1), date(2025, 12, 31)),  # expired, not renewed
+        ("ag4", "o-c3", "u6", date(2026, 1, 1), None),  # the unit has no organisation: it signs itself
+    ]
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for aid, community_org, other, signed, expires in agreements:
+        nodes.append(Agreement(id=aid, signed_on=signed, expires_on=expires, needs=("养老服务",), projects=("义诊",), provenance=PROV))
+        for party in (community_org, other):
+            edges.append(SignedBy(source=aid, target=party, valid_from=signed, valid_to=expires, provenance=PROV))
+    return Batch(nodes=nodes, edges=edges)
+
+
+def _seats_and_alliances() -> Batch:
+    seats = [  # id, person, committee, unit, from, to
+        ("seat1", "赵敏", "o-c1", "u1", date(2025, 2, 1), date(2030, 1, 31)),
+        ("seat2", "钱进", "o-s2", "u1", date(2025, 1, 1), date(2027, 12, 31)),
+        ("seat3", "孙浩", "o-s2", "u6", date(2020, 1, 1), date(2024, 12, 31)),
+        ("seat4", "吴刚", "o-c2", "u5", date(2020, 1, 1), date(2023, 12, 31)),
+    ]
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for sid, person, committee, unit, start, end in seats:
+        nodes.append(Seat(id=sid, person=person, role="兼职委员", valid_from=start, valid_to=end, provenance=PROV))
+        edges.append(SeatOn(source=sid, target=committee, valid_from=start, valid_to=end, provenance=PROV))
+        edges.append(OnBehalfOf(source=sid, target=unit, valid_from=start, valid_to=end, provenance=PROV))
+    edges.append(HeldBy(source="seat1", target="m1", provenance=PROV))
+    nodes.append(Alliance(id="al1", name="东湖党建联盟", alliance_kind=AllianceKind.ALLIANCE, provenance=PROV))
+    edges += [
+        InAlliance(source="o-s1", target="al1", lead=True, provenance=PROV),
+        InAlliance(source="o-c1", target="al1", provenance=PROV),
+        InAlliance(source="u2", target="al1", provenance=PROV),
+    ]
+    return Batch(nodes=nodes, edges=edges)
+
+
+def known_network() -> list[Batch]:
+    """The network as batches, to write in order."""
+    return [_territories(), _chain(), _units(), _members(), _agreements(), _seats_and_alliances()]
+
+
+# -- the answers, by construction (on AS_OF, default settings) ---------------------------------
+
+COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
+    # figure: (numerator, denominator) per territory
+    "d": {
+        "residential_areas_with_branch": (3, 5),
+        "grids_with_group": (4, 6),
+        "households_linked": (91, 460),  # 30 + 31 + 0 + 10 + 20 + 0
+        "property_companies_with_organisation": (1, 2),
+        "owners_committees_with_organisation": (1, 2),
+        "units_in_agreements": (3, 7),  # u1 (ag1), u4 (ag2), u6 (ag4)
+    },
+    "s1": {
+        "residential_areas_with_branch": (2, 3),
+        "grids_with_group": (3, 4),
+        "households_linked": (71, 430),
+        "property_companies_with_organisation": (1, 2),
+        "owners_committees_with_organisation": (1, 2),
+        "units_in_agreements": (2, 6),
+    },
+    "s2": {
+        "residential_areas_with_branch": (1, 2),
+        "grids_with_group": (1, 2),
+        "households_linked": (20, 30),
+        "property_companies_with_organisation": (0, 0),
+        "owners_committees_with_organisation": (0, 0),
+        "units_in_agreements": (1, 1),
+    },
+    "c1": {
+        "residential_areas_with_branch": (1, 2),
+        "grids_with_group": (2, 3),
+        "households_linked": (61, 120),
+        "property_companies_with_organisation": (0, 1),
+        "owners_committees_with_organisation": (1, 1),
+        "units_in_agreements": (2, 4),
+    },
+    "c2": {
+        "residential_areas_with_branch": (1, 1),
+        "grids_with_group": (1, 1),
+        "households_linked": (10, 310),
+        "property_companies_with_organisation": (1, 1),
+        "owners_committees_with_organisation": (0, 1),
+        "units_in_agreements": (0, 2),
+    },
+}
+STAFF = {"d": (8, 460), "s1": (2, 430), "s2": (6, 30), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
+MEMBERS = {
+    "d": {R: 4, I: 2, D: 2, F: 1, X: 1},
+    "s1": {R: 2, I: 1, D: 2, F: 1, X: 1},
+    "s2": {R: 2, I: 1},
+    "c1": {R: 2, I: 1, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2 (m1 is a unit's member)
+}
+
+GAPS: dict[str, list[str]] = {
+    # rule: the offending node ids in the district
+    "area_without_branch": ["a12", "a41"],
+    "grid_without_group": ["g121", "g411"],
+    "community_without_organisation": ["c4"],
+    "hanging_organisation": ["o-u5", "o-a31"],
+    "unlinked_households": ["g112", "g121", "g211", "g411"],
+    "head_over_norm": ["h1122"],
+    "committee_under_threshold": ["o-c2"],
+    "community_over_threshold_not_committee": ["o-c3"],
+    "branch_under_minimum": ["o-u3", "o-a21"],
+    "community_without_agreement": ["c2"],
+    "agreement_expired": ["ag3"],
+    "agreement_expiring": ["ag2"],
+    "property_company_without_organisation": ["u2"],
+    "owners_committee_without_organisation": ["u7"],
+    "committee_without_concurrent_member": ["o-c2"],
+    "under_staffed": ["c2"],
+}
+GAPS_BY_STREET = {
+    "s1": {rule: [n for n in ids if n not in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
+    "s2": {rule: [n for n in ids if n in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
+}
