@@ -70,7 +70,7 @@ AS_OF = date(2026, 6, 1)
 
 PROV = Provenance(source="known-network", recorded_at=datetime(2026, 6, 1, 9, 0))
 
-R, I, F, D, X = (
+R, S, F, D, X = (  # retired, in service, floating, resident, handed over from an SOE
     MemberCategory.RETIRED,
     MemberCategory.IN_SERVICE,
     MemberCategory.FLOATING,
@@ -133,12 +133,12 @@ def _members() -> Batch:
     heads = [  # id, name, category, households, grid
         ("h1111", "王芳", R, 10, "g111"),
         ("h1112", "李强", R, 10, "g111"),
-        ("h1113", "张伟", I, 10, "g111"),
+        ("h1113", "张伟", S, 10, "g111"),
         ("h1121", "刘洋", D, 15, "g112"),
         ("h1122", "陈静", F, 16, "g112"),
         ("h2111", "杨敏", X, 10, "g211"),
         ("h3111", "黄磊", R, 10, "g311"),
-        ("h3112", "赵军", I, 10, "g311"),
+        ("h3112", "赵军", S, 10, "g311"),
     ]
     nodes: list[Node] = [
         Member(id=i, name=n, category=c, roles=(Role.HOUSEHOLD_HEAD,), households=h, provenance=PROV) for i, n, c, h, _ in heads
@@ -147,7 +147,7 @@ def _members() -> Batch:
     for i, _, _, _, g in heads:
         edges += [MemberOf(source=i, target=f"o-{g}", provenance=PROV), Serves(source=i, target=g, provenance=PROV)]
     nodes += [
-        Member(id="m1", name="赵敏", category=I, provenance=PROV),  # belongs to a unit's organisation: not the community's
+        Member(id="m1", name="赵敏", category=S, provenance=PROV),  # belongs to a unit's organisation: not the community's
         Member(id="m2", name="孙丽", category=D, provenance=PROV),  # belongs to 春晖苑党支部, serves nowhere
         Member(id="m3", name="周涛", category=R, roles=(Role.GRID_LEADER,), provenance=PROV),  # serves g311, belongs nowhere
     ]
@@ -277,10 +277,10 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
 }
 STAFF = {"d": (8, 460), "s1": (2, 430), "s2": (6, 30), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
 MEMBERS = {
-    "d": {R: 4, I: 2, D: 2, F: 1, X: 1},
-    "s1": {R: 2, I: 1, D: 2, F: 1, X: 1},
-    "s2": {R: 2, I: 1},
-    "c1": {R: 2, I: 1, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2 (m1 is a unit's member)
+    "d": {R: 4, S: 2, D: 2, F: 1, X: 1},
+    "s1": {R: 2, S: 1, D: 2, F: 1, X: 1},
+    "s2": {R: 2, S: 1},
+    "c1": {R: 2, S: 1, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2 (m1 is a unit's member)
 }
 
 GAPS: dict[str, list[str]] = {
