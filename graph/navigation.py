@@ -20,6 +20,7 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "alliances",
+    "below",
     "chain_path",
     "chain_up",
     "children",
@@ -222,26 +223,33 @@ def alliances(store: GraphStore, node_id: str) -> list[AllianceMembership]:
     return sorted(out, key=lambda a: (a.alliance.name, a.alliance.id, a.via.id))
 
 
+def below(store: GraphStore, node_id: str) -> list[Node]:
+    """What hangs directly below a node: territories within a territory, organisations reporting to an organisation; by name."""
+    node = store.node(node_id)
+    if isinstance(node, Territory):
+        return list(children(store, node_id))
+    if isinstance(node, Organisation):
+        found = [store.node(e.source) for e in store.edges_of(node_id, kind=EdgeKind.REPORTS_TO, direction=Direction.IN)]
+        return sorted(found, key=lambda n: (label(n), n.id))
+    return []
+
+
 def node_view(store: GraphStore, node_id: str) -> NodeView:
     """A node with its chain up to the district, its children, its co-building partners and its alliances."""
     node = store.node(node_id)
     above = chain_up(store, node_id)
     organisation = coverer(store, node_id) if isinstance(node, Territory | Unit) else None
     covers = None
-    below: list[Node] = []
     if isinstance(node, Organisation):
         covered = [store.node(e.target) for e in store.edges_of(node_id, kind=EdgeKind.COVERS)]
         covers = covered[0] if covered else None
-        below = [store.node(e.source) for e in store.edges_of(node_id, kind=EdgeKind.REPORTS_TO, direction=Direction.IN)]
-    elif isinstance(node, Territory):
-        below = list(children(store, node_id))
     return NodeView(
         node=NodeRef.of(node),
         chain=[NodeRef.of(n) for n in above],
         path=_path_text(node, above),
         organisation=NodeRef.of(organisation) if organisation else None,
         covers=NodeRef.of(covers) if covers else None,
-        children=[NodeRef.of(n) for n in sorted(below, key=lambda n: (label(n), n.id))],
+        children=[NodeRef.of(n) for n in below(store, node_id)],
         partners=partners(store, node_id),
         alliances=alliances(store, node_id),
     )
