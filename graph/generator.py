@@ -23,7 +23,6 @@ from graph.model import (
     AllianceKind,
     Batch,
     Covers,
-    HeldBy,
     InAlliance,
     Level,
     LocatedIn,
@@ -398,24 +397,22 @@ class _Generator:
                 partners.append(uid)
         if committee and partners and rng.random() >= gaps.committee_without_concurrent_member:
             for k, uid in enumerate(rng.sample(partners, rng.randint(1, len(partners))), start=1):
-                self._seat(f"seat-{cid}-{k}", committee=community_org, unit=uid, holder_org=f"o-{uid}")
+                self._seat(f"seat-{cid}-{k}", committee=community_org, unit=uid)
         for uid, _ in units[:2]:
             self.edges.append(InAlliance(source=uid, target=street_alliance, provenance=prov))
 
-    def _seat(self, sid: str, *, committee: str, unit: str, holder_org: str | None = None) -> None:
-        """兼职委员: a unit's party secretary seated on a community committee (or a unit on the 大工委)."""
+    def _seat(self, sid: str, *, committee: str, unit: str) -> None:
+        """兼职委员: a unit's party secretary seated on a community committee (or a unit on the 大工委).
+
+        The holder is recorded by name on the seat, as the ledgers keep them; a holder who is
+        also on record as a party member (``HELD_BY``) only comes from an import.
+        """
         rng, prov = self.rng, self.prov
         since = self.spec.as_of - timedelta(days=rng.randint(30, 4 * 365))
         until = since + timedelta(days=5 * 365)
-        person = self._person()
-        self.nodes.append(Seat(id=sid, person=person, role="兼职委员", valid_from=since, valid_to=until, provenance=prov))
+        self.nodes.append(Seat(id=sid, person=self._person(), role="兼职委员", valid_from=since, valid_to=until, provenance=prov))
         self.edges.append(SeatOn(source=sid, target=committee, valid_from=since, valid_to=until, provenance=prov))
         self.edges.append(OnBehalfOf(source=sid, target=unit, valid_from=since, valid_to=until, provenance=prov))
-        if holder_org is not None:  # the holder is on record as a member of the unit's organisation
-            mid = f"m-{sid}"
-            self.nodes.append(Member(id=mid, name=person, category=MemberCategory.IN_SERVICE, phone=self._phone(), provenance=prov))
-            self.edges.append(MemberOf(source=mid, target=holder_org, provenance=prov))
-            self.edges.append(HeldBy(source=sid, target=mid, valid_from=since, valid_to=until, provenance=prov))
 
     def _communities_of_practice(self) -> None:
         """Heshan's 党建共同体: communities grouped across streets."""
