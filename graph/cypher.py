@@ -19,7 +19,9 @@ __all__ = [
     "GET_NODE",
     "INCIDENT",
     "LABELS",
+    "LIST_IMPORTS",
     "PREFETCH",
+    "RECORD_IMPORT",
     "SCHEMA",
     "all_edges",
     "all_nodes",
@@ -40,7 +42,12 @@ SCHEMA = (
     "CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.name)",
     "CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level)",
     "CREATE INDEX organisation_level IF NOT EXISTS FOR (n:Organisation) ON (n.level)",
+    "CREATE INDEX import_at IF NOT EXISTS FOR (i:Import) ON (i.at)",
 )
+
+RECORD_IMPORT = "CREATE (i:Import {id: $id, at: $at, json: $json})"
+"""The import ledger: ``Import`` nodes carry no ``Node`` label, so graph queries never see them."""
+LIST_IMPORTS = "MATCH (i:Import) RETURN i.json AS json ORDER BY i.at DESC LIMIT $limit"
 
 PREFETCH = """
 UNWIND $ids AS id

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from pydantic import ValidationError
 
 from graph.errors import GraphError, InvariantViolation, StoreBusy, StoreDamaged, UnknownNode
 from graph.files import atomic_write
@@ -43,12 +44,13 @@ from graph.model import (
     NodeKind,
     Provenance,
 )
-from graph.store import Direction, WriteSummary
+from graph.store import Direction, ImportRecord, WriteSummary
 
 __all__ = ["MemoryStore"]
 
 SNAPSHOT = "graph.snapshot"
 JOURNAL = "graph.journal"
+LEDGER = "imports.jsonl"
 _FORMAT = 2  # 2: levels by name
 _FRAME = struct.Struct("<II")  # payload length, crc32
 _COMPACT_AT = 64 * 1024 * 1024  # journal bytes that trigger a new snapshot
@@ -75,11 +77,13 @@ class MemoryStore:
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
         self._journal: Any = None
+        self._imports: list[ImportRecord] = []
         if self._dir is not None:
             self._dir.mkdir(parents=True, exist_ok=True)
             self._journal = _locked_journal(self._dir / JOURNAL)
             try:
                 self._load()
+                self._load_ledger()
             except (pickle.UnpicklingError, ValueError, KeyError, AttributeError, EOFError) as exc:
                 self._journal.close()
                 raise StoreDamaged(
@@ -105,10 +109,10 @@ class MemoryStore:
                 self._maybe_compact()
             return summary
 
-    def write_all(self, batches: Iterable[Batch]) -> WriteSummary:
+    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
         """Each batch is checked against the ones before it and applied; if any is refused, or
-        the batches stop with an error, every one already applied is undone. The whole is
-        journalled as one write only once the last batch is in."""
+        the batches stop with an error (or it is a dry run), every one already applied is undone.
+        The whole is journalled as one write only once the last batch is in."""
         with self._lock, _collector_paused():
             self._check_open()
             total = WriteSummary()
@@ -122,6 +126,9 @@ class MemoryStore:
                         self._apply((op,))
                     done.extend(ops)
                     total.add(summary)
+                if dry_run:
+                    self._apply(reversed(undo))
+                    return total
                 if done:
                     self._seq += 1
                     self._log(self._seq, done)
@@ -167,6 +174,32 @@ class MemoryStore:
             self._seq += 1
             if self._dir is not None:
                 self._snapshot()
+
+    def record_import(self, record: ImportRecord) -> None:
+        with self._lock:
+            self._check_open()
+            if self._dir is not None:
+                with open(self._dir / LEDGER, "a", encoding="utf-8") as f:
+                    f.write(record.model_dump_json() + "\n")
+                    f.flush()
+                    if self._durable:
+                        os.fsync(f.fileno())
+            self._imports.append(record)
+
+    def imports(self, limit: int = 100) -> list[ImportRecord]:
+        with self._lock:
+            return self._imports[::-1][:limit]
+
+    def _load_ledger(self) -> None:
+        assert self._dir is not None
+        ledger = self._dir / LEDGER
+        if ledger.exists():
+            for line in ledger.read_text(encoding="utf-8").splitlines():
+                if line.strip():  # a line cut off by a crash does not parse: that entry never happened
+                    try:
+                        self._imports.append(ImportRecord.model_validate_json(line))
+                    except ValidationError:
+                        continue
 
     def close(self) -> None:
         with self._lock:

@@ -24,7 +24,7 @@ from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation
 from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
 from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
-from graph.store import Direction, WriteSummary
+from graph.store import Direction, ImportRecord, WriteSummary
 
 __all__ = ["Neo4jStore"]
 
@@ -54,8 +54,9 @@ class Neo4jStore:
             except ConstraintError as exc:
                 raise _raced(exc) from exc
 
-    def write_all(self, batches: Iterable[Batch]) -> WriteSummary:
-        """One explicit transaction for every batch: Neo4j rolls it all back if any step fails."""
+    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
+        """One explicit transaction for every batch: Neo4j rolls it all back if any step fails,
+        and always on a dry run."""
         total = WriteSummary()
         with _reachable(), self._driver.session(database=self._database) as session, session.begin_transaction() as tx:
             try:
@@ -63,8 +64,19 @@ class Neo4jStore:
                     total.add(_write(tx, batch))
             except ConstraintError as exc:
                 raise _raced(exc) from exc
-            tx.commit()
+            if dry_run:
+                tx.rollback()
+            else:
+                tx.commit()
         return total
+
+    def record_import(self, record: ImportRecord) -> None:
+        with _reachable():
+            at = record.started_at.isoformat()
+            self._read_or_write(cypher.RECORD_IMPORT, write=True, id=record.id, at=at, json=record.model_dump_json())
+
+    def imports(self, limit: int = 100) -> list[ImportRecord]:
+        return [ImportRecord.model_validate_json(r["json"]) for r in self._read(cypher.LIST_IMPORTS, limit=limit)]
 
     def clear(self) -> None:
         with _reachable():

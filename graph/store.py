@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
 from graph.model import Batch, Edge, EdgeKind, Node, NodeKind
 
-__all__ = ["Direction", "GraphStore", "WriteSummary"]
+__all__ = ["Direction", "GraphStore", "ImportRecord", "WriteSummary"]
 
 
 class Direction(StrEnum):
@@ -45,6 +46,22 @@ class WriteSummary(BaseModel):
         return sum(getattr(self, what).values())
 
 
+class ImportRecord(BaseModel):
+    """One entry of the import ledger: which file came in, when, and what it did to the graph."""
+
+    id: str = Field(description="unique id of the import; nodes and edges it wrote name it in their provenance source")
+    file: str = Field(description="the file's name as given")
+    sha256: str = Field(description="hash of the file's bytes: the same hash means the same file")
+    started_at: datetime
+    finished_at: datetime
+    outcome: Literal["applied", "refused", "failed"]
+    rows: dict[str, int] = Field(default_factory=dict, description="rows read per table")
+    summary: WriteSummary = Field(default_factory=WriteSummary)
+    problems: int = Field(default=0, description="how many problems refused it (outcome refused)")
+    replaced: str | None = Field(default=None, description="the scope whose records missing from the file were deleted (--replace)")
+    message: str | None = Field(default=None, description="why it failed, when it did")
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """A graph of nodes and edges from :mod:`graph.model`, with the invariants kept on every write.
@@ -58,11 +75,12 @@ class GraphStore(Protocol):
 
     def write(self, batch: Batch) -> WriteSummary: ...
 
-    def write_all(self, batches: Iterable[Batch]) -> WriteSummary:
+    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
         """Several batches as one write, all or nothing: for imports too large to hold as one batch.
 
         Each batch is checked against the store with the batches before it written; a refused
-        batch, or an error raised by the iterable itself, undoes them all.
+        batch, or an error raised by the iterable itself, undoes them all. ``dry_run`` checks
+        and counts everything, then undoes it: what an import would do, without doing it.
         """
         ...
 
@@ -91,7 +109,15 @@ class GraphStore(Protocol):
     def count_edges(self, kind: EdgeKind | None = None) -> int: ...
 
     def clear(self) -> None:
-        """Delete every node and edge."""
+        """Delete every node and edge (the import ledger stays: it is history, not graph)."""
+        ...
+
+    def record_import(self, record: ImportRecord) -> None:
+        """Add an entry to the import ledger (台账导入记录)."""
+        ...
+
+    def imports(self, limit: int = 100) -> list[ImportRecord]:
+        """The latest entries of the import ledger, newest first."""
         ...
 
     def close(self) -> None:
