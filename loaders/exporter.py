@@ -1,0 +1,453 @@
+"""Exporting the graph, or one scope of it: back into the import format, and for other tools.
+
+- ``.xlsx`` or a folder (or ``.zip``) of CSV files: the import format, so that importing the
+  export into an empty store gives the same graph (a round trip).
+- ``.graphml`` and ``.gexf`` (Gephi): every attribute a plain string, number or boolean.
+- ``.json``: Popolo-shaped (areas, organizations with ``parent_id``, persons, memberships
+  with ``on_behalf_of_id``, ``start_date``, ``end_date``), the open standard for
+  organisations and their posts; co-building agreements ride along as ``agreements``.
+
+Every file is written beside its target and renamed over it: a failed export leaves no half file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import WrongKind
+from graph.files import atomic_write
+from graph.model import (
+    Agreement,
+    Alliance,
+    Edge,
+    EdgeKind,
+    Level,
+    Member,
+    Node,
+    Organisation,
+    Role,
+    Seat,
+    Territory,
+    Unit,
+)
+from graph.store import GraphStore
+from loaders.format import TABLES
+
+__all__ = ["FORMATS", "ExportSummary", "export", "format_of", "table_rows"]
+
+FORMATS = ("xlsx", "csv", "zip", "graphml", "gexf", "json")
+_LIST_JOIN = "；"
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    format: str
+    rows: Counter[str] = field(default_factory=Counter)
+    left_out: Counter[str] = field(default_factory=Counter)
+    """Records the import format has no place for (a member who is not a household head...)."""
+
+
+def format_of(path: Path, fmt: str | None = None) -> str:
+    """The export format: as asked, or from the path's suffix (a path without one is a CSV folder)."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix == "":
+        return "csv"
+    raise ValueError(f"{path.name}: cannot tell the format from .{suffix}; use .xlsx, .zip, .graphml, .gexf, .json or a folder name")
+
+
+def export(store: GraphStore, path: Path, *, scope: str | None = None, fmt: str | None = None) -> ExportSummary:
+    """Write the graph (or the scope: a territory with everything under it, and its ancestors) to ``path``."""
+    path = Path(path)
+    chosen = format_of(path, fmt)
+    view = _View.of(store, scope)
+    summary = ExportSummary(path=path, format=chosen)
+    if chosen in ("xlsx", "csv", "zip"):
+        tables = table_rows(view, summary)
+        if chosen == "xlsx":
+            atomic_write(path, _xlsx(tables))
+        elif chosen == "zip":
+            atomic_write(path, _zip(tables))
+        else:
+            _csv_folder(path, tables)
+    elif chosen in ("graphml", "gexf"):
+        graph = _networkx(view)
+        buffer = io.BytesIO()
+        (nx.write_graphml if chosen == "graphml" else nx.write_gexf)(graph, buffer)
+        atomic_write(path, buffer.getvalue())
+        summary.rows.update({"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()})
+    else:
+        document = _popolo(view)
+        atomic_write(path, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+        summary.rows.update({k: len(v) for k, v in document.items() if isinstance(v, list)})
+    return summary
+
+
+# -- what is exported -------------------------------------------------------------------------
+
+
+@dataclass
+class _View:
+    """The nodes and edges of the export, with the lookups every format needs."""
+
+    nodes: dict[str, Node]
+    edges: list[Edge]
+    out: dict[EdgeKind, dict[str, list[Edge]]]
+    into: dict[EdgeKind, dict[str, list[Edge]]]
+
+    @classmethod
+    def of(cls, store: GraphStore, scope: str | None) -> _View:
+        nodes = {n.id: n for n in store.nodes()}
+        edges = list(store.edges())
+        if scope is not None:
+            if scope not in nodes:
+                nodes[scope] = store.node(scope)  # raises UnknownNode, naming it
+            if not isinstance(nodes[scope], Territory):
+                raise WrongKind(
+                    f"an export's scope is a territory (district, street, community...); {scope} is a {nodes[scope].kind.value}"
+                )
+            keep = _scope_ids(nodes, edges, scope)
+            nodes = {i: n for i, n in nodes.items() if i in keep}
+            edges = [e for e in edges if e.source in keep and e.target in keep]
+        out: dict[EdgeKind, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
+        into: dict[EdgeKind, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
+        for e in edges:
+            out[e.kind][e.source].append(e)
+            into[e.kind][e.target].append(e)
+        return cls(nodes, edges, out, into)
+
+    def target(self, kind: EdgeKind, source: str) -> str | None:
+        found = self.out[kind].get(source)
+        return found[0].target if found else None
+
+    def coverer(self, node_id: str) -> Organisation | None:
+        found = self.into[EdgeKind.COVERS].get(node_id)
+        org = self.nodes.get(found[0].source) if found else None
+        return org if isinstance(org, Organisation) else None
+
+    def covered(self, org_id: str) -> str | None:
+        return self.target(EdgeKind.COVERS, org_id)
+
+    def of_kind(self, kind: type[Any]) -> Iterator[Any]:
+        return (n for n in self.nodes.values() if isinstance(n, kind))
+
+
+def _scope_ids(nodes: dict[str, Node], edges: list[Edge], scope: str) -> set[str]:
+    """The scope's territories (with their ancestors, so the file stands on its own) and what hangs off them."""
+    children: dict[str, list[str]] = defaultdict(list)
+    parent: dict[str, str] = {}
+    for e in edges:
+        if e.kind is EdgeKind.WITHIN:
+            children[e.target].append(e.source)
+            parent[e.source] = e.target
+    territories = {scope}
+    frontier = [scope]
+    while frontier:
+        frontier = [c for t in frontier for c in children.get(t, ())]
+        territories.update(frontier)
+    up = scope
+    while up in parent:
+        up = parent[up]
+        territories.add(up)
+    keep = set(territories)
+    for kind in (EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN):  # orgs, household heads, units
+        keep.update(e.source for e in edges if e.kind is kind and e.target in territories)
+    keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)  # units' organisations
+    keep.update(e.source for e in edges if e.kind in (EdgeKind.SIGNED_BY, EdgeKind.SEAT_ON) and e.target in keep)  # agreements, seats
+    keep.update(e.target for e in edges if e.kind in (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY) and e.source in keep)
+    keep.update(e.target for e in edges if e.kind is EdgeKind.IN_ALLIANCE and e.source in keep)  # alliances
+    keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)  # partner units' organisations
+    return {i for i in keep if i in nodes}
+
+
+# -- the import format ------------------------------------------------------------------------
+
+
+def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]]:
+    """Each table as its header and rows, in the import format; property columns after the known ones."""
+    tables: dict[str, list[tuple[list[Any], dict[str, Any]]]] = {name: [] for name in TABLES}
+    rank = {level: i for i, level in enumerate(Level)}
+    for t in sorted(view.of_kind(Territory), key=lambda t: (rank[t.level], t.id)):
+        org = view.coverer(t.id)
+        cells = [t.id, t.level.value, t.name, view.target(EdgeKind.WITHIN, t.id)]
+        if org:
+            cells += [org.id, org.name, org.form.value, org.members, t.households, t.staff, "yes" if org.upgraded else "no"]
+        else:
+            cells += [None, None, None, None, t.households, t.staff, None]
+        tables["structure"].append((cells, t.properties))
+    for m in sorted(view.of_kind(Member), key=lambda m: m.id):
+        grid = view.target(EdgeKind.SERVES, m.id)
+        if Role.HOUSEHOLD_HEAD not in m.roles or grid is None:
+            summary.left_out["member (not a household head serving a grid)"] += 1
+            continue
+        extra = _LIST_JOIN.join(r.value for r in m.roles if r is not Role.HOUSEHOLD_HEAD) or None
+        tables["household_heads"].append(([m.id, m.name, grid, m.category.value, m.households, m.phone, extra], m.properties))
+    for u in sorted(view.of_kind(Unit), key=lambda u: u.id):
+        org = view.coverer(u.id)
+        community = view.target(EdgeKind.LOCATED_IN, u.id)
+        if community is None:
+            summary.left_out["unit (not located in a community)"] += 1
+            continue
+        cells = [u.id, u.name, u.unit_type.value, community]
+        cells += [org.id, org.name, org.members, org.form.value] if org else [None, None, None, None]
+        tables["units"].append((cells, u.properties))
+    for a in sorted(view.of_kind(Agreement), key=lambda a: a.id):
+        community, unit = _parties(view, a.id)
+        if community is None or unit is None:
+            summary.left_out["agreement (without a community and a unit)"] += 1
+            continue
+        cells = [
+            a.id,
+            community,
+            unit,
+            a.signed_on,
+            a.expires_on,
+            *(_LIST_JOIN.join(x) or None for x in (a.needs, a.resources, a.projects)),
+        ]
+        tables["agreements"].append((cells, a.properties))
+    for alliance in sorted(view.of_kind(Alliance), key=lambda a: a.id):
+        members = sorted(view.into[EdgeKind.IN_ALLIANCE].get(alliance.id, []), key=lambda e: e.source)
+        for k, e in enumerate(members or [None]):
+            member = _alliance_member(view, e.source) if e else None
+            lead = ("yes" if getattr(e, "lead", False) else "no") if e else None
+            props = alliance.properties if k == 0 else {}
+            tables["alliances"].append(([alliance.id, alliance.name, alliance.alliance_kind.value, member, lead], props))
+    for s in sorted(view.of_kind(Seat), key=lambda s: s.id):
+        committee = view.target(EdgeKind.SEAT_ON, s.id)
+        unit = view.target(EdgeKind.ON_BEHALF_OF, s.id)
+        if committee is None or unit is None:
+            summary.left_out["seat (without a committee and a unit)"] += 1
+            continue
+        territory = view.covered(committee)
+        cells = [territory or committee, s.person, unit, s.role, s.valid_from, s.valid_to, s.id, view.target(EdgeKind.HELD_BY, s.id)]
+        tables["big_committee"].append((cells, s.properties))
+    out: dict[str, list[list[Any]]] = {}
+    for name, rows in tables.items():
+        keys = sorted({k for _, props in rows for k in props})
+        header: list[Any] = [c.name for c in TABLES[name].columns] + keys
+        out[name] = [header] + [cells + [props.get(k) for k in keys] for cells, props in rows]
+        summary.rows[name] = len(rows)
+    return out
+
+
+def _parties(view: _View, agreement_id: str) -> tuple[str | None, str | None]:
+    """The community and the unit of an agreement, from the organisations (or unit) that signed it."""
+    community = unit = None
+    for e in view.out[EdgeKind.SIGNED_BY].get(agreement_id, []):
+        party = view.nodes.get(e.target)
+        if isinstance(party, Unit):
+            unit = party.id
+        elif isinstance(party, Organisation) and party.level is Level.UNIT:
+            unit = view.covered(party.id)
+        elif isinstance(party, Organisation):
+            community = view.covered(party.id)
+    return community, unit
+
+
+def _alliance_member(view: _View, member_id: str) -> str:
+    """An organisation that covers a street or community is written as that territory, as staff know it."""
+    node = view.nodes.get(member_id)
+    if isinstance(node, Organisation) and node.level is not Level.UNIT:
+        return view.covered(member_id) or member_id
+    return member_id
+
+
+def _chinese_header(name: str, header: list[Any]) -> list[Any]:
+    chinese = {c.name: c.chinese for c in TABLES[name].columns}
+    return [chinese.get(h, h) for h in header]
+
+
+def _xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for name, rows in tables.items():
+        if len(rows) == 1:
+            continue
+        sheet = book.create_sheet(name)
+        sheet.append(rows[0])
+        sheet.append(_chinese_header(name, rows[0]))  # the template's second header row; the import skips it
+        for row in rows[1:]:
+            sheet.append([_excel(v) for v in row])
+    if not book.worksheets:
+        book.create_sheet("structure").append(tables["structure"][0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _excel(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value if value[:1] == "=" else value  # never write a formula into staff's workbook
+    return value
+
+
+def _csv_bytes(rows: list[list[Any]]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+    return text.getvalue().encode("utf-8-sig")  # with a BOM, so that Excel opens it as UTF-8
+
+
+def _zip(tables: dict[str, list[list[Any]]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in tables.items():
+            if len(rows) > 1:
+                archive.writestr(f"{name}.csv", _csv_bytes(rows))
+    return buffer.getvalue()
+
+
+def _csv_folder(path: Path, tables: dict[str, list[list[Any]]]) -> None:
+    """Write the CSV files into a new folder, then swap it in for the old one."""
+    fresh = path.with_name(path.name + ".tmp")
+    old = path.with_name(path.name + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    try:
+        for name, rows in tables.items():
+            if len(rows) > 1:
+                atomic_write(fresh / f"{name}.csv", _csv_bytes(rows))
+        if path.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(path, old)
+        os.replace(fresh, path)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# -- for other tools ---------------------------------------------------------------------------
+
+
+def _scalar(value: Any) -> Any:
+    """An attribute value every GraphML and GEXF reader accepts: no None, lists or dicts."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return _LIST_JOIN.join(str(_scalar(v)) for v in value)
+    return value
+
+
+def _networkx(view: _View) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for n in view.nodes.values():
+        attrs: dict[str, Any] = {"label": getattr(n, "name", None) or n.id, "kind": n.kind.value}
+        for key, value in n.model_dump(exclude={"id", "kind", "provenance", "properties", "name"}).items():
+            if value is not None and value != ():
+                attrs[key] = _scalar(value)
+        attrs["source"] = n.provenance.source
+        for key, value in n.properties.items():
+            attrs[f"property_{key}"] = str(value)  # one type per key: GEXF declares each attribute's type once
+        graph.add_node(n.id, **attrs)
+    for e in view.edges:
+        attrs = {"kind": e.kind.value}
+        for key in ("valid_from", "valid_to", "lead"):
+            value = getattr(e, key, None)
+            if value is not None:
+                attrs[key] = _scalar(value)
+        graph.add_edge(e.source, e.target, **attrs)
+    return graph
+
+
+def _popolo(view: _View) -> dict[str, Any]:
+    def dated(record: dict[str, Any], start: date | None, end: date | None) -> dict[str, Any]:
+        if start:
+            record["start_date"] = start.isoformat()
+        if end:
+            record["end_date"] = end.isoformat()
+        return record
+
+    areas = [
+        {"id": t.id, "name": t.name, "classification": t.level.value, "parent_id": view.target(EdgeKind.WITHIN, t.id)}
+        for t in view.of_kind(Territory)
+    ]
+    organizations: list[dict[str, Any]] = []
+    for o in view.of_kind(Organisation):
+        organizations.append(
+            {
+                "id": o.id,
+                "name": o.name,
+                "classification": f"party_organisation:{o.form.value}",
+                "parent_id": view.target(EdgeKind.REPORTS_TO, o.id),
+                "area_id": view.covered(o.id) if o.level is not Level.UNIT else None,
+                "party_members": o.members,
+            }
+        )
+    organizations += [{"id": u.id, "name": u.name, "classification": f"unit:{u.unit_type.value}"} for u in view.of_kind(Unit)]
+    organizations += [{"id": a.id, "name": a.name, "classification": a.alliance_kind.value} for a in view.of_kind(Alliance)]
+    persons = [
+        {"id": m.id, "name": m.name, **({"contact_details": [{"type": "cell", "value": m.phone}]} if m.phone else {})}
+        for m in view.of_kind(Member)
+    ]
+    memberships: list[dict[str, Any]] = []
+    record: dict[str, Any]
+    for e in view.edges:
+        if e.kind is EdgeKind.MEMBER_OF:
+            member = view.nodes[e.source]
+            roles = [r.value for r in member.roles] if isinstance(member, Member) else []
+            record = {
+                "id": f"{e.source}@{e.target}",
+                "person_id": e.source,
+                "organization_id": e.target,
+                "role": ";".join(roles) or "member",
+            }
+            grid = view.target(EdgeKind.SERVES, e.source)
+            memberships.append(dated({**record, "area_id": grid} if grid else record, e.valid_from, e.valid_to))
+        elif e.kind is EdgeKind.IN_ALLIANCE:
+            record = {"id": f"{e.source}@{e.target}", "member_id": e.source, "organization_id": e.target}
+            role = "lead" if getattr(e, "lead", False) else "member"
+            memberships.append(dated({**record, "role": role}, e.valid_from, e.valid_to))
+    for s in view.of_kind(Seat):
+        holder = view.target(EdgeKind.HELD_BY, s.id)
+        if holder is None:
+            holder = f"person-{s.id}"
+            persons.append({"id": holder, "name": s.person or ""})
+        record = {
+            "id": s.id,
+            "person_id": holder,
+            "organization_id": view.target(EdgeKind.SEAT_ON, s.id),
+            "on_behalf_of_id": view.target(EdgeKind.ON_BEHALF_OF, s.id),
+            "role": s.role or "concurrent member",
+        }
+        memberships.append(dated(record, s.valid_from, s.valid_to))
+    agreements = [
+        dated(
+            {"id": a.id, "parties": [e.target for e in view.out[EdgeKind.SIGNED_BY].get(a.id, [])], "needs": list(a.needs)}
+            | {"resources": list(a.resources), "projects": list(a.projects)},
+            a.signed_on,
+            a.expires_on,
+        )
+        for a in view.of_kind(Agreement)
+    ]
+    return {
+        "areas": areas,
+        "organizations": organizations,
+        "persons": persons,
+        "memberships": memberships,
+        "agreements": agreements,
+    }

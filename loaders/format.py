@@ -1,0 +1,487 @@
+"""The import format (台账导入格式): its tables, their columns in English and Chinese, and how a cell is read.
+
+One workbook with a sheet per table, or one folder with a CSV file per table. This module
+is the single description of that format: the reader, the template, the exporter and the
+README's table all come from :data:`TABLES`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from graph.model import ID_PATTERN, AllianceKind, Level, MemberCategory, OrgForm, Role, UnitType
+
+__all__ = [
+    "TABLES",
+    "AgreementRow",
+    "AllianceRow",
+    "BigCommitteeRow",
+    "Column",
+    "HouseholdHeadRow",
+    "Row",
+    "StructureRow",
+    "Table",
+    "UnitRow",
+    "label",
+    "parse_date",
+]
+
+# -- Chinese labels of the enumerations --------------------------------------------------------
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    Level: {
+        "district": "区",
+        "street": "街道",
+        "community": "社区",
+        "residential_area": "小区",
+        "grid": "网格",
+    },
+    OrgForm: {
+        "working_committee": "党工委",
+        "committee": "党委",
+        "general_branch": "党总支",
+        "branch": "党支部",
+        "group": "党小组",
+    },
+    MemberCategory: {
+        "in_service": "在职",
+        "retired": "离退休",
+        "floating": "流动",
+        "resident": "居民",
+        "soe_transferred": "国企社会化",
+    },
+    UnitType: {
+        "organ": "机关",
+        "soe": "国企",
+        "school": "学校",
+        "hospital": "医院",
+        "enterprise": "非公企业",
+        "social_org": "社会组织",
+        "property_company": "物业企业",
+        "owners_committee": "业主委员会",
+    },
+    AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
+    Role: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
+}
+
+TERRITORY_LEVELS = tuple(Level(v) for v in LABELS[Level])
+DEFAULT_FORM = {
+    Level.DISTRICT: OrgForm.COMMITTEE,
+    Level.STREET: OrgForm.WORKING_COMMITTEE,
+    Level.COMMUNITY: OrgForm.COMMITTEE,
+    Level.RESIDENTIAL_AREA: OrgForm.BRANCH,
+    Level.GRID: OrgForm.GROUP,
+}
+"""The form an organisation takes when ``org_form`` is blank, by the level it covers."""
+
+
+def label(value: StrEnum) -> str:
+    """The Chinese label of an enumeration value, as staff write it."""
+    return LABELS[type(value)][value.value]
+
+
+def choices(enum: type[StrEnum]) -> str:
+    """``value 标签`` for every member: what an error message offers instead of a wrong value."""
+    return ", ".join(f"{v} {zh}" for v, zh in LABELS[enum].items())
+
+
+# -- reading cells -----------------------------------------------------------------------------
+
+_YES = {"yes", "y", "true", "1", "是", "√", "✓", "有"}
+_NO = {"no", "n", "false", "0", "否", "×", "无", ""}
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_LIST_SPLIT = re.compile(r"\s*[;；、\n]\s*")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _text(value: Any) -> Any:
+    """A cell as text: numbers that are whole (an id or phone typed into Excel) lose their ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _count(value: Any) -> Any:
+    """户数, 党员数...: a whole number; ``1,200`` and ``1200.0`` are read as 1200."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        text = value.replace(",", "").replace("，", "").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"a whole number is needed, such as 120, not {value!r}") from None
+        value = number
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"a whole number is needed, not {value}")
+        value = int(value)
+    return value
+
+
+def parse_date(value: Any) -> date | None:
+    """A date as staff write it: 2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, or an Excel date cell."""
+    value = _blank_to_none(value)
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2_958_466:
+        return _EXCEL_EPOCH + timedelta(days=int(value))  # an Excel serial day, from a cell without a date format
+    match = _DATE.match(str(value).strip())
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a day of the calendar ({exc})") from None
+    raise ValueError(f"a date is needed, written as 2023-05-01, 2023/5/1, 2023.5.1 or 2023年5月1日, not {value!r}")
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(_text(value) or "").strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"yes or no is needed (yes/no, 是/否), not {value!r}")
+
+
+@functools.cache
+def _enum(enum: type[StrEnum]) -> Callable[[Any], Any]:
+    """A reader of the enumeration's English values and Chinese labels (one per enumeration, made once)."""
+    by_text = {v.lower(): enum(v) for v in LABELS[enum]} | {zh: enum(v) for v, zh in LABELS[enum].items()}
+
+    def read(value: Any) -> Any:
+        value = _text(value)
+        if value is None:
+            return None
+        found = by_text.get(str(value).strip().lower())
+        if found is None:
+            raise ValueError(f"{value!r} is not one of: {choices(enum)}")
+        return found
+
+    return read
+
+
+def _list(value: Any) -> tuple[str, ...]:
+    """需求清单 and the like: items separated by ; ； 、 or line breaks."""
+    text = _text(value)
+    if text is None:
+        return ()
+    return tuple(item for item in _LIST_SPLIT.split(str(text)) if item)
+
+
+def _roles(value: Any) -> tuple[Role, ...]:
+    read = _enum(Role)
+    return tuple(read(item) for item in _list(value))
+
+
+def _id(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str) and not ID_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a usable id: letters, digits and _ . : - only, up to 80 characters")
+    return value
+
+
+_Name = Annotated[str, Field(min_length=1, max_length=200)]
+_Short = Annotated[str, Field(max_length=100)]
+_Number = Annotated[int, Field(ge=0, le=10_000_000)]
+_Phone = Annotated[str, Field(max_length=30, pattern=r"^[0-9+\-() *]+$")]
+
+Text = Annotated[_Name, BeforeValidator(_text)]
+OptText = Annotated[_Name | None, BeforeValidator(_text), Field(default=None)]
+ShortText = Annotated[_Short | None, BeforeValidator(_text), Field(default=None)]
+Phone = Annotated[_Phone | None, BeforeValidator(_text), Field(default=None)]
+Id = Annotated[str, BeforeValidator(_id)]
+OptId = Annotated[str | None, BeforeValidator(_id), Field(default=None)]
+Count = Annotated[_Number | None, BeforeValidator(_count), Field(default=None)]
+Day = Annotated[date | None, BeforeValidator(parse_date), Field(default=None)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no), Field(default=False)]
+Items = Annotated[tuple[str, ...], BeforeValidator(_list), Field(default=())]
+
+
+def _enum_field(enum: type[StrEnum]) -> Any:
+    return Annotated[enum | None, BeforeValidator(_enum(enum)), Field(default=None)]
+
+
+# -- the rows of each table ----------------------------------------------------------------------
+
+
+class Row(BaseModel):
+    """One row of a table, read and checked on its own; references are checked once every table is read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StructureRow(Row):
+    """组织架构: a territory and, when it has one, the party organisation that covers it."""
+
+    id: Id
+    level: _enum_field(Level)  # type: ignore[valid-type]
+    name: Text
+    parent_id: OptId
+    org_id: OptId
+    org_name: OptText
+    org_form: _enum_field(OrgForm)  # type: ignore[valid-type]
+    org_members: Count
+    households: Count
+    staff: Count
+    upgraded: YesNo
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StructureRow:
+        if self.level is None:
+            raise ValueError(f"level: is blank; it is one of {choices(Level)}")
+        if self.level is Level.DISTRICT and self.parent_id:
+            raise ValueError("parent_id: a district is the top of the territory; leave its parent_id blank")
+        if self.level is not Level.DISTRICT and not self.parent_id:
+            raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {self.level.up.value}")  # type: ignore[union-attr]
+        if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
+            raise ValueError("org_name: is blank, so there is no party organisation here; give its name or leave every org_ column blank")
+        return self
+
+
+class HouseholdHeadRow(Row):
+    """党员联户长: a party member who keeps in touch with about ten households of a grid."""
+
+    id: Id
+    name: Annotated[_Short, BeforeValidator(_text), Field(min_length=1)]
+    grid_id: Id
+    category: _enum_field(MemberCategory)  # type: ignore[valid-type]
+    households: Count
+    phone: Phone
+    roles: Annotated[tuple[Role, ...], BeforeValidator(_roles), Field(default=())]
+
+    @model_validator(mode="after")
+    def _category(self) -> HouseholdHeadRow:
+        if self.category is None:
+            raise ValueError(f"category: is blank; it is one of {choices(MemberCategory)}")
+        return self
+
+
+class UnitRow(Row):
+    """驻区单位: a resident unit and, when it has one, its own party organisation."""
+
+    id: Id
+    name: Text
+    type: _enum_field(UnitType)  # type: ignore[valid-type]
+    community_id: Id
+    party_org_id: OptId
+    party_org_name: OptText
+    party_org_members: Count
+    party_org_form: _enum_field(OrgForm)  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> UnitRow:
+        if self.type is None:
+            raise ValueError(f"type: is blank; it is one of {choices(UnitType)}")
+        if not self.party_org_name and (self.party_org_id or self.party_org_members or self.party_org_form):
+            raise ValueError("party_org_name: is blank, so the unit has no party organisation; give its name or leave party_org_ blank")
+        return self
+
+
+class AgreementRow(Row):
+    """党建共建协议: a co-building agreement between a community and a resident unit."""
+
+    id: Id
+    community_id: Id
+    unit_id: Id
+    signed_on: Day
+    expires_on: Day
+    needs: Items
+    resources: Items
+    projects: Items
+
+    @model_validator(mode="after")
+    def _term(self) -> AgreementRow:
+        if self.signed_on is None:
+            raise ValueError("signed_on: is blank; an agreement needs the date it was signed")
+        if self.expires_on is not None and self.expires_on < self.signed_on:
+            raise ValueError(f"expires_on: {self.expires_on} is before signed_on {self.signed_on}")
+        return self
+
+
+class AllianceRow(Row):
+    """党建联盟 / 党建共同体: one member of an alliance per row (a row without member_id just names it)."""
+
+    alliance_id: Id
+    alliance_name: OptText
+    kind: _enum_field(AllianceKind)  # type: ignore[valid-type]
+    member_id: OptId
+    lead: YesNo
+
+
+class BigCommitteeRow(Row):
+    """大党委 / 大工委: a concurrent member seated on a community's (or street's) committee for a unit."""
+
+    id: OptId
+    community_id: Id
+    person: ShortText
+    unit_id: Id
+    role: ShortText
+    since: Day
+    until: Day
+    member_id: OptId
+
+    @model_validator(mode="after")
+    def _term(self) -> BigCommitteeRow:
+        if self.since and self.until and self.until < self.since:
+            raise ValueError(f"until: {self.until} is before since {self.since}")
+        return self
+
+
+# -- the tables --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    chinese: str
+    doc: str
+    required: bool = False
+    extension: bool = False  # beyond the issue's minimum; optional, documented, exported
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    chinese: str
+    doc: str
+    row: type[Row]
+    columns: tuple[Column, ...]
+
+    @property
+    def key(self) -> str:
+        """The column that names the row's record."""
+        return self.columns[0].name
+
+
+def _values(enum: type[StrEnum]) -> str:
+    return " / ".join(f"{v} {zh}" for v, zh in LABELS[enum].items())
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "structure",
+            "组织架构",
+            "One row per territory, top down or in any order; the party organisation covering it on the same row.",
+            StructureRow,
+            (
+                Column("id", "编号", "the territory's id, unique in the whole file", required=True),
+                Column("level", "层级", _values(Level), required=True),
+                Column("name", "名称", "the territory's name", required=True),
+                Column("parent_id", "上级编号", "id of the territory one level up (blank for the district)"),
+                Column("org_id", "党组织编号", "id of its party organisation (blank: o-<id>)"),
+                Column("org_name", "党组织名称", "blank: no party organisation yet"),
+                Column("org_form", "组织形式", _values(OrgForm) + " (blank: the usual form of the level)"),
+                Column("org_members", "党员数", "full party members of the organisation"),
+                Column("households", "户数", "households living here (on grids)"),
+                Column("staff", "专职人员数", "full-time community workers (on communities)"),
+                Column("upgraded", "特批升格", "made a committee by decision under 100 members: yes/no, 是/否"),
+            ),
+        ),
+        Table(
+            "household_heads",
+            "党员联户长",
+            "One row per household head (党员联户长); they belong to their grid's party group.",
+            HouseholdHeadRow,
+            (
+                Column("id", "编号", "the member's id", required=True),
+                Column("name", "姓名", "", required=True),
+                Column("grid_id", "网格编号", "id of the grid they serve", required=True),
+                Column("category", "党员类别", _values(MemberCategory), required=True),
+                Column("households", "联系户数", "households they keep in touch with (about 10)"),
+                Column("phone", "电话", "personal data"),
+                Column("roles", "角色", "further roles, separated by ; : " + _values(Role), extension=True),
+            ),
+        ),
+        Table(
+            "units",
+            "驻区单位",
+            "One row per resident unit, with its own party organisation if it has one.",
+            UnitRow,
+            (
+                Column("id", "编号", "the unit's id", required=True),
+                Column("name", "名称", "", required=True),
+                Column("type", "类型", _values(UnitType), required=True),
+                Column("community_id", "所在社区编号", "id of the community it sits in", required=True),
+                Column("party_org_id", "党组织编号", "id of its party organisation (blank: o-<id>)"),
+                Column("party_org_name", "党组织名称", "blank: the unit has no party organisation"),
+                Column("party_org_members", "党员数", ""),
+                Column("party_org_form", "党组织形式", _values(OrgForm) + " (blank: branch 党支部)", extension=True),
+            ),
+        ),
+        Table(
+            "agreements",
+            "共建协议",
+            "One row per co-building agreement (党建共建协议) between a community and a unit.",
+            AgreementRow,
+            (
+                Column("id", "协议编号", "", required=True),
+                Column("community_id", "社区编号", "the community; its party organisation signs", required=True),
+                Column("unit_id", "单位编号", "the unit; its party organisation signs, or the unit if it has none", required=True),
+                Column("signed_on", "签订日期", "2023-05-01, 2023/5/1, 2023.5.1 or 2023年5月1日", required=True),
+                Column("expires_on", "到期日期", "blank: open-ended"),
+                Column("needs", "需求清单", "items separated by ; or 、"),
+                Column("resources", "资源清单", "items separated by ; or 、"),
+                Column("projects", "项目清单", "items separated by ; or 、"),
+            ),
+        ),
+        Table(
+            "alliances",
+            "党建联盟",
+            "One row per member of an alliance; repeat the alliance's id, name and kind on each.",
+            AllianceRow,
+            (
+                Column("alliance_id", "联盟编号", "", required=True),
+                Column("alliance_name", "联盟名称", "", required=True),
+                Column("kind", "类型", _values(AllianceKind)),
+                Column("member_id", "成员编号", "a community, street or unit id (a territory joins through its party organisation)"),
+                Column("lead", "牵头", "yes/no, 是/否"),
+            ),
+        ),
+        Table(
+            "big_committee",
+            "大党委",
+            "One row per concurrent member (兼职委员) of a community's big party committee or a street's big working committee.",
+            BigCommitteeRow,
+            (
+                Column("community_id", "社区编号", "the community (or a street, for its big working committee)", required=True),
+                Column("person", "姓名", "the member's name"),
+                Column("unit_id", "单位编号", "the unit they sit for", required=True),
+                Column("role", "职务", "such as 兼职委员"),
+                Column("since", "起始日期", ""),
+                Column("until", "结束日期", "blank: still serving"),
+                Column("id", "编号", "the seat's id (blank: made from community, unit and person)", extension=True),
+                Column("member_id", "党员编号", "the holder's id, when they are on record as a member", extension=True),
+            ),
+        ),
+    )
+}
+
+SHEET_NAMES: dict[str, str] = {t.name: t.name for t in TABLES.values()} | {t.chinese: t.name for t in TABLES.values()}
+"""A sheet or CSV file may be named by the table's English or Chinese name."""
