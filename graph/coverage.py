@@ -169,6 +169,6 @@ def _own(tree: ScopeTree, territory: Territory) -> _Tally:
     if org is not None:
         # A member both serving here and belonging to this territory's organisation counts once; one serving
         # elsewhere in the scope is counted where they serve (SERVES wins), so a member counts once per scope.
-        members |= {m.id: m for m in tree.members_of(org.id) if not tree.edges(m.id, EdgeKind.SERVES)}
+        members |= {m.id: m for m in tree.members_of(org.id) if m.id not in members and not tree.edges(m.id, EdgeKind.SERVES)}
     tally.members.update(m.category for m in members.values())
     return tally

@@ -552,6 +552,7 @@ _RULES: list[_Rule] = [
 ]
 CATALOGUE: dict[GapRuleName, _Rule] = {rule.meta.name: rule for rule in _RULES}
 assert set(CATALOGUE) == set(GapRuleName), "every rule name has its rule"
+_RULE_NAMES = frozenset(name.value for name in GapRuleName)
 
 
 def gap_rules() -> list[GapRule]:
@@ -563,6 +564,9 @@ def _chosen(rules: Collection[GapRuleName | str] | None) -> list[GapRuleName]:
     """The rules asked for, in catalogue order; ValueError names an unknown one."""
     if not rules:
         return list(CATALOGUE)
+    unknown = sorted(str(r) for r in rules if r not in _RULE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown gap rule {', '.join(unknown)}; the rules are {', '.join(CATALOGUE)}")
     wanted = {GapRuleName(r) for r in rules}
     return [name for name in CATALOGUE if name in wanted]
 
