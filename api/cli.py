@@ -16,6 +16,9 @@ from graph.generator import GapRates, NetworkSpec, generate
 from graph.model import EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings, open_store
 from graph.store import GraphStore, WriteSummary
+from loaders.exporter import FORMATS, export
+from loaders.importer import import_file
+from loaders.workbooks import write_problems, write_template
 
 __all__ = ["main"]
 
@@ -52,7 +55,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     mapper.add_argument("scope", help="id of a territory (district, street, community...)")
     mapper.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
 
+    importer = commands.add_parser("import", help="import a ledger: an .xlsx workbook, a CSV file, a .zip or a folder of CSV files")
+    importer.add_argument("path", type=Path, help="the file or folder (see `grassroots template` for the format)")
+    importer.add_argument("--dry-run", action="store_true", help="check everything and say what would change; write nothing")
+    importer.add_argument(
+        "--replace", metavar="SCOPE", help="also delete what the file's tables hold in this territory but the file no longer has"
+    )
+    importer.add_argument("--problems-file", type=Path, help="where to write the refused rows (default: <file>.problems.xlsx beside it)")
+    importer.add_argument("--no-problems-file", action="store_true", help="do not write the refused rows to a file")
+
+    commands.add_parser("imports", help="list past imports, newest first")
+
+    template = commands.add_parser("template", help="write an empty workbook to fill in, with every sheet and its documentation")
+    template.add_argument("path", type=Path, nargs="?", default=Path("grassroots-template.xlsx"), help="default %(default)s")
+
+    exporter = commands.add_parser("export", help="write the graph, or one scope, as a ledger or for other tools")
+    exporter.add_argument("path", type=Path, help=".xlsx, .zip or a folder (the import format), .graphml, .gexf or .json (Popolo)")
+    exporter.add_argument("--scope", help="a territory id: it, everything under it and its ancestors (default: the whole graph)")
+    exporter.add_argument("--format", choices=FORMATS, help="instead of telling it from the path")
+
     args = parser.parse_args(argv)
+    if args.command == "template":  # needs no store
+        write_template(args.path)
+        print(f"wrote {args.path}: fill in the sheets you need, then `grassroots import {args.path}`")
+        return 0
     settings = get_settings()
     try:
         if args.command == "serve":
@@ -63,12 +89,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _generate(store, spec=NetworkSpec(households=args.households, seed=args.seed, gaps=gaps), replace=args.replace)
             elif args.command == "stats":
                 _stats(store)
+            elif args.command == "import":
+                return _import(store, args)
+            elif args.command == "imports":
+                _imports(store)
+            elif args.command == "export":
+                summary = export(store, args.path, scope=args.scope, fmt=args.format)
+                rows = ", ".join(f"{n:,} {what}" for what, n in summary.rows.items() if n)
+                print(f"wrote {args.path} ({summary.format}): {rows or 'nothing'}")
+                for what, n in summary.left_out.items():
+                    print(f"left out {n:,} {what}: the import format has no place for it", file=sys.stderr)
             elif args.command == "map":
                 from visualizations.network_map import network_map
 
                 atomic_write(args.output, network_map(store, args.scope).encode("utf-8"))  # UTF-8 whatever the platform
                 print(f"wrote {args.output}")
-    except (GraphError, ValueError, OSError) as exc:
+    except (GraphError, ValueError, OSError, KeyError) as exc:
         print(f"grassroots {args.command}: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -127,6 +163,60 @@ def _generate(store: GraphStore, *, spec: NetworkSpec, replace: bool) -> WriteSu
     edges = sum(total.created[k.value] for k in EdgeKind)
     print(f"wrote {nodes:,} nodes and {edges:,} edges in {elapsed:.1f} s ({(nodes + edges) / elapsed:,.0f} a second)")
     return total
+
+
+def _import(store: GraphStore, args: argparse.Namespace) -> int:
+    bars: dict[str, tqdm[None]] = {}
+
+    def progress(phase: str, rows: int) -> None:
+        if phase not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[phase] = tqdm(unit=" rows", desc="reading" if phase == "read" else "writing", file=sys.stderr)
+        bars[phase].update(rows)
+
+    try:
+        report = import_file(store, args.path, dry_run=args.dry_run, replace=args.replace, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    record = report.record
+    if report.ignored:
+        print(f"left alone (not a table): {', '.join(report.ignored)}")
+    if not report.ok:
+        print(f"{record.file}: {record.problems:,} problem(s); nothing was written", file=sys.stderr)
+        for problem in report.problems[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        if record.problems > 20:
+            print(f"  ... and {record.problems - 20:,} more", file=sys.stderr)
+        if report.problems and not args.no_problems_file:
+            target = args.problems_file or args.path.with_name(f"{args.path.stem}.problems.xlsx")
+            write_problems(report, target)
+            print(f"the problems and the refused rows are in {target}: fix them in the original, then import it again", file=sys.stderr)
+        return 1
+    summary = record.summary
+    kinds = sorted(set(summary.created) | set(summary.updated) | set(summary.unchanged) | set(summary.removed))
+    print(f"{'':<14}{'created':>10}{'updated':>10}{'unchanged':>10}{'removed':>10}")
+    for kind in kinds:
+        figures = (summary.created[kind], summary.updated[kind], summary.unchanged[kind], summary.removed[kind])
+        print(f"{kind:<14}" + "".join(f"{n:>10,}" for n in figures))
+    rows = sum(record.rows.values())
+    seconds = (record.finished_at - record.started_at).total_seconds()
+    verb = "would change" if args.dry_run else "changed"
+    changed = summary.total("created") + summary.total("updated") + summary.total("removed")
+    print(f"{rows:,} rows in {seconds:.1f} s; {verb} {changed:,} nodes and edges" + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 0
+
+
+def _imports(store: GraphStore) -> None:
+    records = store.imports()
+    if not records:
+        print("no imports yet")
+    for r in records:
+        rows = sum(r.rows.values())
+        changed = r.summary.total("created") + r.summary.total("updated") + r.summary.total("removed")
+        detail = f"{r.problems:,} problems" if r.outcome == "refused" else r.message or f"{changed:,} changed"
+        print(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.outcome:<8} {r.file}  {rows:,} rows, {detail}  sha256 {r.sha256[:12]}  ({r.id})")
 
 
 def _stats(store: GraphStore) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from graph.model import Edge, Node
+from loaders.importer import Problem
 
 __all__ = ["EdgePageOut", "ErrorOut", "HealthOut", "NodeOut", "StatsOut"]
 
@@ -13,6 +14,7 @@ class ErrorDetail(BaseModel):
     code: str = Field(description="stable machine-readable code: not_found, invalid, refused, unavailable")
     message: str = Field(description="what went wrong and what would be right")
     violations: list[dict[str, str]] = Field(default_factory=list, description="for refused writes: rule, node id, message")
+    problems: list[Problem] = Field(default_factory=list, description="for refused imports: table, row, column, value, reason")
 
 
 class ErrorOut(BaseModel):

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="where the embedded store keeps its files")
     host: str = "127.0.0.1"
     port: int = 8000
+    max_upload_mb: int = Field(default=50, ge=1, description="largest ledger the upload endpoint accepts, in megabytes")
 
     neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI", description="neo4j://host:7687 (routing) or bolt://")
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")

@@ -62,12 +62,15 @@ from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from loaders.format import DEFAULT_FORM, TABLES, Table
 from loaders.sources import CellError, Formula, Sheet, SourceError, open_source
 
-__all__ = ["ImportReport", "Problem", "import_file", "seat_id"]
+__all__ = ["PROBLEM_COLUMNS", "ImportReport", "Problem", "import_file", "seat_id"]
 
 CHUNK = 5_000
 """Rows per batch written, and per spilled chunk."""
 MAX_LISTED = 10_000
 """Problems listed in full (and rows kept for the problems file); beyond it they are only counted."""
+
+PROBLEM_COLUMNS = ("problems 问题", "row 原行号")
+"""The columns a problems file puts before the refused rows' own; an import skips them."""
 
 Progress = Callable[[str, int], None]
 """Called as ``progress(phase, rows)`` after each chunk: phase is ``read`` or ``write``."""
@@ -309,6 +312,8 @@ class _Import:
         ok = True
         for position, cell in enumerate(header, start=1):
             text = "" if cell is None else str(cell).strip()
+            if text in PROBLEM_COLUMNS:
+                text = ""  # a problems file's own columns: not data
             known = aliases.get(_normal(text))
             key = known or text
             if key and key in seen:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api import queries
 from api.app import create_app
 from graph.memory import MemoryStore
 from graph.settings import Settings
@@ -23,8 +22,6 @@ def client() -> Iterator[TestClient]:
     for batch in known_network():
         store.write(batch)
     app = create_app(Settings(), store_factory=lambda _: store)
-    if not any(getattr(route, "path", None) == "/gap-rules" for route in app.routes):
-        app.include_router(queries.router)  # until api/app.py includes it itself
     with TestClient(app) as client:
         yield client
 

@@ -1,0 +1,115 @@
+"""Routes for ledgers (台账): upload an import, list past imports, download the template or an export."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.schemas import ErrorOut
+from graph.settings import get_settings
+from graph.store import ImportRecord
+from loaders.exporter import export
+from loaders.importer import ImportReport, Problem, import_file
+from loaders.workbooks import write_template
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["ledgers"])
+
+_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "graphml": "application/xml",
+    "gexf": "application/xml",
+    "json": "application/json",
+}
+_UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
+
+
+class ImportOut(BaseModel):
+    record: ImportRecord
+    dry_run: bool
+    problems: list[Problem] = Field(default_factory=list)
+    ignored: list[str] = Field(default_factory=list, description="sheets or files that are not tables, left alone")
+
+
+@router.post(
+    "/imports",
+    response_model=ImportOut,
+    responses={413: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "the file's bytes: an .xlsx workbook, one CSV file named after its table, or a .zip of CSV files",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def upload(
+    request: Request,
+    store: StoreDep,
+    filename: Annotated[str, Query(min_length=1, max_length=200, description="the file's name; its suffix says how to read it")],
+    dry_run: Annotated[bool, Query(description="check and count, write nothing")] = False,
+    replace: Annotated[str | None, Query(description="a territory id: delete what the file's tables hold there but the file lacks")] = None,
+) -> ImportOut | JSONResponse:
+    """Import a ledger, all or nothing, exactly as ``grassroots import`` does; a refused one answers 422 with every problem."""
+    name = Path(filename).name
+    if not name.lower().endswith(_UPLOAD_SUFFIXES):
+        raise HTTPException(422, f"filename {filename!r}: send an .xlsx workbook, a .csv named after its table, or a .zip of CSV files")
+    limit = get_settings().max_upload_mb * 1024 * 1024
+    with tempfile.TemporaryDirectory(prefix="grassroots-upload-") as folder:
+        path = Path(folder) / name
+        size = 0
+        with open(path, "wb") as f:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPException(
+                        413, f"{name} is larger than {limit // 1024 // 1024} MB (GRASSROOTS_MAX_UPLOAD_MB); split it by street"
+                    )
+                f.write(chunk)
+        report: ImportReport = await run_in_threadpool(import_file, store, path, dry_run=dry_run, replace=replace, name=name)
+    if not report.ok:
+        message = f"{name}: {report.record.problems:,} problem(s); nothing was written. Fix them in the file and send it again."
+        body = ErrorOut.model_validate({"error": {"code": "import_refused", "message": message, "problems": report.problems}})
+        return JSONResponse(body.model_dump(mode="json"), status_code=422)
+    return ImportOut(record=report.record, dry_run=report.dry_run, problems=[], ignored=report.ignored)
+
+
+@router.get("/imports", response_model=list[ImportRecord])
+def imports(store: StoreDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[ImportRecord]:
+    """Past imports, newest first: file, hash, when, outcome and what changed."""
+    return store.imports(limit)
+
+
+@router.get("/template", response_class=Response, responses={200: {"content": {_MEDIA["xlsx"]: {}}}})
+def template() -> Response:
+    """The empty workbook to fill in: every sheet, both header rows, and the documentation of each column."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "grassroots-template.xlsx"
+        write_template(path)
+        return _download(path, "xlsx")
+
+
+@router.get("/export", response_class=Response, responses={200: {"content": {m: {} for m in set(_MEDIA.values())}}})
+def export_file(
+    store: StoreDep,
+    scope: Annotated[str | None, Query(description="a territory id (default: the whole graph)")] = None,
+    format: Annotated[str, Query(pattern="^(xlsx|zip|graphml|gexf|json)$", description="xlsx or zip: the import format")] = "xlsx",
+) -> Response:
+    """The graph, or one scope of it, as a ledger to import again or for Gephi and Popolo tools."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"grassroots-{scope or 'all'}.{format}"
+        export(store, path, scope=scope, fmt=format)
+        return _download(path, format)
+
+
+def _download(path: Path, fmt: str) -> Response:
+    return Response(path.read_bytes(), media_type=_MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
