@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = settings or get_settings()
+        app.state.settings = chosen
         app.state.store = store_factory(chosen)
         app.state.store_kind = chosen.store.value
         try:

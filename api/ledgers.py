@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
 from api.schemas import ErrorOut
-from graph.settings import get_settings
 from graph.store import ImportRecord
 from loaders.exporter import export
 from loaders.importer import ImportReport, Problem, import_file
@@ -63,7 +62,7 @@ async def upload(
     name = Path(filename).name
     if not name.lower().endswith(_UPLOAD_SUFFIXES):
         raise HTTPException(422, f"filename {filename!r}: send an .xlsx workbook, a .csv named after its table, or a .zip of CSV files")
-    limit = get_settings().max_upload_mb * 1024 * 1024
+    limit = request.app.state.settings.max_upload_mb * 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="grassroots-upload-") as folder:
         path = Path(folder) / name
         size = 0

@@ -144,10 +144,7 @@ def import_file(
             run.ignored = source.ignored
             for sheet in source.sheets:
                 run.read(sheet, spill)
-            if run.problems.total and not dry_run:
-                outcome = "refused"
-            else:
-                summary, outcome = run.write(spill, replace=replace, dry_run=dry_run)
+            summary, outcome = run.write(spill, replace=replace, dry_run=dry_run)  # with problems already, only checks
     except SourceError as exc:
         run.problems.add(Problem(reason=str(exc)))
         outcome = "refused"
@@ -477,8 +474,9 @@ class _Import:
         except InvariantViolation as exc:
             for violation in exc.violations:
                 self._violation(violation.node_id, f"{violation.message} [{violation.rule}]")
-            for _ in batches:  # go on checking the rest, so that every problem is reported at once
-                pass
+            with contextlib.suppress(_Refused):
+                for _ in batches:  # go on checking the rest, so that every problem is reported at once
+                    pass
             return WriteSummary(), "refused"
         return summary, "refused" if self.problems.total else "applied"
 

@@ -64,3 +64,27 @@ def test_a_gap_name_or_rate_that_does_not_exist_is_refused_with_the_names(tmp_pa
     assert wrong_name.returncode == 2 and "area_without_branch" in wrong_name.stderr
     wrong_rate = _grassroots("generate", "--gap", "area_without_branch=lots", data=tmp_path / "data")
     assert wrong_rate.returncode == 2 and "from 0 to 1" in wrong_rate.stderr
+
+
+def test_template_import_imports_and_export_from_the_command_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert _grassroots("template", str(tmp_path / "t.xlsx"), data=data).returncode == 0
+    assert _grassroots("generate", "--households", "2000", "--seed", "4", data=data).returncode == 0
+    exported = _grassroots("export", str(tmp_path / "city.xlsx"), data=data)
+    assert exported.returncode == 0 and "structure" in exported.stdout
+
+    again = _grassroots("import", str(tmp_path / "city.xlsx"), data=data)
+    assert again.returncode == 0, again.stderr
+    assert "changed 0 nodes and edges" in again.stdout  # the same graph, from its own export
+    assert "writing" in again.stderr  # the progress bar
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "household_heads.csv").write_text("id,name,grid_id,category\nh-x,张三,nowhere,retired\n", encoding="gb18030")
+    refused = _grassroots("import", str(bad), data=data)
+    assert refused.returncode == 1
+    assert "household_heads row 2 grid_id = 'nowhere'" in refused.stderr
+    assert (tmp_path / "bad.problems.xlsx").exists()
+
+    listed = _grassroots("imports", data=data)
+    assert [line.split()[2] for line in listed.stdout.splitlines()] == ["refused", "applied"]
