@@ -492,7 +492,7 @@ class _Import:
                 build = getattr(self, f"_{table}")
                 for number, cells, values, props in chunk:
                     origin = self.provenance[table]
-                    provenance = Provenance.model_construct(source=origin.source, recorded_at=origin.recorded_at, row=number)
+                    provenance = Provenance(source=origin.source, recorded_at=origin.recorded_at, row=number)
                     row = _Row(self, table, number, cells, values, props, provenance)
                     build(row, batch, phase == "edges")
                 if not self.problems.total and len(batch):
