@@ -10,6 +10,7 @@ from __future__ import annotations
 from graph.model import EdgeKind, NodeKind
 
 __all__ = [
+    "CLEAR_IMPORTS",
     "CLEAR_SOME",
     "COUNT_EDGES",
     "COUNT_NODES",
@@ -69,6 +70,7 @@ COUNT_NODES = "MATCH (n:Node) WHERE $kind IS NULL OR n.kind = $kind RETURN count
 COUNT_EDGES = "MATCH (:Node)-[r]->(:Node) WHERE $kind IS NULL OR type(r) = $kind RETURN count(r) AS n"
 DELETE_NODES = "UNWIND $ids AS id MATCH (n:Node {id: id}) DETACH DELETE n"
 CLEAR_SOME = "MATCH (n:Node) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+CLEAR_IMPORTS = "MATCH (i:Import) DELETE i"
 
 EDGES_OUT = """
 MATCH (a:Node {id: $id})-[r]->(b:Node)
