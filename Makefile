@@ -1,7 +1,12 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test bench
+.PHONY: setup system run test bench
+
+# Debian packages the page tests drive: a headless Chromium, and a CJK font so that Chinese
+# text renders in its screenshots. Installed every time (apt-get is quick when they are there).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Every target sets up first: a fresh clone needs nothing installed by hand.
 setup:
@@ -11,11 +16,16 @@ setup:
 run: setup
 	$(BIN)/grassroots serve --demo
 
-test: setup
+system:
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null
+
+test: system setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: system setup
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/import.py
