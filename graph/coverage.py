@@ -23,9 +23,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from graph.model import EdgeKind, Level, MemberCategory, Territory, UnitType
-from graph.scope import PATH_SEPARATOR, NodeRef, ScopeTree
-from graph.store import GraphStore
+from graph.model import Level, MemberCategory, NodeKind, UnitType
+from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
+from graph.store import GraphStore, TerritoryFacts
 
 __all__ = ["HOUSEHOLDS_PER_WORKER", "ChildCoverage", "Coverage", "CoverageFigures", "Figure", "StaffFigure", "coverage"]
 
@@ -91,84 +91,120 @@ class Coverage(BaseModel):
     breakdown: list[ChildCoverage] = Field(description="one entry per child territory, by name")
 
 
-@dataclass
-class _Tally:
-    """Running numerators and denominators of one subtree; tallies add."""
+_COUNTS = (
+    "areas",
+    "areas_with_branch",
+    "grids",
+    "grids_with_group",
+    "households",
+    "households_linked",
+    "property",
+    "property_with_org",
+    "owners",
+    "owners_with_org",
+    "units",
+    "units_in_agreements",
+    "staff",
+    "community_households",
+)
+_AREAS, _AREAS_WITH_BRANCH, _GRIDS, _GRIDS_WITH_GROUP, _HOUSEHOLDS, _LINKED = range(6)
+_PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _COMMUNITY_HOUSEHOLDS = range(6, 14)
 
-    counts: Counter[str] = field(default_factory=Counter)
+
+@dataclass(slots=True)
+class _Tally:
+    """Running numerators and denominators of one subtree, by position in ``_COUNTS``; tallies add.
+
+    Plain lists rather than Counters: a city's coverage adds up some 7,000 of them per request.
+    """
+
+    counts: list[int] = field(default_factory=lambda: [0] * len(_COUNTS))
     members: Counter[MemberCategory] = field(default_factory=Counter)
 
     def add(self, other: _Tally) -> None:
-        self.counts.update(other.counts)
-        self.members.update(other.members)
+        self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        if other.members:
+            self.members.update(other.members)
 
     def figures(self, level: Level) -> CoverageFigures:
         c = self.counts
         return CoverageFigures(
-            residential_areas_with_branch=Figure.of(c["areas_with_branch"], c["areas"]),
-            grids_with_group=Figure.of(c["grids_with_group"], c["grids"]),
-            households_linked=Figure.of(c["households_linked"], c["households"]),
-            property_companies_with_organisation=Figure.of(c["property_with_org"], c["property"]),
-            owners_committees_with_organisation=Figure.of(c["owners_with_org"], c["owners"]),
-            units_in_agreements=Figure.of(c["units_in_agreements"], c["units"]),
+            residential_areas_with_branch=Figure.of(c[_AREAS_WITH_BRANCH], c[_AREAS]),
+            grids_with_group=Figure.of(c[_GRIDS_WITH_GROUP], c[_GRIDS]),
+            households_linked=Figure.of(c[_LINKED], c[_HOUSEHOLDS]),
+            property_companies_with_organisation=Figure.of(c[_PROPERTY_WITH_ORG], c[_PROPERTY]),
+            owners_committees_with_organisation=Figure.of(c[_OWNERS_WITH_ORG], c[_OWNERS]),
+            units_in_agreements=Figure.of(c[_UNITS_IN_AGREEMENTS], c[_UNITS]),
             members_by_category={category: self.members[category] for category in MemberCategory},
-            staff=StaffFigure.of(c["staff"], c["community_households"]) if level.rank <= Level.COMMUNITY.rank else None,
+            staff=StaffFigure.of(c[_STAFF], c[_COMMUNITY_HOUSEHOLDS]) if level.rank <= Level.COMMUNITY.rank else None,
         )
 
 
 def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None) -> Coverage:
-    """The coverage of a scope (territory, or the chain organisation covering one) as it stood on ``as_of`` (default today)."""
-    tree = ScopeTree(store, scope_id, as_of=as_of)
+    """The coverage of a scope (territory, or the chain organisation covering one) as it stood on ``as_of`` (default today).
+
+    The store answers the whole subtree's facts in one call (:meth:`GraphStore.territory_facts`);
+    the figures are summed here, children before parents.
+    """
+    day = on_date(as_of)
+    root = resolve_scope(store, scope_id)
+    facts = store.territory_facts(root.id, day=day)
     tallies: dict[str, _Tally] = {}
-    for territory in reversed(tree.territories):  # children before parents
-        tally = _own(tree, territory)
-        for child in tree.children[territory.id]:
-            tally.add(tallies[child.id])
+    children: list[TerritoryFacts] = []
+    for territory in reversed(facts):  # children before parents
+        tally = tallies.get(territory.id)
+        if tally is None:
+            tally = tallies[territory.id] = _Tally()
+        _add_own(tally, territory)
         if territory.level is Level.COMMUNITY:
-            tally.counts["community_households"] = tally.counts["households"]
-        tallies[territory.id] = tally
-    root = tree.root
+            tally.counts[_COMMUNITY_HOUSEHOLDS] = tally.counts[_HOUSEHOLDS]
+        if territory.parent is not None:
+            parent = tallies.get(territory.parent)
+            if parent is None:
+                parent = tallies[territory.parent] = _Tally()
+            parent.add(tally)
+            if territory.parent == root.id:
+                children.append(territory)
+    children.sort(key=lambda t: (t.name, t.id))
     return Coverage(
         scope=NodeRef.of(root),
-        path=PATH_SEPARATOR.join(t.name for t in tree.path(root.id)),
-        as_of=tree.day,
+        path=PATH_SEPARATOR.join(t.name for t in chain_path(ancestors(store, root.id, day), root)),
+        as_of=day,
         figures=tallies[root.id].figures(root.level),
-        breakdown=[ChildCoverage(scope=NodeRef.of(c), figures=tallies[c.id].figures(c.level)) for c in tree.children[root.id]],
+        breakdown=[
+            ChildCoverage(
+                scope=NodeRef(id=c.id, kind=NodeKind.TERRITORY, name=c.name, level=c.level),
+                figures=tallies[c.id].figures(c.level),
+            )
+            for c in children
+        ],
     )
 
 
-def _own(tree: ScopeTree, territory: Territory) -> _Tally:
-    """What one territory adds by itself, before its children are added in."""
-    tally = _Tally()
+def _add_own(tally: _Tally, territory: TerritoryFacts) -> None:
+    """Count in what one territory adds by itself (its children are added in apart)."""
     c = tally.counts
-    org = tree.coverer(territory.id)
     if territory.level is Level.RESIDENTIAL_AREA:
-        c["areas"] += 1
-        c["areas_with_branch"] += org is not None
+        c[_AREAS] += 1
+        c[_AREAS_WITH_BRANCH] += territory.covered
     elif territory.level is Level.GRID:
         households = territory.households or 0
-        linked = sum(h.households for h in tree.household_heads(territory.id))
-        c["grids"] += 1
-        c["grids_with_group"] += org is not None
-        c["households"] += households
-        c["households_linked"] += min(linked, households)
+        c[_GRIDS] += 1
+        c[_GRIDS_WITH_GROUP] += territory.covered
+        c[_HOUSEHOLDS] += households
+        c[_LINKED] += min(territory.linked, households)
     elif territory.level is Level.COMMUNITY:
-        c["staff"] += territory.staff or 0
-        for unit in tree.units(territory.id):
-            has_org = tree.coverer(unit.id) is not None
-            c["units"] += 1
-            party = tree.party_of(unit)
-            c["units_in_agreements"] += any(tree.agreement_holds(a, party) for a in tree.agreements(party))
+        c[_STAFF] += territory.staff or 0
+        for unit in territory.units:
+            c[_UNITS] += 1
+            c[_UNITS_IN_AGREEMENTS] += unit.in_agreement
             if unit.unit_type is UnitType.PROPERTY_COMPANY:
-                c["property"] += 1
-                c["property_with_org"] += has_org
+                c[_PROPERTY] += 1
+                c[_PROPERTY_WITH_ORG] += unit.organised
             elif unit.unit_type is UnitType.OWNERS_COMMITTEE:
-                c["owners"] += 1
-                c["owners_with_org"] += has_org
-    members = {m.id: m for m in tree.members_serving(territory.id)}
-    if org is not None:
-        # A member both serving here and belonging to this territory's organisation counts once; one serving
-        # elsewhere in the scope is counted where they serve (SERVES wins), so a member counts once per scope.
-        members |= {m.id: m for m in tree.members_of(org.id) if m.id not in members and not tree.edges(m.id, EdgeKind.SERVES)}
-    tally.members.update(m.category for m in members.values())
-    return tally
+                c[_OWNERS] += 1
+                c[_OWNERS_WITH_ORG] += unit.organised
+    # A member both serving here and belonging to this territory's organisation counts once; one serving
+    # elsewhere in the scope is counted where they serve (SERVES wins), so a member counts once per scope.
+    if territory.members:
+        tally.members.update(territory.members)

@@ -24,13 +24,14 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from pydantic import ValidationError
 
-from graph.errors import GraphError, InvariantViolation, StoreBusy, StoreDamaged, UnknownNode
+from graph.errors import GraphError, InvariantViolation, StoreBusy, StoreDamaged, UnknownNode, WrongKind
 from graph.files import atomic_write
 from graph.invariants import FUNCTIONAL, NodeFacts, check, facts_of
 from graph.model import (
@@ -40,11 +41,12 @@ from graph.model import (
     Edge,
     EdgeKind,
     EdgeRef,
+    MemberCategory,
     Node,
     NodeKind,
     Provenance,
 )
-from graph.store import Direction, ImportRecord, WriteSummary
+from graph.store import Direction, ImportRecord, TerritoryFacts, UnitFacts, WriteSummary
 
 __all__ = ["MemoryStore"]
 
@@ -62,6 +64,21 @@ _HEAD = 3
 _NODE_FIELDS = {k: tuple(f for f in m.model_fields if f not in ("id", "kind", "provenance")) for k, m in NODE_MODELS.items()}
 _EDGE_FIELDS = {k: tuple(f for f in m.model_fields if f not in ("source", "target", "kind", "provenance")) for k, m in EDGE_MODELS.items()}
 assert all(f[0] == "properties" for f in (*_NODE_FIELDS.values(), *_EDGE_FIELDS.values()))
+assert all(f[1:3] == ("valid_from", "valid_to") for f in _EDGE_FIELDS.values())
+_FROM, _TO = _HEAD + 1, _HEAD + 2  # where every packed edge keeps its term
+
+
+def _at(kind: NodeKind, name: str) -> int:
+    """Where a packed node of a kind keeps one field."""
+    return _HEAD + _NODE_FIELDS[kind].index(name)
+
+
+_T_NAME, _T_LEVEL = _at(NodeKind.TERRITORY, "name"), _at(NodeKind.TERRITORY, "level")
+_T_HOUSEHOLDS, _T_STAFF = _at(NodeKind.TERRITORY, "households"), _at(NodeKind.TERRITORY, "staff")
+_M_CATEGORY, _M_HOUSEHOLDS = _at(NodeKind.MEMBER, "category"), _at(NodeKind.MEMBER, "households")
+_U_TYPE = _at(NodeKind.UNIT, "unit_type")
+_A_SIGNED, _A_EXPIRES = _at(NodeKind.AGREEMENT, "signed_on"), _at(NodeKind.AGREEMENT, "expires_on")
+_FACTS_KEPT = 256  # scope-and-day answers kept between writes
 
 
 class MemoryStore:
@@ -74,6 +91,9 @@ class MemoryStore:
         self._last_prov: Provenance | None = None
         self._last_origin: tuple[str, Any] = ("", None)
         self._seq = 0
+        self._version = 0  # moves on every change to the graph, undone ones included: what cached answers are keyed by
+        self._facts_cache: dict[tuple[str, date], list[TerritoryFacts]] = {}
+        self._facts_version = -1
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
         self._journal: Any = None
@@ -171,9 +191,12 @@ class MemoryStore:
         with self._lock:
             self._graph = nx.DiGraph()
             self._shared.clear()
+            self._imports.clear()
             self._seq += 1
+            self._version += 1
             if self._dir is not None:
                 self._snapshot()
+                (self._dir / LEDGER).unlink(missing_ok=True)
 
     def record_import(self, record: ImportRecord) -> None:
         with self._lock:
@@ -291,6 +314,7 @@ class MemoryStore:
             else:  # "n"
                 g.remove_node(op[1])
         g.__networkx_cache__.clear()
+        self._version += 1
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -332,6 +356,111 @@ class MemoryStore:
             for other, data in found
             if kind is None or data[0] is kind
         ]
+
+    def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
+        """Read straight from the packed tuples, no model built; the answer is kept, per scope and
+        day, until the next change to the graph (an invalidate-on-write cache: the first read after
+        a write walks the scope again, later ones cost a dictionary look-up)."""
+        with self._lock:
+            if self._facts_version != self._version:
+                self._facts_cache.clear()
+                self._facts_version = self._version
+            key = (territory_id, day)
+            found = self._facts_cache.get(key)
+            if found is None:
+                found = self._walk_facts(territory_id, day)
+                if len(self._facts_cache) >= _FACTS_KEPT:
+                    self._facts_cache.clear()
+                self._facts_cache[key] = found
+            return list(found)
+
+    def _walk_facts(self, root: str, day: date) -> list[TerritoryFacts]:
+        nodes, succ, pred = self._graph._node, self._graph._succ, self._graph._pred
+        packed = nodes.get(root)
+        if packed is None:
+            raise UnknownNode(root)
+        if packed[0].kind is not NodeKind.TERRITORY:
+            raise WrongKind(f"{root} is of kind {packed[0].kind.value}, not a territory")
+        territory, organisation, member = NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.MEMBER
+        within, covers, serves, located_in = EdgeKind.WITHIN, EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN
+
+        def valid(d: tuple[Any, ...]) -> bool:
+            return (d[_FROM] is None or d[_FROM] <= day) and (d[_TO] is None or day <= d[_TO])
+
+        def coverer(node_id: str) -> str | None:
+            for src, d in pred[node_id].items():
+                if d[0] is covers and valid(d) and nodes[src][0].kind is organisation:
+                    return src
+            return None
+
+        def serves_somewhere(member_id: str) -> bool:
+            return any(d[0] is serves and valid(d) for d in succ[member_id].values())
+
+        def in_agreement(party: str) -> bool:
+            for src, d in pred[party].items():
+                if d[0] is EdgeKind.SIGNED_BY and valid(d):
+                    a = nodes[src]
+                    if a[0].kind is NodeKind.AGREEMENT and a[_A_SIGNED] <= day and (a[_A_EXPIRES] is None or day <= a[_A_EXPIRES]):
+                        return True
+            return False
+
+        out: list[TerritoryFacts] = []
+        seen: set[str] = set()
+        stack: list[tuple[str, str | None]] = [(root, None)]
+        while stack:
+            tid, parent = stack.pop()
+            if tid in seen:
+                continue  # a cycle the invariants should have refused; never loop on it
+            seen.add(tid)
+            t = nodes[tid]
+            covered_by: str | None = None
+            linked = 0
+            serving: list[str] = []
+            units: list[UnitFacts] = []
+            for src, d in pred[tid].items():
+                kind = d[0]
+                if kind is within:
+                    if nodes[src][0].kind is territory and valid(d):
+                        stack.append((src, tid))
+                elif kind is covers:
+                    if covered_by is None and valid(d) and nodes[src][0].kind is organisation:
+                        covered_by = src
+                elif kind is serves:
+                    facts = nodes[src][0]
+                    if facts.kind is member and valid(d):
+                        serving.append(src)
+                        if facts.household_head:
+                            linked += nodes[src][_M_HOUSEHOLDS]
+                elif kind is located_in and nodes[src][0].kind is NodeKind.UNIT and valid(d):
+                    unit_org = coverer(src)
+                    units.append(UnitFacts(nodes[src][_U_TYPE], unit_org is not None, in_agreement(unit_org or src)))
+            categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
+            if covered_by is not None:
+                counted = set(serving)
+                categories.update(
+                    nodes[m][_M_CATEGORY]
+                    for m, d in pred[covered_by].items()
+                    if d[0] is EdgeKind.MEMBER_OF
+                    and valid(d)
+                    and nodes[m][0].kind is member
+                    and m not in counted
+                    and not serves_somewhere(m)
+                )
+            out.append(
+                TerritoryFacts(
+                    id=tid,
+                    name=t[_T_NAME],
+                    level=t[_T_LEVEL],
+                    parent=parent,
+                    households=t[_T_HOUSEHOLDS],
+                    staff=t[_T_STAFF],
+                    covered=covered_by is not None,
+                    linked=linked,
+                    units=tuple(sorted(units)),
+                    members=dict(categories),
+                )
+            )
+        return out
 
     def count(self, kind: NodeKind | None = None) -> int:
         with self._lock:

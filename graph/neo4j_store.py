@@ -13,6 +13,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -24,7 +25,8 @@ from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation
 from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
 from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
-from graph.store import Direction, ImportRecord, WriteSummary
+from graph.scope import walk_territory_facts
+from graph.store import Direction, ImportRecord, TerritoryFacts, WriteSummary
 
 __all__ = ["Neo4jStore"]
 
@@ -82,6 +84,7 @@ class Neo4jStore:
         with _reachable():
             while self._read_or_write(cypher.CLEAR_SOME, write=True, limit=CHUNK)[0]["n"]:
                 pass
+            self._read_or_write(cypher.CLEAR_IMPORTS, write=True)
 
     def close(self) -> None:
         self._driver.close()
@@ -111,6 +114,10 @@ class Neo4jStore:
         if not records and not self.has_node(node_id):
             raise UnknownNode(node_id)
         return [_edge_from(r) for r in records]
+
+    def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
+        """Node by node for now (:func:`graph.scope.walk_territory_facts`): correct, one round trip per read."""
+        return walk_territory_facts(self, territory_id, day=day)
 
     def count(self, kind: NodeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])

@@ -11,6 +11,7 @@ without the queries noticing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
@@ -31,7 +32,7 @@ from graph.model import (
     Territory,
     Unit,
 )
-from graph.store import Direction, GraphStore
+from graph.store import Direction, GraphStore, TerritoryFacts, UnitFacts
 
 __all__ = [
     "PATH_SEPARATOR",
@@ -39,11 +40,14 @@ __all__ = [
     "NodeRef",
     "ScopeTree",
     "agreement_in_force",
+    "ancestors",
+    "chain_path",
     "label",
     "on_date",
     "resolve_scope",
     "seat_in_force",
     "valid_on",
+    "walk_territory_facts",
 ]
 
 PATH_SEPARATOR = " › "
@@ -119,6 +123,29 @@ def resolve_scope(store: GraphStore, node_id: str) -> Territory:
         + ", not a scope: give a territory (district, street, community, residential area, grid)"
         + " or the organisation of the chain that covers one"
     )
+
+
+def ancestors(store: GraphStore, territory_id: str, day: date) -> list[Territory]:
+    """The territories above one on a day, nearest first, up to the top."""
+    out: list[Territory] = []
+    seen = {territory_id}
+    current = territory_id
+    while True:
+        ups = [e for e in store.edges_of(current, kind=EdgeKind.WITHIN) if valid_on(e, day) and e.target not in seen]
+        if not ups:
+            return out
+        parent = store.node(ups[0].target)
+        if not isinstance(parent, Territory):
+            return out
+        out.append(parent)
+        seen.add(parent.id)
+        current = parent.id
+
+
+def chain_path(above: list[Territory], territory: Territory) -> list[Territory]:
+    """From the street down to a territory, given those above it nearest first (the district only when it is the one asked for)."""
+    full = [*reversed(above), territory]
+    return [t for t in full if t.level is not Level.DISTRICT] or full
 
 
 class DayReader:
@@ -226,7 +253,7 @@ class ScopeTree(DayReader):
     def __init__(self, store: GraphStore, scope_id: str, *, as_of: date | None = None) -> None:
         super().__init__(store, as_of=as_of)
         self.root = resolve_scope(store, scope_id)
-        self.above = self._ancestors(self.root.id)
+        self.above = ancestors(store, self.root.id, self.day)
         self.territories: list[Territory] = []
         self.parent: dict[str, str | None] = {}
         self.children: dict[str, list[Territory]] = {}
@@ -234,22 +261,6 @@ class ScopeTree(DayReader):
         self._by_id = {t.id: t for t in self.territories}
 
     # -- the territory ---------------------------------------------------------------------
-
-    def _ancestors(self, territory_id: str) -> list[Territory]:
-        """The territories above one, nearest first, up to the top."""
-        out: list[Territory] = []
-        seen = {territory_id}
-        current = territory_id
-        while True:
-            ups = [e for e in self.store.edges_of(current, kind=EdgeKind.WITHIN) if valid_on(e, self.day) and e.target not in seen]
-            if not ups:
-                return out
-            parent = self.store.node(ups[0].target)
-            if not isinstance(parent, Territory):
-                return out
-            out.append(parent)
-            seen.add(parent.id)
-            current = parent.id
 
     def _walk_down(self) -> None:
         stack: list[tuple[Territory, str | None]] = [(self.root, None)]
@@ -290,3 +301,40 @@ class ScopeTree(DayReader):
             territory = stack.pop()
             yield territory
             stack.extend(reversed(self.children[territory.id]))
+
+
+def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> list[TerritoryFacts]:
+    """:meth:`GraphStore.territory_facts` the plain way, node by node through ``node`` and ``edges_of``.
+
+    What the contract suite checks each store's own way against, and a store's answer until it has a faster one.
+    """
+    node = store.node(territory_id)
+    if not isinstance(node, Territory):
+        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
+    tree = ScopeTree(store, territory_id, as_of=day)
+    out: list[TerritoryFacts] = []
+    for territory in tree.territories:
+        org = tree.coverer(territory.id)
+        units = []
+        for unit in tree.units(territory.id):
+            party = tree.party_of(unit)
+            holds = any(tree.agreement_holds(a, party) for a in tree.agreements(party))
+            units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds))
+        members = {m.id: m for m in tree.members_serving(territory.id)}
+        if org is not None:
+            members |= {m.id: m for m in tree.members_of(org.id) if m.id not in members and not tree.edges(m.id, EdgeKind.SERVES)}
+        out.append(
+            TerritoryFacts(
+                id=territory.id,
+                name=territory.name,
+                level=territory.level,
+                parent=tree.parent[territory.id],
+                households=territory.households,
+                staff=territory.staff,
+                covered=org is not None,
+                linked=sum(h.households for h in tree.household_heads(territory.id)),
+                units=tuple(sorted(units)),
+                members=dict(Counter(m.category for m in members.values())),
+            )
+        )
+    return out

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from graph.model import Batch, Edge, EdgeKind, Node, NodeKind
+from graph.model import Batch, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, UnitType
 
-__all__ = ["Direction", "GraphStore", "ImportRecord", "WriteSummary"]
+__all__ = ["Direction", "GraphStore", "ImportRecord", "TerritoryFacts", "UnitFacts", "WriteSummary"]
 
 
 class Direction(StrEnum):
@@ -62,6 +63,43 @@ class ImportRecord(BaseModel):
     message: str | None = Field(default=None, description="why it failed, when it did")
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class UnitFacts:
+    """What coverage reads of one resident unit (驻区单位) on a day."""
+
+    unit_type: UnitType
+    organised: bool
+    """A party organisation of its own covers it on the day (COVERS valid on the day)."""
+    in_agreement: bool
+    """Its organisation, or the unit itself when it has none, signed an agreement in force on the day
+    (the agreement's own term and its SIGNED_BY edge both hold on the day)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryFacts:
+    """What coverage reads of one territory on a day, by itself, before its children are added in.
+
+    Every edge followed was valid on the day; node properties have no history and are as they are now.
+    """
+
+    id: str
+    name: str
+    level: Level
+    parent: str | None
+    """The territory it lies within on the day; None for the one asked about."""
+    households: int | None
+    staff: int | None
+    covered: bool
+    """A party organisation covers it on the day."""
+    linked: int
+    """Households its household heads (党员联户长, SERVES on the day) link, summed, uncapped."""
+    units: tuple[UnitFacts, ...]
+    """The units LOCATED_IN it on the day, sorted."""
+    members: Mapping[MemberCategory, int]
+    """Members serving it on the day, plus members of its covering organisation who serve nowhere
+    on the day, counted by category (categories with none left out)."""
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """A graph of nodes and edges from :mod:`graph.model`, with the invariants kept on every write.
@@ -102,6 +140,16 @@ class GraphStore(Protocol):
         """The edges leaving (or entering) one node; :class:`~graph.errors.UnknownNode` if it does not exist."""
         ...
 
+    def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
+        """The territory and every territory under it on ``day`` (WITHIN edges valid on the day),
+        each with its own :class:`TerritoryFacts`, parents before children, in no other promised order.
+
+        One call for a whole scope, so that coverage never reads node by node. Stores may keep
+        the answer until their next write. :class:`~graph.errors.UnknownNode` if there is no such
+        node, :class:`~graph.errors.WrongKind` if it is not a territory.
+        """
+        ...
+
     def count(self, kind: NodeKind | None = None) -> int:
         """How many nodes, or nodes of one kind."""
         ...
@@ -109,7 +157,7 @@ class GraphStore(Protocol):
     def count_edges(self, kind: EdgeKind | None = None) -> int: ...
 
     def clear(self) -> None:
-        """Delete every node and edge (the import ledger stays: it is history, not graph)."""
+        """Delete every node and edge, and the import ledger with them: it tells how this graph was built."""
         ...
 
     def record_import(self, record: ImportRecord) -> None:
