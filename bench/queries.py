@@ -1,0 +1,138 @@
+"""Query latency on a generated city, against the plain way in the same run.
+
+    python bench/queries.py [--households 1000000] [--runs 30]
+
+Embedded: ``coverage`` of the city and of one street, and ``count_gaps`` of the city, on
+MemoryStore, right after a write (the first read walks the scope: "cold") and then again
+(answered from the facts kept until the next write: "warm"); beside them, the plain way: a
+networkx traversal of the subtree per request over a plain ``nx.DiGraph`` holding the same
+nodes and edges as attribute dicts. Then requests per second of ``GET /scopes/d/coverage``
+through starlette's TestClient (in process, no network). Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import Any
+
+import networkx as nx
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.coverage import coverage
+from graph.gaps import count_gaps
+from graph.generator import NetworkSpec, generate
+from graph.memory import MemoryStore
+from graph.model import Batch, Level, NodeKind, Territory
+
+
+def _timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def _plain_graph(batches: list[Batch]) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for batch in batches:
+        g.add_nodes_from((n.id, n.model_dump(exclude={"provenance", "properties"})) for n in batch.nodes)
+        g.add_edges_from((e.source, e.target, {"kind": e.kind, "valid_from": e.valid_from, "valid_to": e.valid_to}) for e in batch.edges)
+    return g
+
+
+def _plain_coverage(g: nx.DiGraph, scope: str, day: date) -> Counter[str]:
+    """The territory figures of coverage the plain way: walk the WITHIN edges down from the scope, look around each."""
+
+    def valid(d: dict[str, Any]) -> bool:
+        return (d["valid_from"] is None or d["valid_from"] <= day) and (d["valid_to"] is None or day <= d["valid_to"])
+
+    def ins(node: str, kind: str) -> list[str]:
+        return [u for u, _, d in g.in_edges(node, data=True) if d["kind"] == kind and valid(d)]
+
+    c: Counter[str] = Counter()
+    for t in nx.bfs_tree(g.reverse(copy=False), scope, sort_neighbors=None):
+        data = g.nodes[t]
+        if data["kind"] != NodeKind.TERRITORY:
+            continue
+        covered = any(g.nodes[o]["kind"] == NodeKind.ORGANISATION for o in ins(t, "COVERS"))
+        members = ins(t, "SERVES")
+        c.update(g.nodes[m]["category"] for m in members)
+        if data["level"] is Level.GRID:
+            linked = sum(g.nodes[m]["households"] for m in members if "household_head" in g.nodes[m]["roles"])
+            c["grids"] += 1
+            c["grids_with_group"] += covered
+            c["households"] += data["households"] or 0
+            c["linked"] += min(linked, data["households"] or 0)
+        elif data["level"] is Level.RESIDENTIAL_AREA:
+            c["areas"] += 1
+            c["areas_with_branch"] += covered
+        elif data["level"] is Level.COMMUNITY:
+            for unit in ins(t, "LOCATED_IN"):
+                c["units"] += 1
+                c["units_organised"] += bool(ins(unit, "COVERS"))
+    return c
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30, help="timed runs of each fast query")
+    args = parser.parse_args()
+
+    spec = NetworkSpec(households=args.households)
+    day = spec.as_of
+    batches = list(generate(spec))
+    store = MemoryStore()
+    store.write_all(batches)
+    plain = _plain_graph(batches)
+    street = min(n.id for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.STREET)
+    print(f"{args.households:,} households: {store.count():,} nodes, {store.count_edges():,} edges; street {street}")
+    print(f"{'query':<28}{'store':<26}{'p50 ms':>10}{'p95 ms':>10}")
+
+    def row(query: str, how: str, p50: float, p95: float) -> None:
+        print(f"{query:<28}{how:<26}{p50:>10.1f}{p95:>10.1f}")
+
+    grid = next(n for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.GRID)
+
+    def touch() -> None:  # a write that changes nothing the queries read but makes every kept answer stale
+        store.write(Batch(nodes=[grid.model_copy(update={"staff": (grid.staff or 0) + 1})]))
+        store.write(Batch(nodes=[grid]))
+
+    for name, scope in (("coverage city", "d"), ("coverage street", street)):
+        runs = 5 if scope == "d" else args.runs
+
+        def cold(scope: str = scope) -> None:
+            touch()
+            coverage(store, scope, as_of=day)
+
+        touch_p50, _ = _timed(touch, runs)
+        p50, p95 = _timed(cold, runs)
+        row(name, "MemoryStore after write", p50 - touch_p50, p95 - touch_p50)
+        row(name, "MemoryStore", *_timed(partial(coverage, store, scope, as_of=day), args.runs))
+        row(name, "plain networkx", *_timed(partial(_plain_coverage, plain, scope, day), 5))
+    row("gap count city", "MemoryStore", *_timed(lambda: count_gaps(store, "d", as_of=day), 3))
+
+    app = create_app(store_factory=lambda _settings: store)
+    with TestClient(app) as client:
+        url = f"/scopes/d/coverage?as_of={day}"
+        assert client.get(url).status_code == 200
+        started, n = time.perf_counter(), 0
+        while time.perf_counter() - started < 5:
+            client.get(url)
+            n += 1
+        print(f"API GET {url}: {n / (time.perf_counter() - started):.0f} requests/s (TestClient, one client)")
+
+
+if __name__ == "__main__":
+    main()
