@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import ledgers, queries
+from api import ledgers, queries, records
 from api.deps import StoreDep
 from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     _error_handlers(app)
     app.include_router(queries.router)
     app.include_router(ledgers.router)
+    app.include_router(records.router)
 
     @app.get("/", include_in_schema=False)
     def index(store: StoreDep) -> RedirectResponse:

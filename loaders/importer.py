@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from graph.errors import GraphError, InvariantViolation, UnknownNode
+from graph.errors import GraphError, InvariantViolation, UnknownNode, WrongKind
 from graph.model import (
     ID_PATTERN,
     Agreement,
@@ -60,9 +61,9 @@ from graph.model import (
 )
 from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from loaders.format import DEFAULT_FORM, TABLES, Table
-from loaders.sources import CellError, Formula, Sheet, SourceError, open_source
+from loaders.sources import CellError, Formula, Sheet, Source, SourceError, open_source
 
-__all__ = ["PROBLEM_COLUMNS", "ImportReport", "Problem", "import_file", "seat_id"]
+__all__ = ["PROBLEM_COLUMNS", "ImportReport", "Problem", "import_file", "import_rows", "remove_record", "seat_id"]
 
 CHUNK = 5_000
 """Rows per batch written, and per spilled chunk."""
@@ -128,10 +129,74 @@ def import_file(
     ``replace`` names a scope (a territory id): records of the tables in the file that lie in
     that scope and are missing from the file are deleted. Without it nothing is deleted.
     """
-    started = now or datetime.now(UTC)
     path = Path(path)
-    name = name or path.name
-    digest = _sha256(path)
+    return _run(
+        store,
+        lambda: open_source(path),
+        name=name or path.name,
+        digest=_sha256(path),
+        dry_run=dry_run,
+        replace=replace,
+        progress=progress,
+        now=now,
+    )
+
+
+def import_rows(
+    store: GraphStore, table: str, rows: list[dict[str, Any]], *, name: str, dry_run: bool = False, now: datetime | None = None
+) -> ImportReport:
+    """Records sent over the API, one table's rows keyed by column, through the same checks and writes as a file's.
+
+    Rows are numbered from 2, as if under a header row, so that problems read as they would for a file.
+    """
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    payload = json.dumps([table, rows], sort_keys=True, default=str, ensure_ascii=False).encode()
+
+    def source() -> Source:
+        made = Source(Path(name))
+        cells = ((number, [row.get(c) for c in columns]) for number, row in enumerate(rows, start=2))
+        made.sheets.append(Sheet(TABLES[table], name, columns, cells))
+        return made
+
+    return _run(store, source, name=name, digest=hashlib.sha256(payload).hexdigest(), dry_run=dry_run, replace=None, progress=None, now=now)
+
+
+def remove_record(store: GraphStore, node_id: str, kind: NodeKind, *, name: str) -> ImportRecord:
+    """Delete one record kept current by staff (an agreement, a household head, a seat) with its edges, and log it.
+
+    :class:`UnknownNode` if there is none; :class:`WrongKind` if the id names another kind of node.
+    """
+    node = store.node(node_id)
+    if node.kind is not kind:
+        raise WrongKind(f"{node_id} is a {node.kind.value}, not a {kind.value}")
+    started = datetime.now(UTC)
+    summary = store.write(Batch(remove_nodes=[node_id]))
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    record = ImportRecord(
+        id=f"imp-{started:%Y%m%dT%H%M%S}-{digest[:8]}",
+        file=name,
+        sha256=digest,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        outcome="applied",
+        summary=summary,
+    )
+    _try_record(store, record)
+    return record
+
+
+def _run(
+    store: GraphStore,
+    opener: Callable[[], Source],
+    *,
+    name: str,
+    digest: str,
+    dry_run: bool,
+    replace: str | None,
+    progress: Progress | None,
+    now: datetime | None,
+) -> ImportReport:
+    started = now or datetime.now(UTC)
     import_id = f"imp-{started:%Y%m%dT%H%M%S}-{digest[:8]}"
     run = _Import(store, name=name, import_id=import_id, started=started, progress=progress or (lambda _phase, _n: None))
     outcome = "applied"
@@ -140,7 +205,7 @@ def import_file(
     try:
         if replace is not None:
             run.check_scope(replace)
-        with open_source(path) as source, tempfile.TemporaryFile(prefix="grassroots-import-") as spill:
+        with opener() as source, tempfile.TemporaryFile(prefix="grassroots-import-") as spill:
             run.ignored = source.ignored
             for sheet in source.sheets:
                 run.read(sheet, spill)
@@ -561,6 +626,8 @@ class _Import:
         grid = self.known(grid_id)
         if grid and grid.org:
             row.edge(batch, MemberOf, hid, grid.org)
+        else:  # moved to a grid without a group: no longer a member of the old one
+            self._unlink(batch, hid, EdgeKind.MEMBER_OF, keep=set())
 
     def _units(self, row: _Row, batch: Batch, edges: bool) -> None:
         uid, name, unit_type, community_id, org_id, org_name, org_members, org_form = row.values
@@ -600,10 +667,10 @@ class _Import:
             )
             return
         community, unit = self.known(community_id), self.known(unit_id)
-        if community and community.org:
-            row.edge(batch, SignedBy, aid, community.org, valid_from=signed_on, valid_to=expires_on)
-        if unit:
-            row.edge(batch, SignedBy, aid, unit.org or unit_id, valid_from=signed_on, valid_to=expires_on)
+        parties = {p for p in (community.org if community else None, (unit.org or unit_id) if unit else None) if p}
+        for party in sorted(parties):
+            row.edge(batch, SignedBy, aid, party, valid_from=signed_on, valid_to=expires_on)
+        self._unlink(batch, aid, EdgeKind.SIGNED_BY, keep=parties)  # an agreement re-pointed at another unit
 
     def _alliances(self, row: _Row, batch: Batch, edges: bool) -> None:
         aid, _name, _kind, member_id, lead = row.values
@@ -646,6 +713,16 @@ class _Import:
         row.edge(batch, OnBehalfOf, sid, unit_id, valid_from=since, valid_to=until)
         if member_id:
             row.edge(batch, HeldBy, sid, member_id, valid_from=since, valid_to=until)
+        else:
+            self._unlink(batch, sid, EdgeKind.HELD_BY, keep=set())
+
+    def _unlink(self, batch: Batch, source: str, kind: EdgeKind, *, keep: set[str]) -> None:
+        """Remove the stored edges of a kind from a record that its row no longer implies (few rows ask this)."""
+        try:
+            stored = self.store.edges_of(source, kind=kind)
+        except UnknownNode:
+            return  # a new record has nothing to unlink
+        batch.remove_edges.extend(e.ref for e in stored if e.target not in keep)
 
     # -- --replace ------------------------------------------------------------------------------
 

@@ -1,0 +1,122 @@
+"""Writes for the records staff keep current: co-building agreements, household heads, big-committee seats.
+
+Each write goes through the importer as a one-row table, so it meets exactly the checks and
+rules a ledger does, answers a refusal with the same problems, and enters the import ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from api.schemas import ErrorOut
+from graph.model import ID_PATTERN, MemberCategory, Node, NodeKind, Role
+from graph.store import GraphStore, ImportRecord
+from loaders.importer import import_rows, remove_record
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["records"])
+RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="the record's id")]
+_REFUSED: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+class AgreementIn(BaseModel):
+    """党建共建协议: a co-building agreement between a community and a resident unit."""
+
+    community_id: str = Field(description="the community; its party organisation signs")
+    unit_id: str = Field(description="the unit; its party organisation signs, or the unit itself if it has none")
+    signed_on: date
+    expires_on: date | None = None
+    needs: list[str] = Field(default_factory=list, description="需求清单")
+    resources: list[str] = Field(default_factory=list, description="资源清单")
+    projects: list[str] = Field(default_factory=list, description="项目清单")
+
+
+class HouseholdHeadIn(BaseModel):
+    """党员联户长: a party member keeping in touch with about ten households of a grid."""
+
+    name: str
+    grid_id: str
+    category: MemberCategory
+    households: int = Field(default=0, ge=0, le=10_000_000, description="households linked")
+    phone: str | None = None
+    roles: list[Role] = Field(default_factory=list, description="further roles (grid_leader...)")
+
+
+class SeatIn(BaseModel):
+    """兼职委员: a seat on a community's big party committee (or a street's big working committee), held for a unit."""
+
+    community_id: str = Field(description="the community, or a street for its big working committee")
+    unit_id: str
+    person: str | None = None
+    role: str | None = Field(default=None, description="职务, such as 兼职委员")
+    since: date | None = None
+    until: date | None = None
+    member_id: str | None = Field(default=None, description="the holder, when on record as a party member")
+
+
+class WrittenOut(BaseModel):
+    record: ImportRecord = Field(description="the ledger entry of this write")
+    node: Node
+
+
+class RemovedOut(BaseModel):
+    record: ImportRecord
+
+
+def _items(values: list[str]) -> str:
+    return "；".join(values)
+
+
+async def _write(store: GraphStore, table: str, row: dict[str, Any], node_id: str, name: str) -> WrittenOut | JSONResponse:
+    report = await run_in_threadpool(import_rows, store, table, [row], name=name)
+    if not report.ok:
+        message = f"{name}: refused, nothing written; " + "; ".join(str(p) for p in report.problems[:5])
+        body = ErrorOut.model_validate({"error": {"code": "refused", "message": message, "problems": report.problems}})
+        return JSONResponse(body.model_dump(mode="json"), status_code=422)
+    return WrittenOut(record=report.record, node=store.node(node_id))
+
+
+@router.put("/agreements/{agreement_id}", response_model=WrittenOut, responses=_REFUSED)
+async def put_agreement(agreement_id: RecordId, body: AgreementIn, store: StoreDep) -> WrittenOut | JSONResponse:
+    """Create or update a co-building agreement; its parties are re-linked to what the body names."""
+    row = body.model_dump() | {"id": agreement_id} | {k: _items(getattr(body, k)) for k in ("needs", "resources", "projects")}
+    return await _write(store, "agreements", row, agreement_id, f"PUT /agreements/{agreement_id}")
+
+
+@router.put("/household-heads/{member_id}", response_model=WrittenOut, responses=_REFUSED)
+async def put_household_head(member_id: RecordId, body: HouseholdHeadIn, store: StoreDep) -> WrittenOut | JSONResponse:
+    """Create or update a household head; moving them to another grid moves them to its group too."""
+    row = body.model_dump() | {"id": member_id, "roles": _items([r.value for r in body.roles])}
+    return await _write(store, "household_heads", row, member_id, f"PUT /household-heads/{member_id}")
+
+
+@router.put("/seats/{seat_id}", response_model=WrittenOut, responses=_REFUSED)
+async def put_seat(seat_id: RecordId, body: SeatIn, store: StoreDep) -> WrittenOut | JSONResponse:
+    """Create or update a big-committee seat (兼职委员) held on behalf of a unit."""
+    return await _write(store, "big_committee", body.model_dump() | {"id": seat_id}, seat_id, f"PUT /seats/{seat_id}")
+
+
+@router.delete("/agreements/{agreement_id}", response_model=RemovedOut, responses=_REFUSED)
+def delete_agreement(agreement_id: RecordId, store: StoreDep) -> RemovedOut:
+    """Delete an agreement (ended early, or entered by mistake) with its links to both parties."""
+    return RemovedOut(record=remove_record(store, agreement_id, NodeKind.AGREEMENT, name=f"DELETE /agreements/{agreement_id}"))
+
+
+@router.delete("/household-heads/{member_id}", response_model=RemovedOut, responses=_REFUSED)
+def delete_household_head(member_id: RecordId, store: StoreDep) -> RemovedOut:
+    """Delete a household head; the households they linked count as unlinked from now on."""
+    return RemovedOut(record=remove_record(store, member_id, NodeKind.MEMBER, name=f"DELETE /household-heads/{member_id}"))
+
+
+@router.delete("/seats/{seat_id}", response_model=RemovedOut, responses=_REFUSED)
+def delete_seat(seat_id: RecordId, store: StoreDep) -> RemovedOut:
+    """Delete a big-committee seat."""
+    return RemovedOut(record=remove_record(store, seat_id, NodeKind.SEAT, name=f"DELETE /seats/{seat_id}"))
