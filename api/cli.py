@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
@@ -74,6 +76,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     exporter.add_argument("--scope", help="a territory id: it, everything under it and its ancestors (default: the whole graph)")
     exporter.add_argument("--format", choices=FORMATS, help="instead of telling it from the path")
 
+    cover = commands.add_parser("coverage", help="how much of a scope the chain covers, broken down one level down")
+    cover.add_argument("scope", help="id of a territory or of the organisation covering it")
+    cover.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
+
+    gapper = commands.add_parser("gaps", help="where the network is thin: the gaps of a scope, by rule")
+    gapper.add_argument("scope", help="id of a territory or of the organisation covering it")
+    gapper.add_argument("--rule", action="append", help="only this rule (repeatable); `grassroots gaps SCOPE --count` lists them all")
+    gapper.add_argument("--count", action="store_true", help="count per rule, without listing")
+    gapper.add_argument("--limit", type=_positive, default=50, help="gaps to list (default %(default)s)")
+    gapper.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
+
     args = parser.parse_args(argv)
     if args.command == "template":  # needs no store
         write_template(args.path)
@@ -89,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _generate(store, spec=NetworkSpec(households=args.households, seed=args.seed, gaps=gaps), replace=args.replace)
             elif args.command == "stats":
                 _stats(store)
+            elif args.command == "coverage":
+                _coverage(store, args.scope, as_of=args.as_of)
+            elif args.command == "gaps":
+                _gaps(store, args.scope, rules=args.rule, count=args.count, limit=args.limit, as_of=args.as_of)
             elif args.command == "import":
                 return _import(store, args)
             elif args.command == "imports":
@@ -217,6 +234,60 @@ def _imports(store: GraphStore) -> None:
         changed = r.summary.total("created") + r.summary.total("updated") + r.summary.total("removed")
         detail = f"{r.problems:,} problems" if r.outcome == "refused" else r.message or f"{changed:,} changed"
         print(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.outcome:<8} {r.file}  {rows:,} rows, {detail}  sha256 {r.sha256[:12]}  ({r.id})")
+
+
+def _coverage(store: GraphStore, scope: str, *, as_of: date | None) -> None:
+    from graph.coverage import coverage
+
+    found = coverage(store, scope, as_of=as_of)
+    names = {
+        "residential_areas_with_branch": "areas with a branch 小区党支部",
+        "grids_with_group": "grids with a group 网格党小组",
+        "households_linked": "households linked 联户",
+        "property_companies_with_organisation": "property companies with an org 物业",
+        "owners_committees_with_organisation": "owners' committees with an org 业委会",
+        "units_in_agreements": "units in an agreement 共建单位",
+    }
+    rows = [(found.scope.name, found.figures)] + [(child.scope.name, child.figures) for child in found.breakdown]
+    print(f"{found.path}  (as of {found.as_of})")
+    print(_pad("", 40) + "".join(_pad(name, 20, right=True) for name, _ in rows))
+    for field, label in names.items():
+        cells = []
+        for _, figures in rows:
+            figure = getattr(figures, field)
+            cells.append(f"{figure.numerator:,}/{figure.denominator:,}" + (f" {figure.rate:.0%}" if figure.rate is not None else ""))
+        print(_pad(label, 40) + "".join(_pad(cell, 20, right=True) for cell in cells))
+    staff = found.figures.staff
+    if staff is not None:
+        per = f"{staff.staff_per_norm:.2f}" if staff.staff_per_norm is not None else "-"
+        norm = f"{per} of the norm (1 per {staff.households_per_worker})"
+        print(_pad("full-time staff 专职人员", 40) + f"{staff.staff:,} for {staff.households:,} households: {norm}")
+    members = ", ".join(f"{category.value} {n:,}" for category, n in found.figures.members_by_category.items())
+    print(_pad("party members on record 党员", 40) + members)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """Pad to a width in terminal columns: a Chinese character takes two."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    space = " " * max(1, width - shown)
+    return space + text if right else text + space
+
+
+def _gaps(store: GraphStore, scope: str, *, rules: list[str] | None, count: bool, limit: int, as_of: date | None) -> None:
+    from graph.gaps import count_gaps, find_gaps
+
+    if count:
+        counted = count_gaps(store, scope, rules=rules, as_of=as_of)
+        print(f"{counted.scope.name}: {counted.total:,} gaps (as of {counted.as_of})")
+        for rule, n in counted.by_rule.items():
+            print(f"  {rule.value:<42}{n:>8,}")
+        return
+    page = find_gaps(store, scope, rules=rules, as_of=as_of, limit=limit)
+    print(f"{page.scope.name}: {page.total:,} gaps (as of {page.as_of}), the first {len(page.items)}:")
+    for gap in page.items:
+        print(f"  [{gap.rule.value}] {gap.path_text}: {gap.reason}")
+    if page.total > len(page.items):
+        print(f"  ... {page.total - len(page.items):,} more: --limit, --rule, or --count")
 
 
 def _stats(store: GraphStore) -> None:
