@@ -149,22 +149,24 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None) -> 
     day = on_date(as_of)
     root = resolve_scope(store, scope_id)
     facts = store.territory_facts(root.id, day=day)
-    tallies: dict[str, _Tally] = {}
+    # Each territory counts straight into the tally of the root's child it lies under (facts come
+    # parents first), so a city's 7,000 territories cost one addition each, not one per level.
+    branch_of: dict[str, str] = {}
+    tallies: dict[str, _Tally] = {root.id: _Tally()}
     children: list[TerritoryFacts] = []
-    for territory in reversed(facts):  # children before parents
-        tally = tallies.get(territory.id)
-        if tally is None:
+    for territory in facts:
+        if territory.parent is None:
+            tally = tallies[root.id]
+        elif territory.parent == root.id:
+            children.append(territory)
+            branch_of[territory.id] = territory.id
             tally = tallies[territory.id] = _Tally()
+        else:
+            branch = branch_of[territory.id] = branch_of[territory.parent]
+            tally = tallies[branch]
         _add_own(tally, territory)
-        if territory.level is Level.COMMUNITY:
-            tally.counts[_COMMUNITY_HOUSEHOLDS] = tally.counts[_HOUSEHOLDS]
-        if territory.parent is not None:
-            parent = tallies.get(territory.parent)
-            if parent is None:
-                parent = tallies[territory.parent] = _Tally()
-            parent.add(tally)
-            if territory.parent == root.id:
-                children.append(territory)
+    for child in children:
+        tallies[root.id].add(tallies[child.id])
     children.sort(key=lambda t: (t.name, t.id))
     return Coverage(
         scope=NodeRef.of(root),
@@ -192,6 +194,7 @@ def _add_own(tally: _Tally, territory: TerritoryFacts) -> None:
         c[_GRIDS] += 1
         c[_GRIDS_WITH_GROUP] += territory.covered
         c[_HOUSEHOLDS] += households
+        c[_COMMUNITY_HOUSEHOLDS] += households  # every grid lies in a community: staff are counted against them
         c[_LINKED] += min(territory.linked, households)
     elif territory.level is Level.COMMUNITY:
         c[_STAFF] += territory.staff or 0
