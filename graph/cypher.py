@@ -24,6 +24,8 @@ __all__ = [
     "PREFETCH",
     "RECORD_IMPORT",
     "SCHEMA",
+    "SUBTREE",
+    "TERRITORY_FACTS",
     "all_edges",
     "all_nodes",
     "create_edges",
@@ -124,3 +126,49 @@ def delete_edges(kind: EdgeKind) -> str:
 def drop_other_edges(kind: EdgeKind) -> str:
     """Delete a node's edges of a functional kind other than the one being written (a move)."""
     return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(b:Node) WHERE b.id <> row.target DELETE r"
+
+
+def _valid(rel: str) -> str:
+    """An edge held on ``$day`` (both ends inclusive, None open), as :func:`graph.scope.valid_on` says."""
+    return f"({rel}.valid_from IS NULL OR {rel}.valid_from <= $day) AND ({rel}.valid_to IS NULL OR $day <= {rel}.valid_to)"
+
+
+_IN_FORCE = "a.signed_on <= $day AND (a.expires_on IS NULL OR $day <= a.expires_on)"
+
+SUBTREE = f"""
+MATCH (root:Node:Territory {{id: $id}})
+MATCH path = (t:Territory)-[:WITHIN*0..]->(root)
+WHERE all(w IN relationships(path) WHERE {_valid("w")})
+WITH t, CASE length(path) WHEN 0 THEN null ELSE nodes(path)[1].id END AS parent, length(path) AS depth
+"""
+"""The territories under ``$id`` on ``$day``, each with its parent there and its depth below the root.
+
+WITHIN is functional (one parent per territory), so each territory is reached by one path only,
+and a variable-length match from the root is the whole subtree, the walk's answer exactly."""
+
+TERRITORY_FACTS = (
+    SUBTREE
+    + f"""
+OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
+WITH t, parent, depth, head(collect(o)) AS o
+WITH t, parent, depth, o, [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving
+RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS households, t.staff AS staff,
+       o IS NOT NULL AS covered,
+       [m IN serving WHERE 'household_head' IN m.roles | m.households] AS heads,
+       [m IN serving | m.category]
+       + CASE WHEN o IS NULL THEN [] ELSE
+           [(m:Member)-[mo:MEMBER_OF]->(o)
+            WHERE {_valid("mo")} AND NOT m IN serving AND none(x IN [(m)-[s2:SERVES]->() | s2] WHERE {_valid("x")}) | m.category]
+         END AS categories,
+       [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | [
+           u.unit_type,
+           [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} |
+               size([(a:Agreement)-[sb:SIGNED_BY]->(uo) WHERE {_valid("sb")} AND {_IN_FORCE} | 1]) > 0],
+           size([(a:Agreement)-[sb:SIGNED_BY]->(u) WHERE {_valid("sb")} AND {_IN_FORCE} | 1]) > 0
+       ]] AS units
+ORDER BY depth
+"""
+)
+""":meth:`GraphStore.territory_facts` in one statement: per territory, its coverer, the members serving it
+(and the coverer's members serving nowhere), and each unit with whether an organisation covers it and
+whether it (or that organisation) is party to an agreement in force. Sums are left to Python."""

@@ -15,18 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph import cypher
-from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation
+from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
-from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
-from graph.scope import walk_territory_facts
-from graph.store import Direction, ImportRecord, TerritoryFacts, WriteSummary
+from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Level, MemberCategory, Node, NodeKind, UnitType
+from graph.store import Direction, ImportRecord, TerritoryFacts, UnitFacts, WriteSummary
 
 __all__ = ["Neo4jStore"]
 
@@ -116,8 +115,17 @@ class Neo4jStore:
         return [_edge_from(r) for r in records]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
-        """Node by node for now (:func:`graph.scope.walk_territory_facts`): correct, one round trip per read."""
-        return walk_territory_facts(self, territory_id, day=day)
+        """One statement (:data:`graph.cypher.TERRITORY_FACTS`); nothing is kept between calls, since
+        another process may write to the same database at any time."""
+        records = self._read(cypher.TERRITORY_FACTS, id=territory_id, day=day)
+        if not records:
+            self._refuse_scope(territory_id)
+        return [_territory_facts(r) for r in records]
+
+    def _refuse_scope(self, territory_id: str) -> NoReturn:
+        """Why a subtree query found nothing: no such node, or one that is no territory."""
+        node = self.node(territory_id)
+        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
 
     def count(self, kind: NodeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])
@@ -348,6 +356,25 @@ def _edge_from(record: neo4j.Record) -> Edge:
     fields = _model_fields(record["props"])
     fields.update(source=record["source"], target=record["target"], kind=record["kind"])
     return EDGE_ADAPTER.validate_python(fields)  # type: ignore[no-any-return]
+
+
+def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
+    units = []
+    for unit_type, org_holds, unit_holds in r["units"]:
+        # the organisation signs for its unit; a unit without one signs for itself
+        units.append(UnitFacts(UnitType(unit_type), bool(org_holds), bool(org_holds[0] if org_holds else unit_holds)))
+    return TerritoryFacts(
+        id=r["id"],
+        name=r["name"],
+        level=Level(r["level"]),
+        parent=r["parent"],
+        households=r["households"],
+        staff=r["staff"],
+        covered=r["covered"],
+        linked=sum(r["heads"]),
+        units=tuple(sorted(units)),
+        members=dict(Counter(MemberCategory(c) for c in r["categories"])),
+    )
 
 
 def _facts_from(props: dict[str, Any]) -> NodeFacts:
