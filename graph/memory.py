@@ -132,26 +132,32 @@ class MemoryStore:
     def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
         """Each batch is checked against the ones before it and applied; if any is refused, or
         the batches stop with an error (or it is a dry run), every one already applied is undone.
-        The whole is journalled as one write only once the last batch is in."""
+
+        Each batch is journalled as it goes, as a frame of one group; only the group's final
+        frame makes it count, so a crash half way leaves it out on restart, and the journal
+        never holds the whole import in memory at once.
+        """
         with self._lock, _collector_paused():
             self._check_open()
             total = WriteSummary()
-            done: list[tuple[Any, ...]] = []
             undo: list[tuple[Any, ...]] = []
+            self._seq += 1  # the group's number, used up even if the group fails
+            group, logged = self._seq, False
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch)
                     for op in ops:
                         undo.extend(reversed(self._inverse(op)))
                         self._apply((op,))
-                    done.extend(ops)
                     total.add(summary)
+                    if ops and not dry_run:
+                        self._log(group, ops, final=False)
+                        logged = True
                 if dry_run:
                     self._apply(reversed(undo))
                     return total
-                if done:
-                    self._seq += 1
-                    self._log(self._seq, done)
+                if logged:
+                    self._log(group, [], final=True)
             except BaseException:
                 self._apply(reversed(undo))
                 raise
@@ -526,13 +532,14 @@ class MemoryStore:
 
     # -- persistence -------------------------------------------------------------------------
 
-    def _log(self, seq: int, ops: list[tuple[Any, ...]]) -> None:
+    def _log(self, seq: int, ops: list[tuple[Any, ...]], *, final: bool = True) -> None:
+        """Append a frame; a write counts once its final frame is on disk (fsynced, when durable)."""
         if self._journal is None:
             return
-        payload = pickle.dumps((seq, ops), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((seq, ops, final), protocol=pickle.HIGHEST_PROTOCOL)
         self._journal.write(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
         self._journal.flush()
-        if self._durable:
+        if self._durable and final:
             os.fsync(self._journal.fileno())
 
     def _maybe_compact(self) -> None:
@@ -568,16 +575,23 @@ class MemoryStore:
         if journal.exists():
             good = 0
             raw = journal.read_bytes()
+            applied = last = self._seq
+            pending: dict[int, list[tuple[Any, ...]]] = {}
             while good + _FRAME.size <= len(raw):
                 size, crc = _FRAME.unpack_from(raw, good)
                 payload = raw[good + _FRAME.size : good + _FRAME.size + size]
                 if len(payload) < size or zlib.crc32(payload) != crc:
                     break  # a write cut off by a crash: it never happened
-                seq, ops = pickle.loads(payload)  # noqa: S301 - the store's own file
-                if seq > self._seq:
-                    self._apply(ops)
-                    self._seq = seq
+                frame = pickle.loads(payload)  # noqa: S301 - the store's own file
+                seq, ops, final = frame if len(frame) == 3 else (*frame, True)
+                if seq > applied:
+                    pending.setdefault(seq, []).extend(ops)
+                    if final:
+                        self._apply(pending.pop(seq))
+                        applied = seq
+                last = max(last, seq)
                 good += _FRAME.size + size
+            self._seq = last  # a group left without its final frame never happened, and its number is not reused
             if good < len(raw):
                 with open(journal, "r+b") as f:
                     f.truncate(good)

@@ -199,7 +199,8 @@ def test_a_second_process_on_the_same_data_folder_is_stopped_at_start(tmp_path: 
     MemoryStore(tmp_path).close()  # free again once the first has closed
 
 
-def test_an_undone_write_all_leaves_nothing_in_the_journal(tmp_path: Path) -> None:
+def test_an_undone_write_all_never_comes_back_from_the_journal(tmp_path: Path) -> None:
+    """Its first batches reach the journal as frames of a group that never got its final frame."""
     from graph.errors import InvariantViolation
 
     store = MemoryStore(tmp_path)
@@ -209,9 +210,40 @@ def test_an_undone_write_all_leaves_nothing_in_the_journal(tmp_path: Path) -> No
     bad = Batch(edges=[Within(source="gx1", target="d", provenance=PROV)])
     with pytest.raises(InvariantViolation):
         store.write_all([_grid(1), _grid(2), bad])
-    assert (tmp_path / JOURNAL).stat().st_size == size
+    assert (tmp_path / JOURNAL).stat().st_size > size, "the group's first frames were journalled as they came"
+    assert contents(store) == before
     store.write_all([_grid(3), _grid(4)])
     after = contents(store)
     store._journal.close()  # dies without a snapshot: the journal alone must bring it back
     assert before != after
     assert _reopened(tmp_path) == after
+
+
+_GROUP_KILLER = """
+import os, sys
+from graph.memory import MemoryStore
+from tests.test_memory_persistence import _grid
+from tests.utils.network import town
+store = MemoryStore(sys.argv[1])
+store.write(town())
+def batches():
+    yield _grid(1)
+    yield _grid(2)
+    os._exit(9)  # killed half way through an import
+store.write_all(batches())
+"""
+
+
+def test_a_kill_half_way_through_a_write_all_leaves_none_of_it_and_later_writes_keep(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    killed = subprocess.run([sys.executable, "-c", _GROUP_KILLER, str(tmp_path)], env=env, capture_output=True, text=True, timeout=60)
+    assert killed.returncode == 9, killed.stderr
+    reopened = MemoryStore(tmp_path)
+    assert reopened.has_node("h1") and not reopened.has_node("gx1"), "the town was written, the cut-off group not"
+    reopened.write(_grid(3))  # a fresh group number: the dead group's frames must not join it
+    reopened._journal.close()  # dies again, without a snapshot
+    again = MemoryStore(tmp_path)
+    try:
+        assert again.has_node("gx3") and not again.has_node("gx1") and not again.has_node("gx2")
+    finally:
+        again.close()
