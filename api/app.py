@@ -8,17 +8,16 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import ledgers, queries, records
+from api import ledgers, pages, queries, records
 from api.deps import StoreDep
 from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
 from graph.model import EdgeKind, Level, NodeKind
 from graph.settings import Settings, get_settings, open_store
 from graph.store import Direction, GraphStore
-from visualizations.network_map import network_map
 
 __all__ = ["create_app"]
 
@@ -49,6 +48,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     _error_handlers(app)
     app.include_router(queries.router)
     app.include_router(ledgers.router)
+    app.include_router(pages.router)
     app.include_router(records.router)
 
     @app.get("/", include_in_schema=False)
@@ -85,13 +85,6 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         found = store.edges_of(node_id, kind=kind, direction=direction)
         found.sort(key=lambda e: (e.kind, e.source, e.target))
         return EdgePageOut(items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
-
-    @app.get("/map", response_class=HTMLResponse)
-    def map_page(
-        store: StoreDep, scope: Annotated[str, Query(description="id of a territory: district, street, community...")]
-    ) -> HTMLResponse:
-        """The network map of a scope, a self-contained page that works offline."""
-        return HTMLResponse(network_map(store, scope))
 
     return app
 

@@ -56,6 +56,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     mapper = commands.add_parser("map", help="write the network map of a scope as an HTML file")
     mapper.add_argument("scope", help="id of a territory (district, street, community...)")
     mapper.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    mapper.add_argument("--max-nodes", type=_positive, help="draw at most about this many nodes (default 3000)")
+    mapper.add_argument(
+        "--expand", action="store_true", help="also write the map of each summarised community beside it (<file>-<id>.html), linked"
+    )
+
+    reporter = commands.add_parser("report", help="write the coverage dashboard of a scope as a standalone HTML file")
+    reporter.add_argument("scope", help="id of a territory (district, street, community...)")
+    reporter.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
 
     importer = commands.add_parser("import", help="import a ledger: an .xlsx workbook, a CSV file, a .zip or a folder of CSV files")
     importer.add_argument("path", type=Path, help="the file or folder (see `grassroots template` for the format)")
@@ -117,14 +125,33 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for what, n in summary.left_out.items():
                     print(f"left out {n:,} {what}: the import format has no place for it", file=sys.stderr)
             elif args.command == "map":
-                from visualizations.network_map import network_map
+                _map(store, args.scope, args.output, max_nodes=args.max_nodes, expand=args.expand)
+            elif args.command == "report":
+                from visualizations.dashboard import dashboard
+                from visualizations.network_map import Links
 
-                atomic_write(args.output, network_map(store, args.scope).encode("utf-8"))  # UTF-8 whatever the platform
+                atomic_write(args.output, dashboard(store, args.scope, links=Links(map=None, dashboard=None, gaps=None)).encode("utf-8"))
                 print(f"wrote {args.output}")
     except (GraphError, ValueError, OSError, KeyError) as exc:
         print(f"grassroots {args.command}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _map(store: GraphStore, scope: str, output: Path, *, max_nodes: int | None, expand: bool) -> None:
+    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised community's map beside it."""
+    from visualizations.network_map import MAX_NODES, Links, map_data, render_map, summarised
+
+    links = Links(map=f"{output.stem}-{{id}}.html" if expand else None, dashboard=None, gaps=None)
+    data = map_data(store, scope, max_nodes=max_nodes or MAX_NODES)
+    atomic_write(output, render_map(data, links=links).encode("utf-8"))
+    print(f"wrote {output}: {len(data.nodes):,} nodes, drawn down to {data.depth.value}")
+    if expand:
+        inner = Links(map=None, dashboard=None, gaps=None)
+        for scope_id in summarised(data):
+            target = output.with_name(f"{output.stem}-{scope_id}.html")
+            atomic_write(target, render_map(map_data(store, scope_id, max_nodes=max_nodes or MAX_NODES), links=inner).encode("utf-8"))
+        print(f"wrote {len(summarised(data)):,} maps of the summarised communities beside it ({output.stem}-<id>.html)")
 
 
 class _opened:
