@@ -98,8 +98,9 @@ def _child(mode: str, *paths: str) -> None:
         report = import_file(store, Path(paths[0]))
         assert report.ok, report.problems[:3]
         seconds = time.perf_counter() - started
+        peak = _peak_mb()  # before close, whose snapshot is the store's cost, not the import's
         store.close()
-        print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
+        print(json.dumps({"seconds": seconds, "peak_mb": peak}))
         return
     elif mode == "open":
         from graph.memory import MemoryStore
