@@ -10,6 +10,7 @@ from __future__ import annotations
 from graph.model import EdgeKind, NodeKind
 
 __all__ = [
+    "CHAIN_FACTS",
     "CLEAR_IMPORTS",
     "CLEAR_SOME",
     "COUNT_EDGES",
@@ -172,3 +173,32 @@ ORDER BY depth
 """:meth:`GraphStore.territory_facts` in one statement: per territory, its coverer, the members serving it
 (and the coverer's members serving nowhere), and each unit with whether an organisation covers it and
 whether it (or that organisation) is party to an agreement in force. Sums are left to Python."""
+
+
+def _organisation(o: str) -> str:
+    """A map of what :class:`graph.store.OrgFacts` holds of the organisation bound to ``o`` (a fixed name, never input)."""
+    return f"""{o} {{.id, .name, .level, .form, .members, .upgraded,
+        parent: [({o})-[rt:REPORTS_TO]->(up:Organisation) WHERE {_valid("rt")} | up {{.id, .name, .level}}],
+        seats: size([(st:Seat)-[so:SEAT_ON]->({o})
+                     WHERE {_valid("so")} AND {_valid("st")} | 1]),
+        agreements: [(a:Agreement)-[:SIGNED_BY]->({o}) | a {{.id, .signed_on, .expires_on,
+            on_day: [(a)-[sb:SIGNED_BY]->(p:Node) WHERE {_valid("sb")} | p.id],
+            parties: [(a)-[:SIGNED_BY]->(p:Node) | p {{.id, .kind, .name, .person}}]}}]}}"""
+
+
+CHAIN_FACTS = (
+    SUBTREE
+    + f"""
+OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
+WITH t, depth, head(collect(o)) AS o
+RETURN t.id AS id,
+       CASE WHEN o IS NULL THEN null ELSE {_organisation("o")} END AS organisation,
+       [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} AND 'household_head' IN m.roles | [m.id, m.name, m.households]] AS heads,
+       [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | [u.id, u.name, u.unit_type,
+           [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} | {_organisation("uo")}]]] AS units
+ORDER BY depth
+"""
+)
+""":meth:`GraphStore.chain_facts` in one statement: per territory, its coverer, household heads and units with
+their coverers, each organisation with its parent, seats in force and agreements on record. A seat's
+own term is read with the same predicate as an edge's (``valid_from`` / ``valid_to``, both inclusive)."""

@@ -46,7 +46,20 @@ from graph.model import (
     NodeKind,
     Provenance,
 )
-from graph.store import Direction, ImportRecord, TerritoryFacts, UnitFacts, WriteSummary
+from graph.store import (
+    AgreementFacts,
+    ChainFacts,
+    Direction,
+    HeadFacts,
+    ImportRecord,
+    OrgFacts,
+    OrgRef,
+    PartyRef,
+    ScopeUnit,
+    TerritoryFacts,
+    UnitFacts,
+    WriteSummary,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -78,6 +91,10 @@ _T_HOUSEHOLDS, _T_STAFF = _at(NodeKind.TERRITORY, "households"), _at(NodeKind.TE
 _M_CATEGORY, _M_HOUSEHOLDS = _at(NodeKind.MEMBER, "category"), _at(NodeKind.MEMBER, "households")
 _U_TYPE = _at(NodeKind.UNIT, "unit_type")
 _A_SIGNED, _A_EXPIRES = _at(NodeKind.AGREEMENT, "signed_on"), _at(NodeKind.AGREEMENT, "expires_on")
+_M_NAME, _U_NAME = _at(NodeKind.MEMBER, "name"), _at(NodeKind.UNIT, "name")
+_O_NAME, _O_LEVEL, _O_FORM = _at(NodeKind.ORGANISATION, "name"), _at(NodeKind.ORGANISATION, "level"), _at(NodeKind.ORGANISATION, "form")
+_O_MEMBERS, _O_UPGRADED = _at(NodeKind.ORGANISATION, "members"), _at(NodeKind.ORGANISATION, "upgraded")
+_S_FROM, _S_TO, _S_PERSON = _at(NodeKind.SEAT, "valid_from"), _at(NodeKind.SEAT, "valid_to"), _at(NodeKind.SEAT, "person")
 _FACTS_KEPT = 256  # scope-and-day answers kept between writes
 
 
@@ -93,6 +110,7 @@ class MemoryStore:
         self._seq = 0
         self._version = 0  # moves on every change to the graph, undone ones included: what cached answers are keyed by
         self._facts_cache: dict[tuple[str, date], list[TerritoryFacts]] = {}
+        self._chain_cache: dict[tuple[str, date], list[ChainFacts]] = {}
         self._facts_version = -1
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
@@ -368,9 +386,7 @@ class MemoryStore:
         day, until the next change to the graph (an invalidate-on-write cache: the first read after
         a write walks the scope again, later ones cost a dictionary look-up)."""
         with self._lock:
-            if self._facts_version != self._version:
-                self._facts_cache.clear()
-                self._facts_version = self._version
+            self._drop_stale_facts()
             key = (territory_id, day)
             found = self._facts_cache.get(key)
             if found is None:
@@ -379,6 +395,114 @@ class MemoryStore:
                     self._facts_cache.clear()
                 self._facts_cache[key] = found
             return list(found)
+
+    def _drop_stale_facts(self) -> None:
+        if self._facts_version != self._version:
+            self._facts_cache.clear()
+            self._chain_cache.clear()
+            self._facts_version = self._version
+
+    def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
+        """Read straight from the packed tuples over the territories :meth:`territory_facts` keeps,
+        and kept the same way until the next change to the graph."""
+        with self._lock:
+            self._drop_stale_facts()
+            key = (territory_id, day)
+            found = self._chain_cache.get(key)
+            if found is None:
+                found = self._walk_chain([f.id for f in self.territory_facts(territory_id, day=day)], day)
+                if len(self._chain_cache) >= _FACTS_KEPT:
+                    self._chain_cache.clear()
+                self._chain_cache[key] = found
+            return list(found)
+
+    def _walk_chain(self, territories: list[str], day: date) -> list[ChainFacts]:
+        nodes, succ, pred = self._graph._node, self._graph._succ, self._graph._pred
+        organisation, covers, signed_by = NodeKind.ORGANISATION, EdgeKind.COVERS, EdgeKind.SIGNED_BY
+
+        def valid(d: tuple[Any, ...]) -> bool:
+            return (d[_FROM] is None or d[_FROM] <= day) and (d[_TO] is None or day <= d[_TO])
+
+        def coverer(node_id: str) -> str | None:
+            for src, d in pred[node_id].items():
+                if d[0] is covers and valid(d) and nodes[src][0].kind is organisation:
+                    return src
+            return None
+
+        def party(node_id: str) -> PartyRef:
+            p = nodes[node_id]
+            kind = p[0].kind
+            if kind is NodeKind.SEAT:
+                name = p[_S_PERSON] or f"席位 {node_id}"
+            elif kind is NodeKind.AGREEMENT:
+                name = f"共建协议 {node_id}"
+            else:
+                name = p[_HEAD + _NODE_FIELDS[kind].index("name")]
+            return PartyRef(node_id, kind, name)
+
+        def agreement(a_id: str) -> AgreementFacts:
+            a = nodes[a_id]
+            signed = [(v, d) for v, d in succ[a_id].items() if d[0] is signed_by]
+            return AgreementFacts(
+                id=a_id,
+                signed_on=a[_A_SIGNED],
+                expires_on=a[_A_EXPIRES],
+                parties_on_day=frozenset(v for v, d in signed if valid(d)),
+                parties=tuple(party(v) for v in sorted(v for v, _ in signed)),
+            )
+
+        def org_facts(org_id: str) -> OrgFacts:
+            o = nodes[org_id]
+            parent = next(
+                (v for v, d in succ[org_id].items() if d[0] is EdgeKind.REPORTS_TO and valid(d) and nodes[v][0].kind is organisation), None
+            )
+            seats = 0
+            for src, d in pred[org_id].items():
+                if d[0] is EdgeKind.SEAT_ON and valid(d):
+                    seat = nodes[src]
+                    if (
+                        seat[0].kind is NodeKind.SEAT
+                        and (seat[_S_FROM] is None or seat[_S_FROM] <= day)
+                        and (seat[_S_TO] is None or day <= seat[_S_TO])
+                    ):
+                        seats += 1
+            signed = sorted(src for src, d in pred[org_id].items() if d[0] is signed_by and nodes[src][0].kind is NodeKind.AGREEMENT)
+            return OrgFacts(
+                id=org_id,
+                name=o[_O_NAME],
+                level=o[_O_LEVEL],
+                form=o[_O_FORM],
+                members=o[_O_MEMBERS],
+                upgraded=o[_O_UPGRADED],
+                parent=OrgRef(parent, nodes[parent][_O_NAME], nodes[parent][_O_LEVEL]) if parent is not None else None,
+                seats=seats,
+                agreements=tuple(agreement(a) for a in signed),
+            )
+
+        out: list[ChainFacts] = []
+        for tid in territories:
+            heads: list[HeadFacts] = []
+            units: list[ScopeUnit] = []
+            for src, d in pred[tid].items():
+                kind = d[0]
+                if kind is EdgeKind.SERVES:
+                    m = nodes[src]
+                    if m[0].kind is NodeKind.MEMBER and m[0].household_head and valid(d):
+                        heads.append(HeadFacts(src, m[_M_NAME], m[_M_HOUSEHOLDS]))
+                elif kind is EdgeKind.LOCATED_IN and nodes[src][0].kind is NodeKind.UNIT and valid(d):
+                    u = nodes[src]
+                    unit_org = coverer(src)
+                    units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], org_facts(unit_org) if unit_org is not None else None))
+            org = coverer(tid)
+            out.append(
+                ChainFacts(
+                    id=tid,
+                    organisation=org_facts(org) if org is not None else None,
+                    heads=tuple(sorted(heads, key=lambda h: h.id)),
+                    units=tuple(sorted(units, key=lambda u: (u.name, u.id))),
+                )
+            )
+        return out
 
     def _walk_facts(self, root: str, day: date) -> list[TerritoryFacts]:
         nodes, succ, pred = self._graph._node, self._graph._succ, self._graph._pred

@@ -24,8 +24,21 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
-from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Level, MemberCategory, Node, NodeKind, UnitType
-from graph.store import Direction, ImportRecord, TerritoryFacts, UnitFacts, WriteSummary
+from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Level, MemberCategory, Node, NodeKind, OrgForm, UnitType
+from graph.store import (
+    AgreementFacts,
+    ChainFacts,
+    Direction,
+    HeadFacts,
+    ImportRecord,
+    OrgFacts,
+    OrgRef,
+    PartyRef,
+    ScopeUnit,
+    TerritoryFacts,
+    UnitFacts,
+    WriteSummary,
+)
 
 __all__ = ["Neo4jStore"]
 
@@ -121,6 +134,13 @@ class Neo4jStore:
         if not records:
             self._refuse_scope(territory_id)
         return [_territory_facts(r) for r in records]
+
+    def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
+        """One statement (:data:`graph.cypher.CHAIN_FACTS`), kept no longer than the call."""
+        records = self._read(cypher.CHAIN_FACTS, id=territory_id, day=day)
+        if not records:
+            self._refuse_scope(territory_id)
+        return [_chain_facts(r) for r in records]
 
     def _refuse_scope(self, territory_id: str) -> NoReturn:
         """Why a subtree query found nothing: no such node, or one that is no territory."""
@@ -375,6 +395,54 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
         units=tuple(sorted(units)),
         members=dict(Counter(MemberCategory(c) for c in r["categories"])),
     )
+
+
+def _chain_facts(r: neo4j.Record) -> ChainFacts:
+    org = r["organisation"]
+    units = [ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None) for i, name, t, orgs in r["units"]]
+    return ChainFacts(
+        id=r["id"],
+        organisation=_org_facts(org) if org is not None else None,
+        heads=tuple(sorted((HeadFacts(i, name, households) for i, name, households in r["heads"]), key=lambda h: h.id)),
+        units=tuple(sorted(units, key=lambda u: (u.name, u.id))),
+    )
+
+
+def _org_facts(o: dict[str, Any]) -> OrgFacts:
+    parent = o["parent"][0] if o["parent"] else None
+    agreements = [
+        AgreementFacts(
+            id=a["id"],
+            signed_on=_native(a["signed_on"]),
+            expires_on=_native(a["expires_on"]),
+            parties_on_day=frozenset(a["on_day"]),
+            parties=tuple(sorted((_party(p) for p in a["parties"]), key=lambda p: p.id)),
+        )
+        for a in o["agreements"]
+    ]
+    return OrgFacts(
+        id=o["id"],
+        name=o["name"],
+        level=Level(o["level"]),
+        form=OrgForm(o["form"]),
+        members=o["members"] or 0,
+        upgraded=bool(o["upgraded"]),
+        parent=OrgRef(parent["id"], parent["name"], Level(parent["level"])) if parent is not None else None,
+        seats=o["seats"],
+        agreements=tuple(sorted(agreements, key=lambda a: a.id)),
+    )
+
+
+def _party(p: dict[str, Any]) -> PartyRef:
+    """Named as :func:`graph.scope.label` names a node."""
+    kind = NodeKind(p["kind"])
+    if kind is NodeKind.SEAT:
+        name = p["person"] or f"席位 {p['id']}"
+    elif kind is NodeKind.AGREEMENT:
+        name = f"共建协议 {p['id']}"
+    else:
+        name = p["name"]
+    return PartyRef(p["id"], kind, name)
 
 
 def _facts_from(props: dict[str, Any]) -> NodeFacts:

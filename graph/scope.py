@@ -32,7 +32,19 @@ from graph.model import (
     Territory,
     Unit,
 )
-from graph.store import Direction, GraphStore, TerritoryFacts, UnitFacts
+from graph.store import (
+    AgreementFacts,
+    ChainFacts,
+    Direction,
+    GraphStore,
+    HeadFacts,
+    OrgFacts,
+    OrgRef,
+    PartyRef,
+    ScopeUnit,
+    TerritoryFacts,
+    UnitFacts,
+)
 
 __all__ = [
     "PATH_SEPARATOR",
@@ -47,6 +59,7 @@ __all__ = [
     "resolve_scope",
     "seat_in_force",
     "valid_on",
+    "walk_chain_facts",
     "walk_territory_facts",
 ]
 
@@ -335,6 +348,58 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 linked=sum(h.households for h in tree.household_heads(territory.id)),
                 units=tuple(sorted(units)),
                 members=dict(Counter(m.category for m in members.values())),
+            )
+        )
+    return out
+
+
+def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list[ChainFacts]:
+    """:meth:`GraphStore.chain_facts` the plain way, node by node: what the contract suite checks each store against."""
+    node = store.node(territory_id)
+    if not isinstance(node, Territory):
+        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
+    tree = ScopeTree(store, territory_id, as_of=day)
+
+    def org_facts(org: Organisation) -> OrgFacts:
+        parent = tree.parent_org(org.id)
+        agreements = []
+        for a in tree.agreements(org.id):
+            signed = tree.edges(a.id, EdgeKind.SIGNED_BY, any_day=True)
+            parties = sorted((tree.node(e.target) for e in signed), key=lambda n: n.id)
+            agreements.append(
+                AgreementFacts(
+                    id=a.id,
+                    signed_on=a.signed_on,
+                    expires_on=a.expires_on,
+                    parties_on_day=frozenset(e.target for e in signed if valid_on(e, day)),
+                    parties=tuple(PartyRef(p.id, p.kind, label(p)) for p in parties),
+                )
+            )
+        return OrgFacts(
+            id=org.id,
+            name=org.name,
+            level=org.level,
+            form=org.form,
+            members=org.members,
+            upgraded=org.upgraded,
+            parent=OrgRef(parent.id, parent.name, parent.level) if parent is not None else None,
+            seats=len(tree.seats_on(org.id)),
+            agreements=tuple(agreements),
+        )
+
+    out: list[ChainFacts] = []
+    for territory in tree.territories:
+        org = tree.coverer(territory.id)
+        units = []
+        for unit in tree.units(territory.id):
+            unit_org = tree.coverer(unit.id)
+            units.append(ScopeUnit(unit.id, unit.name, unit.unit_type, org_facts(unit_org) if unit_org is not None else None))
+        out.append(
+            ChainFacts(
+                id=territory.id,
+                organisation=org_facts(org) if org is not None else None,
+                heads=tuple(HeadFacts(h.id, h.name, h.households) for h in tree.household_heads(territory.id)),
+                units=tuple(units),
             )
         )
     return out

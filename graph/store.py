@@ -11,9 +11,23 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from graph.model import Batch, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, UnitType
+from graph.model import Batch, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, OrgForm, UnitType
 
-__all__ = ["Direction", "GraphStore", "ImportRecord", "TerritoryFacts", "UnitFacts", "WriteSummary"]
+__all__ = [
+    "AgreementFacts",
+    "ChainFacts",
+    "Direction",
+    "GraphStore",
+    "HeadFacts",
+    "ImportRecord",
+    "OrgFacts",
+    "OrgRef",
+    "PartyRef",
+    "ScopeUnit",
+    "TerritoryFacts",
+    "UnitFacts",
+    "WriteSummary",
+]
 
 
 class Direction(StrEnum):
@@ -100,6 +114,88 @@ class TerritoryFacts:
     on the day, counted by category (categories with none left out)."""
 
 
+@dataclass(frozen=True, slots=True)
+class PartyRef:
+    """A party to an agreement as an answer names it: id, kind and a name a person can read."""
+
+    id: str
+    kind: NodeKind
+    name: str
+    """Its name; a seat's holder, or 共建协议 <id>, as :func:`graph.scope.label` gives it."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementFacts:
+    """What the gap rules read of one co-building agreement (党建共建协议) on a day."""
+
+    id: str
+    signed_on: date
+    expires_on: date | None
+    parties_on_day: frozenset[str]
+    """The parties whose SIGNED_BY edge holds on the day (the agreement's own term is apart)."""
+    parties: tuple[PartyRef, ...]
+    """Every party on record, whatever the day, by id."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRef:
+    """An organisation named in an answer."""
+
+    id: str
+    name: str
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class OrgFacts:
+    """What the gap rules read of one party organisation on a day."""
+
+    id: str
+    name: str
+    level: Level
+    form: OrgForm
+    members: int
+    upgraded: bool
+    parent: OrgRef | None
+    """The organisation it reports to on the day (REPORTS_TO valid on the day)."""
+    seats: int
+    """兼职委员 seats on it in force on the day (the seat's own term and its SEAT_ON edge)."""
+    agreements: tuple[AgreementFacts, ...]
+    """Every agreement on record it signed, whatever its term or the edge's, by id."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeadFacts:
+    """党员联户长: a household head serving a territory on the day."""
+
+    id: str
+    name: str
+    households: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeUnit:
+    """驻区单位: a unit located in a territory on the day, with the organisation covering it then."""
+
+    id: str
+    name: str
+    unit_type: UnitType
+    organisation: OrgFacts | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainFacts:
+    """What the gap rules read of one territory on a day besides its :class:`TerritoryFacts`:
+    the organisation covering it, its household heads and its units, with names and ids to list them."""
+
+    id: str
+    organisation: OrgFacts | None
+    heads: tuple[HeadFacts, ...]
+    """Household heads serving it on the day, by id."""
+    units: tuple[ScopeUnit, ...]
+    """Units LOCATED_IN it on the day, by name then id."""
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """A graph of nodes and edges from :mod:`graph.model`, with the invariants kept on every write.
@@ -147,6 +243,14 @@ class GraphStore(Protocol):
         One call for a whole scope, so that coverage never reads node by node. Stores may keep
         the answer until their next write. :class:`~graph.errors.UnknownNode` if there is no such
         node, :class:`~graph.errors.WrongKind` if it is not a territory.
+        """
+        ...
+
+    def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
+        """The same territories as :meth:`territory_facts`, each with its :class:`ChainFacts`, in no promised order.
+
+        One call for a whole scope, so that the gap rules never read node by node. Stores may keep
+        the answer until their next write; errors as for :meth:`territory_facts`.
         """
         ...
 
