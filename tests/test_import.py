@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from graph.errors import UnknownNode
-from graph.model import Agreement, EdgeKind, Level, Member, NodeKind, Organisation, Role, Territory, Unit
+from graph.errors import StoreUnavailable, UnknownNode
+from graph.memory import MemoryStore
+from graph.model import Agreement, Batch, EdgeKind, Level, Member, NodeKind, Organisation, Role, Territory, Unit
 from graph.store import Direction, GraphStore
 from loaders.importer import ImportReport, Problem, import_file
 from loaders.workbooks import write_problems
@@ -236,3 +238,26 @@ def test_the_problems_file_holds_the_refused_rows_with_their_reasons(tmp_path: P
     assert refused[1][1:5] == (4, "h3", "赵六", "g9")
     assert "grid_id" in refused[1][0]
     book.close()
+
+
+class _StoreThatGoesAway(MemoryStore):
+    """A real embedded store whose connection, as it were, drops at the second batch of a write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+
+    def _checked_plan(self, batch: Batch) -> Any:
+        self.batches += 1
+        if self.batches == 2:
+            raise StoreUnavailable("the store went away half way through the import")
+        return super()._checked_plan(batch)
+
+
+def test_an_import_cut_off_by_a_failing_store_leaves_the_graph_as_it_was(tmp_path: Path) -> None:
+    store = _StoreThatGoesAway()
+    with pytest.raises(StoreUnavailable):
+        import_file(store, write_xlsx(tmp_path / "town.xlsx", TOWN))
+    assert store.batches == 2, "the nodes were written before the failure"
+    assert store.count() == 0 and store.count_edges() == 0
+    assert [(r.outcome, r.message) for r in store.imports()] == [("failed", "the store went away half way through the import")]
