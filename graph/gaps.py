@@ -9,6 +9,7 @@ counts them per rule without a listing to page through.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,9 +17,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.model import Agreement, Level, Node, Organisation, OrgForm, Territory, UnitType
-from graph.scope import PATH_SEPARATOR, NodeRef, ScopeTree
-from graph.store import GraphStore
+from graph.model import Level, NodeKind, OrgForm, UnitType
+from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, on_date, resolve_scope
+from graph.store import AgreementFacts, GraphStore, OrgFacts, PartyRef, TerritoryFacts
 
 __all__ = [
     "CATALOGUE",
@@ -123,10 +124,54 @@ class GapCount(BaseModel):
     by_rule: dict[GapRuleName, int] = Field(description="every rule asked about, zeros included")
 
 
+class _Scope:
+    """A scope's territories on a day in reading order (parents first, siblings by name), with the
+    facts the rules read, from two store calls: :meth:`GraphStore.territory_facts` and
+    :meth:`GraphStore.chain_facts`."""
+
+    def __init__(self, store: GraphStore, scope_id: str, *, as_of: date | None) -> None:
+        self.day = on_date(as_of)
+        self.root = resolve_scope(store, scope_id)
+        facts = store.territory_facts(self.root.id, day=self.day)
+        self.chain = {c.id: c for c in store.chain_facts(self.root.id, day=self.day)}
+        children: dict[str | None, list[TerritoryFacts]] = defaultdict(list)
+        for f in facts:
+            children[f.parent].append(f)
+        above = [NodeRef.of(t) for t in reversed(ancestors(store, self.root.id, self.day))]
+        self.territories: list[TerritoryFacts] = []
+        self._inside: dict[str, list[NodeRef]] = {}
+        self.grid_households: dict[str, int] = {}
+        stack = [(f, above) for f in children[None]]
+        while stack:
+            territory, before = stack.pop()
+            path = [*before, NodeRef(id=territory.id, kind=NodeKind.TERRITORY, name=territory.name, level=territory.level)]
+            self.territories.append(territory)
+            self._inside[territory.id] = path
+            kids = sorted(children[territory.id], key=lambda t: (t.name, t.id))
+            stack.extend((kid, path) for kid in reversed(kids))
+        for territory in reversed(self.territories):  # children before parents
+            own = (territory.households or 0) if territory.level is Level.GRID else 0
+            total = self.grid_households.get(territory.id, 0) + own
+            self.grid_households[territory.id] = total
+            if territory.parent is not None:
+                self.grid_households[territory.parent] = self.grid_households.get(territory.parent, 0) + total
+
+    def of_level(self, level: Level) -> list[TerritoryFacts]:
+        return [t for t in self.territories if t.level is level]
+
+    def path(self, territory_id: str) -> list[NodeRef]:
+        """From the street down to a territory (the district only when it is the one asked for)."""
+        full = self._inside[territory_id]
+        return [t for t in full if t.level is not Level.DISTRICT] or full
+
+    def organisation(self, territory_id: str) -> OrgFacts | None:
+        return self.chain[territory_id].organisation
+
+
 @dataclass(frozen=True)
 class _Rule:
     meta: GapRule
-    find: Callable[[ScopeTree, GapSettings], Iterator[Gap]]
+    find: Callable[[_Scope, GapSettings], Iterator[Gap]]
 
 
 def _param(name: str) -> RuleParameter:
@@ -135,37 +180,47 @@ def _param(name: str) -> RuleParameter:
     return RuleParameter(name=name, default=spec.default, description=spec.description or "")
 
 
-def _gap(tree: ScopeTree, rule: GapRuleName, node: Node, where: Territory, reason: str) -> Gap:
-    path = tree.path(where.id)
+def _gap(scope: _Scope, rule: GapRuleName, node: NodeRef, where: str, reason: str) -> Gap:
+    path = scope.path(where)
     names = [t.name for t in path]
-    if not isinstance(node, Territory):
-        names.append(NodeRef.of(node).name)
-    return Gap(rule=rule, node=NodeRef.of(node), path=[NodeRef.of(t) for t in path], path_text=PATH_SEPARATOR.join(names), reason=reason)
+    if node.kind is not NodeKind.TERRITORY:
+        names.append(node.name)
+    return Gap(rule=rule, node=node, path=path, path_text=PATH_SEPARATOR.join(names), reason=reason)
+
+
+def _ref(territory: TerritoryFacts) -> NodeRef:
+    return NodeRef(id=territory.id, kind=NodeKind.TERRITORY, name=territory.name, level=territory.level)
+
+
+def _org_ref(org: OrgFacts) -> NodeRef:
+    return NodeRef(id=org.id, kind=NodeKind.ORGANISATION, name=org.name, level=org.level)
 
 
 # -- the rules ------------------------------------------------------------------------------
 
 
-def _area_without_branch(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for area in tree.of_level(Level.RESIDENTIAL_AREA):
-        if tree.coverer(area.id) is None:
-            yield _gap(tree, GapRuleName.AREA_WITHOUT_BRANCH, area, area, f"小区 {area.name} has no residential-area branch (小区党支部)")
-
-
-def _grid_without_group(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for grid in tree.of_level(Level.GRID):
-        if tree.coverer(grid.id) is None:
-            yield _gap(tree, GapRuleName.GRID_WITHOUT_GROUP, grid, grid, f"网格 {grid.name} has no grid group (网格党小组)")
-
-
-def _community_without_organisation(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for community in tree.of_level(Level.COMMUNITY):
-        if tree.coverer(community.id) is None:
+def _area_without_branch(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for area in scope.of_level(Level.RESIDENTIAL_AREA):
+        if not area.covered:
             yield _gap(
-                tree,
+                scope, GapRuleName.AREA_WITHOUT_BRANCH, _ref(area), area.id, f"小区 {area.name} has no residential-area branch (小区党支部)"
+            )
+
+
+def _grid_without_group(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for grid in scope.of_level(Level.GRID):
+        if not grid.covered:
+            yield _gap(scope, GapRuleName.GRID_WITHOUT_GROUP, _ref(grid), grid.id, f"网格 {grid.name} has no grid group (网格党小组)")
+
+
+def _community_without_organisation(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for community in scope.of_level(Level.COMMUNITY):
+        if not community.covered:
+            yield _gap(
+                scope,
                 GapRuleName.COMMUNITY_WITHOUT_ORGANISATION,
-                community,
-                community,
+                _ref(community),
+                community.id,
                 f"社区 {community.name} has no community party organisation (社区党委 / 党总支 / 党支部)",
             )
 
@@ -173,24 +228,23 @@ def _community_without_organisation(tree: ScopeTree, _: GapSettings) -> Iterator
 _UNIT_ORG_PARENTS = (Level.STREET, Level.COMMUNITY)
 
 
-def _orgs_in_scope(tree: ScopeTree) -> Iterator[tuple[Organisation, Territory]]:
+def _orgs_in_scope(scope: _Scope) -> Iterator[tuple[OrgFacts, TerritoryFacts]]:
     """Each organisation of the chain covering a territory of the scope, then each unit's own, with where it sits."""
-    for territory in tree.territories:
-        org = tree.coverer(territory.id)
-        if org is not None:
-            yield org, territory
+    for territory in scope.territories:
+        chain = scope.chain[territory.id]
+        if chain.organisation is not None:
+            yield chain.organisation, territory
         if territory.level is Level.COMMUNITY:
-            for unit in tree.units(territory.id):
-                unit_org = tree.coverer(unit.id)
-                if unit_org is not None:
-                    yield unit_org, territory
+            for unit in chain.units:
+                if unit.organisation is not None:
+                    yield unit.organisation, territory
 
 
-def _hanging_organisation(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for org, where in _orgs_in_scope(tree):
+def _hanging_organisation(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for org, where in _orgs_in_scope(scope):
         if org.level is Level.DISTRICT:
             continue  # the district committee heads the chain in this graph
-        parent = tree.parent_org(org.id)
+        parent = org.parent
         if org.level is Level.UNIT:
             wanted = "a street or community organisation (属地管理)"
             fits = parent is not None and parent.level in _UNIT_ORG_PARENTS
@@ -204,183 +258,194 @@ def _hanging_organisation(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
         if parent is None:
             reason = f"{org.name} reports to no organisation (挂空挡); it should report to {wanted}"
         else:
-            assert parent.level is not None
             reason = f"{org.name} reports to {parent.name}, of level {parent.level.value}; it should report to {wanted}"
-        yield _gap(tree, GapRuleName.HANGING_ORGANISATION, org, where, reason)
+        yield _gap(scope, GapRuleName.HANGING_ORGANISATION, _org_ref(org), where.id, reason)
 
 
-def _unlinked_households(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for grid in tree.of_level(Level.GRID):
+def _unlinked_households(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for grid in scope.of_level(Level.GRID):
         households = grid.households or 0
-        linked = sum(h.households for h in tree.household_heads(grid.id))
+        linked = grid.linked
         if linked < households:
             yield _gap(
-                tree,
+                scope,
                 GapRuleName.UNLINKED_HOUSEHOLDS,
-                grid,
-                grid,
+                _ref(grid),
+                grid.id,
                 f"household heads (党员联户长) link {linked} of {households} households; {households - linked} are unlinked",
             )
 
 
-def _head_over_norm(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
+def _head_over_norm(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
     ceiling = settings.households_per_head * (1 + settings.head_tolerance)
-    for grid in tree.of_level(Level.GRID):
-        for head in tree.household_heads(grid.id):
+    for grid in scope.of_level(Level.GRID):
+        for head in scope.chain[grid.id].heads:
             if head.households > ceiling:
                 yield _gap(
-                    tree,
+                    scope,
                     GapRuleName.HEAD_OVER_NORM,
-                    head,
-                    grid,
+                    NodeRef(id=head.id, kind=NodeKind.MEMBER, name=head.name),
+                    grid.id,
                     f"household head {head.name} links {head.households} households; the norm is about "
                     f"{settings.households_per_head} (十联户), flagged above {ceiling:g}",
                 )
 
 
-def _community_orgs(tree: ScopeTree) -> Iterator[tuple[Territory, Organisation]]:
-    for community in tree.of_level(Level.COMMUNITY):
-        org = tree.coverer(community.id)
+def _community_orgs(scope: _Scope) -> Iterator[tuple[TerritoryFacts, OrgFacts]]:
+    for community in scope.of_level(Level.COMMUNITY):
+        org = scope.organisation(community.id)
         if org is not None:
             yield community, org
 
 
-def _committee_under_threshold(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
-    for community, org in _community_orgs(tree):
+def _committee_under_threshold(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(scope):
         if org.form is OrgForm.COMMITTEE and org.members < settings.committee_threshold and not org.upgraded:
             yield _gap(
-                tree,
+                scope,
                 GapRuleName.COMMITTEE_UNDER_THRESHOLD,
-                org,
-                community,
+                _org_ref(org),
+                community.id,
                 f"{org.name} is a committee (党委) with {org.members} members, under {settings.committee_threshold}, "
                 "and was not upgraded by decision (特批升格)",
             )
 
 
-def _community_over_threshold_not_committee(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
-    for community, org in _community_orgs(tree):
+def _community_over_threshold_not_committee(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(scope):
         if org.form is not OrgForm.COMMITTEE and org.members >= settings.committee_threshold:
             yield _gap(
-                tree,
+                scope,
                 GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE,
-                org,
-                community,
+                _org_ref(org),
+                community.id,
                 f"{org.name} has {org.members} members, {settings.committee_threshold} or more, "
                 f"and is still a {org.form.value}, not a committee (党委)",
             )
 
 
-def _branch_under_minimum(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
-    for org, where in _orgs_in_scope(tree):
+def _branch_under_minimum(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+    for org, where in _orgs_in_scope(scope):
         if org.form is OrgForm.BRANCH and org.members < settings.branch_min_members:
             yield _gap(
-                tree,
+                scope,
                 GapRuleName.BRANCH_UNDER_MINIMUM,
-                org,
-                where,
+                _org_ref(org),
+                where.id,
                 f"branch {org.name} has {org.members} full members; a branch (党支部) needs at least {settings.branch_min_members}",
             )
 
 
-def _community_without_agreement(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for community, org in _community_orgs(tree):
-        on_record = tree.agreements(org.id)
-        if any(tree.agreement_holds(a, org.id) for a in on_record):
+def _holds(agreement: AgreementFacts, party_id: str, day: date) -> bool:
+    """In force on the day by its own term, and by its SIGNED_BY edge to this party."""
+    in_force = agreement.signed_on <= day and (agreement.expires_on is None or day <= agreement.expires_on)
+    return in_force and party_id in agreement.parties_on_day
+
+
+def _community_without_agreement(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(scope):
+        on_record = org.agreements
+        if any(_holds(a, org.id, scope.day) for a in on_record):
             continue
         detail = f" ({len(on_record)} on record, none in force)" if on_record else ""
         yield _gap(
-            tree,
+            scope,
             GapRuleName.COMMUNITY_WITHOUT_AGREEMENT,
-            community,
-            community,
-            f"社区 {community.name} has no co-building agreement (党建共建协议) in force on {tree.day}{detail}",
+            _ref(community),
+            community.id,
+            f"社区 {community.name} has no co-building agreement (党建共建协议) in force on {scope.day}{detail}",
         )
 
 
-def _agreements_in_scope(tree: ScopeTree) -> Iterator[tuple[Territory, Organisation, Agreement, list[Node]]]:
+def _agreements_in_scope(scope: _Scope) -> Iterator[tuple[TerritoryFacts, OrgFacts, AgreementFacts, list[PartyRef]]]:
     """Each agreement a community organisation of the scope signed, with its other parties."""
-    for community, org in _community_orgs(tree):
-        for agreement in tree.agreements(org.id):
-            yield community, org, agreement, tree.counterparties(agreement, org.id)
+    for community, org in _community_orgs(scope):
+        for agreement in org.agreements:
+            yield community, org, agreement, [p for p in agreement.parties if p.id != org.id]
 
 
-def _partner_names(partners: list[Node]) -> str:
-    return ", ".join(NodeRef.of(p).name for p in partners) or "no other party"
+def _partner_names(partners: list[PartyRef]) -> str:
+    return ", ".join(p.name for p in partners) or "no other party"
 
 
-def _agreement_expired(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for community, org, agreement, partners in _agreements_in_scope(tree):
+def _agreement_ref(agreement: AgreementFacts) -> NodeRef:
+    return NodeRef(id=agreement.id, kind=NodeKind.AGREEMENT, name=f"共建协议 {agreement.id}")
+
+
+def _agreement_expired(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for community, org, agreement, partners in _agreements_in_scope(scope):
         expires = agreement.expires_on
-        if expires is None or expires >= tree.day:
+        if expires is None or expires >= scope.day:
             continue
-        renewed = [
-            other
+        # Renewed when another agreement holds on the day for the organisation and one of these partners;
+        # holding for the organisation, it is one the organisation signed.
+        renewed = any(
+            other.id != agreement.id and _holds(other, org.id, scope.day) and _holds(other, partner.id, scope.day)
+            for other in org.agreements
             for partner in partners
-            for other in tree.agreements(partner.id)
-            if other.id != agreement.id and tree.agreement_holds(other, org.id) and tree.agreement_holds(other, partner.id)
-        ]
+        )
         if renewed:
             continue  # the same two parties have signed again: history, not a gap
         yield _gap(
-            tree,
+            scope,
             GapRuleName.AGREEMENT_EXPIRED,
-            agreement,
-            community,
+            _agreement_ref(agreement),
+            community.id,
             f"the agreement with {_partner_names(partners)} expired on {expires} and has not been renewed",
         )
 
 
-def _agreement_expiring(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
-    horizon = tree.day + timedelta(days=settings.expiring_within_days)
-    for community, _, agreement, partners in _agreements_in_scope(tree):
+def _agreement_expiring(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+    horizon = scope.day + timedelta(days=settings.expiring_within_days)
+    for community, _, agreement, partners in _agreements_in_scope(scope):
         expires = agreement.expires_on
-        if expires is None or expires < tree.day or expires > horizon or agreement.signed_on > tree.day:
+        if expires is None or expires < scope.day or expires > horizon or agreement.signed_on > scope.day:
             continue
-        days = (expires - tree.day).days
+        days = (expires - scope.day).days
         yield _gap(
-            tree,
+            scope,
             GapRuleName.AGREEMENT_EXPIRING,
-            agreement,
-            community,
+            _agreement_ref(agreement),
+            community.id,
             f"the agreement with {_partner_names(partners)} expires on {expires}, in {days} days (within {settings.expiring_within_days})",
         )
 
 
-def _units_without_organisation(unit_type: UnitType, rule: GapRuleName, what: str) -> Callable[[ScopeTree, GapSettings], Iterator[Gap]]:
-    def find(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-        for community in tree.of_level(Level.COMMUNITY):
-            for unit in tree.units(community.id):
-                if unit.unit_type is unit_type and tree.coverer(unit.id) is None:
-                    yield _gap(tree, rule, unit, community, f"{what} {unit.name} has no party organisation of its own")
+def _units_without_organisation(unit_type: UnitType, rule: GapRuleName, what: str) -> Callable[[_Scope, GapSettings], Iterator[Gap]]:
+    def find(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+        for community in scope.of_level(Level.COMMUNITY):
+            for unit in scope.chain[community.id].units:
+                if unit.unit_type is unit_type and unit.organisation is None:
+                    ref = NodeRef(id=unit.id, kind=NodeKind.UNIT, name=unit.name)
+                    yield _gap(scope, rule, ref, community.id, f"{what} {unit.name} has no party organisation of its own")
 
     return find
 
 
-def _committee_without_concurrent_member(tree: ScopeTree, _: GapSettings) -> Iterator[Gap]:
-    for community, org in _community_orgs(tree):
-        if org.form is OrgForm.COMMITTEE and not tree.seats_on(org.id):
+def _committee_without_concurrent_member(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+    for community, org in _community_orgs(scope):
+        if org.form is OrgForm.COMMITTEE and not org.seats:
             yield _gap(
-                tree,
+                scope,
                 GapRuleName.COMMITTEE_WITHOUT_CONCURRENT_MEMBER,
-                org,
-                community,
-                f"{org.name} has no concurrent member (兼职委员) from a resident unit on {tree.day}: its big committee (大党委) is empty",
+                _org_ref(org),
+                community.id,
+                f"{org.name} has no concurrent member (兼职委员) from a resident unit on {scope.day}: its big committee (大党委) is empty",
             )
 
 
-def _under_staffed(tree: ScopeTree, settings: GapSettings) -> Iterator[Gap]:
-    for community in tree.of_level(Level.COMMUNITY):
-        households = sum(g.households or 0 for g in tree.subtree(community.id) if g.level is Level.GRID)
+def _under_staffed(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+    for community in scope.of_level(Level.COMMUNITY):
+        households = scope.grid_households[community.id]
         needed = math.ceil(households / settings.households_per_worker)
         staff = community.staff or 0
         if staff < needed:
             recorded = "no full-time staff on record" if community.staff is None else f"{staff} full-time staff"
             yield _gap(
-                tree,
+                scope,
                 GapRuleName.UNDER_STAFFED,
-                community,
-                community,
+                _ref(community),
+                community.id,
                 f"社区 {community.name} has {recorded} for {households} households; "
                 f"one per {settings.households_per_worker} needs {needed}",
             )
@@ -571,8 +636,8 @@ def _chosen(rules: Collection[GapRuleName | str] | None) -> list[GapRuleName]:
     return [name for name in CATALOGUE if name in wanted]
 
 
-def _all_gaps(tree: ScopeTree, rules: list[GapRuleName], settings: GapSettings) -> dict[GapRuleName, list[Gap]]:
-    return {name: list(CATALOGUE[name].find(tree, settings)) for name in rules}
+def _all_gaps(scope: _Scope, rules: list[GapRuleName], settings: GapSettings) -> dict[GapRuleName, list[Gap]]:
+    return {name: list(CATALOGUE[name].find(scope, settings)) for name in rules}
 
 
 def find_gaps(
@@ -589,7 +654,7 @@ def find_gaps(
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset are 0 or more")
     chosen = _chosen(rules)
-    tree = ScopeTree(store, scope_id, as_of=as_of)
+    tree = _Scope(store, scope_id, as_of=as_of)
     found = [gap for listed in _all_gaps(tree, chosen, settings or GapSettings()).values() for gap in listed]
     return GapPage(
         scope=NodeRef.of(tree.root),
@@ -612,6 +677,6 @@ def count_gaps(
 ) -> GapCount:
     """How many gaps a scope has under each chosen rule (all when None), as things stood on ``as_of``."""
     chosen = _chosen(rules)
-    tree = ScopeTree(store, scope_id, as_of=as_of)
+    tree = _Scope(store, scope_id, as_of=as_of)
     counts = {name: len(listed) for name, listed in _all_gaps(tree, chosen, settings or GapSettings()).items()}
     return GapCount(scope=NodeRef.of(tree.root), as_of=tree.day, total=sum(counts.values()), by_rule=counts)
