@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from graph.errors import WrongKind
 from graph.model import EdgeKind, Level, Organisation, OrgForm, Seat, Territory, Unit
-from graph.scope import DayReader, NodeRef, ScopeTree, seat_in_force
+from graph.scope import DayReader, NodeRef, resolve_scope, seat_in_force
 from graph.store import Direction, GraphStore
 
 __all__ = [
@@ -96,11 +96,20 @@ def _unit_community(tree: DayReader, unit: Unit) -> Territory | None:
     return next((t for t in found if isinstance(t, Territory)), None)
 
 
-def _scope_of_level(store: GraphStore, scope_id: str, level: Level, *, as_of: date | None) -> ScopeTree:
-    tree = ScopeTree(store, scope_id, as_of=as_of)
-    if tree.root.level is not level:
-        raise WrongKind(f"{scope_id} names {tree.root.name}, a {tree.root.level.value}; this question is about a {level.value}")
-    return tree
+class _Scoped(DayReader):
+    """A reader of the store on a day, about one territory: a committee is read around its root alone,
+    so nothing under it is walked."""
+
+    def __init__(self, store: GraphStore, root: Territory, *, as_of: date | None) -> None:
+        super().__init__(store, as_of=as_of)
+        self.root = root
+
+
+def _scope_of_level(store: GraphStore, scope_id: str, level: Level, *, as_of: date | None) -> _Scoped:
+    root = resolve_scope(store, scope_id)
+    if root.level is not level:
+        raise WrongKind(f"{scope_id} names {root.name}, a {root.level.value}; this question is about a {level.value}")
+    return _Scoped(store, root, as_of=as_of)
 
 
 def big_committee(store: GraphStore, community_id: str, *, as_of: date | None = None) -> BigCommittee:
