@@ -63,10 +63,12 @@ from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from loaders.format import DEFAULT_FORM, TABLES, Table
 from loaders.sources import CellError, Formula, Sheet, Source, SourceError, open_source
 
-__all__ = ["PROBLEM_COLUMNS", "ImportReport", "Problem", "import_file", "import_rows", "remove_record", "seat_id"]
+__all__ = ["MAX_ROWS", "PROBLEM_COLUMNS", "ImportReport", "Problem", "import_file", "import_rows", "remove_record", "seat_id"]
 
 CHUNK = 5_000
 """Rows per batch written, and per spilled chunk."""
+MAX_ROWS = 5_000_000
+"""Rows one import takes, over all its tables: a bound on what a mistaken or hostile file can cost."""
 MAX_LISTED = 10_000
 """Problems listed in full (and rows kept for the problems file); beyond it they are only counted."""
 
@@ -316,6 +318,8 @@ class _Known:
 class _Import:
     def __init__(self, store: GraphStore, *, name: str, import_id: str, started: datetime, progress: Progress) -> None:
         self.store = store
+        self.max_rows = MAX_ROWS
+        self.total_rows = 0
         self.name = name
         self.import_id = import_id
         self.started = started
@@ -353,6 +357,11 @@ class _Import:
                 if _is_second_header(cells, columns, aliases):
                     continue
             count += 1
+            self.total_rows += 1
+            if self.total_rows > self.max_rows:
+                reason = f"the file has more than {self.max_rows:,} rows, the most one import takes; split it (by street, say)"
+                self.problems.add(Problem(table=table.name, row=number, reason=reason))
+                break
             checked = self._check_row(table, columns, number, cells)
             if checked is not None:
                 values, props = checked
