@@ -6,13 +6,22 @@ Embedded: ``coverage`` of the city and of one street, and ``count_gaps`` of the 
 MemoryStore, right after a write (the first read walks the scope: "cold") and then again
 (answered from the facts kept until the next write: "warm"); beside them, the plain way: a
 networkx traversal of the subtree per request over a plain ``nx.DiGraph`` holding the same
-nodes and edges as attribute dicts. Then requests per second of ``GET /scopes/d/coverage``
-through starlette's TestClient (in process, no network). Prints figures; asserts nothing.
+nodes and edges as attribute dicts. ``count_gaps`` of the city likewise, after a write and
+between writes. Then requests per second of ``GET /scopes/d/coverage`` through starlette's
+TestClient (in process, no network).
+
+Neo4j, when ``NEO4J_URI`` is set (``NEO4J_USER``, ``NEO4J_PASSWORD``): the same city is written
+once into that database (which is cleared first and after: use one nobody else needs), then
+city and street coverage and the city's gap count through Neo4jStore, beside the plain way
+there: one straightforward variable-length Cypher match over the subtree with an OPTIONAL
+MATCH per neighbour, computing the same figures as the plain networkx walk. Prints figures;
+asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections import Counter
@@ -30,6 +39,22 @@ from graph.gaps import count_gaps
 from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
 from graph.model import Batch, Level, NodeKind, Territory
+
+_VALID = "({r}.valid_from IS NULL OR {r}.valid_from <= $day) AND ({r}.valid_to IS NULL OR $day <= {r}.valid_to)"
+PLAIN_CYPHER = f"""
+MATCH p = (t:Territory)-[:WITHIN*0..]->(:Node {{id: $id}})
+WHERE all(w IN relationships(p) WHERE {_VALID.format(r="w")})
+OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_VALID.format(r="c")}
+WITH t, count(o) > 0 AS covered
+OPTIONAL MATCH (m:Member)-[s:SERVES]->(t) WHERE {_VALID.format(r="s")}
+WITH t, covered, collect(m) AS members
+OPTIONAL MATCH (u:Unit)-[l:LOCATED_IN]->(t) WHERE {_VALID.format(r="l")}
+OPTIONAL MATCH (uo:Organisation)-[uc:COVERS]->(u) WHERE {_VALID.format(r="uc")}
+RETURN t.id AS id, t.level AS level, t.households AS households, covered, [m IN members | m.category] AS categories,
+       [m IN members WHERE 'household_head' IN m.roles | m.households] AS heads,
+       count(DISTINCT u) AS units, count(DISTINCT uo) AS units_organised
+"""
+"""The plain way on Neo4j: the figures of :func:`_plain_coverage`, by the query one would write first."""
 
 
 def _timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
@@ -61,10 +86,12 @@ def _plain_coverage(g: nx.DiGraph, scope: str, day: date) -> Counter[str]:
         return [u for u, _, d in g.in_edges(node, data=True) if d["kind"] == kind and valid(d)]
 
     c: Counter[str] = Counter()
-    for t in nx.bfs_tree(g.reverse(copy=False), scope, sort_neighbors=None):
+    queue = [scope]
+    for t in queue:  # WITHIN edges valid on the day, as the stores follow them
         data = g.nodes[t]
         if data["kind"] != NodeKind.TERRITORY:
             continue
+        queue.extend(ins(t, "WITHIN"))
         covered = any(g.nodes[o]["kind"] == NodeKind.ORGANISATION for o in ins(t, "COVERS"))
         members = ins(t, "SERVES")
         c.update(g.nodes[m]["category"] for m in members)
@@ -82,6 +109,52 @@ def _plain_coverage(g: nx.DiGraph, scope: str, day: date) -> Counter[str]:
                 c["units"] += 1
                 c["units_organised"] += bool(ins(unit, "COVERS"))
     return c
+
+
+def _plain_cypher_coverage(driver: Any, scope: str, day: date) -> Counter[str]:
+    records, _, _ = driver.execute_query(PLAIN_CYPHER, id=scope, day=day)
+    c: Counter[str] = Counter()
+    for r in records:
+        c.update(r["categories"])
+        households = r["households"] or 0
+        if r["level"] == Level.GRID:
+            c["grids"] += 1
+            c["grids_with_group"] += r["covered"]
+            c["households"] += households
+            c["linked"] += min(sum(r["heads"]), households)
+        elif r["level"] == Level.RESIDENTIAL_AREA:
+            c["areas"] += 1
+            c["areas_with_branch"] += r["covered"]
+        elif r["level"] == Level.COMMUNITY:
+            c["units"] += r["units"]
+            c["units_organised"] += r["units_organised"]
+    return c
+
+
+def _neo4j(
+    batches: list[Batch], plain: nx.DiGraph, street: str, day: date, runs: int, row: Callable[[str, str, float, float], None]
+) -> None:
+    from graph.neo4j_store import Neo4jStore
+
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+    store = Neo4jStore(os.environ["NEO4J_URI"], auth=auth, database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    try:
+        store.clear()
+        started = time.perf_counter()
+        for batch in batches:
+            store.write(batch)
+        print(f"Neo4j: the city written in {time.perf_counter() - started:.1f} s; {store.count():,} nodes")
+        driver = store._driver
+        for name, scope in (("coverage city", "d"), ("coverage street", street)):
+            a, b = _plain_cypher_coverage(driver, scope, day), _plain_coverage(plain, scope, day)
+            assert a == b, (a - b, b - a)
+            row(name, "Neo4jStore", *_timed(partial(coverage, store, scope, as_of=day), runs))
+            row(name, "plain Cypher match", *_timed(partial(_plain_cypher_coverage, driver, scope, day), runs))
+        row("gap count city", "Neo4jStore", *_timed(lambda: count_gaps(store, "d", as_of=day), runs))
+        row("gap count street", "Neo4jStore", *_timed(lambda: count_gaps(store, street, as_of=day), runs))
+    finally:
+        store.clear()
+        store.close()
 
 
 def main() -> None:
@@ -121,7 +194,20 @@ def main() -> None:
         row(name, "MemoryStore after write", p50 - touch_p50, p95 - touch_p50)
         row(name, "MemoryStore", *_timed(partial(coverage, store, scope, as_of=day), args.runs))
         row(name, "plain networkx", *_timed(partial(_plain_coverage, plain, scope, day), 5))
-    row("gap count city", "MemoryStore", *_timed(lambda: count_gaps(store, "d", as_of=day), 3))
+
+    def cold_gaps() -> None:
+        touch()
+        count_gaps(store, "d", as_of=day)
+
+    touch_p50, _ = _timed(touch, 5)
+    p50, p95 = _timed(cold_gaps, 5)
+    row("gap count city", "MemoryStore after write", p50 - touch_p50, p95 - touch_p50)
+    row("gap count city", "MemoryStore", *_timed(lambda: count_gaps(store, "d", as_of=day), args.runs))
+    row("gap count street", "MemoryStore", *_timed(lambda: count_gaps(store, street, as_of=day), args.runs))
+    if os.environ.get("NEO4J_URI"):
+        _neo4j(batches, plain, street, day, args.runs, row)
+    else:
+        print("Neo4j: skipped, NEO4J_URI is not set")
 
     app = create_app(store_factory=lambda _settings: store)
     with TestClient(app) as client:
