@@ -48,11 +48,23 @@ CHUNK = 10_000
 _T = TypeVar("_T")
 
 
+RETRY_SECONDS = 5.0
+"""How long a read or write retries a server that went away before it gives up (StoreUnavailable)."""
+
+
 class Neo4jStore:
     """The graph in Neo4j 5.3+; creates its constraints and indexes when it opens."""
 
     def __init__(self, uri: str, *, auth: tuple[str, str], database: str = "neo4j", driver: neo4j.Driver | None = None) -> None:
-        self._driver = driver or GraphDatabase.driver(uri, auth=auth)
+        # A request waits at most RETRY_SECONDS for a lost server before the API answers 503; the driver
+        # reconnects by itself once the server is back.
+        self._driver = driver or GraphDatabase.driver(
+            uri,
+            auth=auth,
+            max_transaction_retry_time=RETRY_SECONDS,
+            connection_timeout=RETRY_SECONDS,
+            connection_acquisition_timeout=RETRY_SECONDS,
+        )
         self._database = database
         with _reachable():
             self._driver.verify_connectivity()
