@@ -91,6 +91,5 @@ def test_many_clients_reading_and_writing_get_no_error_and_lose_no_write(served:
     assert len(written) == CLIENTS * (REQUESTS // 5)
     assert all(store.has_node(a) for a in written), "every acknowledged write is in the store"
     p95 = statistics.quantiles(latencies, n=20)[18]
-    print(
-        f"\nload: {CLIENTS} clients, {len(latencies):,} requests in {seconds:.1f} s: {len(latencies) / seconds:,.0f} requests/s, p95 {p95 * 1000:.0f} ms"
-    )
+    rate = len(latencies) / seconds
+    print(f"\nload: {CLIENTS} clients, {len(latencies):,} requests in {seconds:.1f} s: {rate:,.0f} requests/s, p95 {p95 * 1000:.0f} ms")
