@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import StoreDep
 from visualizations.dashboard import dashboard
@@ -44,3 +44,9 @@ def map_page(
 def dashboard_page(store: StoreDep, scope: Scope, as_of: AsOf = None) -> HTMLResponse:
     """The coverage dashboard of a scope: one bar per child scope for each rate, gap counts by rule, links to the map."""
     return HTMLResponse(dashboard(store, scope, as_of=as_of))
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """No icon: answered here so browsers opening the pages log no 404."""
+    return Response(status_code=204)

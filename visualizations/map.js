@@ -3,6 +3,11 @@
 const nodes = new vis.DataSet(ALL_NODES);
 const edges = new vis.DataSet(ALL_EDGES);
 const layers = {cobuild: true, alliance: true, seat: true};
+// A district's alliances span it with hundreds of long edges: start with them off there (the box turns them on).
+if (ALL_EDGES.filter((e) => e.kind === "alliance").length > 150) {
+  layers.alliance = false;
+  document.getElementById("layer-alliance").checked = false;
+}
 let gapsOnly = false;
 const keep = new Set();  // under "gaps only": flagged nodes, the nodes above them, and their alliances
 function computeKeep() {

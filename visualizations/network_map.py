@@ -124,9 +124,10 @@ _STYLES: dict[str, _Style] = {
 _FONT_SIZE = {"district": 26, "street": 22, "community": 18}  # upper levels stay legible when a wide scope is fitted
 _ROW_HEIGHT = 170.0
 _LEAF_ROW = 64.0
+_SUMMARY_ROW = 110.0  # a summary is three lines of text
 _BAND_GAP = 140.0
+_BAND_WIDTH = 3000.0  # the narrowest a band gets: about two screens at the scale labels are readable
 _SCREEN_ASPECT = 1.6
-_ONE_BAND_WIDTH = 5000.0  # narrower than this, a scope is drawn in one band: long edges across bands cost more than width
 
 _EDGE_STYLES: dict[str, dict[str, object]] = {
     "chain": {"color": {"color": "#9e9e9e"}, "width": 1, "smooth": False},
@@ -552,91 +553,76 @@ def _place_gap(gap: Gap, nodes: dict[str, MapNode], drawn_for: dict[str, str]) -
 
 
 def _layout(nodes: dict[str, MapNode], root_id: str) -> None:
-    widths: dict[str, float] = {}
+    """Place every node: each subtree's branches side by side, a node centred over them, leaves in a block.
 
-    def is_leaf(node_id: str) -> bool:
-        return not nodes[node_id].children
+    Branches wider together than a band wrap into bands stacked below one another, the band chosen so
+    that a wide scope keeps about a screen's shape instead of becoming a strip.
+    """
+    widths: dict[str, float] = {}
+    bands: dict[str, list[list[str]]] = {}
+    band_width = math.inf
+
+    def split(node_id: str) -> tuple[list[str], list[str]]:
+        children = nodes[node_id].children
+        return [c for c in children if nodes[c].children], [c for c in children if not nodes[c].children]
 
     def block_columns(count: int) -> int:
         return count if count <= 4 else math.ceil(math.sqrt(count * 1.5))
 
     def measure(node_id: str) -> float:
-        node = nodes[node_id]
-        inner = [c for c in node.children if not is_leaf(c)]
-        leaves = [c for c in node.children if is_leaf(c)]
-        width = sum(measure(c) for c in inner)
+        inner, leaves = split(node_id)
+        rows: list[list[str]] = [[]]
+        filled = 0.0
+        for child in inner:
+            width = measure(child)
+            if rows[-1] and filled + width > band_width:
+                rows.append([])
+                filled = 0.0
+            rows[-1].append(child)
+            filled += width
+        bands[node_id] = rows
+        width = max(sum(widths[c] for c in row) for row in rows)
         if leaves:
-            slot = max(_STYLES[nodes[c].style].slot for c in leaves)
-            width += block_columns(len(leaves)) * slot
-        widths[node_id] = max(width, _STYLES[node.style].slot)
+            width += block_columns(len(leaves)) * max(_STYLES[nodes[c].style].slot for c in leaves)
+        widths[node_id] = max(width, _STYLES[nodes[node_id].style].slot)
         return widths[node_id]
 
     def place(node_id: str, left: float, top: float) -> float:
         """Place a subtree from ``left`` with its root's row at ``top``; the lowest y used."""
         node = nodes[node_id]
+        _, leaves = split(node_id)
         lowest = top
-        x = left
-        inner = [c for c in node.children if not is_leaf(c)]
-        leaves = [c for c in node.children if is_leaf(c)]
-        for child in inner:
-            lowest = max(lowest, place(child, x, top + _ROW_HEIGHT * (nodes[child].rank - node.rank)))
-            x += widths[child]
+        right = left
+        band_top = top
+        for row in bands[node_id]:
+            x = left
+            for child in row:
+                lowest = max(lowest, place(child, x, band_top + _ROW_HEIGHT * (nodes[child].rank - node.rank)))
+                x += widths[child]
+            right = max(right, x)
+            band_top = lowest + _BAND_GAP
         if leaves:
             slot = max(_STYLES[nodes[c].style].slot for c in leaves)
             columns = block_columns(len(leaves))
             for i, child in enumerate(leaves):
-                row, column = divmod(i, columns)
+                row_index, column = divmod(i, columns)
                 leaf = nodes[child]
-                leaf.x = x + slot * (column + 0.5)
-                leaf.y = top + _ROW_HEIGHT * (leaf.rank - node.rank) + row * _LEAF_ROW
+                leaf.x = right + slot * (column + 0.5)
+                leaf.y = top + _ROW_HEIGHT * (leaf.rank - node.rank) + row_index * (_SUMMARY_ROW if leaf.summary else _LEAF_ROW)
                 lowest = max(lowest, leaf.y)
-            x += columns * slot
-        spanned = [nodes[c].x for c in node.children]
+        first = bands[node_id][0] + leaves
+        spanned = [nodes[c].x for c in first]
         node.x = (min(spanned) + max(spanned)) / 2 if spanned else left + widths[node_id] / 2
         node.y = top
         return lowest
 
-    root = nodes[root_id]
-    for child in root.children:
-        measure(child)
-    branches = root.children
-    bands = _bands([widths[c] for c in branches]) if branches else []
-    top: float = _ROW_HEIGHT
-    for band in bands:
-        members = [branches[i] for i in band]
-        x = -sum(widths[c] for c in members) / 2
-        lowest = top
-        for child in members:
-            lowest = max(lowest, place(child, x, top + _ROW_HEIGHT * (nodes[child].rank - root.rank - 1)))
-            x += widths[child]
-        top = lowest + _ROW_HEIGHT + _BAND_GAP
-    root.x, root.y = 0.0, 0.0
+    measure(root_id)
+    height = place(root_id, 0.0, 0.0) + _ROW_HEIGHT
+    # The band width that gives the whole about a screen's shape, if its area stayed the same.
+    band_width = max(_BAND_WIDTH, math.sqrt(widths[root_id] * height * _SCREEN_ASPECT))
+    measure(root_id)
+    place(root_id, -widths[root_id] / 2, 0.0)
     _place_alliances(nodes)
-
-
-def _bands(widths: list[float]) -> list[list[int]]:
-    """Split the root's branches, in order, into bands stacked top to bottom, so the whole keeps a screen's shape."""
-    total = sum(widths)
-    if total <= _ONE_BAND_WIDTH:
-        return [list(range(len(widths)))]
-    depth_guess = 3 * _ROW_HEIGHT + _BAND_GAP
-    best: list[list[int]] = [list(range(len(widths)))]
-    best_score = math.inf
-    for count in range(1, len(widths) + 1):
-        target = total / count
-        bands: list[list[int]] = [[]]
-        filled = 0.0
-        for i, width in enumerate(widths):
-            if bands[-1] and filled + width / 2 > target and len(bands) < count:
-                bands.append([])
-                filled = 0.0
-            bands[-1].append(i)
-            filled += width
-        wide = max(sum(widths[i] for i in band) for band in bands)
-        score = abs(math.log(wide / (len(bands) * depth_guess) / _SCREEN_ASPECT))
-        if score < best_score:
-            best, best_score = bands, score
-    return best
 
 
 def _place_alliances(nodes: dict[str, MapNode]) -> None:
