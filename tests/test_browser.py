@@ -1,0 +1,151 @@
+"""The map and the dashboard in a real headless Chromium, with the network switched off.
+
+The app serves the known district on loopback; Chromium (Debian's ``chromium`` package, with
+``fonts-noto-cjk`` for the Chinese) opens each page through a proxy that goes nowhere and a
+resolver that resolves nothing but loopback. Each test checks that the page drew, that no
+request left the machine, that the console stayed clean, and keeps a screenshot under the
+test's tmp dir. Skipped, saying why, only when there is no Chromium on PATH.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from api.app import create_app
+from graph.memory import MemoryStore
+from graph.settings import Settings
+from tests.utils.known_network import AS_OF, known_network
+from visualizations.headless import Browser, find_chromium
+
+pytestmark = pytest.mark.skipif(
+    find_chromium() is None, reason="no chromium on PATH: install Debian's chromium and fonts-noto-cjk to run the browser tests"
+)
+
+# Draws the map's planted gap into view and counts the gap-red pixels inside its box on the canvas.
+_OUTLINE_CHECK = """
+(async (id) => {
+  network.focus(id, {scale: 2.0, animation: false});
+  network.redraw();
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const box = network.getBoundingBox(id);
+  const a = network.canvasToDOM({x: box.left, y: box.top}), b = network.canvasToDOM({x: box.right, y: box.bottom});
+  const canvas = document.querySelector("#map canvas");
+  const ratio = canvas.width / canvas.clientWidth;
+  const x = Math.floor(a.x * ratio) - 2, y = Math.floor(a.y * ratio) - 2;
+  const w = Math.ceil((b.x - a.x) * ratio) + 4, h = Math.ceil((b.y - a.y) * ratio) + 4;
+  const pixels = canvas.getContext("2d").getImageData(x, y, w, h).data;
+  let red = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i] > 180 && pixels[i + 1] < 60 && pixels[i + 2] < 60) red++;
+  }
+  const node = network.body.nodes[id];
+  return {red, border: node.options.color.border, width: node.options.borderWidth, title: node.options.title};
+})
+"""
+
+_DRAWN_CHECK = """
+(() => {
+  const canvas = document.querySelector("#map canvas");
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 0 && (pixels[i] < 200 || pixels[i + 1] < 200)) inked++;
+  const font = getComputedStyle(document.body).fontFamily;
+  return {nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length, inked, font};
+})()
+"""
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    """The app with the known district, listening on a free loopback port."""
+    store = MemoryStore()
+    for batch in known_network():
+        store.write(batch)
+    app = create_app(Settings(), store_factory=lambda _: store)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with Browser() as opened:
+        yield opened
+
+
+def _no_request_left_and_no_error(run_requests: list[str], outside: list[str], errors: list[str]) -> None:
+    assert run_requests, "the page was not even requested"
+    assert outside == [], f"requests left the machine: {outside}"
+    assert errors == [], f"the console shows errors: {errors}"
+
+
+def test_the_map_draws_offline_with_the_planted_gap_outlined_in_red(served: str, browser: Browser, tmp_path: Path) -> None:
+    run = browser.open(f"{served}/map?scope=d&as_of={AS_OF}", ready="window.mapReady === true", check=_DRAWN_CHECK)
+    browser.screenshot(tmp_path / "map-known.png")
+    _no_request_left_and_no_error(run.requests, run.outside, run.errors)
+    assert all(u.startswith(served) for u in run.requests), run.requests  # one request: the page itself, everything inline
+    assert run.result["nodes"] >= 30 and run.result["edges"] >= 30
+    assert run.result["inked"] > 5_000, "the canvas is blank"
+    assert "Noto Sans CJK SC" in run.result["font"]
+
+    gap = browser.evaluate(f"{_OUTLINE_CHECK}('a12')")  # 锦绣园: a residential area without a branch
+    browser.screenshot(tmp_path / "map-known-gap.png")
+    assert gap["border"] == "#d50000" and gap["width"] >= 3
+    assert gap["red"] > 50, "the red outline is not on the canvas"
+    assert "小区未建党支部" in gap["title"] and "锦绣园" in gap["title"]
+    covered = browser.evaluate(f"{_OUTLINE_CHECK}('a11')")  # 春晖苑 has its branch: no red
+    assert covered["border"] != "#d50000" and covered["red"] == 0
+
+
+def test_search_focuses_the_node_and_the_filters_switch_layers(served: str, browser: Browser, tmp_path: Path) -> None:
+    browser.open(f"{served}/map?scope=d&as_of={AS_OF}", ready="window.mapReady === true")
+    assert browser.evaluate("findNode('锦绣园')") == ["a12"]
+    assert "锦绣园" in browser.evaluate("document.getElementById('details').textContent")
+    shown = "network.body.data.nodes.length"
+    edges = "network.body.data.edges.get().filter((e) => e.kind === 'cobuild').length"
+    assert browser.evaluate(edges) > 0
+    browser.evaluate("document.getElementById('layer-cobuild').click()")
+    assert browser.evaluate(edges) == 0
+    everything = browser.evaluate(shown)
+    browser.evaluate("document.getElementById('gaps-only').click()")
+    flagged = browser.evaluate(shown)
+    assert 0 < flagged < everything
+    assert browser.evaluate("network.body.data.nodes.get('g111')") is None  # no gap there or below it
+    browser.screenshot(tmp_path / "map-gaps-only.png")
+
+
+def test_the_dashboard_draws_offline_one_bar_per_child(served: str, browser: Browser, tmp_path: Path) -> None:
+    check = """({
+      bars: document.querySelectorAll('.chart svg.bar').length,
+      rules: document.querySelectorAll('details.gaprule').length,
+      withGaps: [...document.querySelectorAll('details.gaprule')].filter((d) => d.dataset.count > 0).length,
+      mapLinks: document.querySelectorAll('a[href^="/map?scope="]').length,
+      text: document.body.innerText,
+    })"""
+    run = browser.open(f"{served}/dashboard?scope=d&as_of={AS_OF}", check=check)
+    browser.screenshot(tmp_path / "dashboard-known.png")
+    _no_request_left_and_no_error(run.requests, run.outside, run.errors)
+    assert run.result["bars"] >= 6 * 3  # six rates, each the district and its two streets
+    assert run.result["rules"] == 16 and run.result["withGaps"] > 5
+    assert run.result["mapLinks"] >= 3
+    assert "东湖街道" in run.result["text"] and "3 / 5" in run.result["text"]  # residential areas with a branch

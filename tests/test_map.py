@@ -1,0 +1,122 @@
+"""The network map as data and as a page: what is drawn, the size rule, gap flags, escaping, offline."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.generator import NetworkSpec, generate
+from graph.memory import MemoryStore
+from graph.model import Batch, Level, LocatedIn, NodeKind, Unit, UnitType
+from graph.store import GraphStore
+from tests.utils.known_network import AS_OF, PROV, known_network
+from visualizations.network_map import Depth, Links, map_data, render_map
+
+HOSTILE = '</script><img src=x onerror="alert(1)">&amp;'
+
+
+@pytest.fixture
+def known() -> GraphStore:
+    store = MemoryStore()
+    for batch in known_network():
+        store.write(batch)
+    return store
+
+
+def _vis_nodes(page: str) -> list[dict[str, object]]:
+    found = re.search(r"const ALL_NODES = (.*);\n", page)
+    assert found
+    nodes: list[dict[str, object]] = json.loads(found.group(1).replace("<\\/", "</"))
+    return nodes
+
+
+def test_a_small_district_is_drawn_whole_every_node_with_its_level(known: GraphStore) -> None:
+    data = map_data(known, "d", as_of=AS_OF)
+    assert data.depth is Depth.HOUSEHOLDS
+    styles = {n.style for n in data.nodes.values()}
+    assert {"district", "street", "community", "residential_area", "grid", "household", "unit", "alliance"} <= styles
+    kinds = {e.kind for e in data.edges}
+    assert {"chain", "cobuild", "cobuild_expired", "seat", "alliance"} <= kinds
+    for node in _vis_nodes(render_map(data)):
+        assert isinstance(node["level"], int) and isinstance(node["x"], int | float) and isinstance(node["y"], int | float)
+    ranks = {n.id: n.y for n in data.nodes.values()}
+    assert ranks["d"] < ranks["s1"] < ranks["c1"] < ranks["a11"] < ranks["g111"]  # levels top to bottom
+
+
+def test_each_gap_flags_the_node_it_names_with_its_reason(known: GraphStore) -> None:
+    data = map_data(known, "d", as_of=AS_OF)
+    assert any("小区未建党支部" in g for g in data.nodes["a12"].gaps)
+    assert any("社区未建党组织" in g for g in data.nodes["c4"].gaps)
+    assert any("物业服务企业未建党组织" in g for g in data.nodes["u2"].gaps)
+    assert any("党组织挂空挡" in g for g in data.nodes["a31"].gaps)  # the organisation's gap, on the node standing for it
+    assert any("联户长联系户数超标" in g for g in data.nodes["h1122"].gaps)
+    assert not data.nodes["a11"].gaps and not data.nodes["g111"].gaps
+    assert sum(len(n.gaps) for n in data.nodes.values()) == data.gap_total == 23
+    page = {n["id"]: n for n in _vis_nodes(render_map(data))}
+    assert page["a12"]["gap"] is True and page["a12"]["color"]["border"] == "#d50000"  # type: ignore[index]
+    assert "小区未建党支部" in str(page["a12"]["title"]) and "抚东区 › 东湖街道 › 幸福社区 › 锦绣园" in str(page["a12"]["title"])
+
+
+def test_past_the_threshold_lower_levels_are_summarised_and_their_gaps_counted(known: GraphStore) -> None:
+    data = map_data(known, "d", as_of=AS_OF, max_nodes=10)
+    assert data.depth is Depth.COMMUNITIES
+    assert {n.style for n in data.nodes.values()} <= {"district", "street", "community", "alliance"}
+    c1 = data.nodes["c1"]
+    assert c1.summary and c1.link == "c1" and "小区2 网格3" in c1.label
+    assert c1.gaps_below > 0
+    assert sum(len(n.gaps) + n.gaps_below for n in data.nodes.values()) == data.gap_total  # every gap counted somewhere
+    page = render_map(data, links=Links())
+    assert "/map?scope={id}" in page
+
+
+def test_a_generated_district_of_a_hundred_thousand_households_stays_under_the_node_budget() -> None:
+    store = MemoryStore()
+    for batch in generate(NetworkSpec(households=100_000, seed=3)):
+        store.write(batch)
+    data = map_data(store, "d")
+    assert len(data.nodes) <= 3000
+    assert data.depth is not Depth.HOUSEHOLDS  # ~10,000 household heads would not fit
+    street = next(t.id for t in store.nodes(NodeKind.TERRITORY) if t.level is Level.STREET)  # type: ignore[union-attr]
+    assert map_data(store, street).depth is not Depth.COMMUNITIES
+
+
+def test_names_are_text_in_the_page_never_markup(known: GraphStore) -> None:
+    known.write(
+        Batch(
+            nodes=[Unit(id="u-evil", name=HOSTILE, unit_type=UnitType.ENTERPRISE, provenance=PROV)],
+            edges=[LocatedIn(source="u-evil", target="c1", provenance=PROV)],
+        )
+    )
+    page = render_map(map_data(known, "d", as_of=AS_OF))
+    assert HOSTILE not in page
+    assert "</script><img" not in page  # no script element closed early by a name
+    assert any(n["id"] == "u-evil" and HOSTILE in str(n["title"]) for n in _vis_nodes(page))  # kept as text in the data
+
+
+def test_the_page_is_one_offline_file_in_chinese(known: GraphStore) -> None:
+    page = render_map(map_data(known, "d", as_of=AS_OF))
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page), "every script and style is inline"
+    assert "://cdn" not in page and "bootstrap" not in page.lower() and "tom-select" not in page
+    assert "Noto Sans CJK SC" in page and '<meta charset="utf-8">' in page and 'lang="zh-CN"' in page
+    assert "vis.Network" in page and "window.mapReady" in page
+
+
+def test_the_map_command_writes_utf8_and_expands_summarised_communities(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"GRASSROOTS_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8", "LANG": "C", "LC_ALL": "C", "PATH": "/usr/bin:/bin"}
+    cli = [sys.executable, "-m", "api.cli"]
+    run = subprocess.run([*cli, "generate", "--households", "3000", "--seed", "2"], env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    page = tmp_path / "district.html"
+    run = subprocess.run([*cli, "map", "d", "-o", str(page), "--max-nodes", "20", "--expand"], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    text = page.read_bytes().decode("utf-8")  # UTF-8 though the locale is C
+    assert "组织网络图" in text and "显示至社区" in text
+    beside = sorted(tmp_path.glob("district-*.html"))
+    assert beside and all("组织网络图" in p.read_text(encoding="utf-8") for p in beside)
+    assert "district-{id}.html" in text
