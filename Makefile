@@ -29,3 +29,5 @@ test: system setup
 bench: system setup
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/queries.py
+	$(BIN)/python bench/map.py
