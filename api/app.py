@@ -6,13 +6,15 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import ledgers, pages, queries, records
+from api import admin, ledgers, pages, queries, records
+from api.auth import PrincipalDep, authorise
 from api.deps import StoreDep
+from api.keys import KeyRing, mask_phone
 from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
 from graph.model import EdgeKind, Level, NodeKind
@@ -21,7 +23,8 @@ from graph.store import Direction, GraphStore
 
 __all__ = ["create_app"]
 
-_ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+_ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+_HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large", 422: "invalid"}
 
 
 def create_app(settings: Settings | None = None, *, store_factory: Callable[[Settings], GraphStore] = open_store) -> FastAPI:
@@ -31,6 +34,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = settings or get_settings()
         app.state.settings = chosen
+        app.state.keys = KeyRing(chosen.keys_path)
         app.state.store = store_factory(chosen)
         app.state.store_kind = chosen.store.value
         try:
@@ -44,15 +48,19 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         version="0.1.0",
         lifespan=lifespan,
         responses=_ERRORS,  # type: ignore[arg-type]
+        dependencies=[Depends(authorise)],  # every route: a key, the role it needs, every id within the key's scope
     )
     _error_handlers(app)
     app.include_router(queries.router)
     app.include_router(ledgers.router)
     app.include_router(pages.router)
     app.include_router(records.router)
+    app.include_router(admin.router)
 
     @app.get("/", include_in_schema=False)
-    def index(store: StoreDep) -> RedirectResponse:
+    def index(store: StoreDep, principal: PrincipalDep) -> RedirectResponse:
+        if principal.scope is not None:
+            return RedirectResponse(f"/map?scope={principal.scope}")
         root = next((t.id for t in store.nodes(NodeKind.TERRITORY) if t.level is Level.DISTRICT), None)  # type: ignore[union-attr]
         return RedirectResponse(f"/map?scope={root}" if root else "/docs")
 
@@ -63,14 +71,20 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         return HealthOut(status="ok", store=request.app.state.store_kind)
 
     @app.get("/stats", response_model=StatsOut)
-    def stats(store: StoreDep) -> StatsOut:
-        """How many nodes and edges of each kind the graph holds."""
+    def stats(store: StoreDep, principal: PrincipalDep) -> StatsOut:
+        """How many nodes and edges of each kind the graph holds (for keys that see the whole graph)."""
+        if principal.scope is not None:
+            raise HTTPException(403, f"counts of the whole graph are for keys without a scope; see /scopes/{principal.scope}/coverage")
         return StatsOut(nodes={k.value: store.count(k) for k in NodeKind}, edges={k.value: store.count_edges(k) for k in EdgeKind})
 
     @app.get("/nodes/{node_id}", response_model=NodeOut)
-    def get_node(node_id: str, store: StoreDep) -> NodeOut:
-        """One node of any kind, with its provenance."""
-        return NodeOut(node=store.node(node_id))
+    def get_node(node_id: str, store: StoreDep, principal: PrincipalDep) -> NodeOut:
+        """One node of any kind, with its provenance; a member's phone is masked for viewers."""
+        node = store.node(node_id)
+        phone = getattr(node, "phone", None)
+        if phone and not principal.sees_personal_data:
+            node = node.model_copy(update={"phone": mask_phone(phone)})
+        return NodeOut(node=node)
 
     @app.get("/nodes/{node_id}/edges", response_model=EdgePageOut)
     def node_edges(
@@ -116,8 +130,11 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "http_error"
-        return _error(exc.status_code, code, f"{exc.detail}: see /docs for the routes this service has")
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        message = f"{exc.detail}: see /docs for the routes this service has" if exc.status_code == 404 else str(exc.detail)
+        response = _error(exc.status_code, code, message)
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

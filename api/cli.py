@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from api.keys import KeyRing, Role
 from graph.errors import GraphError
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
@@ -52,6 +53,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     commands.add_parser("stats", help="count the nodes and edges of each kind")
+
+    keys = commands.add_parser("keys", help="API keys: create, list, revoke (kept hashed in GRASSROOTS_KEYS_FILE)")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="make a key and print it (once: only its hash is kept)")
+    create.add_argument(
+        "--role", choices=[r.value for r in Role], required=True, help="viewer reads; editor also writes; admin also manages keys"
+    )
+    create.add_argument("--scope", help="a territory id: the key sees and changes only it and what lies under it (default: everything)")
+    create.add_argument("--name", default="", help="who or what holds it")
+    key_commands.add_parser("list", help="the keys: id, role, scope, holder")
+    revoke = key_commands.add_parser("revoke", help="stop a key working")
+    revoke.add_argument("key_id")
 
     mapper = commands.add_parser("map", help="write the network map of a scope as an HTML file")
     mapper.add_argument("scope", help="id of a territory (district, street, community...)")
@@ -101,6 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {args.path}: fill in the sheets you need, then `grassroots import {args.path}`")
         return 0
     settings = get_settings()
+    if args.command == "keys":
+        try:
+            return _keys(settings, args)
+        except (GraphError, ValueError, OSError) as exc:
+            print(f"grassroots keys: {exc}", file=sys.stderr)
+            return 1
     try:
         if args.command == "serve":
             return _serve(settings, demo=args.demo, host=args.host or settings.host, port=args.port or settings.port)
@@ -324,6 +343,34 @@ def _stats(store: GraphStore) -> None:
         print(f"{edge_kind.value:<14}{store.count_edges(edge_kind):>10,}")
 
 
+def _keys(settings: Settings, args: argparse.Namespace) -> int:
+    ring = KeyRing(settings.keys_path)
+    if args.keys_command == "create":
+        if args.scope:
+            with _opened(settings) as store:
+                if not isinstance(store.node(args.scope), Territory):
+                    raise ValueError(f"a key's scope is a territory (district, street, community...); {args.scope} is not one")
+        key, token = ring.create(role=Role(args.role), scope=args.scope, name=args.name)
+        print(token)
+        print(f"key {key.id}: {key.role.value}, scope {key.scope or 'everything'}; shown this once, kept only as a hash", file=sys.stderr)
+    elif args.keys_command == "list":
+        for key in ring.listed():
+            print(f"{key.id}  {key.role.value:<7} {key.scope or '(everything)':<14} {key.created_at:%Y-%m-%d}  {key.name}")
+    elif not ring.revoke(args.key_id):
+        print(f"grassroots keys: no key has id {args.key_id!r}; `grassroots keys list` shows them", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _local_admin_key(settings: Settings) -> str | None:
+    """On a laptop's first start: an admin key to open the pages with, printed once. None if one exists or keys are off."""
+    ring = KeyRing(settings.keys_path)
+    if not settings.auth or any(k.role is Role.ADMIN for k in ring.listed()):
+        return None
+    _, token = ring.create(role=Role.ADMIN, scope=None, name="local admin, made by grassroots serve")
+    return token
+
+
 def _serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
     import uvicorn
 
@@ -340,7 +387,13 @@ def _serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
             else:
                 print(f"loading a demo network of {DEMO_HOUSEHOLDS:,} households into {settings.data_dir}")
                 _generate(store, spec=NetworkSpec(households=DEMO_HOUSEHOLDS, seed=7), replace=False)
-    print(f"grassroots-graph on http://{host}:{port}/  (map: /map?scope=d, API docs: /docs)")
+    token = _local_admin_key(settings)
+    if token:
+        print(f"a local admin key was made and is kept hashed in {settings.keys_path}; it is shown this once:\n  {token}")
+        print(f"open http://{host}:{port}/login?key={token} in a browser; send it as 'Authorization: Bearer <key>' to the API")
+    elif settings.auth:
+        print(f"keys are required: use yours (`grassroots keys create --role admin` makes another; they are kept in {settings.keys_path})")
+    print(f"grassroots-graph on http://{host}:{port}/  (dashboard: /dashboard?scope=d, map: /map?scope=d, API docs: /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0
 

@@ -11,7 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from api.auth import PrincipalDep
 from api.deps import StoreDep
+from api.keys import mask_phone
 from api.schemas import ErrorOut
 from graph.store import ImportRecord
 from loaders.exporter import export
@@ -54,6 +56,7 @@ class ImportOut(BaseModel):
 async def upload(
     request: Request,
     store: StoreDep,
+    principal: PrincipalDep,
     filename: Annotated[str, Query(min_length=1, max_length=200, description="the file's name; its suffix says how to read it")],
     dry_run: Annotated[bool, Query(description="check and count, write nothing")] = False,
     replace: Annotated[str | None, Query(description="a territory id: delete what the file's tables hold there but the file lacks")] = None,
@@ -74,7 +77,9 @@ async def upload(
                         413, f"{name} is larger than {limit // 1024 // 1024} MB (GRASSROOTS_MAX_UPLOAD_MB); split it by street"
                     )
                 f.write(chunk)
-        report: ImportReport = await run_in_threadpool(import_file, store, path, dry_run=dry_run, replace=replace, name=name)
+        report: ImportReport = await run_in_threadpool(
+            import_file, store, path, dry_run=dry_run, replace=replace, name=name, actor=principal.label, scope=principal.scope
+        )
     if not report.ok:
         message = f"{name}: {report.record.problems:,} problem(s); nothing was written. Fix them in the file and send it again."
         body = ErrorOut.model_validate({"error": {"code": "import_refused", "message": message, "problems": report.problems}})
@@ -100,13 +105,20 @@ def template() -> Response:
 @router.get("/export", response_class=Response, responses={200: {"content": {m: {} for m in set(_MEDIA.values())}}})
 def export_file(
     store: StoreDep,
+    principal: PrincipalDep,
     scope: Annotated[str | None, Query(description="a territory id (default: the whole graph)")] = None,
     format: Annotated[str, Query(pattern="^(xlsx|zip|graphml|gexf|json)$", description="xlsx or zip: the import format")] = "xlsx",
 ) -> Response:
-    """The graph, or one scope of it, as a ledger to import again or for Gephi and Popolo tools."""
+    """The graph, or one scope of it, as a ledger to import again or for Gephi and Popolo tools.
+
+    A key held to a territory exports that territory (the default scope) without what lies above
+    it; a viewer's export has phones masked.
+    """
+    scope = scope or principal.scope
+    mask = None if principal.sees_personal_data else mask_phone
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"grassroots-{scope or 'all'}.{format}"
-        export(store, path, scope=scope, fmt=format)
+        export(store, path, scope=scope, fmt=format, ancestors=principal.scope is None, mask=mask)
         return _download(path, format)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Generic, Self, TypeVar
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from api.auth import PrincipalDep
 from api.deps import StoreDep
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.committees import BigCommittee, CommitteeSeat, UnitSeat, big_committee, street_committee, unit_committees
@@ -224,13 +225,18 @@ def list_agreements(
 @router.get("/search", response_model=SearchPage)
 def search_nodes(
     store: StoreDep,
+    principal: PrincipalDep,
     q: Annotated[str, Query(min_length=1, max_length=100, pattern=r"\S", description="text the name contains (Chinese substring)")],
     kind: Annotated[list[NodeKind] | None, Query(description="kinds to look in, repeatable; all named kinds when left out")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> SearchPage:
-    """Nodes whose name contains the text, names starting with it first."""
-    return search(store, q, kinds=kind, limit=limit, offset=offset)
+    """Nodes whose name contains the text, names starting with it first (only those within the key's scope)."""
+    if principal.scope is None:
+        return search(store, q, kinds=kind, limit=limit, offset=offset)
+    found = search(store, q, kinds=kind, limit=10_000, offset=0)
+    mine = [item for item in found.items if principal.sees(store, item.node.id)]
+    return found.model_copy(update={"items": mine[offset : offset + limit], "total": len(mine), "limit": limit, "offset": offset})
 
 
 @router.get("/nodes/{node_id}/chain", response_model=ChainOut)

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = Field(default=50, ge=1, description="largest ledger the upload endpoint accepts, in megabytes")
+    auth: bool = Field(default=True, description="require an API key on every route; off opens everything (a laptop, a test)")
+    keys_file: Path | None = Field(default=None, description="where API keys are kept, hashed (default: keys.json in data_dir)")
+
+    @property
+    def keys_path(self) -> Path:
+        return self.keys_file or self.data_dir / "keys.json"
 
     neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI", description="neo4j://host:7687 (routing) or bolt://")
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")

@@ -62,7 +62,7 @@ class WriteSummary(BaseModel):
 
 
 class ImportRecord(BaseModel):
-    """One entry of the import ledger: which file came in, when, and what it did to the graph."""
+    """One entry of the import ledger, which is also the audit log: every write, who made it, when, and what it changed."""
 
     id: str = Field(description="unique id of the import; nodes and edges it wrote name it in their provenance source")
     file: str = Field(description="the file's name as given")
@@ -75,6 +75,9 @@ class ImportRecord(BaseModel):
     problems: int = Field(default=0, description="how many problems refused it (outcome refused)")
     replaced: str | None = Field(default=None, description="the scope whose records missing from the file were deleted (--replace)")
     message: str | None = Field(default=None, description="why it failed, when it did")
+    actor: str | None = Field(default=None, description="who wrote it: an API key, or the command line")
+    scope: str | None = Field(default=None, description="the territory the writer was held to (their key's scope), if any")
+    touched: list[str] = Field(default_factory=list, description="the record a single-record write (PUT, DELETE) was about")
 
 
 @dataclass(frozen=True, slots=True, order=True)

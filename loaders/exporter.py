@@ -19,7 +19,7 @@ import os
 import shutil
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -76,11 +76,25 @@ def format_of(path: Path, fmt: str | None = None) -> str:
     raise ValueError(f"{path.name}: cannot tell the format from .{suffix}; use .xlsx, .zip, .graphml, .gexf, .json or a folder name")
 
 
-def export(store: GraphStore, path: Path, *, scope: str | None = None, fmt: str | None = None) -> ExportSummary:
-    """Write the graph (or the scope: a territory with everything under it, and its ancestors) to ``path``."""
+def export(
+    store: GraphStore,
+    path: Path,
+    *,
+    scope: str | None = None,
+    fmt: str | None = None,
+    ancestors: bool = True,
+    mask: Callable[[str | None], str | None] | None = None,
+) -> ExportSummary:
+    """Write the graph (or the scope: a territory with everything under it, and its ancestors) to ``path``.
+
+    ``ancestors=False`` leaves out the territories above the scope (for a key held to it);
+    ``mask`` rewrites personal fields (phones) for readers who may not see them whole.
+    """
     path = Path(path)
     chosen = format_of(path, fmt)
-    view = _View.of(store, scope)
+    view = _View.of(store, scope, ancestors=ancestors)
+    if mask is not None:
+        view.mask(mask)
     summary = ExportSummary(path=path, format=chosen)
     if chosen in ("xlsx", "csv", "zip"):
         tables = table_rows(view, summary)
@@ -114,9 +128,11 @@ class _View:
     edges: list[Edge]
     out: dict[EdgeKind, dict[str, list[Edge]]]
     into: dict[EdgeKind, dict[str, list[Edge]]]
+    above: dict[str, str] = field(default_factory=dict)
+    """The scope's parent, when the export leaves the territories above the scope out: its row still names it."""
 
     @classmethod
-    def of(cls, store: GraphStore, scope: str | None) -> _View:
+    def of(cls, store: GraphStore, scope: str | None, *, ancestors: bool = True) -> _View:
         nodes = {n.id: n for n in store.nodes()}
         edges = list(store.edges())
         if scope is not None:
@@ -126,15 +142,27 @@ class _View:
                 raise WrongKind(
                     f"an export's scope is a territory (district, street, community...); {scope} is a {nodes[scope].kind.value}"
                 )
-            keep = _scope_ids(nodes, edges, scope)
+            keep = _scope_ids(nodes, edges, scope, ancestors=ancestors)
+            above = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN and e.source == scope and e.target not in keep}
             nodes = {i: n for i, n in nodes.items() if i in keep}
             edges = [e for e in edges if e.source in keep and e.target in keep]
-        out: dict[EdgeKind, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
-        into: dict[EdgeKind, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
-        for e in edges:
-            out[e.kind][e.source].append(e)
-            into[e.kind][e.target].append(e)
-        return cls(nodes, edges, out, into)
+            view = cls(nodes, edges, defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list)), above)
+            view.index()
+            return view
+        view = cls(nodes, edges, defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list)))
+        view.index()
+        return view
+
+    def index(self) -> None:
+        for e in self.edges:
+            self.out[e.kind][e.source].append(e)
+            self.into[e.kind][e.target].append(e)
+
+    def mask(self, mask: Callable[[str | None], str | None]) -> None:
+        """Rewrite every member's phone through ``mask``."""
+        for node_id, node in self.nodes.items():
+            if isinstance(node, Member) and node.phone:
+                self.nodes[node_id] = node.model_copy(update={"phone": mask(node.phone)})
 
     def target(self, kind: EdgeKind, source: str) -> str | None:
         found = self.out[kind].get(source)
@@ -152,7 +180,7 @@ class _View:
         return (n for n in self.nodes.values() if isinstance(n, kind))
 
 
-def _scope_ids(nodes: dict[str, Node], edges: list[Edge], scope: str) -> set[str]:
+def _scope_ids(nodes: dict[str, Node], edges: list[Edge], scope: str, *, ancestors: bool = True) -> set[str]:
     """The scope's territories (with their ancestors, so the file stands on its own) and what hangs off them."""
     children: dict[str, list[str]] = defaultdict(list)
     parent: dict[str, str] = {}
@@ -166,7 +194,7 @@ def _scope_ids(nodes: dict[str, Node], edges: list[Edge], scope: str) -> set[str
         frontier = [c for t in frontier for c in children.get(t, ())]
         territories.update(frontier)
     up = scope
-    while up in parent:
+    while ancestors and up in parent:
         up = parent[up]
         territories.add(up)
     keep = set(territories)
@@ -189,7 +217,7 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
     rank = {level: i for i, level in enumerate(Level)}
     for t in sorted(view.of_kind(Territory), key=lambda t: (rank[t.level], t.id)):
         org = view.coverer(t.id)
-        cells = [t.id, t.level.value, t.name, view.target(EdgeKind.WITHIN, t.id)]
+        cells = [t.id, t.level.value, t.name, view.target(EdgeKind.WITHIN, t.id) or view.above.get(t.id)]
         if org:
             cells += [org.id, org.name, org.form.value, org.members, t.households, t.staff, "yes" if org.upgraded else "no"]
         else:

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from graph.access import within
 from graph.errors import GraphError, InvariantViolation, UnknownNode, WrongKind
 from graph.model import (
     ID_PATTERN,
@@ -125,11 +126,16 @@ def import_file(
     name: str | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    actor: str | None = None,
+    scope: str | None = None,
 ) -> ImportReport:
     """Import a workbook, CSV file, zip or folder of CSVs; ``name`` is the file's name as staff know it (uploads).
 
     ``replace`` names a scope (a territory id): records of the tables in the file that lie in
     that scope and are missing from the file are deleted. Without it nothing is deleted.
+    ``scope`` holds the import to a territory (the importing key's): a row that would change a
+    record outside it, or hang a new one off a node outside it, is a problem. ``actor`` names
+    who imports, for the audit log.
     """
     path = Path(path)
     return _run(
@@ -141,11 +147,21 @@ def import_file(
         replace=replace,
         progress=progress,
         now=now,
+        actor=actor,
+        scope=scope,
     )
 
 
 def import_rows(
-    store: GraphStore, table: str, rows: list[dict[str, Any]], *, name: str, dry_run: bool = False, now: datetime | None = None
+    store: GraphStore,
+    table: str,
+    rows: list[dict[str, Any]],
+    *,
+    name: str,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    actor: str | None = None,
+    scope: str | None = None,
 ) -> ImportReport:
     """Records sent over the API, one table's rows keyed by column, through the same checks and writes as a file's.
 
@@ -160,10 +176,26 @@ def import_rows(
         made.sheets.append(Sheet(TABLES[table], name, columns, cells))
         return made
 
-    return _run(store, source, name=name, digest=hashlib.sha256(payload).hexdigest(), dry_run=dry_run, replace=None, progress=None, now=now)
+    touched = [str(row["id"]) for row in rows if row.get("id")]
+    digest = hashlib.sha256(payload).hexdigest()
+    return _run(
+        store,
+        source,
+        name=name,
+        digest=digest,
+        dry_run=dry_run,
+        replace=None,
+        progress=None,
+        now=now,
+        actor=actor,
+        scope=scope,
+        touched=touched,
+    )
 
 
-def remove_record(store: GraphStore, node_id: str, kind: NodeKind, *, name: str) -> ImportRecord:
+def remove_record(
+    store: GraphStore, node_id: str, kind: NodeKind, *, name: str, actor: str | None = None, scope: str | None = None
+) -> ImportRecord:
     """Delete one record kept current by staff (an agreement, a household head, a seat) with its edges, and log it.
 
     :class:`UnknownNode` if there is none; :class:`WrongKind` if the id names another kind of node.
@@ -182,6 +214,9 @@ def remove_record(store: GraphStore, node_id: str, kind: NodeKind, *, name: str)
         finished_at=datetime.now(UTC),
         outcome="applied",
         summary=summary,
+        actor=actor,
+        scope=scope,
+        touched=[node_id],
     )
     _try_record(store, record)
     return record
@@ -197,10 +232,14 @@ def _run(
     replace: str | None,
     progress: Progress | None,
     now: datetime | None,
+    actor: str | None = None,
+    scope: str | None = None,
+    touched: list[str] | None = None,
 ) -> ImportReport:
     started = now or datetime.now(UTC)
     import_id = f"imp-{started:%Y%m%dT%H%M%S}-{digest[:8]}"
     run = _Import(store, name=name, import_id=import_id, started=started, progress=progress or (lambda _phase, _n: None))
+    run.actor, run.scope, run.touched = actor, scope, touched or []
     outcome = "applied"
     summary = WriteSummary()
     message = None
@@ -318,6 +357,10 @@ class _Known:
 class _Import:
     def __init__(self, store: GraphStore, *, name: str, import_id: str, started: datetime, progress: Progress) -> None:
         self.store = store
+        self.actor: str | None = None
+        self.scope: str | None = None
+        self.touched: list[str] = []
+        self._in_scope: dict[str, bool] = {}
         self.max_rows = MAX_ROWS
         self.total_rows = 0
         self.name = name
@@ -588,8 +631,11 @@ class _Import:
         else:
             self.problems.add(Problem(table=_TABLE_NAMES[entry[2]], row=entry[3], value=node_id, reason=reason))
 
-    def _ref(self, row: _Row, column: str, node_id: str, kinds: tuple[int, ...], levels: tuple[Level, ...] = ()) -> _Known | None:
-        """The node a cell refers to, if it exists and is of the right kind and level; else a problem and None."""
+    def _ref(
+        self, row: _Row, column: str, node_id: str, kinds: tuple[int, ...], levels: tuple[Level, ...] = (), *, anywhere: bool = False
+    ) -> _Known | None:
+        """The node a cell refers to, if it exists and is of the right kind and level (and, for a scoped
+        import, lies in the scope unless ``anywhere``); else a problem and None."""
         if self.referenced is not None:
             self.referenced.add(node_id)
         found = self.known(node_id)
@@ -602,14 +648,33 @@ class _Import:
             where = f" ({found.table} row {found.row})" if found.table else " (in the graph)"
             self._problem(row, column, node_id, f"is a {what}{where}; a {wanted} is needed here")
             return None
+        if found.table is None and not anywhere and not self.in_scope(node_id):
+            self._problem(row, column, node_id, f"lies outside {self.scope}, the only territory this import may change")
+            return None
         return found
+
+    def in_scope(self, node_id: str) -> bool:
+        """Whether a node in the store lies within the import's scope (always, for an import held to none)."""
+        if self.scope is None:
+            return True
+        if node_id not in self._in_scope:
+            self._in_scope[node_id] = within(self.store, node_id, self.scope)
+        return self._in_scope[node_id]
+
+    def _own(self, row: _Row, column: str, node_id: str) -> None:
+        """A record the row writes: for a scoped import, one already in the store must lie in the scope."""
+        if self.scope is not None and self._stored(node_id) is not None and not self.in_scope(node_id):
+            self._problem(row, column, node_id, f"is a record outside {self.scope}, the only territory this import may change")
 
     def _structure(self, row: _Row, batch: Batch, edges: bool) -> None:
         tid, level, name, parent_id, org_id, org_name, org_form, org_members, households, staff, upgraded = row.values
         org = (org_id or f"o-{tid}") if org_name else None
         if not edges:
             if parent_id:
-                self._ref(row, "parent_id", parent_id, (_TERRITORY,), (level.up,))
+                self._ref(row, "parent_id", parent_id, (_TERRITORY,), (level.up,), anywhere=tid == self.scope)
+            self._own(row, "id", tid)
+            if org:
+                self._own(row, "org_id", org)
             row.node(batch, Territory, id=tid, name=name, level=level, households=households, staff=staff, properties=row.props)
             if org:
                 form = org_form or DEFAULT_FORM[level]
@@ -627,6 +692,7 @@ class _Import:
         hid, name, grid_id, category, households, phone, roles = row.values
         if not edges:
             self._ref(row, "grid_id", grid_id, (_TERRITORY,), (Level.GRID,))
+            self._own(row, "id", hid)
             roles = (Role.HOUSEHOLD_HEAD, *(r for r in roles if r is not Role.HOUSEHOLD_HEAD))
             linked = households or 0
             row.node(batch, Member, id=hid, name=name, category=category, roles=roles, households=linked, phone=phone, properties=row.props)
@@ -643,6 +709,7 @@ class _Import:
         org = (org_id or f"o-{uid}") if org_name else None
         if not edges:
             self._ref(row, "community_id", community_id, (_TERRITORY,), (Level.COMMUNITY,))
+            self._own(row, "id", uid)
             row.node(batch, Unit, id=uid, name=name, unit_type=unit_type, properties=row.props)
             if org:
                 form = org_form or OrgForm.BRANCH
@@ -663,6 +730,7 @@ class _Import:
                 reason = "the community has no party organisation to sign: give it an org_name in structure"
                 self._problem(row, "community_id", community_id, reason)
             self._ref(row, "unit_id", unit_id, (_UNIT,))
+            self._own(row, "id", aid)
             row.node(
                 batch,
                 Agreement,
@@ -712,6 +780,7 @@ class _Import:
             self._ref(row, "unit_id", unit_id, (_UNIT,))
             if member_id:
                 self._ref(row, "member_id", member_id, (_MEMBER,))
+            self._own(row, "id", sid)
             row.node(batch, Seat, id=sid, person=person, role=role, valid_from=since, valid_to=until, properties=row.props)
             return
         committee = self.known(committee_id)
@@ -785,6 +854,9 @@ class _Import:
             problems=self.problems.total,
             replaced=replace if outcome == "applied" else None,
             message=message,
+            actor=self.actor,
+            scope=self.scope,
+            touched=self.touched,
         )
 
 

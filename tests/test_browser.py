@@ -68,7 +68,7 @@ def served() -> Iterator[str]:
     store = MemoryStore()
     for batch in known_network():
         store.write(batch)
-    app = create_app(Settings(), store_factory=lambda _: store)
+    app = create_app(Settings(auth=False), store_factory=lambda _: store)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

@@ -20,10 +20,11 @@ EXAMPLES = int(os.environ.get("GRASSROOTS_FUZZ_EXAMPLES", "25"))
 _store = MemoryStore()
 for _batch in generate(NetworkSpec(households=1_500, seed=5)):
     _store.write(_batch)
-_app = create_app(Settings(max_upload_mb=1), store_factory=lambda _: _store)
+_app = create_app(Settings(max_upload_mb=1, auth=False), store_factory=lambda _: _store)
 _app.state.store = _store  # the lifespan does not run under schemathesis's ASGI transport
 _app.state.store_kind = "memory"
-_app.state.settings = Settings(max_upload_mb=1)
+_app.state.settings = Settings(max_upload_mb=1, auth=False)
+_app.state.keys = None  # keys are off: the fuzz is about what a request holds, tests/test_auth.py about keys
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 

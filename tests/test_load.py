@@ -36,7 +36,7 @@ def served() -> Iterator[tuple[str, MemoryStore]]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(Settings(), store_factory=lambda _: store), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_app(Settings(auth=False), store_factory=lambda _: store), host="127.0.0.1", port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
