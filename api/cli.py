@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 import unicodedata
@@ -239,7 +240,8 @@ def _import(store: GraphStore, args: argparse.Namespace) -> int:
         bars[phase].update(rows)
 
     try:
-        report = import_file(store, args.path, dry_run=args.dry_run, replace=args.replace, progress=progress)
+        actor = f"command line ({getpass.getuser()})"
+        report = import_file(store, args.path, dry_run=args.dry_run, replace=args.replace, progress=progress, actor=actor)
     finally:
         for bar in bars.values():
             bar.close()

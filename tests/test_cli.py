@@ -9,7 +9,8 @@ from pathlib import Path
 
 
 def _grassroots(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GRASSROOTS_DATA_DIR": str(data), "GRASSROOTS_STORE": "memory"}
+    inherited = {k: v for k, v in os.environ.items() if k != "GRASSROOTS_KEYS_FILE"}  # keys beside the data, as by default
+    env = {**inherited, "GRASSROOTS_DATA_DIR": str(data), "GRASSROOTS_STORE": "memory"}
     return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -88,3 +89,20 @@ def test_template_import_imports_and_export_from_the_command_line(tmp_path: Path
 
     listed = _grassroots("imports", data=data)
     assert [line.split()[2] for line in listed.stdout.splitlines()] == ["refused", "applied"]
+
+
+def test_keys_are_made_listed_and_revoked_from_the_command_line_and_kept_hashed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert _grassroots("generate", "--households", "1000", data=data).returncode == 0
+    made = _grassroots("keys", "create", "--role", "editor", "--scope", "s01", "--name", "东湖街道", data=data)
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert token.startswith("gg_") and "shown this once" in made.stderr
+    kept = (data / "keys.json").read_text(encoding="utf-8")
+    assert token.split("_", 2)[2] not in kept and "secret_sha256" in kept
+    key_id = token.split("_")[1]
+    assert f"{key_id}  editor  s01" in _grassroots("keys", "list", data=data).stdout
+    wrong = _grassroots("keys", "create", "--role", "viewer", "--scope", "o-s01", data=data)
+    assert wrong.returncode == 1 and "is not one" in wrong.stderr
+    assert _grassroots("keys", "revoke", key_id, data=data).returncode == 0
+    assert key_id not in _grassroots("keys", "list", data=data).stdout
