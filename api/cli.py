@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import sys
 import time
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tqdm import tqdm
@@ -19,7 +20,7 @@ from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
 from graph.model import EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings, open_store
-from graph.store import GraphStore, WriteSummary
+from graph.store import GraphStore, ImportRecord, WriteSummary
 from loaders.exporter import FORMATS, export
 from loaders.importer import import_file
 from loaders.workbooks import write_problems, write_template
@@ -215,6 +216,7 @@ def _generate(store: GraphStore, *, spec: NetworkSpec, replace: bool) -> WriteSu
         raise ValueError("the store already holds a network; add --replace to empty it first")
     total = WriteSummary()
     started = time.perf_counter()
+    began = datetime.now(UTC)
     with tqdm(total=spec.households, unit="households", desc="generating", file=sys.stderr) as bar:
         for batch in generate(spec):
             summary = store.write(batch)
@@ -223,6 +225,20 @@ def _generate(store: GraphStore, *, spec: NetworkSpec, replace: bool) -> WriteSu
         bar.total = bar.n  # the last community is finished whole, so the count ends a little past the target
         bar.refresh()
     elapsed = time.perf_counter() - started
+    what = f"grassroots generate --households {spec.households} --seed {spec.seed}"
+    digest = hashlib.sha256(what.encode()).hexdigest()
+    store.record_import(  # the audit log holds every write, a generated network's too
+        ImportRecord(
+            id=f"gen-{began:%Y%m%dT%H%M%S}-{digest[:8]}",
+            file=what,
+            sha256=digest,
+            started_at=began,
+            finished_at=datetime.now(UTC),
+            outcome="applied",
+            summary=total,
+            actor=f"command line ({getpass.getuser()})",
+        )
+    )
     nodes = sum(total.created[k.value] for k in NodeKind)
     edges = sum(total.created[k.value] for k in EdgeKind)
     print(f"wrote {nodes:,} nodes and {edges:,} edges in {elapsed:.1f} s ({(nodes + edges) / elapsed:,.0f} a second)")

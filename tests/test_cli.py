@@ -88,7 +88,8 @@ def test_template_import_imports_and_export_from_the_command_line(tmp_path: Path
     assert (tmp_path / "bad.problems.xlsx").exists()
 
     listed = _grassroots("imports", data=data)
-    assert [line.split()[2] for line in listed.stdout.splitlines()] == ["refused", "applied"]
+    assert [line.split()[2] for line in listed.stdout.splitlines()] == ["refused", "applied", "applied"]
+    assert "grassroots generate --households 2000 --seed 4" in listed.stdout  # the generated network is in the log too
 
 
 def test_keys_are_made_listed_and_revoked_from_the_command_line_and_kept_hashed(tmp_path: Path) -> None:
