@@ -222,6 +222,14 @@ class MemoryStore:
                 self._snapshot()
                 (self._dir / LEDGER).unlink(missing_ok=True)
 
+    def _coverer_on(self, node_id: str, day: date) -> str | None:
+        """The organisation covering a territory or unit on a day, from the packed edges."""
+        nodes = self._graph._node
+        for src, d in self._graph._pred[node_id].items():
+            if d[0] is EdgeKind.COVERS and _valid_on(d, day) and nodes[src][0].kind is NodeKind.ORGANISATION:
+                return src
+        return None
+
     def record_import(self, record: ImportRecord) -> None:
         with self._lock:
             self._check_open()
@@ -418,16 +426,13 @@ class MemoryStore:
 
     def _walk_chain(self, territories: list[str], day: date) -> list[ChainFacts]:
         nodes, succ, pred = self._graph._node, self._graph._succ, self._graph._pred
-        organisation, covers, signed_by = NodeKind.ORGANISATION, EdgeKind.COVERS, EdgeKind.SIGNED_BY
+        organisation, signed_by = NodeKind.ORGANISATION, EdgeKind.SIGNED_BY
 
         def valid(d: tuple[Any, ...]) -> bool:
-            return (d[_FROM] is None or d[_FROM] <= day) and (d[_TO] is None or day <= d[_TO])
+            return _valid_on(d, day)
 
         def coverer(node_id: str) -> str | None:
-            for src, d in pred[node_id].items():
-                if d[0] is covers and valid(d) and nodes[src][0].kind is organisation:
-                    return src
-            return None
+            return self._coverer_on(node_id, day)
 
         def party(node_id: str) -> PartyRef:
             p = nodes[node_id]
@@ -515,13 +520,10 @@ class MemoryStore:
         within, covers, serves, located_in = EdgeKind.WITHIN, EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN
 
         def valid(d: tuple[Any, ...]) -> bool:
-            return (d[_FROM] is None or d[_FROM] <= day) and (d[_TO] is None or day <= d[_TO])
+            return _valid_on(d, day)
 
         def coverer(node_id: str) -> str | None:
-            for src, d in pred[node_id].items():
-                if d[0] is covers and valid(d) and nodes[src][0].kind is organisation:
-                    return src
-            return None
+            return self._coverer_on(node_id, day)
 
         def serves_somewhere(member_id: str) -> bool:
             return any(d[0] is serves and valid(d) for d in succ[member_id].values())
@@ -719,6 +721,11 @@ class MemoryStore:
             if good < len(raw):
                 with open(journal, "r+b") as f:
                     f.truncate(good)
+
+
+def _valid_on(data: tuple[Any, ...], day: date) -> bool:
+    """Whether a packed edge holds on a day (no term: always)."""
+    return (data[_FROM] is None or data[_FROM] <= day) and (data[_TO] is None or day <= data[_TO])
 
 
 def _locked_journal(path: Path) -> Any:
