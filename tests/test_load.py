@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-import httpx
+import httpx2 as httpx  # the HTTP client the test extra installs (starlette's TestClient uses it too)
 import pytest
 import uvicorn
 
