@@ -90,13 +90,17 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     def node_edges(
         node_id: str,
         store: StoreDep,
+        principal: PrincipalDep,
         direction: Direction = Direction.OUT,
         kind: EdgeKind | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> EdgePageOut:
-        """The edges leaving (``direction=out``) or entering (``in``) a node, a page at a time."""
+        """The edges leaving (``direction=out``) or entering (``in``) a node, a page at a time
+        (for a key held to a territory, only those whose other end lies in it)."""
         found = store.edges_of(node_id, kind=kind, direction=direction)
+        if principal.scope is not None:
+            found = [e for e in found if principal.sees(store, e.target if direction is Direction.OUT else e.source)]
         found.sort(key=lambda e: (e.kind, e.source, e.target))
         return EdgePageOut(items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
 

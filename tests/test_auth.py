@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from api.app import create_app
 from api.keys import KeyRing, Role
 from graph.memory import MemoryStore
+from graph.model import Batch, InAlliance
 from graph.settings import Settings
 from loaders.importer import import_file
 from tests.utils.ledgers import STRUCTURE, TOWN, copy, write_xlsx
+from tests.utils.network import PROV
 
 WEST = {
     "structure": [
@@ -122,6 +124,12 @@ def test_a_street_key_gets_404_for_another_street_in_every_endpoint(setup: tuple
         assert "西湖" not in response.text and "平安" not in response.text  # nothing of the other street
     assert client.get("/stats", headers=key).status_code == 403
     assert client.delete("/agreements/ag9", headers=key).status_code == 404 and store.has_node("ag9")
+
+    members = client.get("/nodes/al1/edges", params={"direction": "in"}, headers=key).json()  # an alliance spanning streets
+    assert {e["source"] for e in members["items"]} == {"o-s1", "o-c1", "u1"}
+    store.write(Batch(edges=[InAlliance(source="o-s2", target="al1", provenance=PROV)]))
+    members = client.get("/nodes/al1/edges", params={"direction": "in"}, headers=key).json()
+    assert "o-s2" not in {e["source"] for e in members["items"]} and members["total"] == 3
 
     hits = client.get("/search", params={"q": "社区"}, headers=key).json()
     assert sorted(h["node"]["id"] for h in hits["items"]) == ["c1", "o-c1"] and hits["total"] == 2  # not c2, o-c2
