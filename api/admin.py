@@ -62,6 +62,8 @@ def create_key(request: Request, body: KeyIn, store: StoreDep) -> NewKeyOut:
     """A new key; its secret is in the answer and nowhere else."""
     if body.scope is not None and not isinstance(store.node(body.scope), Territory):
         raise HTTPException(422, f"a key's scope is a territory (district, street, community...); {body.scope} is not one")
+    if body.role is Role.ADMIN and body.scope is not None:
+        raise HTTPException(422, "an admin key has no scope (keys and the audit log span the whole graph); give a street an editor key")
     key, token = request.app.state.keys.create(role=body.role, scope=body.scope, name=body.name)
     return NewKeyOut.model_validate(key.model_dump() | {"key": token})
 
@@ -106,4 +108,6 @@ def _touches(store: StoreDep, record: ImportRecord, scope: str) -> bool:
         return True
     if record.replaced is not None and within(store, record.replaced, scope):
         return True
-    return any(within(store, node_id, scope) for node_id in record.touched)
+    return any(within(store, territory, scope) for territory in record.territories) or any(
+        within(store, node_id, scope) for node_id in record.touched
+    )

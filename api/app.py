@@ -17,7 +17,7 @@ from api.deps import StoreDep
 from api.keys import KeyRing, mask_phone
 from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
-from graph.model import EdgeKind, Level, NodeKind
+from graph.model import EdgeKind, Level, Member, NodeKind
 from graph.settings import Settings, get_settings, open_store
 from graph.store import Direction, GraphStore
 
@@ -81,9 +81,8 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     def get_node(node_id: str, store: StoreDep, principal: PrincipalDep) -> NodeOut:
         """One node of any kind, with its provenance; a member's phone is masked for viewers."""
         node = store.node(node_id)
-        phone = getattr(node, "phone", None)
-        if phone and not principal.sees_personal_data:
-            node = node.model_copy(update={"phone": mask_phone(phone)})
+        if isinstance(node, Member) and not principal.sees_personal_data:
+            node = node.model_copy(update={"phone": mask_phone(node.phone), "properties": {}})  # a member's extra columns may be personal
         return NodeOut(node=node)
 
     @app.get("/nodes/{node_id}/edges", response_model=EdgePageOut)

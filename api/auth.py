@@ -99,11 +99,12 @@ def authorise(request: Request, store: StoreDep) -> None:
         needed = Role.EDITOR
     if principal.role.rank < needed.rank:
         raise HTTPException(403, f"this key is a {principal.role.value}'s; {request.method} {path} needs an {needed.value}'s key")
+    if needed is Role.ADMIN and principal.scope is not None:
+        raise HTTPException(403, f"{request.method} {path} is for keys without a scope: keys and the audit log span the whole graph")
     if principal.scope is None:
         return
     ids = [str(request.path_params[name]) for name in _ID_PARAMS if name in request.path_params]
-    if "scope" in request.query_params:
-        ids.append(request.query_params["scope"])
+    ids += [request.query_params[name] for name in ("scope", "replace") if name in request.query_params]
     for node_id in ids:
         creating = request.method == "PUT" and any(request.path_params.get(n) == node_id for n in _CREATED_BY_PUT)
         if creating and not store.has_node(node_id):

@@ -60,7 +60,12 @@ class KeyRing:
         return sorted(self._load().values(), key=lambda k: k.created_at)
 
     def create(self, *, role: Role, scope: str | None, name: str = "") -> tuple[ApiKey, str]:
-        """A new key and its token (``gg_<id>_<secret>``): the token is never stored, so show it now."""
+        """A new key and its token (``gg_<id>_<secret>``): the token is never stored, so show it now.
+
+        An admin key has no scope: keys and the audit log span the whole graph.
+        """
+        if role is Role.ADMIN and scope is not None:
+            raise ValueError("an admin key has no scope (keys and the audit log span the whole graph); give a street an editor key")
         key_id, secret = secrets.token_hex(4), secrets.token_urlsafe(24)
         key = ApiKey(
             id=key_id,
@@ -143,7 +148,7 @@ def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return phone
     digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    keep_head = 3 if len(digits) >= 11 else 1
-    return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]
+    if len(digits) >= 11:  # a mobile number: its network and its last four
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    tail = min(4, len(digits) // 2)  # a short one keeps at most half, never more than four
+    return "*" * (len(digits) - tail) + digits[len(digits) - tail :]

@@ -118,7 +118,8 @@ def export_file(
     mask = None if principal.sees_personal_data else mask_phone
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"grassroots-{scope or 'all'}.{format}"
-        export(store, path, scope=scope, fmt=format, ancestors=principal.scope is None, mask=mask)
+        keep = None if principal.scope is None else lambda node_id: principal.sees(store, node_id)
+        export(store, path, scope=scope, fmt=format, ancestors=principal.scope is None, mask=mask, keep=keep)
         return _download(path, format)
 
 

@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field
 from api.auth import Principal, PrincipalDep
 from api.deps import StoreDep
 from api.schemas import ErrorOut
-from graph.model import ID_PATTERN, MemberCategory, Node, NodeKind, Role
+from graph.errors import WrongKind
+from graph.model import ID_PATTERN, Member, MemberCategory, Node, NodeKind, Role
 from graph.store import GraphStore, ImportRecord
 from loaders.importer import import_rows, remove_record
 
@@ -122,6 +123,9 @@ def delete_agreement(agreement_id: RecordId, store: StoreDep, principal: Princip
 @router.delete("/household-heads/{member_id}", response_model=RemovedOut, responses=_REFUSED)
 def delete_household_head(member_id: RecordId, store: StoreDep, principal: PrincipalDep) -> RemovedOut:
     """Delete a household head; the households they linked count as unlinked from now on."""
+    node = store.node(member_id)
+    if not (isinstance(node, Member) and node.is_household_head):
+        raise WrongKind(f"{member_id} is not a household head (党员联户长); this route deletes household heads only")
     return _removed(store, principal, member_id, NodeKind.MEMBER, f"/household-heads/{member_id}")
 
 

@@ -78,6 +78,7 @@ class ImportRecord(BaseModel):
     actor: str | None = Field(default=None, description="who wrote it: an API key, or the command line")
     scope: str | None = Field(default=None, description="the territory the writer was held to (their key's scope), if any")
     touched: list[str] = Field(default_factory=list, description="the record a single-record write (PUT, DELETE) was about")
+    territories: list[str] = Field(default_factory=list, description="where that record lay when written: what the audit finds it by")
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -84,15 +84,19 @@ def export(
     fmt: str | None = None,
     ancestors: bool = True,
     mask: Callable[[str | None], str | None] | None = None,
+    keep: Callable[[str], bool] | None = None,
 ) -> ExportSummary:
     """Write the graph (or the scope: a territory with everything under it, and its ancestors) to ``path``.
 
-    ``ancestors=False`` leaves out the territories above the scope (for a key held to it);
+    ``ancestors=False`` leaves out the territories above the scope and ``keep`` every node it
+    refuses (for a key held to the scope: a seat's holder from another street stays out);
     ``mask`` rewrites personal fields (phones) for readers who may not see them whole.
     """
     path = Path(path)
     chosen = format_of(path, fmt)
     view = _View.of(store, scope, ancestors=ancestors)
+    if keep is not None:
+        view.only(keep)
     if mask is not None:
         view.mask(mask)
     summary = ExportSummary(path=path, format=chosen)
@@ -159,10 +163,18 @@ class _View:
             self.into[e.kind][e.target].append(e)
 
     def mask(self, mask: Callable[[str | None], str | None]) -> None:
-        """Rewrite every member's phone through ``mask``."""
+        """Rewrite every member's phone through ``mask``, and leave out their extra columns, which may be personal."""
         for node_id, node in self.nodes.items():
-            if isinstance(node, Member) and node.phone:
-                self.nodes[node_id] = node.model_copy(update={"phone": mask(node.phone)})
+            if isinstance(node, Member):
+                self.nodes[node_id] = node.model_copy(update={"phone": mask(node.phone), "properties": {}})
+
+    def only(self, keep: Callable[[str], bool]) -> None:
+        """Leave out the nodes ``keep`` refuses, and the edges that touch them (a key held to a territory)."""
+        self.nodes = {i: n for i, n in self.nodes.items() if keep(i)}
+        self.edges = [e for e in self.edges if e.source in self.nodes and e.target in self.nodes]
+        self.out.clear()
+        self.into.clear()
+        self.index()
 
     def target(self, kind: EdgeKind, source: str) -> str | None:
         found = self.out[kind].get(source)

@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from graph.access import within
+from graph.access import territories_of, within
 from graph.errors import GraphError, InvariantViolation, UnknownNode, WrongKind
 from graph.model import (
     ID_PATTERN,
@@ -203,6 +203,7 @@ def remove_record(
     node = store.node(node_id)
     if node.kind is not kind:
         raise WrongKind(f"{node_id} is a {node.kind.value}, not a {kind.value}")
+    where = sorted(territories_of(store, node_id))  # before it is gone
     started = datetime.now(UTC)
     summary = store.write(Batch(remove_nodes=[node_id]))
     digest = hashlib.sha256(name.encode()).hexdigest()
@@ -217,6 +218,7 @@ def remove_record(
         actor=actor,
         scope=scope,
         touched=[node_id],
+        territories=where,
     )
     _try_record(store, record)
     return record
@@ -243,9 +245,9 @@ def _run(
     outcome = "applied"
     summary = WriteSummary()
     message = None
+    if replace is not None:  # a mistaken scope is refused before anything starts, and is no import
+        run.check_scope(replace)
     try:
-        if replace is not None:
-            run.check_scope(replace)
         with opener() as source, tempfile.TemporaryFile(prefix="grassroots-import-") as spill:
             run.ignored = source.ignored
             for sheet in source.sheets:
@@ -263,6 +265,8 @@ def _run(
     if outcome == "applied" and run.problems.total:
         outcome = "refused"
     record = run.record(digest, outcome, summary, replace, message)
+    if outcome == "applied" and not dry_run and run.touched:
+        record.territories = sorted({t for node_id in run.touched if store.has_node(node_id) for t in territories_of(store, node_id)})
     if not dry_run:
         _try_record(store, record)
     return ImportReport(
@@ -574,10 +578,13 @@ class _Import:
         self.external[node_id] = found
         return found
 
-    def check_scope(self, scope: str) -> None:
-        node = self.store.node(scope)  # UnknownNode names it
+    def check_scope(self, replace: str) -> None:
+        """What --replace names must be a territory, and lie in the import's own scope (else: as if it did not exist)."""
+        node = self.store.node(replace)  # UnknownNode names it
+        if not self.in_scope(replace):
+            raise UnknownNode(replace)
         if not isinstance(node, Territory):
-            raise GraphError(f"--replace needs a territory (district, street, community...) as its scope; {scope} is a {node.kind.value}")
+            raise WrongKind(f"--replace needs a territory (district, street, community...) as its scope; {replace} is a {node.kind.value}")
         self.referenced = set()
 
     # -- passes 2 and 3 -------------------------------------------------------------------------
@@ -640,6 +647,9 @@ class _Import:
             self.referenced.add(node_id)
         found = self.known(node_id)
         wanted = " or ".join(lv.value for lv in levels) if levels else " or ".join(_KIND_NAMES[k] for k in kinds)
+        if found is not None and found.table is None and not anywhere and not self.in_scope(node_id):
+            self._problem(row, column, node_id, f"no {wanted} has this id in {self.scope}, the only territory this import may change")
+            return None
         if found is None:
             self._problem(row, column, node_id, f"no {wanted} has this id, in this file or in the graph")
             return None
@@ -647,9 +657,6 @@ class _Import:
             what = found.level.value if found.level and found.kind == _TERRITORY else _KIND_NAMES[found.kind]
             where = f" ({found.table} row {found.row})" if found.table else " (in the graph)"
             self._problem(row, column, node_id, f"is a {what}{where}; a {wanted} is needed here")
-            return None
-        if found.table is None and not anywhere and not self.in_scope(node_id):
-            self._problem(row, column, node_id, f"lies outside {self.scope}, the only territory this import may change")
             return None
         return found
 
@@ -660,6 +667,13 @@ class _Import:
         if node_id not in self._in_scope:
             self._in_scope[node_id] = within(self.store, node_id, self.scope)
         return self._in_scope[node_id]
+
+    def _parent_of(self, territory_id: str) -> str | None:
+        try:
+            up = self.store.edges_of(territory_id, kind=EdgeKind.WITHIN)
+        except UnknownNode:
+            return None
+        return up[0].target if up else None
 
     def _own(self, row: _Row, column: str, node_id: str) -> None:
         """A record the row writes: for a scoped import, one already in the store must lie in the scope."""
@@ -672,6 +686,8 @@ class _Import:
         if not edges:
             if parent_id:
                 self._ref(row, "parent_id", parent_id, (_TERRITORY,), (level.up,), anywhere=tid == self.scope)
+                if tid == self.scope and self._parent_of(tid) not in (None, parent_id):
+                    self._problem(row, "parent_id", parent_id, f"{tid} is this import's scope: it may keep its parent, not move")
             self._own(row, "id", tid)
             if org:
                 self._own(row, "org_id", org)
@@ -710,6 +726,8 @@ class _Import:
         if not edges:
             self._ref(row, "community_id", community_id, (_TERRITORY,), (Level.COMMUNITY,))
             self._own(row, "id", uid)
+            if org:
+                self._own(row, "party_org_id", org)
             row.node(batch, Unit, id=uid, name=name, unit_type=unit_type, properties=row.props)
             if org:
                 form = org_form or OrgForm.BRANCH
@@ -754,6 +772,7 @@ class _Import:
         name, kind, first = self.alliances[aid]
         if not edges:
             if row.number == first:
+                self._own(row, "alliance_id", aid)
                 if name is None:
                     self._problem(row, "alliance_name", None, f"is blank on the first row of {aid}; give the alliance its name")
                 else:

@@ -192,3 +192,86 @@ def test_a_browser_signs_in_once_and_the_pages_open(setup: tuple[TestClient, Mem
     assert "httponly" in signed.headers["set-cookie"].lower()
     assert client.get("/map", params={"scope": "s1"}).status_code == 200  # the cookie, no header
     assert client.get("/map", params={"scope": "s2"}).status_code == 404
+
+
+def test_a_street_editor_cannot_reach_another_street_through_an_import(
+    setup: tuple[TestClient, MemoryStore, dict[str, str]], tmp_path: Path
+) -> None:
+    """Found in review: --replace of another scope, a unit's organisation id, an alliance id, moving the street itself."""
+    client, store, tokens = setup
+    key = _as(tokens["editor"])
+    before = store.count()
+    one_grid = write_xlsx(tmp_path / "g.xlsx", {"structure": [TOWN["structure"][0], TOWN["structure"][5]]}).read_bytes()
+    for scope in ("s2", "d"):
+        response = client.post("/imports", params={"filename": "g.xlsx", "replace": scope}, content=one_grid, headers=key)
+        assert response.status_code == 404, (scope, response.text)
+    assert (
+        client.post("/imports", params={"filename": "g.xlsx", "replace": "h1"}, content=one_grid, headers=_as(tokens["admin"])).status_code
+        == 422
+    )
+
+    units = [TOWN["units"][0], ["u-new", "x", "school", "c1", "o-u9", "HACKED", 1]]
+    took = client.post(
+        "/imports", params={"filename": "u.xlsx"}, content=write_xlsx(tmp_path / "u.xlsx", {"units": units}).read_bytes(), headers=key
+    )
+    assert took.status_code == 422 and took.json()["error"]["problems"][0]["column"] == "party_org_id"
+
+    client.put("/seats/seat-w", json={"community_id": "c2", "unit_id": "u9", "person": "x"}, headers=_as(tokens["admin"]))
+    alliances = [TOWN["alliances"][0], ["al9", "x", "alliance", "c2", "否"]]
+    assert import_file(store, write_xlsx(tmp_path / "al9.xlsx", {"alliances": alliances})).ok
+    joined = [TOWN["alliances"][0], ["al9", "HACKED", "alliance", "c1", "是"]]
+    body = write_xlsx(tmp_path / "j.xlsx", {"alliances": joined}).read_bytes()
+    assert client.post("/imports", params={"filename": "j.xlsx"}, content=body, headers=key).status_code == 422
+    assert store.node("al9").name == "x"  # type: ignore[union-attr]
+
+    moved = [TOWN["structure"][0], ["s1", "street", "东风街道", "elsewhere", None, "东风街道党工委", None, 60, None, None, None]]
+    body = write_xlsx(tmp_path / "m.xlsx", {"structure": moved}).read_bytes()
+    assert client.post("/imports", params={"filename": "m.xlsx"}, content=body, headers=key).status_code == 422
+    assert store.count() == before + 2  # only the admin's seat and alliance
+
+
+def test_admin_keys_span_the_whole_graph_and_viewers_see_no_personal_extra_columns(
+    setup: tuple[TestClient, MemoryStore, dict[str, str]], tmp_path: Path
+) -> None:
+    client, store, tokens = setup
+    admin = _as(tokens["admin"])
+    assert client.post("/keys", json={"role": "admin", "scope": "s1"}, headers=admin).status_code == 422
+    with pytest.raises(ValueError, match="no scope"):
+        KeyRing(tmp_path / "k.json").create(role=Role.ADMIN, scope="s1")
+
+    heads = copy(TOWN)["household_heads"]
+    heads[0].append("id_card 身份证号")
+    heads[1].append("110101199001011234")
+    assert import_file(store, write_xlsx(tmp_path / "ids.xlsx", {"household_heads": heads})).ok
+    seen = client.get("/nodes/h1", headers=_as(tokens["viewer"])).json()["node"]
+    assert seen["properties"] == {} and seen["phone"] == "138****5678"
+    assert client.get("/nodes/h1", headers=_as(tokens["editor"])).json()["node"]["properties"] == {"id_card 身份证号": "110101199001011234"}
+    exported = client.get("/export", params={"format": "graphml"}, headers=_as(tokens["viewer_all"])).text
+    assert "110101199001011234" not in exported and "13812345678" not in exported
+
+
+def test_a_scoped_export_holds_no_one_from_another_street(setup: tuple[TestClient, MemoryStore, dict[str, str]]) -> None:
+    client, _, tokens = setup
+    seat = {"community_id": "c1", "unit_id": "u1", "person": "周九", "member_id": "h9"}  # a man of the other street holds a seat here
+    assert client.put("/seats/seat-x", json=seat, headers=_as(tokens["admin"])).status_code == 200
+    for fmt in ("json", "graphml"):  # text formats, where a number or an id could be read
+        exported = client.get("/export", params={"format": fmt}, headers=_as(tokens["editor"])).content
+        assert b"13900009999" not in exported and b'"h9"' not in exported, fmt
+
+
+def test_the_audit_finds_a_deletion_under_the_territory_where_it_lay(setup: tuple[TestClient, MemoryStore, dict[str, str]]) -> None:
+    client, _, tokens = setup
+    admin = _as(tokens["admin"])
+    assert client.delete("/agreements/ag9", headers=admin).status_code == 200
+    found = client.get("/audit", params={"scope": "s2"}, headers=admin).json()
+    assert [r["file"] for r in found] == ["DELETE /agreements/ag9"] and found[0]["territories"] == ["c2"]
+    assert client.get("/audit", params={"scope": "s1"}, headers=admin).json() == []
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"), [("13812345678", "138****5678"), ("12345", "***45"), ("123456", "***456"), ("0755-1234", "*****1234")]
+)
+def test_a_phone_is_masked_to_at_most_half_and_four_digits(phone: str, masked: str) -> None:
+    from api.keys import mask_phone
+
+    assert mask_phone(phone) == masked
