@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import hashlib
 import sys
 import time
 import unicodedata
@@ -20,9 +19,9 @@ from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
 from graph.model import EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings, open_store
-from graph.store import GraphStore, ImportRecord, WriteSummary
+from graph.store import GraphStore, WriteSummary
 from loaders.exporter import FORMATS, export
-from loaders.importer import import_file
+from loaders.importer import import_file, log_write
 from loaders.workbooks import write_problems, write_template
 
 __all__ = ["main"]
@@ -226,19 +225,7 @@ def _generate(store: GraphStore, *, spec: NetworkSpec, replace: bool) -> WriteSu
         bar.refresh()
     elapsed = time.perf_counter() - started
     what = f"grassroots generate --households {spec.households} --seed {spec.seed}"
-    digest = hashlib.sha256(what.encode()).hexdigest()
-    store.record_import(  # the audit log holds every write, a generated network's too
-        ImportRecord(
-            id=f"gen-{began:%Y%m%dT%H%M%S}-{digest[:8]}",
-            file=what,
-            sha256=digest,
-            started_at=began,
-            finished_at=datetime.now(UTC),
-            outcome="applied",
-            summary=total,
-            actor=f"command line ({getpass.getuser()})",
-        )
-    )
+    log_write(store, what, total, started=began, actor=f"command line ({getpass.getuser()})")  # the audit log holds every write
     nodes = sum(total.created[k.value] for k in NodeKind)
     edges = sum(total.created[k.value] for k in EdgeKind)
     print(f"wrote {nodes:,} nodes and {edges:,} edges in {elapsed:.1f} s ({(nodes + edges) / elapsed:,.0f} a second)")

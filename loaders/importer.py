@@ -64,7 +64,7 @@ from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from loaders.format import DEFAULT_FORM, TABLES, Table
 from loaders.sources import CellError, Formula, Sheet, Source, SourceError, open_source
 
-__all__ = ["MAX_ROWS", "PROBLEM_COLUMNS", "ImportReport", "Problem", "import_file", "import_rows", "remove_record", "seat_id"]
+__all__ = ["MAX_ROWS", "PROBLEM_COLUMNS", "ImportReport", "Problem", "import_file", "import_rows", "log_write", "remove_record", "seat_id"]
 
 CHUNK = 5_000
 """Rows per batch written, and per spilled chunk."""
@@ -206,7 +206,22 @@ def remove_record(
     where = sorted(territories_of(store, node_id))  # before it is gone
     started = datetime.now(UTC)
     summary = store.write(Batch(remove_nodes=[node_id]))
-    digest = hashlib.sha256(name.encode()).hexdigest()
+    return log_write(store, name, summary, started=started, actor=actor, scope=scope, touched=[node_id], territories=where)
+
+
+def log_write(
+    store: GraphStore,
+    name: str,
+    summary: WriteSummary,
+    *,
+    started: datetime,
+    actor: str | None,
+    scope: str | None = None,
+    touched: list[str] | None = None,
+    territories: list[str] | None = None,
+) -> ImportRecord:
+    """Enter a write that came from no file (a deletion, a generated network) in the ledger, the audit log."""
+    digest = hashlib.sha256(f"{name} {started.isoformat()}".encode()).hexdigest()
     record = ImportRecord(
         id=f"imp-{started:%Y%m%dT%H%M%S}-{digest[:8]}",
         file=name,
@@ -217,8 +232,8 @@ def remove_record(
         summary=summary,
         actor=actor,
         scope=scope,
-        touched=[node_id],
-        territories=where,
+        touched=touched or [],
+        territories=territories or [],
     )
     _try_record(store, record)
     return record
