@@ -11,6 +11,7 @@ import pytest
 
 from graph.memory import MemoryStore
 from graph.store import GraphStore
+from tests.utils.known_network import known_network
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 
@@ -60,3 +61,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         if request.param == "neo4j":
             s.clear()
         s.close()
+
+
+@pytest.fixture
+def known(store: GraphStore) -> GraphStore:
+    """Every store, holding the district of tests/utils/known_network.py, whose answers are known by construction."""
+    for batch in known_network():
+        store.write(batch)
+    return store

@@ -21,14 +21,7 @@ from graph.generator import NetworkSpec, generate
 from graph.model import Level, MemberCategory, NodeKind
 from graph.navigation import node_view, search
 from graph.store import GraphStore
-from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, STAFF, known_network
-
-
-@pytest.fixture
-def known(store: GraphStore) -> GraphStore:
-    for batch in known_network():
-        store.write(batch)
-    return store
+from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, STAFF
 
 
 def _ids(gaps_page_items: list) -> list[str]:  # type: ignore[type-arg]

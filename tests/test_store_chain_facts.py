@@ -12,14 +12,7 @@ from graph.generator import NetworkSpec, generate
 from graph.model import Batch, EdgeKind, EdgeRef, Level, NodeKind, OrgForm, UnitType
 from graph.scope import walk_chain_facts
 from graph.store import ChainFacts, GraphStore, HeadFacts, OrgRef, PartyRef
-from tests.utils.known_network import AS_OF, known_network
-
-
-@pytest.fixture
-def known(store: GraphStore) -> GraphStore:
-    for batch in known_network():
-        store.write(batch)
-    return store
+from tests.utils.known_network import AS_OF
 
 
 def _by_id(facts: list[ChainFacts]) -> dict[str, ChainFacts]:

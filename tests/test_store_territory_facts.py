@@ -12,15 +12,8 @@ from graph.generator import NetworkSpec, generate
 from graph.model import Batch, Covers, EdgeKind, EdgeRef, Level, MemberCategory, Territory, UnitType
 from graph.scope import walk_territory_facts
 from graph.store import GraphStore, TerritoryFacts, UnitFacts
-from tests.utils.known_network import AS_OF, known_network
+from tests.utils.known_network import AS_OF
 from tests.utils.network import PROV
-
-
-@pytest.fixture
-def known(store: GraphStore) -> GraphStore:
-    for batch in known_network():
-        store.write(batch)
-    return store
 
 
 def _by_id(facts: list[TerritoryFacts]) -> dict[str, TerritoryFacts]:
