@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import COOKIE, PrincipalDep
 from api.deps import StoreDep
-from api.keys import Role
+from api.keys import AccessRole
 from graph.access import within
 from graph.errors import UnknownNode
 from graph.model import ID_PATTERN, Territory
@@ -23,7 +23,7 @@ router = APIRouter(tags=["access"])
 
 
 class KeyIn(BaseModel):
-    role: Role
+    role: AccessRole
     scope: str | None = Field(default=None, pattern=ID_PATTERN.pattern, description="a territory id; none: the whole graph")
     name: str = Field(default="", max_length=100, description="who or what holds it")
 
@@ -31,7 +31,7 @@ class KeyIn(BaseModel):
 class KeyOut(BaseModel):
     id: str
     name: str
-    role: Role
+    role: AccessRole
     scope: str | None
     created_at: datetime
 
@@ -62,7 +62,7 @@ def create_key(request: Request, body: KeyIn, store: StoreDep) -> NewKeyOut:
     """A new key; its secret is in the answer and nowhere else."""
     if body.scope is not None and not isinstance(store.node(body.scope), Territory):
         raise HTTPException(422, f"a key's scope is a territory (district, street, community...); {body.scope} is not one")
-    if body.role is Role.ADMIN and body.scope is not None:
+    if body.role is AccessRole.ADMIN and body.scope is not None:
         raise HTTPException(422, "an admin key has no scope (keys and the audit log span the whole graph); give a street an editor key")
     key, token = request.app.state.keys.create(role=body.role, scope=body.scope, name=body.name)
     return NewKeyOut.model_validate(key.model_dump() | {"key": token})

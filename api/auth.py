@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from pydantic import BaseModel
 
 from api.deps import StoreDep
-from api.keys import Role
+from api.keys import AccessRole
 from graph.access import within
 from graph.errors import UnknownNode
 from graph.store import GraphStore
@@ -34,7 +34,7 @@ class Principal(BaseModel):
 
     key_id: str
     name: str = ""
-    role: Role
+    role: AccessRole
     scope: str | None = None
 
     @property
@@ -45,13 +45,13 @@ class Principal(BaseModel):
     @property
     def sees_personal_data(self) -> bool:
         """Editors and admins see phone numbers whole; viewers see them masked."""
-        return self.role is not Role.VIEWER
+        return self.role is not AccessRole.VIEWER
 
     def sees(self, store: GraphStore, node_id: str) -> bool:
         return within(store, node_id, self.scope)
 
 
-OPEN = Principal(key_id="open", name="no keys required (GRASSROOTS_AUTH=off)", role=Role.ADMIN)
+OPEN = Principal(key_id="open", name="no keys required (GRASSROOTS_AUTH=off)", role=AccessRole.ADMIN)
 
 
 def _token(request: Request) -> str | None:
@@ -92,14 +92,14 @@ def authorise(request: Request, store: StoreDep) -> None:
     if path in _OPEN_PATHS:
         return
     principal = current(request)
-    needed = Role.VIEWER
+    needed = AccessRole.VIEWER
     if path.startswith(_ADMIN_PATHS) or (path == "/imports" and request.method == "GET"):
-        needed = Role.ADMIN
+        needed = AccessRole.ADMIN
     elif request.method not in ("GET", "HEAD", "OPTIONS"):
-        needed = Role.EDITOR
+        needed = AccessRole.EDITOR
     if principal.role.rank < needed.rank:
         raise HTTPException(403, f"this key is a {principal.role.value}'s; {request.method} {path} needs an {needed.value}'s key")
-    if needed is Role.ADMIN and principal.scope is not None:
+    if needed is AccessRole.ADMIN and principal.scope is not None:
         raise HTTPException(403, f"{request.method} {path} is for keys without a scope: keys and the audit log span the whole graph")
     if principal.scope is None:
         return

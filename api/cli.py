@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from api.keys import KeyRing, Role
+from api.keys import AccessRole, KeyRing
 from graph.errors import GraphError
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="make a key and print it (once: only its hash is kept)")
     create.add_argument(
-        "--role", choices=[r.value for r in Role], required=True, help="viewer reads; editor also writes; admin also manages keys"
+        "--role", choices=[r.value for r in AccessRole], required=True, help="viewer reads; editor also writes; admin also manages keys"
     )
     create.add_argument("--scope", help="a territory id: the key sees and changes only it and what lies under it (default: everything)")
     create.add_argument("--name", default="", help="who or what holds it")
@@ -355,7 +355,7 @@ def _keys(settings: Settings, args: argparse.Namespace) -> int:
             with _opened(settings) as store:
                 if not isinstance(store.node(args.scope), Territory):
                     raise ValueError(f"a key's scope is a territory (district, street, community...); {args.scope} is not one")
-        key, token = ring.create(role=Role(args.role), scope=args.scope, name=args.name)
+        key, token = ring.create(role=AccessRole(args.role), scope=args.scope, name=args.name)
         print(token)
         print(f"key {key.id}: {key.role.value}, scope {key.scope or 'everything'}; shown this once, kept only as a hash", file=sys.stderr)
     elif args.keys_command == "list":
@@ -370,9 +370,9 @@ def _keys(settings: Settings, args: argparse.Namespace) -> int:
 def _local_admin_key(settings: Settings) -> str | None:
     """On a laptop's first start: an admin key to open the pages with, printed once. None if one exists or keys are off."""
     ring = KeyRing(settings.keys_path)
-    if not settings.auth or any(k.role is Role.ADMIN for k in ring.listed()):
+    if not settings.auth or any(k.role is AccessRole.ADMIN for k in ring.listed()):
         return None
-    _, token = ring.create(role=Role.ADMIN, scope=None, name="local admin, made by grassroots serve")
+    _, token = ring.create(role=AccessRole.ADMIN, scope=None, name="local admin, made by grassroots serve")
     return token
 
 

@@ -21,12 +21,12 @@ from pydantic import BaseModel, Field
 
 from graph.files import atomic_write
 
-__all__ = ["ApiKey", "KeyRing", "Role", "mask_phone"]
+__all__ = ["AccessRole", "ApiKey", "KeyRing", "mask_phone"]
 
 _PREFIX = "gg"
 
 
-class Role(StrEnum):
+class AccessRole(StrEnum):
     """What a key may do: viewers read; editors also import and write; admins also manage keys and read the audit log."""
 
     VIEWER = "viewer"
@@ -35,7 +35,7 @@ class Role(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Role).index(self)
+        return list(AccessRole).index(self)
 
 
 class ApiKey(BaseModel):
@@ -43,7 +43,7 @@ class ApiKey(BaseModel):
 
     id: str = Field(description="public id, the first part of the key")
     name: str = Field(default="", description="who or what holds it")
-    role: Role
+    role: AccessRole
     scope: str | None = Field(description="the territory it sees and changes, with everything under it; None: all")
     secret_sha256: str
     created_at: datetime
@@ -59,12 +59,12 @@ class KeyRing:
     def listed(self) -> list[ApiKey]:
         return sorted(self._load().values(), key=lambda k: k.created_at)
 
-    def create(self, *, role: Role, scope: str | None, name: str = "") -> tuple[ApiKey, str]:
+    def create(self, *, role: AccessRole, scope: str | None, name: str = "") -> tuple[ApiKey, str]:
         """A new key and its token (``gg_<id>_<secret>``): the token is never stored, so show it now.
 
         An admin key has no scope: keys and the audit log span the whole graph.
         """
-        if role is Role.ADMIN and scope is not None:
+        if role is AccessRole.ADMIN and scope is not None:
             raise ValueError("an admin key has no scope (keys and the audit log span the whole graph); give a street an editor key")
         key_id, secret = secrets.token_hex(4), secrets.token_urlsafe(24)
         key = ApiKey(

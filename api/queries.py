@@ -18,10 +18,11 @@ from api.deps import StoreDep
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.committees import BigCommittee, CommitteeSeat, UnitSeat, big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, coverage
-from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, GapSettings, count_gaps, find_gaps, gap_rules
+from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, count_gaps, find_gaps, gap_rules
 from graph.model import NodeKind
 from graph.navigation import AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
-from graph.scope import PATH_SEPARATOR, NodeRef, label
+from graph.norms import Norms
+from graph.scope import PATH_SEPARATOR, NodeRef, display_name
 
 __all__ = ["router"]
 
@@ -102,7 +103,7 @@ class ChainOut(BaseModel):
     path: str = Field(description="the chain top down, 区 › 街道 › 社区 › 小区 › 网格 ...")
 
 
-_DEFAULT = GapSettings()
+_DEFAULT = Norms()
 
 
 def gap_settings(
@@ -120,9 +121,9 @@ def gap_settings(
     expiring_within_days: Annotated[int, Query(ge=0, le=3650, description="how soon an agreement's end counts as expiring")] = (
         _DEFAULT.expiring_within_days
     ),
-) -> GapSettings:
+) -> Norms:
     """The gap rules' parameters from the query string, each defaulting to DOMAIN.md's value."""
-    return GapSettings(
+    return Norms(
         committee_threshold=committee_threshold,
         branch_min_members=branch_min_members,
         households_per_head=households_per_head,
@@ -132,7 +133,7 @@ def gap_settings(
     )
 
 
-SettingsDep = Annotated[GapSettings, Depends(gap_settings)]
+SettingsDep = Annotated[Norms, Depends(gap_settings)]
 Rules = Annotated[
     list[GapRuleName] | None, Query(alias="rule", description="rules to apply, repeatable (rule=a&rule=b); all when left out")
 ]
@@ -244,7 +245,7 @@ def node_chain(node_id: str, store: StoreDep) -> ChainOut:
     """A node and its chain up to the district (a household head climbs through its group, a unit through its community)."""
     node = store.node(node_id)
     above = chain_up(store, node_id)
-    path = PATH_SEPARATOR.join(label(n) for n in [*reversed(above), node])
+    path = PATH_SEPARATOR.join(display_name(n) for n in [*reversed(above), node])
     return ChainOut(node=NodeRef.of(node), chain=[NodeRef.of(n) for n in above], path=path)
 
 

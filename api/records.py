@@ -18,7 +18,7 @@ from api.auth import Principal, PrincipalDep
 from api.deps import StoreDep
 from api.schemas import ErrorOut
 from graph.errors import WrongKind
-from graph.model import ID_PATTERN, Member, MemberCategory, Node, NodeKind, Role
+from graph.model import ID_PATTERN, Member, MemberCategory, MemberRole, Node, NodeKind
 from graph.store import GraphStore, ImportRecord
 from loaders.importer import import_rows, remove_record
 
@@ -49,7 +49,7 @@ class HouseholdHeadIn(BaseModel):
     category: MemberCategory
     households: int = Field(default=0, ge=0, le=10_000_000, description="households linked")
     phone: str | None = None
-    roles: list[Role] = Field(default_factory=list, description="further roles (grid_leader...)")
+    roles: list[MemberRole] = Field(default_factory=list, description="further roles (grid_leader...)")
 
 
 class SeatIn(BaseModel):

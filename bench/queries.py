@@ -36,7 +36,7 @@ import networkx as nx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.keys import KeyRing, Role
+from api.keys import AccessRole, KeyRing
 from graph.coverage import coverage
 from graph.gaps import count_gaps
 from graph.generator import NetworkSpec, generate
@@ -215,7 +215,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as keys_dir:  # with a key, as a client calls it: the check is part of the cost
         keys = Path(keys_dir) / "keys.json"
-        _, token = KeyRing(keys).create(role=Role.VIEWER, scope=None)
+        _, token = KeyRing(keys).create(role=AccessRole.VIEWER, scope=None)
         app = create_app(Settings(auth=True, keys_file=keys), store_factory=lambda _settings: store)
         with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
             url = f"/scopes/d/coverage?as_of={day}"

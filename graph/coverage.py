@@ -24,13 +24,11 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from graph.model import Level, MemberCategory, NodeKind, UnitType
+from graph.norms import NORMS, Norms
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
 from graph.store import GraphStore, TerritoryFacts
 
-__all__ = ["HOUSEHOLDS_PER_WORKER", "ChildCoverage", "Coverage", "CoverageFigures", "Figure", "StaffFigure", "coverage"]
-
-HOUSEHOLDS_PER_WORKER = 300
-"""Heshan's norm (DOMAIN.md): one full-time community worker per 300 households."""
+__all__ = ["ChildCoverage", "Coverage", "CoverageFigures", "Figure", "StaffFigure", "coverage"]
 
 
 class Figure(BaseModel):
@@ -56,7 +54,7 @@ class StaffFigure(BaseModel):
     )
 
     @classmethod
-    def of(cls, staff: int, households: int, per: int = HOUSEHOLDS_PER_WORKER) -> StaffFigure:
+    def of(cls, staff: int, households: int, per: int) -> StaffFigure:
         rate = staff * per / households if households else None
         return cls(staff=staff, households=households, households_per_worker=per, staff_per_norm=rate)
 
@@ -126,7 +124,7 @@ class _Tally:
         if other.members:
             self.members.update(other.members)
 
-    def figures(self, level: Level) -> CoverageFigures:
+    def figures(self, level: Level, norms: Norms) -> CoverageFigures:
         c = self.counts
         return CoverageFigures(
             residential_areas_with_branch=Figure.of(c[_AREAS_WITH_BRANCH], c[_AREAS]),
@@ -136,11 +134,13 @@ class _Tally:
             owners_committees_with_organisation=Figure.of(c[_OWNERS_WITH_ORG], c[_OWNERS]),
             units_in_agreements=Figure.of(c[_UNITS_IN_AGREEMENTS], c[_UNITS]),
             members_by_category={category: self.members[category] for category in MemberCategory},
-            staff=StaffFigure.of(c[_STAFF], c[_COMMUNITY_HOUSEHOLDS]) if level.rank <= Level.COMMUNITY.rank else None,
+            staff=StaffFigure.of(c[_STAFF], c[_COMMUNITY_HOUSEHOLDS], norms.households_per_worker)
+            if level.rank <= Level.COMMUNITY.rank
+            else None,
         )
 
 
-def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None) -> Coverage:
+def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, norms: Norms = NORMS) -> Coverage:
     """The coverage of a scope (territory, or the chain organisation covering one) as it stood on ``as_of`` (default today).
 
     The store answers the whole subtree's facts in one call (:meth:`GraphStore.territory_facts`);
@@ -172,11 +172,11 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None) -> 
         scope=NodeRef.of(root),
         path=PATH_SEPARATOR.join(t.name for t in chain_path(ancestors(store, root.id, day), root)),
         as_of=day,
-        figures=tallies[root.id].figures(root.level),
+        figures=tallies[root.id].figures(root.level, norms),
         breakdown=[
             ChildCoverage(
                 scope=NodeRef(id=c.id, kind=NodeKind.TERRITORY, name=c.name, level=c.level),
-                figures=tallies[c.id].figures(c.level),
+                figures=tallies[c.id].figures(c.level, norms),
             )
             for c in children
         ],

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from graph.model import Level, NodeKind, OrgForm, UnitType
+from graph.norms import Norms
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, on_date, resolve_scope
 from graph.store import AgreementFacts, GraphStore, OrgFacts, PartyRef, TerritoryFacts
 
@@ -28,7 +29,6 @@ __all__ = [
     "GapPage",
     "GapRule",
     "GapRuleName",
-    "GapSettings",
     "RuleParameter",
     "count_gaps",
     "find_gaps",
@@ -55,23 +55,6 @@ class GapRuleName(StrEnum):
     OWNERS_COMMITTEE_WITHOUT_ORGANISATION = "owners_committee_without_organisation"
     COMMITTEE_WITHOUT_CONCURRENT_MEMBER = "committee_without_concurrent_member"
     UNDER_STAFFED = "under_staffed"
-
-
-class GapSettings(BaseModel):
-    """The parameters of the gap rules; each default is DOMAIN.md's unless said otherwise."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    committee_threshold: int = Field(default=100, ge=1, description="members from which a community organisation is a 党委 (Heshan)")
-    branch_min_members: int = Field(default=3, ge=1, description="full members a 党支部 needs (party rules)")
-    households_per_head: int = Field(default=10, ge=1, description="households a 联户长 links: 十联户 (Duyun)")
-    head_tolerance: float = Field(
-        default=0.5, ge=0, le=10, description="share over households_per_head still 'about ten'; ours, not the seeds' (Duyun says 'about')"
-    )
-    households_per_worker: int = Field(default=300, ge=1, description="households per full-time community worker (Heshan)")
-    expiring_within_days: int = Field(
-        default=90, ge=0, le=3650, description="how soon an agreement's end counts as expiring; ours (a quarter to renew it)"
-    )
 
 
 class RuleParameter(BaseModel):
@@ -171,11 +154,11 @@ class _Scope:
 @dataclass(frozen=True)
 class _Rule:
     meta: GapRule
-    find: Callable[[_Scope, GapSettings], Iterator[Gap]]
+    find: Callable[[_Scope, Norms], Iterator[Gap]]
 
 
 def _param(name: str) -> RuleParameter:
-    spec = GapSettings.model_fields[name]
+    spec = Norms.model_fields[name]
     assert isinstance(spec.default, int | float)
     return RuleParameter(name=name, default=spec.default, description=spec.description or "")
 
@@ -199,7 +182,7 @@ def _org_ref(org: OrgFacts) -> NodeRef:
 # -- the rules ------------------------------------------------------------------------------
 
 
-def _area_without_branch(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _area_without_branch(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for area in scope.of_level(Level.RESIDENTIAL_AREA):
         if not area.covered:
             yield _gap(
@@ -207,13 +190,13 @@ def _area_without_branch(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
             )
 
 
-def _grid_without_group(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _grid_without_group(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for grid in scope.of_level(Level.GRID):
         if not grid.covered:
             yield _gap(scope, GapRuleName.GRID_WITHOUT_GROUP, _ref(grid), grid.id, f"网格 {grid.name} has no grid group (网格党小组)")
 
 
-def _community_without_organisation(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _community_without_organisation(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for community in scope.of_level(Level.COMMUNITY):
         if not community.covered:
             yield _gap(
@@ -240,7 +223,7 @@ def _orgs_in_scope(scope: _Scope) -> Iterator[tuple[OrgFacts, TerritoryFacts]]:
                     yield unit.organisation, territory
 
 
-def _hanging_organisation(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _hanging_organisation(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for org, where in _orgs_in_scope(scope):
         if org.level is Level.DISTRICT:
             continue  # the district committee heads the chain in this graph
@@ -262,7 +245,7 @@ def _hanging_organisation(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
         yield _gap(scope, GapRuleName.HANGING_ORGANISATION, _org_ref(org), where.id, reason)
 
 
-def _unlinked_households(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _unlinked_households(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for grid in scope.of_level(Level.GRID):
         households = grid.households or 0
         linked = grid.linked
@@ -276,7 +259,7 @@ def _unlinked_households(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
             )
 
 
-def _head_over_norm(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+def _head_over_norm(scope: _Scope, settings: Norms) -> Iterator[Gap]:
     ceiling = settings.households_per_head * (1 + settings.head_tolerance)
     for grid in scope.of_level(Level.GRID):
         for head in scope.chain[grid.id].heads:
@@ -298,7 +281,7 @@ def _community_orgs(scope: _Scope) -> Iterator[tuple[TerritoryFacts, OrgFacts]]:
             yield community, org
 
 
-def _committee_under_threshold(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+def _committee_under_threshold(scope: _Scope, settings: Norms) -> Iterator[Gap]:
     for community, org in _community_orgs(scope):
         if org.form is OrgForm.COMMITTEE and org.members < settings.committee_threshold and not org.upgraded:
             yield _gap(
@@ -311,7 +294,7 @@ def _committee_under_threshold(scope: _Scope, settings: GapSettings) -> Iterator
             )
 
 
-def _community_over_threshold_not_committee(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+def _community_over_threshold_not_committee(scope: _Scope, settings: Norms) -> Iterator[Gap]:
     for community, org in _community_orgs(scope):
         if org.form is not OrgForm.COMMITTEE and org.members >= settings.committee_threshold:
             yield _gap(
@@ -324,7 +307,7 @@ def _community_over_threshold_not_committee(scope: _Scope, settings: GapSettings
             )
 
 
-def _branch_under_minimum(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+def _branch_under_minimum(scope: _Scope, settings: Norms) -> Iterator[Gap]:
     for org, where in _orgs_in_scope(scope):
         if org.form is OrgForm.BRANCH and org.members < settings.branch_min_members:
             yield _gap(
@@ -342,7 +325,7 @@ def _holds(agreement: AgreementFacts, party_id: str, day: date) -> bool:
     return in_force and party_id in agreement.parties_on_day
 
 
-def _community_without_agreement(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _community_without_agreement(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for community, org in _community_orgs(scope):
         on_record = org.agreements
         if any(_holds(a, org.id, scope.day) for a in on_record):
@@ -372,7 +355,7 @@ def _agreement_ref(agreement: AgreementFacts) -> NodeRef:
     return NodeRef(id=agreement.id, kind=NodeKind.AGREEMENT, name=f"共建协议 {agreement.id}")
 
 
-def _agreement_expired(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _agreement_expired(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for community, org, agreement, partners in _agreements_in_scope(scope):
         expires = agreement.expires_on
         if expires is None or expires >= scope.day:
@@ -395,7 +378,7 @@ def _agreement_expired(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
         )
 
 
-def _agreement_expiring(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+def _agreement_expiring(scope: _Scope, settings: Norms) -> Iterator[Gap]:
     horizon = scope.day + timedelta(days=settings.expiring_within_days)
     for community, _, agreement, partners in _agreements_in_scope(scope):
         expires = agreement.expires_on
@@ -411,8 +394,8 @@ def _agreement_expiring(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
         )
 
 
-def _units_without_organisation(unit_type: UnitType, rule: GapRuleName, what: str) -> Callable[[_Scope, GapSettings], Iterator[Gap]]:
-    def find(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _units_without_organisation(unit_type: UnitType, rule: GapRuleName, what: str) -> Callable[[_Scope, Norms], Iterator[Gap]]:
+    def find(scope: _Scope, _: Norms) -> Iterator[Gap]:
         for community in scope.of_level(Level.COMMUNITY):
             for unit in scope.chain[community.id].units:
                 if unit.unit_type is unit_type and unit.organisation is None:
@@ -422,7 +405,7 @@ def _units_without_organisation(unit_type: UnitType, rule: GapRuleName, what: st
     return find
 
 
-def _committee_without_concurrent_member(scope: _Scope, _: GapSettings) -> Iterator[Gap]:
+def _committee_without_concurrent_member(scope: _Scope, _: Norms) -> Iterator[Gap]:
     for community, org in _community_orgs(scope):
         if org.form is OrgForm.COMMITTEE and not org.seats:
             yield _gap(
@@ -434,7 +417,7 @@ def _committee_without_concurrent_member(scope: _Scope, _: GapSettings) -> Itera
             )
 
 
-def _under_staffed(scope: _Scope, settings: GapSettings) -> Iterator[Gap]:
+def _under_staffed(scope: _Scope, settings: Norms) -> Iterator[Gap]:
     for community in scope.of_level(Level.COMMUNITY):
         households = scope.grid_households[community.id]
         needed = math.ceil(households / settings.households_per_worker)
@@ -636,7 +619,7 @@ def _chosen(rules: Collection[GapRuleName | str] | None) -> list[GapRuleName]:
     return [name for name in CATALOGUE if name in wanted]
 
 
-def _all_gaps(scope: _Scope, rules: list[GapRuleName], settings: GapSettings) -> dict[GapRuleName, list[Gap]]:
+def _all_gaps(scope: _Scope, rules: list[GapRuleName], settings: Norms) -> dict[GapRuleName, list[Gap]]:
     return {name: list(CATALOGUE[name].find(scope, settings)) for name in rules}
 
 
@@ -645,7 +628,7 @@ def find_gaps(
     scope_id: str,
     *,
     rules: Collection[GapRuleName | str] | None = None,
-    settings: GapSettings | None = None,
+    settings: Norms | None = None,
     as_of: date | None = None,
     limit: int = 100,
     offset: int = 0,
@@ -655,7 +638,7 @@ def find_gaps(
         raise ValueError("limit and offset are 0 or more")
     chosen = _chosen(rules)
     tree = _Scope(store, scope_id, as_of=as_of)
-    found = [gap for listed in _all_gaps(tree, chosen, settings or GapSettings()).values() for gap in listed]
+    found = [gap for listed in _all_gaps(tree, chosen, settings or Norms()).values() for gap in listed]
     return GapPage(
         scope=NodeRef.of(tree.root),
         as_of=tree.day,
@@ -672,11 +655,11 @@ def count_gaps(
     scope_id: str,
     *,
     rules: Collection[GapRuleName | str] | None = None,
-    settings: GapSettings | None = None,
+    settings: Norms | None = None,
     as_of: date | None = None,
 ) -> GapCount:
     """How many gaps a scope has under each chosen rule (all when None), as things stood on ``as_of``."""
     chosen = _chosen(rules)
     tree = _Scope(store, scope_id, as_of=as_of)
-    counts = {name: len(listed) for name, listed in _all_gaps(tree, chosen, settings or GapSettings()).items()}
+    counts = {name: len(listed) for name, listed in _all_gaps(tree, chosen, settings or Norms()).items()}
     return GapCount(scope=NodeRef.of(tree.root), as_of=tree.day, total=sum(counts.values()), by_rule=counts)

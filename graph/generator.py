@@ -29,12 +29,12 @@ from graph.model import (
     Member,
     MemberCategory,
     MemberOf,
+    MemberRole,
     OnBehalfOf,
     Organisation,
     OrgForm,
     Provenance,
     ReportsTo,
-    Role,
     Seat,
     SeatOn,
     Serves,
@@ -327,7 +327,7 @@ class _Generator:
             k += 1
             linked = min(to_link, rng.randint(16, 25) if rng.random() < gaps.head_over_norm else rng.randint(8, 12))
             to_link -= linked
-            roles = (Role.HOUSEHOLD_HEAD, Role.GRID_LEADER) if k == 1 else (Role.HOUSEHOLD_HEAD,)
+            roles = (MemberRole.HOUSEHOLD_HEAD, MemberRole.GRID_LEADER) if k == 1 else (MemberRole.HOUSEHOLD_HEAD,)
             category = rng.choices([c for c, _ in _CATEGORIES], [w for _, w in _CATEGORIES])[0]
             hid = f"h-{gid}-{k:02d}"
             self.nodes.append(

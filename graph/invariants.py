@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from graph.errors import Violation
-from graph.model import Batch, EdgeKind, EdgeRef, Level, Node, NodeKind, Role
+from graph.model import Batch, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
 
 __all__ = [
     "ENDPOINTS",
@@ -109,7 +109,7 @@ def facts_of(node: Node) -> NodeFacts:
     fields = node.__dict__
     kind = fields["kind"]
     if kind is NodeKind.MEMBER:
-        head = Role.HOUSEHOLD_HEAD in fields["roles"]
+        head = MemberRole.HOUSEHOLD_HEAD in fields["roles"]
         key: tuple[object, ...] = (kind, Level.HOUSEHOLD if head else None, head)
     else:
         key = (kind, fields.get("level"), False)

@@ -37,6 +37,7 @@ __all__ = [
     "Member",
     "MemberCategory",
     "MemberOf",
+    "MemberRole",
     "Node",
     "NodeKind",
     "OnBehalfOf",
@@ -44,7 +45,6 @@ __all__ = [
     "Organisation",
     "Provenance",
     "ReportsTo",
-    "Role",
     "Seat",
     "SeatOn",
     "Serves",
@@ -146,7 +146,7 @@ class MemberCategory(StrEnum):
     SOE_TRANSFERRED = "soe_transferred"  # 国企社会化
 
 
-class Role(StrEnum):
+class MemberRole(StrEnum):
     """Roles a party member takes where they live (Fuzhou's 三长制 and Duyun's 联户长)."""
 
     HOUSEHOLD_HEAD = "household_head"  # 党员联户长
@@ -235,13 +235,13 @@ class Member(_NodeBase):
     kind: Literal[NodeKind.MEMBER] = NodeKind.MEMBER
     name: str = Field(min_length=1, max_length=100)
     category: MemberCategory
-    roles: tuple[Role, ...] = ()
+    roles: tuple[MemberRole, ...] = ()
     households: Count = Field(default=0, description="联系户数: households linked as household head")
     phone: str | None = Field(default=None, max_length=30, description="personal data")
 
     @property
     def is_household_head(self) -> bool:
-        return Role.HOUSEHOLD_HEAD in self.roles
+        return MemberRole.HOUSEHOLD_HEAD in self.roles
 
 
 class Agreement(_NodeBase):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from graph.errors import WrongKind
 from graph.model import Agreement, Alliance, AllianceKind, EdgeKind, InAlliance, Level, Node, NodeKind, Organisation, Territory, Unit
-from graph.scope import PATH_SEPARATOR, NodeRef, agreement_in_force, label, valid_on
+from graph.scope import PATH_SEPARATOR, NodeRef, agreement_in_force, display_name, valid_on
 from graph.store import Direction, GraphStore
 
 __all__ = [
@@ -157,7 +157,7 @@ def chain_up(store: GraphStore, node_id: str) -> list[Node]:
 
 
 def _path_text(node: Node, above: list[Node]) -> str:
-    return PATH_SEPARATOR.join(label(n) for n in [*reversed(above), node])
+    return PATH_SEPARATOR.join(display_name(n) for n in [*reversed(above), node])
 
 
 def _party(store: GraphStore, node: Node) -> str | None:
@@ -230,7 +230,7 @@ def below(store: GraphStore, node_id: str) -> list[Node]:
         return list(children(store, node_id))
     if isinstance(node, Organisation):
         found = [store.node(e.source) for e in store.edges_of(node_id, kind=EdgeKind.REPORTS_TO, direction=Direction.IN)]
-        return sorted(found, key=lambda n: (label(n), n.id))
+        return sorted(found, key=lambda n: (display_name(n), n.id))
     return []
 
 
@@ -273,7 +273,7 @@ def search(store: GraphStore, text: str, *, kinds: Collection[NodeKind] | None =
     found: list[tuple[bool, int, str, str, Node]] = []
     for kind in kinds or SEARCHABLE:
         for node in store.nodes(kind):
-            name = label(node)
+            name = display_name(node)
             folded = name.casefold()
             if needle in folded:
                 found.append((not folded.startswith(needle), len(name), name, node.id, node))

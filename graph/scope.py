@@ -54,7 +54,7 @@ __all__ = [
     "agreement_in_force",
     "ancestors",
     "chain_path",
-    "label",
+    "display_name",
     "on_date",
     "resolve_scope",
     "seat_in_force",
@@ -87,7 +87,7 @@ def seat_in_force(seat: Seat, day: date) -> bool:
     return (seat.valid_from is None or seat.valid_from <= day) and (seat.valid_to is None or day <= seat.valid_to)
 
 
-def label(node: Node) -> str:
+def display_name(node: Node) -> str:
     """A name a person can read for any node: its name, a seat's holder, or an agreement's id."""
     if isinstance(node, Seat):
         return node.person or f"席位 {node.id}"
@@ -109,7 +109,7 @@ class NodeRef(BaseModel):
     @classmethod
     def of(cls, node: Node) -> NodeRef:
         level = node.level if isinstance(node, Territory | Organisation) else None
-        return cls(id=node.id, kind=node.kind, name=label(node), level=level)
+        return cls(id=node.id, kind=node.kind, name=display_name(node), level=level)
 
 
 _CHAIN_LEVELS = frozenset(TERRITORY_LEVELS)
@@ -372,7 +372,7 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
                     signed_on=a.signed_on,
                     expires_on=a.expires_on,
                     parties_on_day=frozenset(e.target for e in signed if valid_on(e, day)),
-                    parties=tuple(PartyRef(p.id, p.kind, label(p)) for p in parties),
+                    parties=tuple(PartyRef(p.id, p.kind, display_name(p)) for p in parties),
                 )
             )
         return OrgFacts(

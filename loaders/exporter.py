@@ -37,9 +37,9 @@ from graph.model import (
     EdgeKind,
     Level,
     Member,
+    MemberRole,
     Node,
     Organisation,
-    Role,
     Seat,
     Territory,
     Unit,
@@ -237,10 +237,10 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
         tables["structure"].append((cells, t.properties))
     for m in sorted(view.of_kind(Member), key=lambda m: m.id):
         grid = view.target(EdgeKind.SERVES, m.id)
-        if Role.HOUSEHOLD_HEAD not in m.roles or grid is None:
+        if MemberRole.HOUSEHOLD_HEAD not in m.roles or grid is None:
             summary.left_out["member (not a household head serving a grid)"] += 1
             continue
-        extra = _LIST_JOIN.join(r.value for r in m.roles if r is not Role.HOUSEHOLD_HEAD) or None
+        extra = _LIST_JOIN.join(r.value for r in m.roles if r is not MemberRole.HOUSEHOLD_HEAD) or None
         tables["household_heads"].append(([m.id, m.name, grid, m.category.value, m.households, m.phone, extra], m.properties))
     for u in sorted(view.of_kind(Unit), key=lambda u: u.id):
         org = view.coverer(u.id)

@@ -17,7 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from graph.model import ID_PATTERN, AllianceKind, Level, MemberCategory, OrgForm, Role, UnitType
+from graph.labels import ALIASES, LABELS, choices
+from graph.model import ID_PATTERN, AllianceKind, Level, MemberCategory, MemberRole, OrgForm, UnitType
 
 __all__ = [
     "TABLES",
@@ -30,49 +31,11 @@ __all__ = [
     "StructureRow",
     "Table",
     "UnitRow",
-    "label",
     "parse_date",
 ]
 
-# -- Chinese labels of the enumerations --------------------------------------------------------
+# -- Chinese labels of the enumerations: graph.labels, the one table ---------------------------
 
-LABELS: dict[type[StrEnum], dict[str, str]] = {
-    Level: {
-        "district": "区",
-        "street": "街道",
-        "community": "社区",
-        "residential_area": "小区",
-        "grid": "网格",
-    },
-    OrgForm: {
-        "working_committee": "党工委",
-        "committee": "党委",
-        "general_branch": "党总支",
-        "branch": "党支部",
-        "group": "党小组",
-    },
-    MemberCategory: {
-        "in_service": "在职",
-        "retired": "离退休",
-        "floating": "流动",
-        "resident": "居民",
-        "soe_transferred": "国企社会化",
-    },
-    UnitType: {
-        "organ": "机关",
-        "soe": "国企",
-        "school": "学校",
-        "hospital": "医院",
-        "enterprise": "非公企业",
-        "social_org": "社会组织",
-        "property_company": "物业企业",
-        "owners_committee": "业主委员会",
-    },
-    AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
-    Role: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
-}
-
-TERRITORY_LEVELS = tuple(Level(v) for v in LABELS[Level])
 DEFAULT_FORM = {
     Level.DISTRICT: OrgForm.COMMITTEE,
     Level.STREET: OrgForm.WORKING_COMMITTEE,
@@ -81,16 +44,6 @@ DEFAULT_FORM = {
     Level.GRID: OrgForm.GROUP,
 }
 """The form an organisation takes when ``org_form`` is blank, by the level it covers."""
-
-
-def label(value: StrEnum) -> str:
-    """The Chinese label of an enumeration value, as staff write it."""
-    return LABELS[type(value)][value.value]
-
-
-def choices(enum: type[StrEnum]) -> str:
-    """``value 标签`` for every member: what an error message offers instead of a wrong value."""
-    return ", ".join(f"{v} {zh}" for v, zh in LABELS[enum].items())
 
 
 # -- reading cells -----------------------------------------------------------------------------
@@ -172,6 +125,7 @@ def _yes_no(value: Any) -> bool:
 def _enum(enum: type[StrEnum]) -> Callable[[Any], Any]:
     """A reader of the enumeration's English values and Chinese labels (one per enumeration, made once)."""
     by_text = {v.lower(): enum(v) for v in LABELS[enum]} | {zh: enum(v) for v, zh in LABELS[enum].items()}
+    by_text |= {alias: enum(v) for alias, v in ALIASES.get(enum, {}).items()}
 
     def read(value: Any) -> Any:
         value = _text(value)
@@ -193,8 +147,8 @@ def _list(value: Any) -> tuple[str, ...]:
     return tuple(item for item in _LIST_SPLIT.split(str(text)) if item)
 
 
-def _roles(value: Any) -> tuple[Role, ...]:
-    read = _enum(Role)
+def _roles(value: Any) -> tuple[MemberRole, ...]:
+    read = _enum(MemberRole)
     return tuple(read(item) for item in _list(value))
 
 
@@ -272,7 +226,7 @@ class HouseholdHeadRow(Row):
     category: _enum_field(MemberCategory)  # type: ignore[valid-type]
     households: Count
     phone: Phone
-    roles: Annotated[tuple[Role, ...], BeforeValidator(_roles), Field(default=())]
+    roles: Annotated[tuple[MemberRole, ...], BeforeValidator(_roles), Field(default=())]
 
     @model_validator(mode="after")
     def _category(self) -> HouseholdHeadRow:
@@ -416,7 +370,7 @@ TABLES: dict[str, Table] = {
                 Column("category", "党员类别", _values(MemberCategory), required=True),
                 Column("households", "联系户数", "households they keep in touch with (about 10)"),
                 Column("phone", "电话", "personal data"),
-                Column("roles", "角色", "further roles, separated by ; : " + _values(Role), extension=True),
+                Column("roles", "角色", "further roles, separated by ; : " + _values(MemberRole), extension=True),
             ),
         ),
         Table(

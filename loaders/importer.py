@@ -45,13 +45,13 @@ from graph.model import (
     LocatedIn,
     Member,
     MemberOf,
+    MemberRole,
     NodeKind,
     OnBehalfOf,
     Organisation,
     OrgForm,
     Provenance,
     ReportsTo,
-    Role,
     Seat,
     SeatOn,
     Serves,
@@ -724,7 +724,7 @@ class _Import:
         if not edges:
             self._ref(row, "grid_id", grid_id, (_TERRITORY,), (Level.GRID,))
             self._own(row, "id", hid)
-            roles = (Role.HOUSEHOLD_HEAD, *(r for r in roles if r is not Role.HOUSEHOLD_HEAD))
+            roles = (MemberRole.HOUSEHOLD_HEAD, *(r for r in roles if r is not MemberRole.HOUSEHOLD_HEAD))
             linked = households or 0
             row.node(batch, Member, id=hid, name=name, category=category, roles=roles, households=linked, phone=phone, properties=row.props)
             return

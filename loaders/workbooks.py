@@ -12,7 +12,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.files import atomic_write
-from loaders.format import LABELS, TABLES, Column
+from graph.labels import LABELS
+from loaders.format import TABLES, Column
 from loaders.importer import PROBLEM_COLUMNS, ImportReport
 
 __all__ = ["write_problems", "write_template"]

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.app import create_app
-from api.keys import KeyRing, Role
+from api.keys import AccessRole, KeyRing
 from graph.memory import MemoryStore
 from graph.model import Batch, InAlliance
 from graph.settings import Settings
@@ -43,10 +43,10 @@ def setup(tmp_path: Path) -> Iterator[tuple[TestClient, MemoryStore, dict[str, s
     assert import_file(store, write_xlsx(tmp_path / "west.xlsx", WEST)).ok
     ring = KeyRing(tmp_path / "keys.json")
     tokens = {
-        "admin": ring.create(role=Role.ADMIN, scope=None, name="区委组织部")[1],
-        "viewer": ring.create(role=Role.VIEWER, scope="s1", name="东湖街道 viewer")[1],
-        "editor": ring.create(role=Role.EDITOR, scope="s1", name="东湖街道 editor")[1],
-        "viewer_all": ring.create(role=Role.VIEWER, scope=None)[1],
+        "admin": ring.create(role=AccessRole.ADMIN, scope=None, name="区委组织部")[1],
+        "viewer": ring.create(role=AccessRole.VIEWER, scope="s1", name="东湖街道 viewer")[1],
+        "editor": ring.create(role=AccessRole.EDITOR, scope="s1", name="东湖街道 editor")[1],
+        "viewer_all": ring.create(role=AccessRole.VIEWER, scope=None)[1],
     }
     settings = Settings(auth=True, keys_file=tmp_path / "keys.json", max_upload_mb=5)
     with TestClient(create_app(settings, store_factory=lambda _: store)) as client:
@@ -237,7 +237,7 @@ def test_admin_keys_span_the_whole_graph_and_viewers_see_no_personal_extra_colum
     admin = _as(tokens["admin"])
     assert client.post("/keys", json={"role": "admin", "scope": "s1"}, headers=admin).status_code == 422
     with pytest.raises(ValueError, match="no scope"):
-        KeyRing(tmp_path / "k.json").create(role=Role.ADMIN, scope="s1")
+        KeyRing(tmp_path / "k.json").create(role=AccessRole.ADMIN, scope="s1")
 
     heads = copy(TOWN)["household_heads"]
     heads[0].append("id_card 身份证号")

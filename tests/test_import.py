@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from graph.errors import StoreUnavailable, UnknownNode
 from graph.memory import MemoryStore
-from graph.model import Agreement, Batch, EdgeKind, Level, Member, NodeKind, Organisation, Role, Territory, Unit
+from graph.model import Agreement, Batch, EdgeKind, Level, Member, MemberRole, NodeKind, Organisation, Territory, Unit
 from graph.store import Direction, GraphStore
 from loaders.importer import ImportReport, Problem, import_file
 from loaders.workbooks import write_problems
@@ -57,7 +57,7 @@ def test_a_town_imports_whole(store: GraphStore, tmp_path: Path, form: Writer) -
     assert [e.target for e in store.edges_of("o-g1", kind=EdgeKind.REPORTS_TO)] == ["o-a1"]
 
     head = store.node("h2")
-    assert isinstance(head, Member) and head.category.value == "in_service" and head.roles == (Role.HOUSEHOLD_HEAD,)
+    assert isinstance(head, Member) and head.category.value == "in_service" and head.roles == (MemberRole.HOUSEHOLD_HEAD,)
     assert {e.target for e in store.edges_of("h1")} == {"g1", "o-g1"}  # SERVES the grid, MEMBER_OF its group
     assert store.node("h1").provenance.row == 2
 

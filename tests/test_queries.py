@@ -16,10 +16,11 @@ from graph.agreements import AgreementStatus, agreements
 from graph.committees import big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, CoverageFigures, coverage
 from graph.errors import UnknownNode, WrongKind
-from graph.gaps import GapRuleName, GapSettings, count_gaps, find_gaps, gap_rules
+from graph.gaps import GapRuleName, count_gaps, find_gaps, gap_rules
 from graph.generator import NetworkSpec, generate
 from graph.model import Level, MemberCategory, NodeKind
 from graph.navigation import node_view, search
+from graph.norms import Norms
 from graph.store import GraphStore
 from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, STAFF
 
@@ -163,18 +164,18 @@ def test_a_scope_below_a_gap_does_not_see_it(known: GraphStore) -> None:
 @pytest.mark.parametrize(
     ("settings", "rule", "expected"),
     [
-        (GapSettings(committee_threshold=80), "committee_under_threshold", []),
-        (GapSettings(committee_threshold=130), "community_over_threshold_not_committee", []),
-        (GapSettings(committee_threshold=95), "committee_under_threshold", ["o-c2"]),  # o-c1 has 90 but was upgraded
-        (GapSettings(expiring_within_days=30), "agreement_expiring", []),
-        (GapSettings(expiring_within_days=44), "agreement_expiring", ["ag2"]),
-        (GapSettings(head_tolerance=0.6), "head_over_norm", []),
-        (GapSettings(households_per_head=8), "head_over_norm", ["h1121", "h1122"]),  # over 12
-        (GapSettings(households_per_worker=50), "under_staffed", ["c1", "c2"]),
-        (GapSettings(branch_min_members=6), "branch_under_minimum", ["o-a21", "o-u3", "o-u5"]),
+        (Norms(committee_threshold=80), "committee_under_threshold", []),
+        (Norms(committee_threshold=130), "community_over_threshold_not_committee", []),
+        (Norms(committee_threshold=95), "committee_under_threshold", ["o-c2"]),  # o-c1 has 90 but was upgraded
+        (Norms(expiring_within_days=30), "agreement_expiring", []),
+        (Norms(expiring_within_days=44), "agreement_expiring", ["ag2"]),
+        (Norms(head_tolerance=0.6), "head_over_norm", []),
+        (Norms(households_per_head=8), "head_over_norm", ["h1121", "h1122"]),  # over 12
+        (Norms(households_per_worker=50), "under_staffed", ["c1", "c2"]),
+        (Norms(branch_min_members=6), "branch_under_minimum", ["o-a21", "o-u3", "o-u5"]),
     ],
 )
-def test_a_rule_reads_its_parameters(known: GraphStore, settings: GapSettings, rule: str, expected: list[str]) -> None:
+def test_a_rule_reads_its_parameters(known: GraphStore, settings: Norms, rule: str, expected: list[str]) -> None:
     assert _ids(find_gaps(known, "d", rules=[rule], settings=settings, as_of=AS_OF).items) == expected
 
 

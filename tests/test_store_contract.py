@@ -19,11 +19,11 @@ from graph.model import (
     Member,
     MemberCategory,
     MemberOf,
+    MemberRole,
     NodeKind,
     Organisation,
     OrgForm,
     ReportsTo,
-    Role,
     Territory,
     Unit,
     UnitType,
@@ -45,7 +45,7 @@ def test_every_node_and_edge_kind_reads_back_as_it_was_written(store: GraphStore
 def test_a_node_is_found_by_id_and_an_unknown_id_says_which(store: GraphStore) -> None:
     store.write(town())
     member = store.node("h1")
-    assert isinstance(member, Member) and member.households == 10 and member.roles == (Role.HOUSEHOLD_HEAD, Role.GRID_LEADER)
+    assert isinstance(member, Member) and member.households == 10 and member.roles == (MemberRole.HOUSEHOLD_HEAD, MemberRole.GRID_LEADER)
     assert store.node("u2").properties == {"备注": "无党组织"}
     assert store.has_node("g3") and not store.has_node("nope")
     with pytest.raises(UnknownNode, match="nope"):
@@ -199,7 +199,7 @@ def test_an_organisation_whose_parent_is_not_one_level_up_is_refused(store: Grap
 
 def test_a_household_head_outside_a_grid_group_is_refused(store: GraphStore) -> None:
     store.write(town())
-    head = Member(id="h9", name="周杰", category=MemberCategory.RETIRED, roles=(Role.HOUSEHOLD_HEAD,), households=10, provenance=PROV)
+    head = Member(id="h9", name="周杰", category=MemberCategory.RETIRED, roles=(MemberRole.HOUSEHOLD_HEAD,), households=10, provenance=PROV)
     _refused(store, Batch(nodes=[head], edges=[MemberOf(source="h9", target="o-a1", provenance=PROV)]), rule=Rule.PARENT_LEVEL, node="h9")
 
 

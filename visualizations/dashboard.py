@@ -17,7 +17,8 @@ from datetime import date
 
 from graph.coverage import Coverage, CoverageFigures, Figure, coverage
 from graph.gaps import Gap, GapRule, find_gaps, gap_rules
-from graph.model import MemberCategory
+from graph.labels import LABELS, label
+from graph.model import TERRITORY_LEVELS, MemberCategory
 from graph.store import GraphStore
 from visualizations.network_map import Links
 
@@ -34,14 +35,6 @@ _FIGURES: list[tuple[str, str]] = [
     ("property_companies_with_organisation", "物业服务企业党组织覆盖率"),
     ("owners_committees_with_organisation", "业主委员会党组织覆盖率"),
 ]
-_CATEGORIES = {
-    MemberCategory.IN_SERVICE: "在职",
-    MemberCategory.RETIRED: "离退休",
-    MemberCategory.FLOATING: "流动",
-    MemberCategory.RESIDENT: "居民",
-    MemberCategory.SOE_TRANSFERRED: "国企社会化",
-}
-_LEVELS = {"district": "区", "street": "街道", "community": "社区", "residential_area": "小区", "grid": "网格"}
 
 
 def dashboard(store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None) -> str:
@@ -123,7 +116,7 @@ def render_dashboard(cov: Coverage, gaps: list[Gap], *, rules: list[GapRule], li
     """The dashboard page of one scope's coverage and gaps."""
     links = links or Links()
     scope = cov.scope
-    kind = _LEVELS.get(scope.level.value if scope.level else "", "")
+    kind = label(scope.level) if scope.level in TERRITORY_LEVELS else ""
     charts = []
     for key, title in _FIGURES:
         rows = [(scope.id, f"{scope.name} (合计)", getattr(cov.figures, key))]
@@ -135,8 +128,8 @@ def render_dashboard(cov: Coverage, gaps: list[Gap], *, rules: list[GapRule], li
         per = cov.figures.staff.households_per_worker
         charts.append(_chart(f"专职社区工作者配备 (实有 / 按每 {per} 户 1 名应配)", rows, links, note="超过应配的按 100% 计"))
     members = cov.figures.members_by_category
-    member_cells = "".join(f"<td>{members.get(c, 0):,}</td>" for c in _CATEGORIES)
-    member_head = "".join(f"<th>{name}</th>" for name in _CATEGORIES.values())
+    member_cells = "".join(f"<td>{members.get(c, 0):,}</td>" for c in MemberCategory)
+    member_head = "".join(f"<th>{name}</th>" for name in LABELS[MemberCategory].values())
     nav = [_link(links.map, scope.id, "组织网络图 ›")] if links.map else []
     if links.gaps:
         nav.append(_link(links.gaps, scope.id, "缺口清单 (JSON) ›"))

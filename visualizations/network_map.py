@@ -42,6 +42,7 @@ from pyvis.network import Network
 
 from graph.coverage import Coverage, coverage
 from graph.gaps import Gap, find_gaps, gap_rules
+from graph.labels import label as zh
 from graph.model import (
     Agreement,
     Alliance,
@@ -51,13 +52,12 @@ from graph.model import (
     Node,
     NodeKind,
     Organisation,
-    OrgForm,
     Seat,
     Territory,
     Unit,
-    UnitType,
 )
 from graph.navigation import chain_up
+from graph.norms import NORMS
 from graph.scope import PATH_SEPARATOR, agreement_in_force, on_date, resolve_scope, seat_in_force, valid_on
 from graph.store import Direction, GraphStore
 
@@ -140,23 +140,6 @@ _EDGE_STYLES: dict[str, dict[str, object]] = {
 _LAYER_OF = {"cobuild": "cobuild", "cobuild_expired": "cobuild", "seat": "seat", "alliance": "alliance"}
 
 _RULE_TITLES: dict[str, str] = {rule.name.value: rule.title for rule in gap_rules()}
-_FORM_NAMES = {
-    OrgForm.WORKING_COMMITTEE: "党工委",
-    OrgForm.COMMITTEE: "党委",
-    OrgForm.GENERAL_BRANCH: "党总支",
-    OrgForm.BRANCH: "党支部",
-    OrgForm.GROUP: "党小组",
-}
-_UNIT_NAMES = {
-    UnitType.ORGAN: "机关",
-    UnitType.SOE: "国有企业",
-    UnitType.SCHOOL: "学校",
-    UnitType.HOSPITAL: "医院",
-    UnitType.ENTERPRISE: "非公企业",
-    UnitType.SOCIAL_ORG: "社会组织",
-    UnitType.PROPERTY_COMPANY: "物业服务企业",
-    UnitType.OWNERS_COMMITTEE: "业主委员会",
-}
 
 
 @dataclass
@@ -297,7 +280,7 @@ def map_data(store: GraphStore, scope_id: str, *, as_of: date | None = None, max
         territories.extend((child, territory.id) for child in kids[territory.id])
         index += 1
     upper = sum(1 for t, _ in territories if t.level.rank <= Level.COMMUNITY.rank)
-    heads_estimate = math.ceil(figures.households_linked.denominator / 10)  # one head per ten households (十联户)
+    heads_estimate = math.ceil(figures.households_linked.denominator / NORMS.households_per_head)  # 十联户
     depth = _choose_depth(
         upper=upper,
         areas=figures.residential_areas_with_branch.denominator,
@@ -408,7 +391,7 @@ def _territory_node(territory: Territory, org: Organisation | None, below: Count
     style = _STYLES[territory.level.value]
     facts = [f"{style.territory} {territory.name} (编号 {territory.id})"]
     if org is not None:
-        facts.append(f"{style.chain}: {org.name}，{_FORM_NAMES[org.form]}，党员 {org.members} 名" + ("，特批升格" if org.upgraded else ""))
+        facts.append(f"{style.chain}: {org.name}，{zh(org.form)}，党员 {org.members} 名" + ("，特批升格" if org.upgraded else ""))
     else:
         facts.append(f"未建{style.chain}")
     households = territory.households if territory.level is Level.GRID else below["households"]
@@ -429,8 +412,8 @@ def _add_units(read: _Reader, nodes: dict[str, MapNode], edges: list[MapEdge], d
     units = sorted((u for u in read.sources(community.id, EdgeKind.LOCATED_IN) if isinstance(u, Unit)), key=lambda u: (u.name, u.id))
     for unit in units:
         org = read.coverer(unit.id)
-        facts = [f"驻区单位 {_UNIT_NAMES[unit.unit_type]} (编号 {unit.id})"]
-        facts.append(f"党组织: {org.name}，{_FORM_NAMES[org.form]}，党员 {org.members} 名" if org else "未建党组织")
+        facts = [f"驻区单位 {zh(unit.unit_type)} (编号 {unit.id})"]
+        facts.append(f"党组织: {org.name}，{zh(org.form)}，党员 {org.members} 名" if org else "未建党组织")
         node = MapNode(
             id=unit.id,
             style="unit",

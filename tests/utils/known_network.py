@@ -46,13 +46,13 @@ from graph.model import (
     Member,
     MemberCategory,
     MemberOf,
+    MemberRole,
     Node,
     OnBehalfOf,
     Organisation,
     OrgForm,
     Provenance,
     ReportsTo,
-    Role,
     Seat,
     SeatOn,
     Serves,
@@ -141,7 +141,7 @@ def _members() -> Batch:
         ("h3112", "赵军", S, 10, "g311"),
     ]
     nodes: list[Node] = [
-        Member(id=i, name=n, category=c, roles=(Role.HOUSEHOLD_HEAD,), households=h, provenance=PROV) for i, n, c, h, _ in heads
+        Member(id=i, name=n, category=c, roles=(MemberRole.HOUSEHOLD_HEAD,), households=h, provenance=PROV) for i, n, c, h, _ in heads
     ]
     edges: list[Edge] = []
     for i, _, _, _, g in heads:
@@ -149,7 +149,7 @@ def _members() -> Batch:
     nodes += [
         Member(id="m1", name="赵敏", category=S, provenance=PROV),  # belongs to a unit's organisation: not the community's
         Member(id="m2", name="孙丽", category=D, provenance=PROV),  # belongs to 春晖苑党支部, serves nowhere
-        Member(id="m3", name="周涛", category=R, roles=(Role.GRID_LEADER,), provenance=PROV),  # serves g311, belongs nowhere
+        Member(id="m3", name="周涛", category=R, roles=(MemberRole.GRID_LEADER,), provenance=PROV),  # serves g311, belongs nowhere
     ]
     edges += [
         MemberOf(source="m1", target="o-u1", provenance=PROV),

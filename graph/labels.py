@@ -1,0 +1,79 @@
+"""The Chinese label of every enumeration value: what staff read and write for each code.
+
+One table, read by the ledger format (which accepts these labels in cells), the template, the
+map, the dashboard and the messages. Where the seeds use a longer and a shorter name for the
+same thing (国有企业 / 国企, 物业服务企业 / 物业企业), the label is the seeds' full term and the
+short one is an alias a ledger may still use.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from graph.model import AllianceKind, Level, MemberCategory, MemberRole, OrgForm, UnitType
+
+__all__ = ["ALIASES", "LABELS", "choices", "label", "parse_label"]
+
+E = TypeVar("E", bound=StrEnum)
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    Level: {
+        "district": "区",
+        "street": "街道",
+        "community": "社区",
+        "residential_area": "小区",
+        "grid": "网格",
+    },
+    OrgForm: {
+        "working_committee": "党工委",
+        "committee": "党委",
+        "general_branch": "党总支",
+        "branch": "党支部",
+        "group": "党小组",
+    },
+    MemberCategory: {
+        "in_service": "在职",
+        "retired": "离退休",
+        "floating": "流动",
+        "resident": "居民",
+        "soe_transferred": "国企社会化",
+    },
+    UnitType: {
+        "organ": "机关",
+        "soe": "国有企业",
+        "school": "学校",
+        "hospital": "医院",
+        "enterprise": "非公企业",
+        "social_org": "社会组织",
+        "property_company": "物业服务企业",
+        "owners_committee": "业主委员会",
+    },
+    AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
+    MemberRole: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
+}
+
+ALIASES: dict[type[StrEnum], dict[str, str]] = {
+    UnitType: {"国企": "soe", "物业企业": "property_company", "物业公司": "property_company", "业委会": "owners_committee"},
+}
+"""Other names staff write for a value (short forms in the seeds and in ledgers); accepted on import, never written."""
+
+
+def label(value: StrEnum) -> str:
+    """The Chinese label of an enumeration value."""
+    return LABELS[type(value)][value.value]
+
+
+def choices(enum: type[StrEnum]) -> str:
+    """``value 标签`` for every member: what an error message offers instead of a wrong value."""
+    return ", ".join(f"{v} {zh}" for v, zh in LABELS[enum].items())
+
+
+def parse_label(enum: type[E], text: str) -> E | None:
+    """The value a cell names by its code (any case), its label or an alias; None when it names none."""
+    folded = text.strip()
+    for value, zh in LABELS[enum].items():
+        if folded.lower() == value or folded == zh:
+            return enum(value)
+    alias = ALIASES.get(enum, {}).get(folded)
+    return enum(alias) if alias is not None else None
