@@ -1,25 +1,22 @@
-"""The FastAPI application: thin routes that call ``graph`` and map its errors to HTTP."""
+"""The FastAPI application: routers of thin routes over the application layer (``service``), and its errors mapped to HTTP."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import admin, ledgers, pages, queries, records
-from api.auth import PrincipalDep, authorise
-from api.deps import StoreDep
-from api.keys import KeyRing, mask_phone
-from api.schemas import EdgePageOut, ErrorOut, HealthOut, NodeOut, StatsOut
+from api import admin, ledgers, nodes, pages, queries, records
+from api.schemas import ErrorOut
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
-from graph.model import EdgeKind, Level, Member, NodeKind
 from graph.settings import Settings, get_settings, open_store
-from graph.store import Direction, GraphStore
+from graph.store import GraphStore
+from service.bootstrap import bootstrap
+from service.context import Forbidden
 
 __all__ = ["create_app"]
 
@@ -28,19 +25,13 @@ _HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: 
 
 
 def create_app(settings: Settings | None = None, *, store_factory: Callable[[Settings], GraphStore] = open_store) -> FastAPI:
-    """The app; it opens the store its settings select when it starts and closes it when it stops."""
+    """The app; it bootstraps its services (store, keys) when it starts and closes them when it stops."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        chosen = settings or get_settings()
-        app.state.settings = chosen
-        app.state.keys = KeyRing(chosen.keys_path)
-        app.state.store = store_factory(chosen)
-        app.state.store_kind = chosen.store.value
-        try:
+        with bootstrap(settings or get_settings(), store_factory=store_factory) as services:
+            app.state.services = services
             yield
-        finally:
-            app.state.store.close()
 
     app = FastAPI(
         title="grassroots-graph",
@@ -48,61 +39,14 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         version="0.1.0",
         lifespan=lifespan,
         responses=_ERRORS,  # type: ignore[arg-type]
-        dependencies=[Depends(authorise)],  # every route: a key, the role it needs, every id within the key's scope
     )
     _error_handlers(app)
+    app.include_router(nodes.router)
     app.include_router(queries.router)
     app.include_router(ledgers.router)
     app.include_router(pages.router)
     app.include_router(records.router)
     app.include_router(admin.router)
-
-    @app.get("/", include_in_schema=False)
-    def index(store: StoreDep, principal: PrincipalDep) -> RedirectResponse:
-        if principal.scope is not None:
-            return RedirectResponse(f"/map?scope={principal.scope}")
-        root = next((t.id for t in store.nodes(NodeKind.TERRITORY) if t.level is Level.DISTRICT), None)  # type: ignore[union-attr]
-        return RedirectResponse(f"/map?scope={root}" if root else "/docs")
-
-    @app.get("/health", response_model=HealthOut)
-    def health(request: Request, store: StoreDep) -> HealthOut:
-        """Whether the service and its store answer."""
-        store.count()  # a round trip to the store that costs it nothing: no scan by kind
-        return HealthOut(status="ok", store=request.app.state.store_kind)
-
-    @app.get("/stats", response_model=StatsOut)
-    def stats(store: StoreDep, principal: PrincipalDep) -> StatsOut:
-        """How many nodes and edges of each kind the graph holds (for keys that see the whole graph)."""
-        if principal.scope is not None:
-            raise HTTPException(403, f"counts of the whole graph are for keys without a scope; see /scopes/{principal.scope}/coverage")
-        return StatsOut(nodes={k.value: store.count(k) for k in NodeKind}, edges={k.value: store.count_edges(k) for k in EdgeKind})
-
-    @app.get("/nodes/{node_id}", response_model=NodeOut)
-    def get_node(node_id: str, store: StoreDep, principal: PrincipalDep) -> NodeOut:
-        """One node of any kind, with its provenance; a member's phone is masked for viewers."""
-        node = store.node(node_id)
-        if isinstance(node, Member) and not principal.sees_personal_data:
-            node = node.model_copy(update={"phone": mask_phone(node.phone), "properties": {}})  # a member's extra columns may be personal
-        return NodeOut(node=node)
-
-    @app.get("/nodes/{node_id}/edges", response_model=EdgePageOut)
-    def node_edges(
-        node_id: str,
-        store: StoreDep,
-        principal: PrincipalDep,
-        direction: Direction = Direction.OUT,
-        kind: EdgeKind | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> EdgePageOut:
-        """The edges leaving (``direction=out``) or entering (``in``) a node, a page at a time
-        (for a key held to a territory, only those whose other end lies in it)."""
-        found = store.edges_of(node_id, kind=kind, direction=direction)
-        if principal.scope is not None:
-            found = [e for e in found if principal.sees(store, e.target if direction is Direction.OUT else e.source)]
-        found.sort(key=lambda e: (e.kind, e.source, e.target))
-        return EdgePageOut(items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
-
     return app
 
 
@@ -126,6 +70,10 @@ def _error_handlers(app: FastAPI) -> None:
         response = _error(503, "unavailable", str(exc))
         response.headers["Retry-After"] = "5"
         return response
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+        return _error(403, "forbidden", str(exc))
 
     @app.exception_handler(WrongKind)
     async def wrong_kind(_: Request, exc: WrongKind) -> JSONResponse:

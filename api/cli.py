@@ -13,7 +13,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from api.keys import AccessRole, KeyRing
 from graph.errors import GraphError
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
@@ -23,6 +22,8 @@ from graph.store import GraphStore, WriteSummary
 from loaders.exporter import FORMATS, export
 from loaders.importer import import_file, log_write
 from loaders.workbooks import write_problems, write_template
+from service.keys import KeyRing
+from service.principal import AccessRole
 
 __all__ = ["main"]
 

@@ -1,20 +1,79 @@
-"""Wiring: the store the app was started with, as a dependency routes declare."""
+"""Wiring for routes: the services the app started with, who is asking, and the role each route declares.
+
+A route declares the context it needs as a typed dependency — :data:`ViewerContext`,
+:data:`EditorContext` or :data:`AdminContext` — and never looks at paths or parameter names
+to decide who may call it. A key comes as ``Authorization: Bearer <key>``, ``X-API-Key: <key>``,
+or (for the pages a browser opens) the ``grassroots_key`` cookie that ``/login`` sets.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Query, Request
 
-from graph.store import GraphStore
+from service.bootstrap import Services
+from service.context import Context, Forbidden
+from service.principal import OPEN, AccessRole, Principal
 
-__all__ = ["StoreDep", "get_store"]
+__all__ = ["COOKIE", "AdminContext", "AsOf", "EditorContext", "ServicesDep", "ViewerContext", "current_principal"]
+
+COOKIE = "grassroots_key"
+
+AsOf = Annotated[date | None, Query(description="the day to answer for (YYYY-MM-DD); today when left out")]
 
 
-def get_store(request: Request) -> GraphStore:
-    """The one store opened in the app's lifespan; tests swap it with ``app.dependency_overrides``."""
-    store: GraphStore = request.app.state.store
-    return store
+def get_services(request: Request) -> Services:
+    """The services opened in the app's lifespan."""
+    services: Services = request.app.state.services
+    return services
 
 
-StoreDep = Annotated[GraphStore, Depends(get_store)]
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def _token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.headers.get("x-api-key") or request.cookies.get(COOKIE)
+
+
+def current_principal(request: Request, services: ServicesDep) -> Principal:
+    """The principal of this request; 401 without a valid key (unless the operator turned keys off)."""
+    if not services.settings.auth:
+        return OPEN
+    token = _token(request)
+    key = services.keys.verify(token) if token else None
+    if key is None:
+        raise HTTPException(
+            401,
+            "需要有效的 API 密钥 (a valid API key is needed): send it as 'Authorization: Bearer <key>' "
+            "(or sign in at /login in a browser); `grassroots keys create` makes one",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Principal(key_id=key.id, name=key.name, role=key.role, scope=key.scope)
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def _context(role: AccessRole, *, unscoped: bool = False):  # type: ignore[no-untyped-def]
+    def dependency(services: ServicesDep, principal: PrincipalDep) -> Context:
+        context = services.context(principal)
+        try:
+            context.require(role, unscoped=unscoped)
+        except Forbidden as exc:
+            raise HTTPException(403, str(exc)) from exc
+        return context
+
+    return dependency
+
+
+ViewerContext = Annotated[Context, Depends(_context(AccessRole.VIEWER))]
+"""Any valid key: reads, held to the key's territory."""
+EditorContext = Annotated[Context, Depends(_context(AccessRole.EDITOR))]
+"""An editor's or admin's key: imports and record writes, held to the key's territory."""
+AdminContext = Annotated[Context, Depends(_context(AccessRole.ADMIN, unscoped=True))]
+"""An admin's key without a scope: keys, the audit log and the import ledger span the whole graph."""

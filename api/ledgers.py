@@ -11,13 +11,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from api.auth import PrincipalDep
-from api.deps import StoreDep
-from api.keys import mask_phone
+from api.deps import AdminContext, EditorContext, ServicesDep, ViewerContext
 from api.schemas import ErrorOut
 from graph.store import ImportRecord
-from loaders.exporter import export
-from loaders.importer import ImportReport, Problem, import_file
+from loaders.importer import ImportReport, Problem
 from loaders.workbooks import write_template
 
 __all__ = ["router"]
@@ -55,8 +52,8 @@ class ImportOut(BaseModel):
 )
 async def upload(
     request: Request,
-    store: StoreDep,
-    principal: PrincipalDep,
+    ctx: EditorContext,
+    services: ServicesDep,
     filename: Annotated[str, Query(min_length=1, max_length=200, description="the file's name; its suffix says how to read it")],
     dry_run: Annotated[bool, Query(description="check and count, write nothing")] = False,
     replace: Annotated[str | None, Query(description="a territory id: delete what the file's tables hold there but the file lacks")] = None,
@@ -65,7 +62,7 @@ async def upload(
     name = Path(filename).name
     if not name.lower().endswith(_UPLOAD_SUFFIXES):
         raise HTTPException(422, f"filename {filename!r}: send an .xlsx workbook, a .csv named after its table, or a .zip of CSV files")
-    limit = request.app.state.settings.max_upload_mb * 1024 * 1024
+    limit = services.settings.max_upload_mb * 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="grassroots-upload-") as folder:
         path = Path(folder) / name
         size = 0
@@ -77,9 +74,7 @@ async def upload(
                         413, f"{name} is larger than {limit // 1024 // 1024} MB (GRASSROOTS_MAX_UPLOAD_MB); split it by street"
                     )
                 f.write(chunk)
-        report: ImportReport = await run_in_threadpool(
-            import_file, store, path, dry_run=dry_run, replace=replace, name=name, actor=principal.label, scope=principal.scope
-        )
+        report: ImportReport = await run_in_threadpool(ctx.import_file, path, dry_run=dry_run, replace=replace, name=name)
     if not report.ok:
         message = f"{name}: {report.record.problems:,} problem(s); nothing was written. Fix them in the file and send it again."
         body = ErrorOut.model_validate({"error": {"code": "import_refused", "message": message, "problems": report.problems}})
@@ -88,13 +83,13 @@ async def upload(
 
 
 @router.get("/imports", response_model=list[ImportRecord])
-def imports(store: StoreDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[ImportRecord]:
+def imports(ctx: AdminContext, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[ImportRecord]:
     """Past imports, newest first: file, hash, when, outcome and what changed."""
-    return store.imports(limit)
+    return ctx.imports(limit)
 
 
 @router.get("/template", response_class=Response, responses={200: {"content": {_MEDIA["xlsx"]: {}}}})
-def template() -> Response:
+def template(_: ViewerContext) -> Response:
     """The empty workbook to fill in: every sheet, both header rows, and the documentation of each column."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "grassroots-template.xlsx"
@@ -104,8 +99,7 @@ def template() -> Response:
 
 @router.get("/export", response_class=Response, responses={200: {"content": {m: {} for m in set(_MEDIA.values())}}})
 def export_file(
-    store: StoreDep,
-    principal: PrincipalDep,
+    ctx: ViewerContext,
     scope: Annotated[str | None, Query(description="a territory id (default: the whole graph)")] = None,
     format: Annotated[str, Query(pattern="^(xlsx|zip|graphml|gexf|json)$", description="xlsx or zip: the import format")] = "xlsx",
 ) -> Response:
@@ -114,12 +108,10 @@ def export_file(
     A key held to a territory exports that territory (the default scope) without what lies above
     it; a viewer's export has phones masked.
     """
-    scope = scope or principal.scope
-    mask = None if principal.sees_personal_data else mask_phone
+    scope = scope or ctx.principal.scope
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"grassroots-{scope or 'all'}.{format}"
-        keep = None if principal.scope is None else lambda node_id: principal.sees(store, node_id)
-        export(store, path, scope=scope, fmt=format, ancestors=principal.scope is None, mask=mask, keep=keep)
+        ctx.export(path, scope_id=scope, fmt=format)
         return _download(path, format)
 
 

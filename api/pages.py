@@ -7,15 +7,13 @@ inline every script and style they use, so they work on an intranet with no inte
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import StoreDep
-from visualizations.dashboard import dashboard
-from visualizations.network_map import MAX_NODES, network_map
+from api.deps import AsOf, ViewerContext
+from visualizations.network_map import MAX_NODES
 
 __all__ = ["router"]
 
@@ -24,12 +22,11 @@ router = APIRouter(tags=["pages"])
 Scope = Annotated[
     str, Query(min_length=1, max_length=80, description="id of a territory (district, street, community...) or of its organisation")
 ]
-AsOf = Annotated[date | None, Query(description="the day to show (YYYY-MM-DD); today when left out")]
 
 
 @router.get("/map", response_class=HTMLResponse)
 def map_page(
-    store: StoreDep,
+    ctx: ViewerContext,
     scope: Scope,
     as_of: AsOf = None,
     max_nodes: Annotated[int, Query(ge=50, le=20_000, description="draw at most about this many nodes; deeper levels are summarised")] = (
@@ -37,13 +34,13 @@ def map_page(
     ),
 ) -> HTMLResponse:
     """The network map of a scope: the chain top to bottom, units, co-building, alliances and gaps outlined in red."""
-    return HTMLResponse(network_map(store, scope, as_of=as_of, max_nodes=max_nodes))
+    return HTMLResponse(ctx.on(as_of).map_page(scope, max_nodes=max_nodes))
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard_page(store: StoreDep, scope: Scope, as_of: AsOf = None) -> HTMLResponse:
+def dashboard_page(ctx: ViewerContext, scope: Scope, as_of: AsOf = None) -> HTMLResponse:
     """The coverage dashboard of a scope: one bar per child scope for each rate, gap counts by rule, links to the map."""
-    return HTMLResponse(dashboard(store, scope, as_of=as_of))
+    return HTMLResponse(ctx.on(as_of).dashboard_page(scope))
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -13,16 +13,15 @@ from typing import Annotated, Generic, Self, TypeVar
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from api.auth import PrincipalDep
-from api.deps import StoreDep
-from graph.agreements import AgreementStatus, AgreementView, agreements
-from graph.committees import BigCommittee, CommitteeSeat, UnitSeat, big_committee, street_committee, unit_committees
-from graph.coverage import Coverage, coverage
-from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, count_gaps, find_gaps, gap_rules
+from api.deps import AsOf, ViewerContext
+from graph.agreements import AgreementStatus, AgreementView
+from graph.committees import CommitteeSeat, UnitSeat
+from graph.coverage import Coverage
+from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, gap_rules
 from graph.model import NodeKind
-from graph.navigation import AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
-from graph.norms import Norms
-from graph.scope import PATH_SEPARATOR, NodeRef, display_name
+from graph.navigation import AllianceMembership, Partner, SearchPage
+from graph.norms import NORMS, Norms
+from graph.scope import NodeRef
 
 __all__ = ["router"]
 
@@ -32,7 +31,6 @@ T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="how many items to return")]
 Offset = Annotated[int, Query(ge=0, description="how many items to skip")]
-AsOf = Annotated[date | None, Query(description="the day to answer for (YYYY-MM-DD); today when left out")]
 ScopeId = Annotated[str, Query(min_length=1, max_length=80, description="id of a territory, or of the chain organisation covering one")]
 
 
@@ -103,26 +101,21 @@ class ChainOut(BaseModel):
     path: str = Field(description="the chain top down, 区 › 街道 › 社区 › 小区 › 网格 ...")
 
 
-_DEFAULT = Norms()
-
-
-def gap_settings(
+def norms_of(
     committee_threshold: Annotated[int, Query(ge=1, le=100_000, description="members from which a community organisation is a 党委")] = (
-        _DEFAULT.committee_threshold
+        NORMS.committee_threshold
     ),
-    branch_min_members: Annotated[int, Query(ge=1, le=1000, description="full members a 党支部 needs")] = _DEFAULT.branch_min_members,
-    households_per_head: Annotated[
-        int, Query(ge=1, le=1000, description="households a 联户长 links (十联户)")
-    ] = _DEFAULT.households_per_head,
-    head_tolerance: Annotated[float, Query(ge=0, le=10, description="share over the norm still 'about'")] = _DEFAULT.head_tolerance,
+    branch_min_members: Annotated[int, Query(ge=1, le=1000, description="full members a 党支部 needs")] = NORMS.branch_min_members,
+    households_per_head: Annotated[int, Query(ge=1, le=1000, description="households a 联户长 links (十联户)")] = NORMS.households_per_head,
+    head_tolerance: Annotated[float, Query(ge=0, le=10, description="share over the norm still 'about'")] = NORMS.head_tolerance,
     households_per_worker: Annotated[int, Query(ge=1, le=100_000, description="households per full-time worker")] = (
-        _DEFAULT.households_per_worker
+        NORMS.households_per_worker
     ),
     expiring_within_days: Annotated[int, Query(ge=0, le=3650, description="how soon an agreement's end counts as expiring")] = (
-        _DEFAULT.expiring_within_days
+        NORMS.expiring_within_days
     ),
 ) -> Norms:
-    """The gap rules' parameters from the query string, each defaulting to DOMAIN.md's value."""
+    """The norms from the query string, each defaulting to the seeds' value (docs/DOMAIN.md)."""
     return Norms(
         committee_threshold=committee_threshold,
         branch_min_members=branch_min_members,
@@ -133,44 +126,44 @@ def gap_settings(
     )
 
 
-SettingsDep = Annotated[Norms, Depends(gap_settings)]
+NormsDep = Annotated[Norms, Depends(norms_of)]
 Rules = Annotated[
     list[GapRuleName] | None, Query(alias="rule", description="rules to apply, repeatable (rule=a&rule=b); all when left out")
 ]
 
 
 @router.get("/gap-rules", response_model=GapRulePageOut)
-def list_gap_rules(limit: Limit = 100, offset: Offset = 0) -> GapRulePageOut:
+def list_gap_rules(_: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> GapRulePageOut:
     """The catalogue of gap rules, each with its parameters and their defaults."""
     return GapRulePageOut.of(gap_rules(), limit=limit, offset=offset)
 
 
 @router.get("/scopes/{scope_id}/coverage", response_model=Coverage)
-def scope_coverage(scope_id: str, store: StoreDep, as_of: AsOf = None) -> Coverage:
+def scope_coverage(scope_id: str, ctx: ViewerContext, as_of: AsOf = None) -> Coverage:
     """Coverage figures of a scope (numerator, denominator, rate), and the same for each territory one level down."""
-    return coverage(store, scope_id, as_of=as_of)
+    return ctx.on(as_of).coverage(scope_id)
 
 
 @router.get("/scopes/{scope_id}/gaps", response_model=GapPage)
 def scope_gaps(
-    scope_id: str, store: StoreDep, settings: SettingsDep, rules: Rules = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+    scope_id: str, ctx: ViewerContext, norms: NormsDep, rules: Rules = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
 ) -> GapPage:
     """A page of a scope's gaps, each with its chain path and reason, in catalogue order then down the chain."""
-    return find_gaps(store, scope_id, rules=rules, settings=settings, as_of=as_of, limit=limit, offset=offset)
+    return ctx.on(as_of, norms=norms).gaps(scope_id, rules=rules, limit=limit, offset=offset)
 
 
 @router.get("/scopes/{scope_id}/gaps/count", response_model=GapCount)
-def scope_gap_count(scope_id: str, store: StoreDep, settings: SettingsDep, rules: Rules = None, as_of: AsOf = None) -> GapCount:
+def scope_gap_count(scope_id: str, ctx: ViewerContext, norms: NormsDep, rules: Rules = None, as_of: AsOf = None) -> GapCount:
     """How many gaps a scope has under each rule, without listing them."""
-    return count_gaps(store, scope_id, rules=rules, settings=settings, as_of=as_of)
+    return ctx.on(as_of, norms=norms).gap_count(scope_id, rules=rules)
 
 
 @router.get("/communities/{community_id}/big-committee", response_model=BigCommitteeOut)
 def community_big_committee(
-    community_id: str, store: StoreDep, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+    community_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
 ) -> BigCommitteeOut:
     """A community's big committee (大党委): its concurrent members (兼职委员) with their units, unit organisations and terms."""
-    answer = big_committee(store, community_id, as_of=as_of)
+    answer = ctx.on(as_of).big_committee(community_id)
     return BigCommitteeOut(
         community=answer.community,
         organisation=answer.organisation,
@@ -183,17 +176,18 @@ def community_big_committee(
 
 @router.get("/communities/{community_id}/big-committee/unrepresented-partners", response_model=NodeRefPageOut)
 def community_unrepresented_partners(
-    community_id: str, store: StoreDep, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+    community_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
 ) -> NodeRefPageOut:
     """Units with a co-building agreement in force with the community and no seat on its big committee."""
-    answer: BigCommittee = big_committee(store, community_id, as_of=as_of)
-    return NodeRefPageOut.of(answer.unrepresented_partners, limit=limit, offset=offset)
+    return NodeRefPageOut.of(ctx.on(as_of).big_committee(community_id).unrepresented_partners, limit=limit, offset=offset)
 
 
 @router.get("/streets/{street_id}/big-committee", response_model=StreetCommitteeOut)
-def street_big_committee(street_id: str, store: StoreDep, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> StreetCommitteeOut:
+def street_big_committee(
+    street_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> StreetCommitteeOut:
     """A street's big working committee (大工委): its member units' seats."""
-    answer = street_committee(store, street_id, as_of=as_of)
+    answer = ctx.on(as_of).street_committee(street_id)
     return StreetCommitteeOut(
         street=answer.street,
         organisation=answer.organisation,
@@ -203,65 +197,58 @@ def street_big_committee(street_id: str, store: StoreDep, as_of: AsOf = None, li
 
 
 @router.get("/units/{unit_id}/committees", response_model=UnitSeatPageOut)
-def unit_seats(unit_id: str, store: StoreDep, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> UnitSeatPageOut:
+def unit_seats(unit_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> UnitSeatPageOut:
     """The big committees a resident unit (驻区单位) sits on, through which seat."""
-    return UnitSeatPageOut.of(unit_committees(store, unit_id, as_of=as_of), limit=limit, offset=offset)
+    return UnitSeatPageOut.of(ctx.on(as_of).unit_committees(unit_id), limit=limit, offset=offset)
 
 
 @router.get("/agreements", response_model=AgreementPageOut)
 def list_agreements(
-    store: StoreDep,
+    ctx: ViewerContext,
     scope: ScopeId,
     status: AgreementStatus | None = None,
     as_of: AsOf = None,
-    expiring_within_days: Annotated[int, Query(ge=0, le=3650)] = _DEFAULT.expiring_within_days,
+    expiring_within_days: Annotated[int, Query(ge=0, le=3650)] = NORMS.expiring_within_days,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> AgreementPageOut:
     """The co-building agreements (党建共建协议) of a scope's communities, with where each stands on the day."""
-    found = agreements(store, scope, status=status, as_of=as_of, expiring_within_days=expiring_within_days)
+    found = ctx.on(as_of).agreements(scope, status=status, expiring_within_days=expiring_within_days)
     return AgreementPageOut.of(found, limit=limit, offset=offset)
 
 
 @router.get("/search", response_model=SearchPage)
 def search_nodes(
-    store: StoreDep,
-    principal: PrincipalDep,
+    ctx: ViewerContext,
     q: Annotated[str, Query(min_length=1, max_length=100, pattern=r"\S", description="text the name contains (Chinese substring)")],
     kind: Annotated[list[NodeKind] | None, Query(description="kinds to look in, repeatable; all named kinds when left out")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> SearchPage:
     """Nodes whose name contains the text, names starting with it first (only those within the key's scope)."""
-    if principal.scope is None:
-        return search(store, q, kinds=kind, limit=limit, offset=offset)
-    found = search(store, q, kinds=kind, limit=10_000, offset=0)
-    mine = [item for item in found.items if principal.sees(store, item.node.id)]
-    return found.model_copy(update={"items": mine[offset : offset + limit], "total": len(mine), "limit": limit, "offset": offset})
+    return ctx.search(q, kinds=kind, limit=limit, offset=offset)
 
 
 @router.get("/nodes/{node_id}/chain", response_model=ChainOut)
-def node_chain(node_id: str, store: StoreDep) -> ChainOut:
+def node_chain(node_id: str, ctx: ViewerContext) -> ChainOut:
     """A node and its chain up to the district (a household head climbs through its group, a unit through its community)."""
-    node = store.node(node_id)
-    above = chain_up(store, node_id)
-    path = PATH_SEPARATOR.join(display_name(n) for n in [*reversed(above), node])
-    return ChainOut(node=NodeRef.of(node), chain=[NodeRef.of(n) for n in above], path=path)
+    found = ctx.chain(node_id)
+    return ChainOut(node=found.node, chain=found.above, path=found.path)
 
 
 @router.get("/nodes/{node_id}/children", response_model=NodeRefPageOut)
-def node_children(node_id: str, store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> NodeRefPageOut:
+def node_children(node_id: str, ctx: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> NodeRefPageOut:
     """Territories within a territory, or organisations reporting to an organisation, by name."""
-    return NodeRefPageOut.of([NodeRef.of(n) for n in below(store, node_id)], limit=limit, offset=offset)
+    return NodeRefPageOut.of(ctx.children(node_id), limit=limit, offset=offset)
 
 
 @router.get("/nodes/{node_id}/partners", response_model=PartnerPageOut)
-def node_partners(node_id: str, store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> PartnerPageOut:
+def node_partners(node_id: str, ctx: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> PartnerPageOut:
     """Co-building partners (共建单位) of a territory, organisation or unit, one per agreement on record."""
-    return PartnerPageOut.of(partners(store, node_id), limit=limit, offset=offset)
+    return PartnerPageOut.of(ctx.partners(node_id), limit=limit, offset=offset)
 
 
 @router.get("/nodes/{node_id}/alliances", response_model=AlliancePageOut)
-def node_alliances(node_id: str, store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> AlliancePageOut:
+def node_alliances(node_id: str, ctx: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> AlliancePageOut:
     """Alliances (党建联盟 / 党建共同体) a node belongs to, directly or through its organisation."""
-    return AlliancePageOut.of(alliances(store, node_id), limit=limit, offset=offset)
+    return AlliancePageOut.of(ctx.alliances(node_id), limit=limit, offset=offset)

@@ -14,13 +14,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.auth import Principal, PrincipalDep
-from api.deps import StoreDep
+from api.deps import EditorContext
 from api.schemas import ErrorOut
 from graph.errors import WrongKind
 from graph.model import ID_PATTERN, Member, MemberCategory, MemberRole, Node, NodeKind
-from graph.store import GraphStore, ImportRecord
-from loaders.importer import import_rows, remove_record
+from graph.store import ImportRecord
+from service.context import Context
 
 __all__ = ["router"]
 
@@ -77,59 +76,54 @@ def _items(values: list[str]) -> str:
     return "；".join(values)
 
 
-async def _write(
-    store: GraphStore, principal: Principal, table: str, row: dict[str, Any], node_id: str, name: str
-) -> WrittenOut | JSONResponse:
-    report = await run_in_threadpool(import_rows, store, table, [row], name=name, actor=principal.label, scope=principal.scope)
+async def _write(ctx: Context, table: str, row: dict[str, Any], node_id: str, name: str) -> WrittenOut | JSONResponse:
+    report = await run_in_threadpool(ctx.write_row, table, row, name=name)
     if not report.ok:
         message = f"{name}: refused, nothing written; " + "; ".join(str(p) for p in report.problems[:5])
         body = ErrorOut.model_validate({"error": {"code": "refused", "message": message, "problems": report.problems}})
         return JSONResponse(body.model_dump(mode="json"), status_code=422)
-    return WrittenOut(record=report.record, node=store.node(node_id))
+    return WrittenOut(record=report.record, node=ctx.node(node_id))
 
 
 @router.put("/agreements/{agreement_id}", response_model=WrittenOut, responses=_REFUSED)
-async def put_agreement(agreement_id: RecordId, body: AgreementIn, store: StoreDep, principal: PrincipalDep) -> WrittenOut | JSONResponse:
+async def put_agreement(agreement_id: RecordId, body: AgreementIn, ctx: EditorContext) -> WrittenOut | JSONResponse:
     """Create or update a co-building agreement; its parties are re-linked to what the body names."""
     row = body.model_dump() | {"id": agreement_id} | {k: _items(getattr(body, k)) for k in ("needs", "resources", "projects")}
-    return await _write(store, principal, "agreements", row, agreement_id, f"PUT /agreements/{agreement_id}")
+    return await _write(ctx, "agreements", row, agreement_id, f"PUT /agreements/{agreement_id}")
 
 
 @router.put("/household-heads/{member_id}", response_model=WrittenOut, responses=_REFUSED)
-async def put_household_head(
-    member_id: RecordId, body: HouseholdHeadIn, store: StoreDep, principal: PrincipalDep
-) -> WrittenOut | JSONResponse:
+async def put_household_head(member_id: RecordId, body: HouseholdHeadIn, ctx: EditorContext) -> WrittenOut | JSONResponse:
     """Create or update a household head; moving them to another grid moves them to its group too."""
     row = body.model_dump() | {"id": member_id, "roles": _items([r.value for r in body.roles])}
-    return await _write(store, principal, "household_heads", row, member_id, f"PUT /household-heads/{member_id}")
+    return await _write(ctx, "household_heads", row, member_id, f"PUT /household-heads/{member_id}")
 
 
 @router.put("/seats/{seat_id}", response_model=WrittenOut, responses=_REFUSED)
-async def put_seat(seat_id: RecordId, body: SeatIn, store: StoreDep, principal: PrincipalDep) -> WrittenOut | JSONResponse:
+async def put_seat(seat_id: RecordId, body: SeatIn, ctx: EditorContext) -> WrittenOut | JSONResponse:
     """Create or update a big-committee seat (兼职委员) held on behalf of a unit."""
-    return await _write(store, principal, "big_committee", body.model_dump() | {"id": seat_id}, seat_id, f"PUT /seats/{seat_id}")
+    return await _write(ctx, "big_committee", body.model_dump() | {"id": seat_id}, seat_id, f"PUT /seats/{seat_id}")
 
 
-def _removed(store: GraphStore, principal: Principal, node_id: str, kind: NodeKind, path: str) -> RemovedOut:
-    return RemovedOut(record=remove_record(store, node_id, kind, name=f"DELETE {path}", actor=principal.label, scope=principal.scope))
+def _is_household_head(node: Node) -> None:
+    if not (isinstance(node, Member) and node.is_household_head):
+        raise WrongKind(f"{node.id} is not a household head (党员联户长); this route deletes household heads only")
 
 
 @router.delete("/agreements/{agreement_id}", response_model=RemovedOut, responses=_REFUSED)
-def delete_agreement(agreement_id: RecordId, store: StoreDep, principal: PrincipalDep) -> RemovedOut:
+def delete_agreement(agreement_id: RecordId, ctx: EditorContext) -> RemovedOut:
     """Delete an agreement (ended early, or entered by mistake) with its links to both parties."""
-    return _removed(store, principal, agreement_id, NodeKind.AGREEMENT, f"/agreements/{agreement_id}")
+    return RemovedOut(record=ctx.remove(agreement_id, kind=NodeKind.AGREEMENT, name=f"DELETE /agreements/{agreement_id}"))
 
 
 @router.delete("/household-heads/{member_id}", response_model=RemovedOut, responses=_REFUSED)
-def delete_household_head(member_id: RecordId, store: StoreDep, principal: PrincipalDep) -> RemovedOut:
+def delete_household_head(member_id: RecordId, ctx: EditorContext) -> RemovedOut:
     """Delete a household head; the households they linked count as unlinked from now on."""
-    node = store.node(member_id)
-    if not (isinstance(node, Member) and node.is_household_head):
-        raise WrongKind(f"{member_id} is not a household head (党员联户长); this route deletes household heads only")
-    return _removed(store, principal, member_id, NodeKind.MEMBER, f"/household-heads/{member_id}")
+    name = f"DELETE /household-heads/{member_id}"
+    return RemovedOut(record=ctx.remove(member_id, kind=NodeKind.MEMBER, name=name, check=_is_household_head))
 
 
 @router.delete("/seats/{seat_id}", response_model=RemovedOut, responses=_REFUSED)
-def delete_seat(seat_id: RecordId, store: StoreDep, principal: PrincipalDep) -> RemovedOut:
+def delete_seat(seat_id: RecordId, ctx: EditorContext) -> RemovedOut:
     """Delete a big-committee seat."""
-    return _removed(store, principal, seat_id, NodeKind.SEAT, f"/seats/{seat_id}")
+    return RemovedOut(record=ctx.remove(seat_id, kind=NodeKind.SEAT, name=f"DELETE /seats/{seat_id}"))

@@ -36,13 +36,14 @@ import networkx as nx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.keys import AccessRole, KeyRing
 from graph.coverage import coverage
 from graph.gaps import count_gaps
 from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
 from graph.model import Batch, Level, NodeKind, Territory
 from graph.settings import Settings
+from service.keys import KeyRing
+from service.principal import AccessRole
 
 _VALID = "({r}.valid_from IS NULL OR {r}.valid_from <= $day) AND ({r}.valid_to IS NULL OR $day <= {r}.valid_to)"
 PLAIN_CYPHER = f"""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.memory import MemoryStore
+from graph.settings import Settings, StoreKind, open_store
 from graph.store import GraphStore
 from tests.utils.known_network import known_network
 
@@ -27,14 +28,9 @@ def _keys_off_unless_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 
 def _neo4j_store() -> GraphStore:
-    from graph.neo4j_store import Neo4jStore
-
+    """The Neo4j store the environment names (NEO4J_URI, NEO4J_USER, ...), opened as the service opens it."""
     assert NEO4J_URI
-    return Neo4jStore(
-        NEO4J_URI,
-        auth=(os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")),
-        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
-    )
+    return open_store(Settings(store=StoreKind.NEO4J))
 
 
 @pytest.fixture(

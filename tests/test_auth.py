@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.app import create_app
-from api.keys import AccessRole, KeyRing
 from graph.memory import MemoryStore
 from graph.model import Batch, InAlliance
 from graph.settings import Settings
 from loaders.importer import import_file
+from service.keys import KeyRing
+from service.principal import AccessRole
 from tests.utils.ledgers import STRUCTURE, TOWN, copy, write_xlsx
 from tests.utils.network import PROV
 
@@ -129,7 +130,9 @@ def test_a_street_key_gets_404_for_another_street_in_every_endpoint(setup: tuple
     assert {e["source"] for e in members["items"]} == {"o-s1", "o-c1", "u1"}
     store.write(Batch(edges=[InAlliance(source="o-s2", target="al1", provenance=PROV)]))
     members = client.get("/nodes/al1/edges", params={"direction": "in"}, headers=key).json()
-    assert "o-s2" not in {e["source"] for e in members["items"]} and members["total"] == 3
+    # The written policy: the far end of a relation that crosses the street is a bare reference, and nothing behind it.
+    assert {e["source"] for e in members["items"]} == {"o-s1", "o-c1", "u1", "o-s2"} and members["total"] == 4
+    assert client.get("/nodes/o-s2", headers=key).status_code == 404
 
     hits = client.get("/search", params={"q": "社区"}, headers=key).json()
     assert sorted(h["node"]["id"] for h in hits["items"]) == ["c1", "o-c1"] and hits["total"] == 2  # not c2, o-c2
@@ -272,6 +275,6 @@ def test_the_audit_finds_a_deletion_under_the_territory_where_it_lay(setup: tupl
     ("phone", "masked"), [("13812345678", "138****5678"), ("12345", "***45"), ("123456", "***456"), ("0755-1234", "*****1234")]
 )
 def test_a_phone_is_masked_to_at_most_half_and_four_digits(phone: str, masked: str) -> None:
-    from api.keys import mask_phone
+    from service.policy import mask_phone
 
     assert mask_phone(phone) == masked

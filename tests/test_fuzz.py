@@ -6,6 +6,7 @@ Short by default; ``GRASSROOTS_FUZZ_EXAMPLES=500 make test`` runs the long form.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -14,6 +15,8 @@ from api.app import create_app
 from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
 from graph.settings import Settings
+from service.bootstrap import Services
+from service.keys import KeyRing
 
 EXAMPLES = int(os.environ.get("GRASSROOTS_FUZZ_EXAMPLES", "25"))
 
@@ -21,10 +24,9 @@ _store = MemoryStore()
 for _batch in generate(NetworkSpec(households=1_500, seed=5)):
     _store.write(_batch)
 _app = create_app(Settings(max_upload_mb=1, auth=False), store_factory=lambda _: _store)
-_app.state.store = _store  # the lifespan does not run under schemathesis's ASGI transport
-_app.state.store_kind = "memory"
-_app.state.settings = Settings(max_upload_mb=1, auth=False)
-_app.state.keys = None  # keys are off: the fuzz is about what a request holds, tests/test_auth.py about keys
+# The lifespan does not run under schemathesis's ASGI transport. Keys are off: the fuzz is about what
+# a request holds, tests/test_auth.py about keys, so the key ring's file is never read.
+_app.state.services = Services(settings=Settings(max_upload_mb=1, auth=False), store=_store, keys=KeyRing(Path("unused-keys.json")))
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 

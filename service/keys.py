@@ -14,28 +14,16 @@ import hmac
 import json
 import secrets
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from graph.files import atomic_write
+from service.principal import AccessRole
 
-__all__ = ["AccessRole", "ApiKey", "KeyRing", "mask_phone"]
+__all__ = ["ApiKey", "KeyRing"]
 
 _PREFIX = "gg"
-
-
-class AccessRole(StrEnum):
-    """What a key may do: viewers read; editors also import and write; admins also manage keys and read the audit log."""
-
-    VIEWER = "viewer"
-    EDITOR = "editor"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        return list(AccessRole).index(self)
 
 
 class ApiKey(BaseModel):
@@ -141,14 +129,3 @@ class _FileLock:
     def __exit__(self, *_: object) -> None:
         fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
         self._file.close()
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678: enough to recognise a number, not to call it."""
-    if not phone:
-        return phone
-    digits = phone.strip()
-    if len(digits) >= 11:  # a mobile number: its network and its last four
-        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-    tail = min(4, len(digits) // 2)  # a short one keeps at most half, never more than four
-    return "*" * (len(digits) - tail) + digits[len(digits) - tail :]

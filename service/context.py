@@ -1,0 +1,298 @@
+"""The application layer: every use case runs through a :class:`Context` (who asks, on which day, with which norms).
+
+A context reads only what its principal may see (service.policy), answers for its day, masks
+personal data for viewers, requires the role each use case needs, and names its principal in
+the audit log for every write. The API's routes and the command line's commands are thin
+adapters over it: they parse their input, call one method, and render the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from graph.agreements import AgreementStatus, AgreementView, agreements
+from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
+from graph.coverage import Coverage, coverage
+from graph.errors import UnknownNode, WrongKind
+from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
+from graph.model import Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
+from graph.navigation import AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
+from graph.norms import NORMS, Norms
+from graph.scope import PATH_SEPARATOR, NodeRef, display_name, on_date
+from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
+from loaders.exporter import ExportSummary, export
+from loaders.importer import ImportReport, import_file, import_rows, log_write, remove_record
+from service.keys import ApiKey, KeyRing
+from service.policy import Policy, mask_phone
+from service.principal import AccessRole, Principal
+
+__all__ = ["Chain", "Context", "EdgePage", "Forbidden"]
+
+
+class Forbidden(Exception):
+    """The principal's role (or scope) does not allow this use case; the message says what would."""
+
+
+@dataclass(frozen=True)
+class EdgePage:
+    """A page of one node's edges, with how many there are in all."""
+
+    items: list[Edge]
+    total: int
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A node and the nodes above it that the principal may name, nearest first, and the path they read as."""
+
+    node: NodeRef
+    above: list[NodeRef]
+    path: str
+
+
+@dataclass
+class Context:
+    """One use case's view of the graph: ``principal`` asking about ``day`` under ``norms``.
+
+    Every id a method is given must lie within the principal's territory (else :class:`UnknownNode`,
+    exactly as for an id that does not exist); every answer passes the policy before it leaves.
+    """
+
+    store: GraphStore
+    principal: Principal
+    keys: KeyRing | None = None
+    day: date = field(default_factory=lambda: on_date(None))
+    norms: Norms = NORMS
+    policy: Policy = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.policy = Policy(self.store, self.principal)
+
+    def on(self, as_of: date | None = None, *, norms: Norms | None = None) -> Context:
+        """The same principal asking about another day (today when None), or under other norms."""
+        return replace(self, day=on_date(as_of), norms=norms or self.norms)
+
+    # -- the checks every use case makes ------------------------------------------------------
+
+    def require(self, role: AccessRole, *, unscoped: bool = False) -> None:
+        """:class:`Forbidden` unless the principal's role reaches ``role`` (and, with ``unscoped``, spans the whole graph)."""
+        mine = self.principal.role
+        if mine.rank < role.rank:
+            raise Forbidden(f"this key is a {mine.value}'s; this needs an {role.value}'s key")
+        if unscoped and self.principal.scope is not None:
+            raise Forbidden(f"this is for keys without a scope (it spans the whole graph); this key is held to {self.principal.scope}")
+
+    def inside(self, node_id: str) -> str:
+        """The id, once it is known to lie within the principal's territory; :class:`UnknownNode` otherwise."""
+        self.policy.require(node_id)
+        return node_id
+
+    # -- nodes and navigation -----------------------------------------------------------------
+
+    def node(self, node_id: str) -> Node:
+        """One node of any kind, with its provenance; a member masked for viewers."""
+        return self.policy.mask(self.store.node(self.inside(node_id)))
+
+    def edges(self, node_id: str, *, direction: Direction, kind: EdgeKind | None, limit: int, offset: int) -> EdgePage:
+        """A page of a node's edges, those whose other end the principal may name, in a stable order."""
+        found = [e for e in self.store.edges_of(self.inside(node_id), kind=kind, direction=direction) if self.policy.edge_shown(e, node_id)]
+        found.sort(key=lambda e: (e.kind, e.source, e.target))
+        return EdgePage(items=found[offset : offset + limit], total=len(found))
+
+    def stats(self) -> tuple[dict[str, int], dict[str, int]]:
+        """How many nodes and edges of each kind the whole graph holds (for principals without a scope)."""
+        if self.principal.scope is not None:
+            raise Forbidden(f"counts of the whole graph are for keys without a scope; see /scopes/{self.principal.scope}/coverage")
+        return {k.value: self.store.count(k) for k in NodeKind}, {k.value: self.store.count_edges(k) for k in EdgeKind}
+
+    def home(self) -> str | None:
+        """The scope a principal starts from: their own territory, or the district."""
+        if self.principal.scope is not None:
+            return self.principal.scope
+        return next((t.id for t in self.store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory) and t.level is Level.DISTRICT), None)
+
+    def chain(self, node_id: str) -> Chain:
+        """A node and its chain up to the district, as far as the principal may name it."""
+        node = self.store.node(self.inside(node_id))
+        above = [n for n in chain_up(self.store, node_id) if self.policy.may_name(n.id)]
+        path = PATH_SEPARATOR.join(display_name(n) for n in [*reversed(above), node])
+        return Chain(node=NodeRef.of(node), above=[NodeRef.of(n) for n in above], path=path)
+
+    def children(self, node_id: str) -> list[NodeRef]:
+        """Territories within a territory, or organisations reporting to an organisation."""
+        return self.policy.redact([NodeRef.of(n) for n in below(self.store, self.inside(node_id))])
+
+    def partners(self, node_id: str) -> list[Partner]:
+        """Co-building partners of a territory, organisation or unit; far ends as bare references."""
+        return self.policy.redact(partners(self.store, self.inside(node_id)))
+
+    def alliances(self, node_id: str) -> list[AllianceMembership]:
+        """Alliances a node belongs to, directly or through its organisation."""
+        return self.policy.redact(alliances(self.store, self.inside(node_id)))
+
+    def search(self, text: str, *, kinds: Collection[NodeKind] | None, limit: int, offset: int) -> SearchPage:
+        """Nodes whose name contains the text, within the principal's territory."""
+        if self.principal.scope is None:
+            return search(self.store, text, kinds=kinds, limit=limit, offset=offset)
+        found = search(self.store, text, kinds=kinds, limit=10_000, offset=0)
+        mine = [item for item in found.items if self.policy.sees(item.node.id)]
+        return found.model_copy(update={"items": mine[offset : offset + limit], "total": len(mine), "limit": limit, "offset": offset})
+
+    # -- the questions staff come with --------------------------------------------------------
+
+    def coverage(self, scope_id: str) -> Coverage:
+        return self.policy.redact(coverage(self.store, self.inside(scope_id), as_of=self.day, norms=self.norms))
+
+    def gaps(self, scope_id: str, *, rules: Collection[GapRuleName] | None, limit: int, offset: int) -> GapPage:
+        found = find_gaps(self.store, self.inside(scope_id), rules=rules, settings=self.norms, as_of=self.day, limit=limit, offset=offset)
+        return self.policy.redact(found)
+
+    def gap_count(self, scope_id: str, *, rules: Collection[GapRuleName] | None) -> GapCount:
+        return self.policy.redact(count_gaps(self.store, self.inside(scope_id), rules=rules, settings=self.norms, as_of=self.day))
+
+    def big_committee(self, community_id: str) -> BigCommittee:
+        return self.policy.redact(big_committee(self.store, self.inside(community_id), as_of=self.day))
+
+    def street_committee(self, street_id: str) -> StreetCommittee:
+        return self.policy.redact(street_committee(self.store, self.inside(street_id), as_of=self.day))
+
+    def unit_committees(self, unit_id: str) -> list[UnitSeat]:
+        return self.policy.redact(unit_committees(self.store, self.inside(unit_id), as_of=self.day))
+
+    def agreements(self, scope_id: str, *, status: AgreementStatus | None, expiring_within_days: int) -> list[AgreementView]:
+        found = agreements(self.store, self.inside(scope_id), status=status, as_of=self.day, expiring_within_days=expiring_within_days)
+        return self.policy.redact(found)
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def map_page(self, scope_id: str, *, max_nodes: int) -> str:
+        from visualizations.network_map import network_map
+
+        return network_map(self.store, self.inside(scope_id), as_of=self.day, max_nodes=max_nodes)
+
+    def dashboard_page(self, scope_id: str) -> str:
+        from visualizations.dashboard import dashboard
+
+        return dashboard(self.store, self.inside(scope_id), as_of=self.day)
+
+    # -- ledgers: import and export -----------------------------------------------------------
+
+    def import_file(
+        self, path: Path, *, dry_run: bool = False, replace: str | None = None, name: str | None = None, progress: Any = None
+    ) -> ImportReport:
+        """Import a ledger, all or nothing, held to the principal's territory and recorded in the audit log under their name."""
+        self.require(AccessRole.EDITOR)
+        if replace is not None:
+            self.inside(replace)
+        return import_file(
+            self.store, path, dry_run=dry_run, replace=replace, name=name, progress=progress, actor=self.actor, scope=self.principal.scope
+        )
+
+    def write_row(self, table: str, row: dict[str, Any], *, name: str) -> ImportReport:
+        """One record written as a one-row table: the same checks and rules as a ledger, and one audit entry."""
+        self.require(AccessRole.EDITOR)
+        record_id = str(row["id"])
+        if self.store.has_node(record_id):
+            self.inside(record_id)
+        return import_rows(self.store, table, [row], name=name, actor=self.actor, scope=self.principal.scope)
+
+    def remove(self, node_id: str, *, kind: NodeKind, name: str, check: Callable[[Node], None] | None = None) -> ImportRecord:
+        """Delete one record (agreement, household head, seat) with its links, recorded in the audit log."""
+        self.require(AccessRole.EDITOR)
+        node = self.store.node(self.inside(node_id))
+        if check is not None and node.kind is kind:
+            check(node)
+        return remove_record(self.store, node_id, kind, name=name, actor=self.actor, scope=self.principal.scope)
+
+    def record_write(self, what: str, summary: WriteSummary, *, started: datetime) -> ImportRecord:
+        """Enter a write that came from no file (a generated network) in the audit log."""
+        self.require(AccessRole.ADMIN, unscoped=True)
+        return log_write(self.store, what, summary, started=started, actor=self.actor, scope=self.principal.scope)
+
+    def write_generated(self, batches: Collection[Batch] | Any, *, what: str, replace: bool) -> WriteSummary:
+        """Write a generated network (the demo, a benchmark's city) and enter it in the audit log."""
+        self.require(AccessRole.ADMIN, unscoped=True)
+        if replace:
+            self.store.clear()
+        elif self.store.count(NodeKind.TERRITORY):
+            raise ValueError("the store already holds a network; add --replace to empty it first")
+        began = datetime.now(UTC)
+        total = WriteSummary()
+        for batch in batches:
+            total.created.update(self.store.write(batch).created)
+        self.record_write(what, total, started=began)
+        return total
+
+    def export(self, path: Path, *, scope_id: str | None, fmt: str) -> ExportSummary:
+        """The graph, or one scope of it, as a file: held to the principal's territory, masked for viewers."""
+        scope_id = scope_id or self.principal.scope
+        if scope_id is not None:
+            self.inside(scope_id)
+        mask = None if self.principal.sees_personal_data else mask_phone
+        keep = None if self.principal.scope is None else self.policy.sees
+        return export(self.store, path, scope=scope_id, fmt=fmt, ancestors=self.principal.scope is None, mask=mask, keep=keep)
+
+    # -- the audit log and keys (admins without a scope) --------------------------------------
+
+    def imports(self, limit: int) -> list[ImportRecord]:
+        """Past imports and writes, newest first."""
+        self.require(AccessRole.ADMIN, unscoped=True)
+        return self.store.imports(limit)
+
+    def audit(self, *, scope_id: str | None, since: date | None, until: date | None, limit: int) -> list[ImportRecord]:
+        """Every write, newest first, those touching a territory (or held to it) when one is named."""
+        self.require(AccessRole.ADMIN, unscoped=True)
+        if scope_id is not None and not self.store.has_node(scope_id):
+            raise UnknownNode(scope_id)
+        found: list[ImportRecord] = []
+        for record in self.store.imports(limit=100_000):
+            at = record.started_at.replace(tzinfo=None)
+            if since and at < datetime.combine(since, time.min):
+                continue
+            if until and at > datetime.combine(until, time.max):
+                continue
+            if scope_id is not None and not self._touches(record, scope_id):
+                continue
+            found.append(record)
+            if len(found) == limit:
+                break
+        return found
+
+    def list_keys(self) -> list[ApiKey]:
+        self.require(AccessRole.ADMIN, unscoped=True)
+        return self._ring().listed()
+
+    def create_key(self, *, role: AccessRole, scope: str | None, name: str) -> tuple[ApiKey, str]:
+        """A new key and its token, shown once; a scope must be a territory, and an admin key has none."""
+        self.require(AccessRole.ADMIN, unscoped=True)
+        if scope is not None and not isinstance(self.store.node(scope), Territory):
+            raise WrongKind(f"a key's scope is a territory (district, street, community...); {scope} is not one")
+        return self._ring().create(role=role, scope=scope, name=name)
+
+    def revoke_key(self, key_id: str) -> bool:
+        self.require(AccessRole.ADMIN, unscoped=True)
+        if key_id == self.principal.key_id:
+            raise ValueError("a key cannot revoke itself: use another admin key, or `grassroots keys revoke`")
+        return self._ring().revoke(key_id)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log names for a write: decided here, once, for every write."""
+        return self.principal.audit_name
+
+    def _ring(self) -> KeyRing:
+        if self.keys is None:
+            raise ValueError("this context was made without a key ring")
+        return self.keys
+
+    def _touches(self, record: ImportRecord, scope_id: str) -> bool:
+        from graph.access import within
+
+        held = [r for r in (record.scope, record.replaced) if r is not None]
+        return any(within(self.store, node_id, scope_id) for node_id in [*held, *record.territories, *record.touched])

@@ -1,0 +1,155 @@
+"""What a principal may see: the one written policy for territory, relations that cross it, and personal data.
+
+The policy, as the README states it:
+
+- A key held to a territory (a street, a community...) sees everything that belongs to it
+  (graph.access.within): its territories, their organisations, household heads, units, and
+  the agreements, seats and alliances those take part in, whole.
+- A relation that crosses the territory's edge (a co-building agreement with a unit of another
+  street, an alliance spanning streets, a seat held for a unit elsewhere) shows its far end as a
+  bare reference: id, kind and name of a unit, a unit's or community's or street's
+  organisation, or an alliance; nothing behind it. Asking for that reference by id answers 404.
+- Nothing else of another territory appears: never its people, phones, residential areas,
+  grids, branches, groups, seats or agreements. The territories above the key's own (and their
+  organisations) appear by name, as the context of a chain path.
+- Viewers see phone numbers masked and no member's extra columns; editors and admins see them.
+"""
+
+from __future__ import annotations
+
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from graph.access import within
+from graph.errors import UnknownNode
+from graph.model import NODE_MODELS, Edge, EdgeKind, Level, Member, Node, NodeKind, Organisation, Territory
+from graph.scope import NodeRef, ancestors, on_date
+from graph.store import Direction, GraphStore
+from service.principal import Principal
+
+__all__ = ["REFERABLE_LEVELS", "Policy", "mask_phone"]
+
+REFERABLE_LEVELS = frozenset({Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT})
+"""Organisations of these levels may stand as the far end of a relation (they sign agreements, lead alliances)."""
+
+T = TypeVar("T")
+_NODE_TYPES = tuple(NODE_MODELS.values())
+_DROP = object()
+"""What redaction answers for an item that must disappear whole."""
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678: enough to recognise a number, not to call it."""
+    if not phone:
+        return phone
+    digits = phone.strip()
+    if len(digits) >= 11:  # a mobile number: its network and its last four
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    tail = min(4, len(digits) // 2)  # a short one keeps at most half, never more than four
+    return "*" * (len(digits) - tail) + digits[len(digits) - tail :]
+
+
+class Policy:
+    """The policy above, for one principal over one store; remembers each node's answer for the length of a request."""
+
+    def __init__(self, store: GraphStore, principal: Principal) -> None:
+        self.store = store
+        self.principal = principal
+        self._sees: dict[str, bool] = {}
+        self._context: set[str] | None = None
+
+    @property
+    def scoped(self) -> bool:
+        return self.principal.scope is not None
+
+    def sees(self, node_id: str) -> bool:
+        """Whether the node belongs to the principal's territory (every node does, for a principal without one)."""
+        if self.principal.scope is None:
+            return True
+        found = self._sees.get(node_id)
+        if found is None:
+            found = self._sees[node_id] = within(self.store, node_id, self.principal.scope)
+        return found
+
+    def require(self, node_id: str) -> None:
+        """404 for a node outside the territory, exactly as for one that does not exist: nothing of other streets leaks."""
+        if not self.sees(node_id):
+            raise UnknownNode(node_id)
+
+    def may_name(self, node_id: str, kind: NodeKind | None = None, level: Level | None = None) -> bool:
+        """Whether a node may appear in an answer: inside, the context above, or a referable far end of a relation."""
+        if self.sees(node_id) or node_id in self._above():
+            return True
+        if kind is None:
+            try:
+                node = self.store.node(node_id)
+            except UnknownNode:
+                return False
+            kind, level = node.kind, node.level if isinstance(node, Territory | Organisation) else None
+        if kind in (NodeKind.UNIT, NodeKind.ALLIANCE):
+            return True
+        return kind is NodeKind.ORGANISATION and level in REFERABLE_LEVELS
+
+    def edge_shown(self, edge: Edge, from_id: str) -> bool:
+        """Whether an edge of a node the principal sees may be listed: its other end must be nameable."""
+        other = edge.target if edge.source == from_id else edge.source
+        return self.may_name(other)
+
+    def mask(self, node: Node) -> Node:
+        """A member as this principal may read them: masked phone and no extra columns for viewers."""
+        if isinstance(node, Member) and not self.principal.sees_personal_data:
+            return node.model_copy(update={"phone": mask_phone(node.phone), "properties": {}})
+        return node
+
+    def redact(self, answer: T) -> T:
+        """An answer with every reference it may not carry taken out: a nameless optional field becomes None,
+        a list item standing on such a reference is dropped, and members are masked."""
+        if not self.scoped and self.principal.sees_personal_data:
+            return answer
+        out = self._redact(answer)
+        if out is _DROP:
+            raise UnknownNode(getattr(answer, "id", "?"))
+        return out  # type: ignore[no-any-return]
+
+    def _redact(self, value: Any) -> Any:
+        if isinstance(value, NodeRef):
+            return value if self.may_name(value.id, value.kind, value.level) else _DROP
+        if isinstance(value, _NODE_TYPES):
+            return self.mask(value) if self.may_name(value.id) else _DROP  # type: ignore[arg-type]
+        if isinstance(value, BaseModel):
+            updates: dict[str, Any] = {}
+            for name, field in type(value).model_fields.items():
+                current = getattr(value, name)
+                changed = self._redact(current)
+                if changed is _DROP:
+                    if not _optional(field.annotation):
+                        return _DROP
+                    updates[name] = None
+                elif changed is not current:
+                    updates[name] = changed
+            return value.model_copy(update=updates) if updates else value
+        if isinstance(value, list | tuple):
+            items = [self._redact(v) for v in value]
+            kept = [v for v in items if v is not _DROP]
+            if len(kept) == len(value) and all(a is b for a, b in zip(kept, value, strict=True)):
+                return value
+            return type(value)(kept)
+        return value
+
+    def _above(self) -> set[str]:
+        """The territories above the principal's own, with their organisations: the context a chain path shows."""
+        if self._context is None:
+            self._context = set()
+            scope = self.principal.scope
+            if scope is not None and self.store.has_node(scope):
+                for territory in ancestors(self.store, scope, on_date(None)):
+                    self._context.add(territory.id)
+                    self._context.update(e.source for e in self.store.edges_of(territory.id, kind=EdgeKind.COVERS, direction=Direction.IN))
+        return self._context
+
+
+def _optional(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    return origin in (Union, UnionType) and NoneType in get_args(annotation)
