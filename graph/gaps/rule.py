@@ -1,7 +1,7 @@
 """How a gap rule is declared: its function, and beside it what the catalogue shows of it.
 
 A rule is a function from a :class:`GapScope` and the :class:`~graph.norms.Norms` to the
-:class:`Finding`\\ s it makes; :func:`gap_rule` puts its name, title, source and the norms it
+findings it makes; :func:`gap_rule` puts its name, title, source and the norms it
 reads on it and makes it a :class:`Rule`, which the catalogue lists and the queries run.
 docs/recipes/gap-rule.md walks through adding one.
 """
