@@ -50,20 +50,28 @@ __all__ = ["GapRates", "NetworkSpec", "generate"]
 
 @dataclass(frozen=True, kw_only=True)
 class GapRates:
-    """How often each kind of gap is planted, as a share of the places it can occur."""
+    """How often each kind of gap is planted, as a share of the places it can occur: 0 plants none.
+
+    Each rate bears the name of the gap rule (graph/gaps) that finds what it plants, so
+    ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Four rules have no rate:
+    community_without_organisation and hanging_organisation (every community and organisation
+    generated is covered and hung in place), community_over_threshold_not_committee (the
+    communities generated as a branch or general branch stay under the threshold) and
+    agreement_expiring (agreements in force end on random days, so some fall due anyway).
+    """
 
     area_without_branch: float = 0.08  # 小区 with no 小区党支部 (Suyu's 覆盖盲区)
     grid_without_group: float = 0.08  # 网格 with no 网格党小组
     unlinked_households: float = 0.10  # grids where heads link only part of the households
-    small_committee: float = 0.10  # community committees under 100 members, not upgraded
-    small_branch: float = 0.05  # branches under three full members
-    expired_agreement: float = 0.15  # co-building agreements past their term
+    committee_under_threshold: float = 0.10  # community committees under 100 members, not upgraded
+    branch_under_minimum: float = 0.05  # branches under three full members
+    agreement_expired: float = 0.15  # co-building agreements past their term
     head_over_norm: float = 0.02  # household heads linking well over ten households
     community_without_agreement: float = 0.05
     committee_without_concurrent_member: float = 0.10  # 大党委 with no 兼职委员
     under_staffed: float = 0.15  # communities below one worker per 300 households
-    property_company_org: float = 0.927  # Fuzhou: 92.7% of property companies have an organisation
-    owners_committee_org: float = 0.681  # Fuzhou: 68.1% of owners' committees have one
+    property_company_without_organisation: float = 0.073  # Fuzhou: 92.7% of property companies have an organisation
+    owners_committee_without_organisation: float = 0.319  # Fuzhou: 68.1% of owners' committees have one
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -280,11 +288,11 @@ class _Generator:
         members = rng.randint(100, 400)
         form, upgraded = OrgForm.COMMITTEE, False
         roll = rng.random()
-        if roll < gaps.small_committee:
+        if roll < gaps.committee_under_threshold:
             members = rng.randint(40, 99)  # a committee under the threshold, not upgraded: a gap
-        elif roll < gaps.small_committee + 0.05:
+        elif roll < gaps.committee_under_threshold + 0.05:
             members, upgraded = rng.randint(60, 99), True  # Heshan: upgraded by decision, not a gap
-        elif roll < gaps.small_committee + 0.12:
+        elif roll < gaps.committee_under_threshold + 0.12:
             members, form = rng.randint(20, 99), rng.choice([OrgForm.GENERAL_BRANCH, OrgForm.BRANCH])
         oid = f"o-{cid}"
         self._org(
@@ -307,7 +315,7 @@ class _Generator:
         branch = None
         if rng.random() >= gaps.area_without_branch:
             branch = f"o-{aid}"
-            members = rng.randint(1, 2) if rng.random() < gaps.small_branch else rng.randint(5, 40)
+            members = rng.randint(1, 2) if rng.random() < gaps.branch_under_minimum else rng.randint(5, 40)
             self._org(branch, f"{aname}党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, members=members, covers=aid, parent=community_org)
         for g, households in enumerate(grids, start=1):
             gid = f"{aid}g{g}"
@@ -353,6 +361,7 @@ class _Generator:
         def unit(uid: str, name: str, unit_type: UnitType, org_rate: float) -> None:
             self.nodes.append(Unit(id=uid, name=name, unit_type=unit_type, provenance=prov))
             self.edges.append(LocatedIn(source=uid, target=cid, provenance=prov))
+            # the share with an organisation, drawn this way round so that a seed gives the network it always gave
             has_org = rng.random() < org_rate
             if has_org:
                 self._org(
@@ -361,9 +370,9 @@ class _Generator:
             units.append((uid, has_org))
 
         for aid, area_name in areas:  # each residential area has a property company, most an owners' committee
-            unit(f"u-{aid}-pm", f"{area_name}物业服务有限公司", UnitType.PROPERTY_COMPANY, gaps.property_company_org)
+            unit(f"u-{aid}-pm", f"{area_name}物业服务有限公司", UnitType.PROPERTY_COMPANY, 1 - gaps.property_company_without_organisation)
             if rng.random() < 0.7:
-                unit(f"u-{aid}-oc", f"{area_name}业主委员会", UnitType.OWNERS_COMMITTEE, gaps.owners_committee_org)
+                unit(f"u-{aid}-oc", f"{area_name}业主委员会", UnitType.OWNERS_COMMITTEE, 1 - gaps.owners_committee_without_organisation)
         for k in range(1, rng.randint(2, 8) + 1):
             unit_type = rng.choice(list(_UNIT_NAMES))
             unit(f"u-{cid}-{k}", _UNIT_NAMES[unit_type].format(rng.choice(_PLACE_WORDS)), unit_type, 0.8)
@@ -375,7 +384,7 @@ class _Generator:
                 signed = self.spec.as_of - timedelta(days=rng.randint(30, 3 * 365))
                 term_years = rng.choice([1, 2, 3])
                 expires = signed + timedelta(days=365 * term_years)
-                if rng.random() < gaps.expired_agreement:
+                if rng.random() < gaps.agreement_expired:
                     expires = self.spec.as_of - timedelta(days=rng.randint(1, 300))
                     signed = min(signed, expires - timedelta(days=365))
                 elif expires <= self.spec.as_of:

@@ -1,7 +1,7 @@
 """The norms (标准) the seed articles state: one object, read by coverage, the gap rules and the map alike.
 
 Each is a default a deployment or a request may change (the API takes them as query
-parameters); docs/DOMAIN.md names the article each comes from.
+parameters); docs/DOMAIN.md#norms names the article each comes from, and which are ours.
 """
 
 from __future__ import annotations
@@ -12,20 +12,29 @@ __all__ = ["NORMS", "Norms"]
 
 
 class Norms(BaseModel):
-    """The norms the seeds state, read by coverage, the gap rules and the map; each default is DOMAIN.md's unless said otherwise."""
+    """The norms the seeds state, read by coverage, the gap rules and the map.
+
+    Each default is the seeds' unless said otherwise; docs/DOMAIN.md#norms has a section for each.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     committee_threshold: int = Field(default=100, ge=1, description="members from which a community organisation is a 党委 (Heshan)")
+    """设立党委的党员数: docs/DOMAIN.md#committee_threshold."""
     branch_min_members: int = Field(default=3, ge=1, description="full members a 党支部 needs (party rules)")
+    """党支部正式党员数下限: docs/DOMAIN.md#branch_min_members (the party's rules, not the seeds)."""
     households_per_head: int = Field(default=10, ge=1, description="households a 联户长 links: 十联户 (Duyun)")
+    """联户长联系户数 (十联户): docs/DOMAIN.md#households_per_head."""
     head_tolerance: float = Field(
         default=0.5, ge=0, le=10, description="share over households_per_head still 'about ten'; ours, not the seeds' (Duyun says 'about')"
     )
+    """联系户数的容差: docs/DOMAIN.md#head_tolerance (ours, not the seeds')."""
     households_per_worker: int = Field(default=300, ge=1, description="households per full-time community worker (Heshan)")
+    """每名专职人员的户数: docs/DOMAIN.md#households_per_worker."""
     expiring_within_days: int = Field(
         default=90, ge=0, le=3650, description="how soon an agreement's end counts as expiring; ours (a quarter to renew it)"
     )
+    """协议即将到期的天数: docs/DOMAIN.md#expiring_within_days (ours, not the seeds')."""
 
 
 NORMS = Norms()

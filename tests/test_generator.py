@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from graph.gaps import GapRuleName, count_gaps
 from graph.generator import GapRates, NetworkSpec, generate
 from graph.memory import MemoryStore
-from graph.model import EdgeKind, Level, Member, NodeKind, Territory
+from graph.model import EdgeKind, Level, Member, NodeKind, Organisation, Territory, Unit, UnitType
 from graph.store import Direction
 
 
@@ -72,3 +73,35 @@ def test_no_two_communities_of_a_street_nor_areas_of_a_community_share_a_name() 
         if parent.level in (Level.STREET, Level.COMMUNITY):
             names = [store.node(e.source).name for e in store.edges_of(parent.id, kind=EdgeKind.WITHIN, direction=Direction.IN)]  # type: ignore[union-attr]
             assert len(names) == len(set(names)), (parent.id, names)
+
+
+def test_every_rate_bears_the_name_of_the_gap_rule_that_finds_what_it_plants() -> None:
+    assert set(GapRates.__dataclass_fields__) <= set(GapRuleName)
+
+
+_PLANTED = (
+    GapRuleName.COMMITTEE_UNDER_THRESHOLD,
+    GapRuleName.BRANCH_UNDER_MINIMUM,
+    GapRuleName.AGREEMENT_EXPIRED,
+    GapRuleName.PROPERTY_COMPANY_WITHOUT_ORGANISATION,
+    GapRuleName.OWNERS_COMMITTEE_WITHOUT_ORGANISATION,
+)
+
+
+def test_a_rate_of_one_plants_its_gap_wherever_its_rule_looks_and_a_rate_of_zero_nowhere() -> None:
+    spec = NetworkSpec(households=8_000, seed=3, gaps=GapRates(**{rule.value: 1.0 for rule in _PLANTED}))
+    store = _load(spec)
+    counted = count_gaps(store, "d", rules=_PLANTED, as_of=spec.as_of).by_rule
+    orgs = [o for o in store.nodes(NodeKind.ORGANISATION) if isinstance(o, Organisation)]
+    units = Counter(u.unit_type for u in store.nodes(NodeKind.UNIT) if isinstance(u, Unit))
+    assert counted == {
+        GapRuleName.COMMITTEE_UNDER_THRESHOLD: sum(o.level is Level.COMMUNITY for o in orgs),
+        GapRuleName.BRANCH_UNDER_MINIMUM: sum(o.level is Level.RESIDENTIAL_AREA for o in orgs),  # units' branches have 3 or more
+        GapRuleName.AGREEMENT_EXPIRED: store.count(NodeKind.AGREEMENT),
+        GapRuleName.PROPERTY_COMPANY_WITHOUT_ORGANISATION: units[UnitType.PROPERTY_COMPANY],
+        GapRuleName.OWNERS_COMMITTEE_WITHOUT_ORGANISATION: units[UnitType.OWNERS_COMMITTEE],
+    }
+    assert all(counted.values())
+
+    none = NetworkSpec(households=8_000, seed=3, gaps=GapRates(**{rule.value: 0.0 for rule in _PLANTED}))
+    assert set(count_gaps(_load(none), "d", rules=_PLANTED, as_of=none.as_of).by_rule.values()) == {0}

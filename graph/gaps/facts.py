@@ -1,0 +1,80 @@
+"""A scope as the gap rules read it: its territories on a day, in reading order, with their facts.
+
+Two store calls (:meth:`GraphStore.territory_facts` and :meth:`GraphStore.chain_facts`) per
+query, whatever the number of rules; every rule reads this object and asks the store nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from graph.model import Level, NodeKind
+from graph.scope import NodeRef, ancestors, on_date, resolve_scope
+from graph.store import GraphStore, OrgFacts, TerritoryFacts
+
+__all__ = ["GapScope"]
+
+
+class GapScope:
+    """A scope's territories on a day in reading order (parents first, siblings by name), with the facts the rules read."""
+
+    def __init__(self, store: GraphStore, scope_id: str, *, as_of: date | None) -> None:
+        self.day = on_date(as_of)
+        self.root = resolve_scope(store, scope_id)
+        facts = store.territory_facts(self.root.id, day=self.day)
+        self.chain = {c.id: c for c in store.chain_facts(self.root.id, day=self.day)}
+        children: dict[str | None, list[TerritoryFacts]] = defaultdict(list)
+        for f in facts:
+            children[f.parent].append(f)
+        above = [NodeRef.of(t) for t in reversed(ancestors(store, self.root.id, self.day))]
+        self.territories: list[TerritoryFacts] = []
+        self._inside: dict[str, list[NodeRef]] = {}
+        self.grid_households: dict[str, int] = {}
+        """Households on the grids under each territory (a grid's own included)."""
+        stack = [(f, above) for f in children[None]]
+        while stack:
+            territory, before = stack.pop()
+            path = [*before, NodeRef(id=territory.id, kind=NodeKind.TERRITORY, name=territory.name, level=territory.level)]
+            self.territories.append(territory)
+            self._inside[territory.id] = path
+            kids = sorted(children[territory.id], key=lambda t: (t.name, t.id))
+            stack.extend((kid, path) for kid in reversed(kids))
+        for territory in reversed(self.territories):  # children before parents
+            own = (territory.households or 0) if territory.level is Level.GRID else 0
+            total = self.grid_households.get(territory.id, 0) + own
+            self.grid_households[territory.id] = total
+            if territory.parent is not None:
+                self.grid_households[territory.parent] = self.grid_households.get(territory.parent, 0) + total
+
+    def of_level(self, level: Level) -> list[TerritoryFacts]:
+        """The scope's territories of one level, in reading order."""
+        return [t for t in self.territories if t.level is level]
+
+    def path(self, territory_id: str) -> list[NodeRef]:
+        """From the street down to a territory (the district only when it is the one asked for)."""
+        full = self._inside[territory_id]
+        return [t for t in full if t.level is not Level.DISTRICT] or full
+
+    def organisation(self, territory_id: str) -> OrgFacts | None:
+        """The organisation of the chain covering a territory on the day, if any."""
+        return self.chain[territory_id].organisation
+
+    def organisations(self) -> Iterator[tuple[OrgFacts, TerritoryFacts]]:
+        """Each organisation of the chain covering a territory of the scope, then each unit's own, with where it sits."""
+        for territory in self.territories:
+            chain = self.chain[territory.id]
+            if chain.organisation is not None:
+                yield chain.organisation, territory
+            if territory.level is Level.COMMUNITY:
+                for unit in chain.units:
+                    if unit.organisation is not None:
+                        yield unit.organisation, territory
+
+    def community_organisations(self) -> Iterator[tuple[TerritoryFacts, OrgFacts]]:
+        """Each community of the scope that has an organisation (社区党委 / 党总支 / 党支部), with it."""
+        for community in self.of_level(Level.COMMUNITY):
+            org = self.organisation(community.id)
+            if org is not None:
+                yield community, org
