@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
@@ -29,6 +29,9 @@ from loaders.importer import ImportReport, import_file, import_rows, log_write, 
 from service.keys import ApiKey, KeyRing
 from service.policy import Policy, mask_phone
 from service.principal import AccessRole, Principal
+
+if TYPE_CHECKING:
+    from visualizations.map import MapData
 
 __all__ = ["Chain", "Context", "EdgePage", "Forbidden"]
 
@@ -169,15 +172,25 @@ class Context:
 
     # -- pages --------------------------------------------------------------------------------
 
+    def map_data(self, scope_id: str, *, max_nodes: int) -> MapData:
+        """What the network map of a scope draws on the day."""
+        from visualizations.map import map_data
+
+        return map_data(self.store, self.inside(scope_id), as_of=self.day, max_nodes=max_nodes)
+
     def map_page(self, scope_id: str, *, max_nodes: int) -> str:
-        from visualizations.network_map import network_map
+        """The network map of a scope as one self-contained page."""
+        from visualizations.map import render_map
 
-        return network_map(self.store, self.inside(scope_id), as_of=self.day, max_nodes=max_nodes)
+        return render_map(self.map_data(scope_id, max_nodes=max_nodes))
 
-    def dashboard_page(self, scope_id: str) -> str:
+    def dashboard_page(self, scope_id: str, *, standalone: bool = False) -> str:
+        """The coverage dashboard of a scope; ``standalone`` links to no service (a file to hand in)."""
         from visualizations.dashboard import dashboard
+        from visualizations.map import Links
 
-        return dashboard(self.store, self.inside(scope_id), as_of=self.day)
+        links = Links(map=None, dashboard=None, gaps=None) if standalone else None
+        return dashboard(self.store, self.inside(scope_id), as_of=self.day, links=links)
 
     # -- ledgers: import and export -----------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The ``grassroots`` command line: thin commands over the application layer (``service``)."""

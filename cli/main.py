@@ -1,0 +1,185 @@
+"""The ``grassroots`` command: each subcommand parses its arguments, calls the application layer once, and prints.
+
+Commands run as the person at the terminal (:func:`terminal_user`): an admin of the whole
+graph, since whoever runs them can read the data folder anyway, named in the audit log by
+their login. Everything else is the same context the API's routes use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from cli.output import print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_refusal
+from cli.parser import build_parser
+from graph.errors import GraphError
+from graph.files import atomic_write
+from graph.gaps import GapRuleName
+from graph.generator import GapRates, NetworkSpec, generate
+from graph.model import Batch, EdgeKind, Level, NodeKind, Territory
+from graph.settings import Settings, get_settings
+from graph.store import WriteSummary
+from loaders.workbooks import write_problems, write_template
+from service.bootstrap import bootstrap
+from service.context import Context, Forbidden
+from service.principal import AccessRole, Principal
+
+__all__ = ["generate_network", "main", "terminal_user"]
+
+
+def terminal_user() -> Principal:
+    """The person at the terminal, as the audit log names them."""
+    return Principal(key_id="cli", name=f"command line ({getpass.getuser()})", role=AccessRole.ADMIN)
+
+
+def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None) -> int:
+    """Run one command; 0 when it did its job, 1 when it could not (the reason on standard error), 2 for bad arguments."""
+    args = build_parser().parse_args(argv)
+    if args.command == "template":  # needs no store
+        write_template(args.path)
+        print(f"wrote {args.path}: fill in the sheets you need, then `grassroots import {args.path}`")
+        return 0
+    settings = settings or get_settings()
+    try:
+        if args.command == "serve":
+            from cli.serve import serve
+
+            return serve(settings, demo=args.demo, host=args.host or settings.host, port=args.port or settings.port)
+        with bootstrap(settings) as services:
+            return _run(services.context(terminal_user()), args)
+    except (GraphError, Forbidden, ValueError, OSError, KeyError) as exc:
+        print(f"grassroots {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(ctx: Context, args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "generate":
+        spec = NetworkSpec(households=args.households, seed=args.seed, gaps=GapRates(**dict(args.gap)))
+        generate_network(ctx, spec=spec, replace=args.replace)
+    elif command == "stats":
+        nodes, edges = ctx.stats()
+        for name, n in [*nodes.items(), *edges.items()]:
+            print(f"{name:<14}{n:>10,}")
+    elif command == "coverage":
+        print_coverage(ctx.on(args.as_of).coverage(args.scope))
+    elif command == "gaps":
+        rules = [_rule(r) for r in args.rule] if args.rule else None
+        day = ctx.on(args.as_of)
+        if args.count:
+            print_gap_count(day.gap_count(args.scope, rules=rules))
+        else:
+            print_gaps(day.gaps(args.scope, rules=rules, limit=args.limit, offset=0))
+    elif command == "import":
+        return _import(ctx, args)
+    elif command == "imports":
+        print_imports(ctx.imports(100))
+    elif command == "export":
+        summary = ctx.export(args.path, scope_id=args.scope, fmt=args.format)
+        rows = ", ".join(f"{n:,} {what}" for what, n in summary.rows.items() if n)
+        print(f"wrote {args.path} ({summary.format}): {rows or 'nothing'}")
+        for what, n in summary.left_out.items():
+            print(f"left out {n:,} {what}: the import format has no place for it", file=sys.stderr)
+    elif command == "map":
+        _map(ctx, args.scope, args.output, max_nodes=args.max_nodes, expand=args.expand)
+    elif command == "report":
+        atomic_write(args.output, ctx.dashboard_page(args.scope, standalone=True).encode("utf-8"))
+        print(f"wrote {args.output}")
+    elif command == "keys":
+        return _keys(ctx, args)
+    return 0
+
+
+def _rule(name: str) -> GapRuleName:
+    try:
+        return GapRuleName(name)
+    except ValueError:
+        raise ValueError(f"no gap rule is called {name!r}; the rules are {', '.join(r.value for r in GapRuleName)}") from None
+
+
+def generate_network(ctx: Context, *, spec: NetworkSpec, replace: bool) -> WriteSummary:
+    """Write a generated network through the context (so it enters the audit log), with a progress bar."""
+    started = time.perf_counter()
+    with tqdm(total=spec.households, unit="households", desc="generating", file=sys.stderr) as bar:
+
+        def batches() -> Iterator[Batch]:
+            for batch in generate(spec):
+                yield batch
+                bar.update(sum(n.households or 0 for n in batch.nodes if isinstance(n, Territory) and n.level is Level.GRID))
+
+        total = ctx.write_generated(batches(), what=f"grassroots generate --households {spec.households} --seed {spec.seed}", replace=replace)
+        bar.total = bar.n  # the last community is finished whole, so the count ends a little past the target
+        bar.refresh()
+    elapsed = time.perf_counter() - started
+    nodes = sum(total.created[k.value] for k in NodeKind)
+    edges = sum(total.created[k.value] for k in EdgeKind)
+    print(f"wrote {nodes:,} nodes and {edges:,} edges in {elapsed:.1f} s ({(nodes + edges) / elapsed:,.0f} a second)")
+    return total
+
+
+def _import(ctx: Context, args: argparse.Namespace) -> int:
+    bars: dict[str, tqdm[None]] = {}
+
+    def progress(phase: str, rows: int) -> None:
+        if phase not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[phase] = tqdm(unit=" rows", desc="reading" if phase == "read" else "writing", file=sys.stderr)
+        bars[phase].update(rows)
+
+    try:
+        report = ctx.import_file(args.path, dry_run=args.dry_run, replace=args.replace, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    if report.ignored:
+        print(f"left alone (not a table): {', '.join(report.ignored)}")
+    if not report.ok:
+        print_refusal(report)
+        if report.problems and not args.no_problems_file:
+            target = args.problems_file or args.path.with_name(f"{args.path.stem}.problems.xlsx")
+            write_problems(report, target)
+            print(f"the problems and the refused rows are in {target}: fix them in the original, then import it again", file=sys.stderr)
+        return 1
+    print_import(report, dry_run=args.dry_run)
+    return 0
+
+
+def _map(ctx: Context, scope: str, output: Path, *, max_nodes: int | None, expand: bool) -> None:
+    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised community's map beside it."""
+    from visualizations.network_map import MAX_NODES, Links, render_map, summarised
+
+    links = Links(map=f"{output.stem}-{{id}}.html" if expand else None, dashboard=None, gaps=None)
+    data = ctx.map_data(scope, max_nodes=max_nodes or MAX_NODES)
+    atomic_write(output, render_map(data, links=links).encode("utf-8"))
+    print(f"wrote {output}: {len(data.nodes):,} nodes, drawn down to {data.depth.value}")
+    if expand:
+        inner = Links(map=None, dashboard=None, gaps=None)
+        for scope_id in summarised(data):
+            target = output.with_name(f"{output.stem}-{scope_id}.html")
+            atomic_write(target, render_map(ctx.map_data(scope_id, max_nodes=max_nodes or MAX_NODES), links=inner).encode("utf-8"))
+        print(f"wrote {len(summarised(data)):,} maps of the summarised communities beside it ({output.stem}-<id>.html)")
+
+
+def _keys(ctx: Context, args: argparse.Namespace) -> int:
+    if args.keys_command == "create":
+        key, token = ctx.create_key(role=AccessRole(args.role), scope=args.scope, name=args.name)
+        print(token)
+        print(f"key {key.id}: {key.role.value}, scope {key.scope or 'everything'}; shown this once, kept only as a hash", file=sys.stderr)
+    elif args.keys_command == "list":
+        for key in ctx.list_keys():
+            print(f"{key.id}  {key.role.value:<7} {key.scope or '(everything)':<14} {key.created_at:%Y-%m-%d}  {key.name}")
+    elif not ctx.revoke_key(args.key_id):
+        print(f"grassroots keys: no key has id {args.key_id!r}; `grassroots keys list` shows them", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
