@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _map(store, args.scope, args.output, max_nodes=args.max_nodes, expand=args.expand)
             elif args.command == "report":
                 from visualizations.dashboard import dashboard
-                from visualizations.network_map import Links
+                from visualizations.map import Links
 
                 atomic_write(args.output, dashboard(store, args.scope, links=Links(map=None, dashboard=None, gaps=None)).encode("utf-8"))
                 print(f"wrote {args.output}")
@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _map(store: GraphStore, scope: str, output: Path, *, max_nodes: int | None, expand: bool) -> None:
     """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised community's map beside it."""
-    from visualizations.network_map import MAX_NODES, Links, map_data, render_map, summarised
+    from visualizations.map import MAX_NODES, Links, map_data, render_map, summarised
 
     links = Links(map=f"{output.stem}-{{id}}.html" if expand else None, dashboard=None, gaps=None)
     data = map_data(store, scope, max_nodes=max_nodes or MAX_NODES)

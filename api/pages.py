@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import StoreDep
 from visualizations.dashboard import dashboard
-from visualizations.network_map import MAX_NODES, network_map
+from visualizations.map import MAX_NODES, network_map
 
 __all__ = ["router"]
 

@@ -18,7 +18,7 @@ from graph.memory import MemoryStore
 from graph.settings import Settings
 from tests.utils.known_network import AS_OF, GAPS, known_network
 from visualizations.dashboard import render_dashboard
-from visualizations.network_map import Links
+from visualizations.map import Links
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from graph.memory import MemoryStore
 from graph.model import Batch, Level, LocatedIn, NodeKind, Unit, UnitType
 from graph.store import GraphStore
 from tests.utils.known_network import AS_OF, PROV, known_network
-from visualizations.network_map import Depth, Links, map_data, render_map
+from visualizations.map import Depth, Links, map_data, render_map
 
 HOSTILE = '</script><img src=x onerror="alert(1)">&amp;'
 
