@@ -126,12 +126,19 @@ class _Tree:
                 lowest = max(lowest, y)
         spanned = [self.at[c].x for c in self.bands[node_id][0] + leaves]
         x = (min(spanned) + max(spanned)) / 2 if spanned else left + self.widths[node_id] / 2
+        # Centred over one narrow child (a grid over its only household head), a node would reach
+        # into its neighbour's room; its subtree is never narrower than itself, so it fits inside.
+        half = box.width / 2
+        x = min(max(x, left + half), left + self.widths[node_id] - half)
         self.at[node_id] = Point(x, top)
         return lowest
 
 
 def tree_positions(boxes: Mapping[str, Box], root: str) -> dict[str, Point]:
-    """Where every node reachable from ``root`` sits: each node centred over its first band, the root at y 0, centred on x 0.
+    """Where every node reachable from ``root`` sits: the root at y 0, the whole centred on x 0.
+
+    Each node is centred over its first band of children, as far as its own room stays inside its
+    subtree's: so the rooms of two nodes on one row never overlap.
 
     A first pass without bands measures the tree; its area gives the band width at which the
     whole would have about a screen's shape (never under :data:`BAND_WIDTH`), and a second pass
