@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import AsOf, ViewerContext
-from visualizations.network_map import MAX_NODES
+from visualizations.map import MAX_NODES
 
 __all__ = ["router"]
 

@@ -22,7 +22,7 @@ from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
 from graph.model import Level, NodeKind, Territory
 from visualizations.headless import Browser, find_chromium
-from visualizations.network_map import map_data, render_map
+from visualizations.map import map_data, render_map
 
 
 def main() -> None:

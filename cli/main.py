@@ -113,7 +113,9 @@ def generate_network(ctx: Context, *, spec: NetworkSpec, replace: bool) -> Write
                 yield batch
                 bar.update(sum(n.households or 0 for n in batch.nodes if isinstance(n, Territory) and n.level is Level.GRID))
 
-        total = ctx.write_generated(batches(), what=f"grassroots generate --households {spec.households} --seed {spec.seed}", replace=replace)
+        total = ctx.write_generated(
+            batches(), what=f"grassroots generate --households {spec.households} --seed {spec.seed}", replace=replace
+        )
         bar.total = bar.n  # the last community is finished whole, so the count ends a little past the target
         bar.refresh()
     elapsed = time.perf_counter() - started
@@ -153,7 +155,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
 
 def _map(ctx: Context, scope: str, output: Path, *, max_nodes: int | None, expand: bool) -> None:
     """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised community's map beside it."""
-    from visualizations.network_map import MAX_NODES, Links, render_map, summarised
+    from visualizations.map import MAX_NODES, Links, render_map, summarised
 
     links = Links(map=f"{output.stem}-{{id}}.html" if expand else None, dashboard=None, gaps=None)
     data = ctx.map_data(scope, max_nodes=max_nodes or MAX_NODES)

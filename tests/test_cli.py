@@ -1,17 +1,32 @@
-"""The grassroots command, run as a user runs it, on a data folder of its own."""
+"""The grassroots command, run in process through ``main(argv)`` on a data folder of its own, as a user runs it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import contextlib
+import io
+from dataclasses import dataclass
 from pathlib import Path
 
+from cli.main import main
+from graph.settings import Settings
 
-def _grassroots(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    inherited = {k: v for k, v in os.environ.items() if k != "GRASSROOTS_KEYS_FILE"}  # keys beside the data, as by default
-    env = {**inherited, "GRASSROOTS_DATA_DIR": str(data), "GRASSROOTS_STORE": "memory"}
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env, timeout=120)
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _grassroots(*args: str, data: Path) -> Ran:
+    """One command with the default settings but for the data folder (keys beside the data, as by default)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args), settings=Settings(data_dir=data, auth=True, keys_file=None))
+        except SystemExit as exc:  # argparse refuses bad arguments this way
+            code = int(exc.code or 0)
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def test_generate_then_stats_then_map(tmp_path: Path) -> None:

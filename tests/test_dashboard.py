@@ -18,7 +18,7 @@ from graph.memory import MemoryStore
 from graph.settings import Settings
 from tests.utils.known_network import AS_OF, GAPS, known_network
 from visualizations.dashboard import render_dashboard
-from visualizations.network_map import Links
+from visualizations.map import Links
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_a_standalone_report_has_no_links_to_a_service(store: MemoryStore) -> No
 
 def test_the_report_command_writes_the_dashboard_as_a_utf8_file(tmp_path: Path) -> None:
     env = {"GRASSROOTS_DATA_DIR": str(tmp_path / "data"), "LANG": "C", "LC_ALL": "C", "PATH": "/usr/bin:/bin"}
-    cli = [sys.executable, "-m", "api.cli"]
+    cli = [sys.executable, "-m", "cli"]
     made = subprocess.run([*cli, "generate", "--households", "3000", "--seed", "2"], env=env, capture_output=True, text=True, check=False)
     assert made.returncode == 0, made.stderr
     report = tmp_path / "report.html"

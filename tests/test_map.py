@@ -15,7 +15,7 @@ from graph.memory import MemoryStore
 from graph.model import Batch, Level, LocatedIn, NodeKind, Unit, UnitType
 from graph.store import GraphStore
 from tests.utils.known_network import AS_OF, PROV, known_network
-from visualizations.network_map import Depth, Links, map_data, render_map
+from visualizations.map import Depth, Links, map_data, render_map
 
 HOSTILE = '</script><img src=x onerror="alert(1)">&amp;'
 
@@ -109,7 +109,7 @@ def test_the_page_is_one_offline_file_in_chinese(known: GraphStore) -> None:
 def test_the_map_command_writes_utf8_and_expands_summarised_communities(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {"GRASSROOTS_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8", "LANG": "C", "LC_ALL": "C", "PATH": "/usr/bin:/bin"}
-    cli = [sys.executable, "-m", "api.cli"]
+    cli = [sys.executable, "-m", "cli"]
     run = subprocess.run([*cli, "generate", "--households", "3000", "--seed", "2"], env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     page = tmp_path / "district.html"

@@ -20,7 +20,7 @@ from graph.gaps import Gap, GapRule, find_gaps, gap_rules
 from graph.labels import LABELS, label
 from graph.model import TERRITORY_LEVELS, MemberCategory
 from graph.store import GraphStore
-from visualizations.network_map import Links
+from visualizations.map import Links
 
 __all__ = ["GAPS_LISTED", "dashboard", "render_dashboard"]
 

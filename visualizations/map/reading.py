@@ -1,0 +1,344 @@
+"""What the map of a scope draws, read from the store as things stood on one day: :func:`map_data`.
+
+Each node of the chain is a territory together with the party organisation that covers it
+(街道党工委 › 社区党委 › 小区党支部 › 网格党小组), then the household heads (党员联户长) under
+their grids; resident units (驻区单位) sit beside their community's residential areas; alliances
+(党建联盟 / 党建共同体) float above their members. Edges: the chain, co-building agreements (in
+force or expired), big-committee seats (大党委 / 大工委) and alliance membership. Every gap rule of
+:mod:`graph.gaps` that flags a drawn node is placed on it. A scope is drawn at the most detailed
+:class:`~.model.Depth` whose node count stays within ``max_nodes``; below it each territory is
+summarised with its counts and a link to its own map. Every day-aware read goes through
+:class:`graph.scope.ScopeTree` (a :class:`~graph.scope.DayReader`), as the other queries' do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date
+
+from graph.coverage import Coverage, coverage
+from graph.gaps import Gap, find_gaps
+from graph.labels import label
+from graph.model import Alliance, EdgeKind, Level, NodeKind, Organisation, Territory
+from graph.navigation import chain_up
+from graph.norms import NORMS
+from graph.scope import PATH_SEPARATOR, DayReader, ScopeTree, agreement_in_force
+from graph.store import Direction, GraphStore
+from visualizations.map.layout import Box, positions_above, tree_positions
+from visualizations.map.model import Depth, MapData, MapEdge, MapNode
+from visualizations.map.style import STYLES, rule_title
+
+__all__ = ["MAX_NODES", "map_data"]
+
+MAX_NODES = 3000
+"""The most nodes a map draws. The issue's aim for a district of a million households is about
+3,000 on screen; measured in headless Chromium (bench/map.py), 3,000 nodes with their edges
+draw in a few hundred milliseconds with positions computed here, in a page of about 2 MB. A
+street (~35,000 households: ~3,500 household heads) is over it with its heads and is drawn down
+to its grids; a community (~4,000 households) is drawn whole, heads included; a district of a
+million households is drawn down to its communities, each summarised."""
+
+_DRAWN_LEVEL = {
+    Depth.HOUSEHOLDS: Level.GRID,
+    Depth.GRIDS: Level.GRID,
+    Depth.AREAS: Level.RESIDENTIAL_AREA,
+    Depth.COMMUNITIES: Level.COMMUNITY,
+}
+"""The deepest territory each depth draws; what lies below it is summarised on it."""
+
+
+def _figure(numerator: int, denominator: int) -> str:
+    return f"{numerator}/{denominator} ({numerator / denominator:.0%})" if denominator else "—"
+
+
+def _headline(cov: Coverage) -> list[str]:
+    f = cov.figures
+    return [
+        f"小区党支部覆盖 {_figure(f.residential_areas_with_branch.numerator, f.residential_areas_with_branch.denominator)}",
+        f"网格党小组覆盖 {_figure(f.grids_with_group.numerator, f.grids_with_group.denominator)}",
+        f"联户 {_figure(f.households_linked.numerator, f.households_linked.denominator)}",
+        f"驻区单位共建 {_figure(f.units_in_agreements.numerator, f.units_in_agreements.denominator)}",
+    ]
+
+
+def _choose_depth(*, upper: int, areas: int, grids: int, units: int, heads: int, max_nodes: int) -> Depth:
+    """The most detailed depth whose node count fits; ``upper`` counts the territories down to communities."""
+    sizes = {
+        Depth.HOUSEHOLDS: upper + areas + grids + units + heads,
+        Depth.GRIDS: upper + areas + grids + units,
+        Depth.AREAS: upper + areas + units,
+    }
+    return next((depth for depth, size in sizes.items() if size <= max_nodes), Depth.COMMUNITIES)
+
+
+def map_data(store: GraphStore, scope_id: str, *, as_of: date | None = None, max_nodes: int = MAX_NODES) -> MapData:
+    """What the map of a scope (a territory, or the chain organisation covering one) draws, as things stood on ``as_of``."""
+    # The whole territory is walked once: it is small beside what hangs off it (a million households
+    # make ~6,700 territories), and it gives every summary its counts.
+    tree = ScopeTree(store, scope_id, as_of=as_of)
+    root, day = tree.root, tree.day
+    territories = _top_down(tree)
+    cov = coverage(store, root.id, as_of=day)
+    figures = cov.figures
+
+    upper = sum(1 for t in territories if t.level.rank <= Level.COMMUNITY.rank)
+    heads_estimate = math.ceil(figures.households_linked.denominator / NORMS.households_per_head)  # 十联户
+    depth = _choose_depth(
+        upper=upper,
+        areas=figures.residential_areas_with_branch.denominator,
+        grids=figures.grids_with_group.denominator,
+        units=figures.units_in_agreements.denominator,
+        heads=heads_estimate,
+        max_nodes=max_nodes,
+    )
+    deepest = _DRAWN_LEVEL[depth]
+    if root.level.rank > deepest.rank:
+        deepest = root.level
+
+    # Bottom-up counts of every territory, for the facts and the summaries (children come after their parent).
+    counts: dict[str, Counter[str]] = {}
+    coverers: dict[str, Organisation | None] = {}
+    for territory in reversed(territories):
+        c: Counter[str] = Counter()
+        for child in tree.children[territory.id]:
+            c.update(counts[child.id])
+        coverers[territory.id] = tree.coverer(territory.id) if territory.level.rank <= deepest.rank else None
+        if territory.level is Level.RESIDENTIAL_AREA:
+            c["areas"] += 1
+        if territory.level is Level.GRID:
+            c["grids"] += 1
+            c["households"] += territory.households or 0
+        counts[territory.id] = c
+
+    names = {t.id: t.name for t in territories}
+    above = PATH_SEPARATOR.join(t.name for t in reversed(chain_up(store, root.id)) if isinstance(t, Territory))
+
+    def path(territory_id: str) -> str:
+        chain: list[str] = []
+        current: str | None = territory_id
+        while current is not None:
+            chain.append(names[current])
+            current = tree.parent[current]
+        inside = PATH_SEPARATOR.join(reversed(chain))
+        return f"{above}{PATH_SEPARATOR}{inside}" if above else inside
+
+    nodes: dict[str, MapNode] = {}
+    edges: list[MapEdge] = []
+    drawn_for: dict[str, str] = {}  # any node id (organisation, unit, member) -> the drawn node standing for it
+
+    for territory in territories:
+        if territory.level.rank > deepest.rank:
+            continue
+        node = _territory_node(territory, coverers[territory.id], counts[territory.id], path(territory.id))
+        if territory.level is deepest and tree.children[territory.id] and not (depth is Depth.HOUSEHOLDS and territory.level is Level.GRID):
+            node.summary = True
+            node.link = territory.id
+            below = counts[territory.id]
+            node.facts.append(f"下辖 小区 {below['areas']} · 网格 {below['grids']}")
+            node.label += f"\n小区{below['areas']} 网格{below['grids']}"  # the gap count is added once gaps are placed
+        nodes[node.id] = node
+        drawn_for[territory.id] = node.id
+        org = coverers[territory.id]
+        if org is not None:
+            drawn_for[org.id] = node.id
+        parent = tree.parent[territory.id]
+        if parent is not None:
+            nodes[parent].children.append(node.id)
+            edges.append(MapEdge(node.id, parent, "chain"))
+
+    if depth is not Depth.COMMUNITIES:
+        for territory in _of_level(territories, Level.COMMUNITY):
+            _add_units(tree, nodes, edges, drawn_for, community=nodes[territory.id])
+    if depth is Depth.HOUSEHOLDS:
+        for territory in _of_level(territories, Level.GRID):
+            _add_heads(tree, nodes, edges, drawn_for, grid=nodes[territory.id])
+    elif depth is Depth.GRIDS:
+        for territory in _of_level(territories, Level.GRID):
+            heads = tree.household_heads(territory.id)
+            if heads:
+                nodes[territory.id].facts.append(f"党员联户长 {len(heads)} 名，联系 {sum(h.households for h in heads)} 户")
+
+    _add_cobuilding_and_seats(tree, nodes, edges, drawn_for, coverers=coverers)
+    _add_alliances(store, tree, nodes, edges, drawn_for)
+
+    gaps = find_gaps(store, root.id, as_of=day, limit=10_000_000).items
+    by_rule: Counter[str] = Counter(g.rule.value for g in gaps)
+    for gap in gaps:
+        _place_gap(gap, nodes, drawn_for)
+
+    for node in nodes.values():
+        if node.summary and (node.gaps or node.gaps_below):
+            node.label += f"\n缺口 {len(node.gaps) + node.gaps_below}"
+    _place(nodes, root.id)
+    return MapData(
+        scope_id=root.id,
+        title=f"{root.name} 组织网络图",
+        path=path(root.id),
+        as_of=day,
+        depth=depth,
+        nodes=nodes,
+        edges=edges,
+        headline=_headline(cov),
+        gap_total=len(gaps),
+        gap_rules=by_rule,
+    )
+
+
+def _top_down(tree: ScopeTree) -> list[Territory]:
+    """The scope's territories level by level (breadth first): the order the page lists nodes in, so its search finds upper levels first."""
+    order = [tree.root]
+    for territory in order:  # the list grows as it is walked, one level after the other
+        order.extend(tree.children[territory.id])
+    return order
+
+
+def _of_level(territories: list[Territory], level: Level) -> list[Territory]:
+    return [t for t in territories if t.level is level]
+
+
+def _territory_node(territory: Territory, org: Organisation | None, below: Counter[str], path: str) -> MapNode:
+    style = STYLES[territory.level.value]
+    facts = [f"{label(territory.level)} {territory.name} (编号 {territory.id})"]
+    if org is not None:
+        facts.append(f"{style.chain}: {org.name}，{label(org.form)}，党员 {org.members} 名" + ("，特批升格" if org.upgraded else ""))
+    else:
+        facts.append(f"未建{style.chain}")
+    households = territory.households if territory.level is Level.GRID else below["households"]
+    if households:
+        facts.append(f"户数 {households}")
+    if territory.staff is not None:
+        facts.append(f"专职社区工作者 {territory.staff} 名")
+    name = f"{label(territory.level)} {territory.name}"
+    return MapNode(id=territory.id, style=territory.level.value, label=_short(territory.name, 10), name=name, path=path, facts=facts)
+
+
+def _short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _add_units(read: DayReader, nodes: dict[str, MapNode], edges: list[MapEdge], drawn_for: dict[str, str], *, community: MapNode) -> None:
+    """驻区单位 of a community, beside its residential areas, each standing for its own organisation too."""
+    for unit in read.units(community.id):
+        org = read.coverer(unit.id)
+        facts = [f"驻区单位 {label(unit.unit_type)} (编号 {unit.id})"]
+        facts.append(f"党组织: {org.name}，{label(org.form)}，党员 {org.members} 名" if org else "未建党组织")
+        nodes[unit.id] = MapNode(
+            id=unit.id,
+            style="unit",
+            label=_short(unit.name, 9),
+            name=unit.name,
+            path=f"{community.path}{PATH_SEPARATOR}{unit.name}",
+            facts=facts,
+        )
+        community.children.append(unit.id)
+        edges.append(MapEdge(unit.id, community.id, "located"))
+        drawn_for[unit.id] = unit.id
+        if org is not None:
+            drawn_for[org.id] = unit.id
+
+
+def _add_heads(read: DayReader, nodes: dict[str, MapNode], edges: list[MapEdge], drawn_for: dict[str, str], *, grid: MapNode) -> None:
+    """党员联户长 under their grid, by name."""
+    for head in sorted(read.household_heads(grid.id), key=lambda m: (m.name, m.id)):  # no phone numbers: a map is shown and printed
+        nodes[head.id] = MapNode(
+            id=head.id,
+            style="household",
+            label=head.name,
+            name=f"党员联户长 {head.name}",
+            path=f"{grid.path}{PATH_SEPARATOR}{head.name}",
+            facts=[f"联系 {head.households} 户", f"编号 {head.id}"],
+        )
+        grid.children.append(head.id)
+        edges.append(MapEdge(head.id, grid.id, "chain"))
+        drawn_for[head.id] = head.id
+
+
+def _add_cobuilding_and_seats(
+    read: DayReader,
+    nodes: dict[str, MapNode],
+    edges: list[MapEdge],
+    drawn_for: dict[str, str],
+    *,
+    coverers: dict[str, Organisation | None],
+) -> None:
+    """Co-building agreements and big-committee seats between drawn nodes.
+
+    Expired agreements are drawn too (grey): a partnership that has run out is still worth seeing.
+    """
+    for territory_id, org in coverers.items():
+        if org is None or territory_id not in nodes:
+            continue
+        here = nodes[territory_id]
+        if here.style == "community":
+            for agreement in read.agreements(org.id):
+                in_force = agreement_in_force(agreement, read.day)
+                for party in read.counterparties(agreement, org.id):
+                    other = drawn_for.get(party.id)
+                    if other is None or other == here.id:
+                        continue
+                    term = f"{agreement.signed_on} 至 {agreement.expires_on or '长期'}"
+                    title = f"共建协议 {agreement.id}: {term}" + ("" if in_force else " (已到期)")
+                    edges.append(MapEdge(here.id, other, "cobuild" if in_force else "cobuild_expired", title))
+        committee = "大党委" if here.style == "community" else "大工委"
+        for seat in read.seats_on(org.id):
+            unit = read.seat_unit(seat.id)
+            other = drawn_for.get(unit.id) if unit is not None else None
+            if unit is not None and other is not None and other != here.id:
+                edges.append(MapEdge(other, here.id, "seat", f"{committee}兼职委员 {seat.person or seat.id}: {unit.name}"))
+
+
+def _add_alliances(store: GraphStore, read: DayReader, nodes: dict[str, MapNode], edges: list[MapEdge], drawn_for: dict[str, str]) -> None:
+    """党建联盟 / 党建共同体 with at least one member drawn, each joined to the drawn nodes standing for its members."""
+    for alliance in store.nodes(NodeKind.ALLIANCE):
+        if not isinstance(alliance, Alliance):
+            continue
+        members = [read.node(e.source) for e in read.edges(alliance.id, EdgeKind.IN_ALLIANCE, Direction.IN)]
+        drawn: set[str] = set()
+        outside = 0
+        for member in members:
+            target = drawn_for.get(member.id) or next((drawn_for[n.id] for n in chain_up(store, member.id) if n.id in drawn_for), None)
+            if target is None or target == alliance.id:
+                outside += 1
+            else:
+                drawn.add(target)
+        if not drawn:
+            continue
+        facts = [f"{label(alliance.alliance_kind)} (编号 {alliance.id})", f"成员 {len(members)} 个"]
+        if outside:
+            facts.append(f"其中 {outside} 个在本图之外")
+        nodes[alliance.id] = MapNode(
+            id=alliance.id,
+            style="alliance",
+            label=_short(alliance.name, 10),
+            name=alliance.name,
+            path=alliance.name,
+            facts=facts,
+            members=sorted(drawn),
+        )
+        drawn_for[alliance.id] = alliance.id
+        edges.extend(MapEdge(alliance.id, target, "alliance", f"{alliance.name} 成员") for target in sorted(drawn))
+
+
+def _place_gap(gap: Gap, nodes: dict[str, MapNode], drawn_for: dict[str, str]) -> None:
+    """A gap flags the drawn node standing for its node; one inside a summary is counted on the summary."""
+    text = f"{rule_title(gap.rule)}: {gap.reason}"
+    own = drawn_for.get(gap.node.id)
+    if own is None and gap.node.kind is NodeKind.AGREEMENT:
+        own = next((drawn_for[p.id] for p in reversed(gap.path) if p.id in drawn_for), None)  # its community's
+    if own is not None:
+        nodes[own].gaps.append(text)
+        return
+    holder = next((drawn_for[p.id] for p in reversed(gap.path) if p.id in drawn_for), None)
+    if holder is not None:
+        nodes[holder].gaps_below += 1
+
+
+def _place(nodes: dict[str, MapNode], root_id: str) -> None:
+    """Give every node its position: the chain as a tree from the root, each alliance above its members."""
+    boxes = {n.id: Box(rank=n.rank, width=STYLES[n.style].slot, children=n.children, tall=n.summary) for n in nodes.values()}
+    at = tree_positions(boxes, root_id)
+    groups = {n.id: n.members for n in nodes.values() if n.style == "alliance"}
+    at |= positions_above(groups, at, width=STYLES["alliance"].slot)
+    for node_id, point in at.items():
+        nodes[node_id].x, nodes[node_id].y = point.x, point.y
