@@ -150,11 +150,11 @@ class Context:
     def coverage(self, scope_id: str) -> Coverage:
         return self.policy.redact(coverage(self.store, self.inside(scope_id), as_of=self.day, norms=self.norms))
 
-    def gaps(self, scope_id: str, *, rules: Collection[GapRuleName] | None, limit: int, offset: int) -> GapPage:
+    def gaps(self, scope_id: str, *, rules: Collection[GapRuleName | str] | None, limit: int, offset: int) -> GapPage:
         found = find_gaps(self.store, self.inside(scope_id), rules=rules, settings=self.norms, as_of=self.day, limit=limit, offset=offset)
         return self.policy.redact(found)
 
-    def gap_count(self, scope_id: str, *, rules: Collection[GapRuleName] | None) -> GapCount:
+    def gap_count(self, scope_id: str, *, rules: Collection[GapRuleName | str] | None) -> GapCount:
         return self.policy.redact(count_gaps(self.store, self.inside(scope_id), rules=rules, settings=self.norms, as_of=self.day))
 
     def big_committee(self, community_id: str) -> BigCommittee:
