@@ -8,8 +8,8 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from graph.errors import WrongKind
-from graph.model import Agreement, Alliance, AllianceKind, EdgeKind, InAlliance, Level, Node, NodeKind, Organisation, Territory, Unit
-from graph.scope import PATH_SEPARATOR, NodeRef, agreement_in_force, display_name, valid_on
+from graph.model import Alliance, AllianceKind, EdgeKind, InAlliance, Level, Node, NodeKind, Organisation, Territory, Unit
+from graph.scope import PATH_SEPARATOR, DayReader, NodeRef, ScopeTree, display_name
 from graph.store import Direction, GraphStore
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "SearchPage",
     "alliances",
     "below",
-    "chain_path",
     "chain_up",
     "children",
     "coverer",
@@ -32,43 +31,22 @@ __all__ = [
 ]
 
 
-def children(store: GraphStore, territory_id: str) -> list[Territory]:
-    """The territories one level below, by name."""
-    found = [store.node(e.source) for e in store.edges_of(territory_id, kind=EdgeKind.WITHIN, direction=Direction.IN)]
-    return sorted((t for t in found if isinstance(t, Territory)), key=lambda t: (t.name, t.id))
+def children(store: GraphStore, territory_id: str, *, as_of: date | None = None) -> list[Territory]:
+    """The territories one level below on the day, by name."""
+    return DayReader(store, as_of=as_of).children(territory_id)
 
 
-def coverer(store: GraphStore, node_id: str) -> Organisation | None:
-    """The party organisation that covers a territory or unit, if it has one."""
-    edges = store.edges_of(node_id, kind=EdgeKind.COVERS, direction=Direction.IN)
-    org = store.node(edges[0].source) if edges else None
-    return org if isinstance(org, Organisation) else None
-
-
-def territory_subtree(store: GraphStore, scope_id: str, *, down_to: Level = Level.GRID) -> list[tuple[Territory, str | None]]:
-    """The scope and every territory under it down to a level, each with its parent's id; parents first."""
+def territory_subtree(store: GraphStore, scope_id: str, *, as_of: date | None = None) -> list[Territory]:
+    """The scope and every territory under it on the day, parents first."""
     root = store.node(scope_id)
     if not isinstance(root, Territory):
         raise WrongKind(f"{scope_id} is of kind {root.kind.value}, not a territory (district, street, community, residential area or grid)")
-    out: list[tuple[Territory, str | None]] = [(root, None)]
-    frontier = [root]
-    while frontier:
-        placed = [(child, t.id) for t in frontier if t.level.rank < down_to.rank for child in children(store, t.id)]
-        out.extend(placed)
-        frontier = [child for child, _ in placed]
-    return out
+    return ScopeTree(store, scope_id, as_of=as_of).territories
 
 
-def chain_path(store: GraphStore, node_id: str) -> list[Node]:
-    """The node and its ancestors up to the district, nearest first (街道 › 社区 › 小区 › 网格 read backwards)."""
-    path = [store.node(node_id)]
-    seen = {node_id}
-    while True:
-        parent_edges = [e for e in store.edges_of(path[-1].id) if e.kind in (EdgeKind.WITHIN, EdgeKind.REPORTS_TO, EdgeKind.MEMBER_OF)]
-        if not parent_edges or parent_edges[0].target in seen:
-            return path
-        seen.add(parent_edges[0].target)
-        path.append(store.node(parent_edges[0].target))
+def coverer(store: GraphStore, node_id: str, *, as_of: date | None = None) -> Organisation | None:
+    """The party organisation that covers a territory or unit on the day, if it has one."""
+    return DayReader(store, as_of=as_of).coverer(node_id)
 
 
 # -- navigation answers for the API: a node in its place, and search by name ----------------------
@@ -132,23 +110,24 @@ class SearchPage(BaseModel):
     offset: int
 
 
-def chain_up(store: GraphStore, node_id: str) -> list[Node]:
+def chain_up(store: GraphStore, node_id: str, *, as_of: date | None = None, reader: DayReader | None = None) -> list[Node]:
     """The nodes above one up to the top of its hierarchy, nearest first (the node itself not included).
 
     A territory climbs WITHIN, an organisation REPORTS_TO, a member through its organisation,
     a unit through its community, a seat through its committee, an agreement through the
     community organisation that signed it.
     """
-    current = store.node(node_id)
+    read = reader or DayReader(store, as_of=as_of)
+    current = read.node(node_id)
     seen = {node_id}
     out: list[Node] = []
     while True:
         kind = _PARENT_EDGE.get(current.kind)
-        ups = [e.target for e in store.edges_of(current.id, kind=kind)] if kind else []
+        ups = [e.target for e in read.edges(current.id, kind)] if kind else []
         ups = [t for t in ups if t not in seen]
         if not ups:
             return out
-        parents = [store.node(t) for t in ups]
+        parents = [read.node(t) for t in ups]
         if current.kind is NodeKind.AGREEMENT:  # climb through the chain's side, not the unit's
             parents.sort(key=lambda n: (not (isinstance(n, Organisation) and n.level is not Level.UNIT), n.id))
         current = parents[0]
@@ -160,38 +139,37 @@ def _path_text(node: Node, above: list[Node]) -> str:
     return PATH_SEPARATOR.join(display_name(n) for n in [*reversed(above), node])
 
 
-def _party(store: GraphStore, node: Node) -> str | None:
-    """Who signs co-building agreements for a node: an organisation itself, the organisation covering a territory or unit."""
+def _party(read: DayReader, node: Node) -> str | None:
+    """Who signs co-building agreements for a node on the day: an organisation itself, the organisation covering a territory or unit."""
     if isinstance(node, Organisation):
         return node.id
-    if isinstance(node, Territory | Unit):
-        org = coverer(store, node.id)
-        return org.id if org else (node.id if isinstance(node, Unit) else None)
+    if isinstance(node, Unit):
+        return read.party_of(node)
+    if isinstance(node, Territory):
+        org = read.coverer(node.id)
+        return org.id if org else None
     return None
 
 
-def partners(store: GraphStore, node_id: str) -> list[Partner]:
-    """The co-building partners of a territory, organisation or unit, through every agreement on record, by agreement id."""
-    node = store.node(node_id)
-    party = _party(store, node)
+def partners(store: GraphStore, node_id: str, *, as_of: date | None = None) -> list[Partner]:
+    """The co-building partners of a territory, organisation or unit, through every agreement on record, by agreement id.
+
+    ``in_force`` says whether each held on the day (its own term and both of its signatures).
+    """
+    read = DayReader(store, as_of=as_of)
+    party = _party(read, read.node(node_id))
     if party is None:
         return []
-    today = date.today()
     out: list[Partner] = []
-    for edge in store.edges_of(party, kind=EdgeKind.SIGNED_BY, direction=Direction.IN):
-        agreement = store.node(edge.source)
-        if not isinstance(agreement, Agreement):
-            continue
-        for other_edge in store.edges_of(agreement.id, kind=EdgeKind.SIGNED_BY):
-            if other_edge.target == party:
-                continue
-            other = store.node(other_edge.target)
-            unit = None
+    for agreement in read.agreements(party):
+        for other in read.counterparties(agreement, party):
+            unit = other if isinstance(other, Unit) else None
             if isinstance(other, Organisation) and other.level is Level.UNIT:
-                covered = [store.node(e.target) for e in store.edges_of(other.id, kind=EdgeKind.COVERS)]
-                unit = next((u for u in covered if isinstance(u, Unit)), None)
-            elif isinstance(other, Unit):
-                unit = other
+                unit = next(
+                    (u for u in (read.node(e.target) for e in read.edges(other.id, EdgeKind.COVERS, any_day=True)) if isinstance(u, Unit)),
+                    None,
+                )
+            signed = read.edges(agreement.id, EdgeKind.SIGNED_BY)
             out.append(
                 Partner(
                     party=NodeRef.of(other),
@@ -199,49 +177,52 @@ def partners(store: GraphStore, node_id: str) -> list[Partner]:
                     agreement=NodeRef.of(agreement),
                     signed_on=agreement.signed_on,
                     expires_on=agreement.expires_on,
-                    in_force=agreement_in_force(agreement, today) and valid_on(edge, today) and valid_on(other_edge, today),
+                    in_force=read.agreement_holds(agreement, party) and any(e.target == other.id for e in signed),
                 )
             )
     return sorted(out, key=lambda p: (p.agreement.id, p.party.id))
 
 
-def alliances(store: GraphStore, node_id: str) -> list[AllianceMembership]:
-    """The alliances a node belongs to, directly or through the organisation covering it, by name."""
-    node = store.node(node_id)
+def alliances(store: GraphStore, node_id: str, *, as_of: date | None = None) -> list[AllianceMembership]:
+    """The alliances a node belongs to on the day, directly or through the organisation covering it, by name."""
+    read = DayReader(store, as_of=as_of)
+    node = read.node(node_id)
     members: list[Node] = [node]
     if isinstance(node, Territory | Unit):
-        org = coverer(store, node.id)
+        org = read.coverer(node.id)
         if org is not None:
             members.append(org)
     out: list[AllianceMembership] = []
     for member in members:
-        for edge in store.edges_of(member.id, kind=EdgeKind.IN_ALLIANCE):
-            alliance = store.node(edge.target)
+        for edge in read.edges(member.id, EdgeKind.IN_ALLIANCE):
+            alliance = read.node(edge.target)
             if isinstance(alliance, Alliance) and isinstance(edge, InAlliance):
                 ref, via = NodeRef.of(alliance), NodeRef.of(member)
                 out.append(AllianceMembership(alliance=ref, alliance_kind=alliance.alliance_kind, lead=edge.lead, via=via))
     return sorted(out, key=lambda a: (a.alliance.name, a.alliance.id, a.via.id))
 
 
-def below(store: GraphStore, node_id: str) -> list[Node]:
-    """What hangs directly below a node: territories within a territory, organisations reporting to an organisation; by name."""
-    node = store.node(node_id)
+def below(store: GraphStore, node_id: str, *, as_of: date | None = None) -> list[Node]:
+    """What hangs directly below a node on the day: territories within a territory, organisations reporting to an organisation; by name."""
+    read = DayReader(store, as_of=as_of)
+    node = read.node(node_id)
     if isinstance(node, Territory):
-        return list(children(store, node_id))
+        return list(read.children(node_id))
     if isinstance(node, Organisation):
-        found = [store.node(e.source) for e in store.edges_of(node_id, kind=EdgeKind.REPORTS_TO, direction=Direction.IN)]
+        found = [read.node(e.source) for e in read.edges(node_id, EdgeKind.REPORTS_TO, Direction.IN)]
         return sorted(found, key=lambda n: (display_name(n), n.id))
     return []
 
 
-def node_view(store: GraphStore, node_id: str) -> NodeView:
-    """A node with its chain up to the district, its children, its co-building partners and its alliances."""
-    node = store.node(node_id)
-    above = chain_up(store, node_id)
-    organisation = coverer(store, node_id) if isinstance(node, Territory | Unit) else None
+def node_view(store: GraphStore, node_id: str, *, as_of: date | None = None) -> NodeView:
+    """A node with its chain up to the district, its children, its co-building partners and its alliances, on the day."""
+    read = DayReader(store, as_of=as_of)
+    node = read.node(node_id)
+    above = chain_up(store, node_id, reader=read)
+    organisation = read.coverer(node_id) if isinstance(node, Territory | Unit) else None
     covers = None
     if isinstance(node, Organisation):
-        covered = [store.node(e.target) for e in store.edges_of(node_id, kind=EdgeKind.COVERS)]
+        covered = [read.node(e.target) for e in read.edges(node_id, EdgeKind.COVERS)]
         covers = covered[0] if covered else None
     return NodeView(
         node=NodeRef.of(node),
@@ -249,9 +230,9 @@ def node_view(store: GraphStore, node_id: str) -> NodeView:
         path=_path_text(node, above),
         organisation=NodeRef.of(organisation) if organisation else None,
         covers=NodeRef.of(covers) if covers else None,
-        children=[NodeRef.of(n) for n in below(store, node_id)],
-        partners=partners(store, node_id),
-        alliances=alliances(store, node_id),
+        children=[NodeRef.of(n) for n in below(store, node_id, as_of=read.day)],
+        partners=partners(store, node_id, as_of=read.day),
+        alliances=alliances(store, node_id, as_of=read.day),
     )
 
 
@@ -279,5 +260,6 @@ def search(store: GraphStore, text: str, *, kinds: Collection[NodeKind] | None =
                 found.append((not folded.startswith(needle), len(name), name, node.id, node))
     found.sort(key=lambda hit: hit[:4])
     page = [hit[4] for hit in found[offset : offset + limit]]
-    items = [SearchHit(node=NodeRef.of(n), path=_path_text(n, chain_up(store, n.id))) for n in page]
+    read = DayReader(store)
+    items = [SearchHit(node=NodeRef.of(n), path=_path_text(n, chain_up(store, n.id, reader=read))) for n in page]
     return SearchPage(query=text, items=items, total=len(found), limit=limit, offset=offset)

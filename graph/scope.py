@@ -12,7 +12,6 @@ without the queries noticing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -185,6 +184,11 @@ class DayReader:
             found = self._edges[key] = self.store.edges_of(node_id, kind=kind, direction=direction)
         return found if any_day else [e for e in found if valid_on(e, self.day)]
 
+    def children(self, territory_id: str) -> list[Territory]:
+        """The territories within one on the day, by name."""
+        found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.WITHIN, Direction.IN)]
+        return sorted((t for t in found if isinstance(t, Territory)), key=lambda t: (t.name, t.id))
+
     def coverer(self, node_id: str) -> Organisation | None:
         """The party organisation covering a territory or unit on the day, if any."""
         if node_id not in self._coverer:
@@ -269,7 +273,7 @@ class ScopeTree(DayReader):
         self.above = ancestors(store, self.root.id, self.day)
         self.territories: list[Territory] = []
         self.parent: dict[str, str | None] = {}
-        self.children: dict[str, list[Territory]] = {}
+        self.children_of: dict[str, list[Territory]] = {}
         self._walk_down()
         self._by_id = {t.id: t for t in self.territories}
 
@@ -283,37 +287,12 @@ class ScopeTree(DayReader):
                 continue  # a cycle the invariants should have refused; never loop on it
             self.territories.append(territory)
             self.parent[territory.id] = parent
-            below = [
-                self.store.node(e.source)
-                for e in self.store.edges_of(territory.id, kind=EdgeKind.WITHIN, direction=Direction.IN)
-                if valid_on(e, self.day)
-            ]
-            kids = sorted((t for t in below if isinstance(t, Territory)), key=lambda t: (t.name, t.id))
-            self.children[territory.id] = kids
+            kids = self.children_of[territory.id] = self.children(territory.id)
             stack.extend((kid, territory.id) for kid in reversed(kids))
 
     def of_level(self, level: Level) -> list[Territory]:
         """The territories of one level in the scope, in reading order."""
         return [t for t in self.territories if t.level is level]
-
-    def path(self, territory_id: str) -> list[Territory]:
-        """The territories from the street down to this one (the district only when it is the one asked for)."""
-        inside: list[Territory] = []
-        current: str | None = territory_id
-        while current is not None:
-            inside.append(self._by_id[current])
-            current = self.parent[current]
-        full = list(reversed(self.above)) + list(reversed(inside))
-        trimmed = [t for t in full if t.level is not Level.DISTRICT]
-        return trimmed or full
-
-    def subtree(self, territory_id: str) -> Iterator[Territory]:
-        """One territory of the scope and every territory under it, in reading order."""
-        stack = [self._by_id[territory_id]]
-        while stack:
-            territory = stack.pop()
-            yield territory
-            stack.extend(reversed(self.children[territory.id]))
 
 
 def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> list[TerritoryFacts]:

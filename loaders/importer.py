@@ -849,7 +849,7 @@ class _Import:
         def missing(node_id: str) -> bool:
             return node_id not in defined and node_id not in keep and node_id != scope
 
-        territories = [t for t, _ in territory_subtree(store, scope)]
+        territories = territory_subtree(store, scope)
         tables = set(self.tables)
         committees: list[str] = []
         for t in territories:

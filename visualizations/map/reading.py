@@ -101,7 +101,7 @@ def map_data(store: GraphStore, scope_id: str, *, as_of: date | None = None, max
     coverers: dict[str, Organisation | None] = {}
     for territory in reversed(territories):
         c: Counter[str] = Counter()
-        for child in tree.children[territory.id]:
+        for child in tree.children_of[territory.id]:
             c.update(counts[child.id])
         coverers[territory.id] = tree.coverer(territory.id) if territory.level.rank <= deepest.rank else None
         if territory.level is Level.RESIDENTIAL_AREA:
@@ -131,7 +131,11 @@ def map_data(store: GraphStore, scope_id: str, *, as_of: date | None = None, max
         if territory.level.rank > deepest.rank:
             continue
         node = _territory_node(territory, coverers[territory.id], counts[territory.id], path(territory.id))
-        if territory.level is deepest and tree.children[territory.id] and not (depth is Depth.HOUSEHOLDS and territory.level is Level.GRID):
+        if (
+            territory.level is deepest
+            and tree.children_of[territory.id]
+            and not (depth is Depth.HOUSEHOLDS and territory.level is Level.GRID)
+        ):
             node.summary = True
             node.link = territory.id
             below = counts[territory.id]
@@ -189,7 +193,7 @@ def _top_down(tree: ScopeTree) -> list[Territory]:
     """The scope's territories level by level (breadth first): the order the page lists nodes in, so its search finds upper levels first."""
     order = [tree.root]
     for territory in order:  # the list grows as it is walked, one level after the other
-        order.extend(tree.children[territory.id])
+        order.extend(tree.children_of[territory.id])
     return order
 
 
