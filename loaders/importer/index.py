@@ -1,0 +1,98 @@
+"""The id index (编号索引): what pass 1 learns of each id the file defines, small enough to hold for millions of rows.
+
+A row's cells go to the spill; what stays in memory is, per id, four references (its kind,
+level, table and row), the organisation the file puts over each territory or unit, the
+alliances' names and kinds, and what the store says of the ids the file refers to but does
+not define (asked once each). References are checked against this, never against the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.errors import UnknownNode
+from graph.model import AllianceKind, EdgeKind, Level, NodeKind
+from graph.store import Direction, GraphStore
+
+__all__ = ["FileAlliance", "IdIndex", "Known"]
+
+_COVERED = (NodeKind.TERRITORY, NodeKind.UNIT)
+"""The kinds an organisation covers: a reference to one may need its organisation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a reference needs to know of a node: kind, level, the organisation covering it, and the row defining it."""
+
+    kind: NodeKind
+    level: Level | None
+    org: str | None
+    table: str | None = None
+    """The table defining it; None for a node only the store has."""
+    row: int | None = None
+
+
+@dataclass(slots=True)
+class FileAlliance:
+    """党建联盟: an alliance as the file's rows name it, and the row that first does."""
+
+    name: str | None
+    kind: AllianceKind | None
+    first: int
+
+
+class IdIndex:
+    """Every id the file defines, and what the store says of the others."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._defined: dict[str, tuple[NodeKind, Level | None, str, int]] = {}
+        self.org_of: dict[str, str] = {}
+        """The organisation the file puts over a territory or unit, by the territory's or unit's id."""
+        self.alliances: dict[str, FileAlliance] = {}
+        self._stored: dict[str, Known | None] = {}
+
+    def define(self, node_id: str, kind: NodeKind, level: Level | None, *, table: str, row: int) -> tuple[str, int] | None:
+        """Enter an id a row defines; if an earlier row defined it, that row's table and number instead."""
+        before = self._defined.get(node_id)
+        if before is not None:
+            return before[2], before[3]
+        self._defined[node_id] = (kind, level, table, row)
+        return None
+
+    def defines(self, node_id: str) -> bool:
+        return node_id in self._defined
+
+    def row_of(self, node_id: str) -> tuple[str, int] | None:
+        """The table and row defining an id, if the file does."""
+        entry = self._defined.get(node_id)
+        return None if entry is None else (entry[2], entry[3])
+
+    def known(self, node_id: str) -> Known | None:
+        """What the file, or else the store, says of a node; None if neither has it."""
+        entry = self._defined.get(node_id)
+        if entry is not None:
+            kind, level, table, row = entry
+            org = self.org_of.get(node_id)
+            if org is None and kind in _COVERED:
+                stored = self.stored(node_id)
+                org = stored.org if stored else None
+            return Known(kind, level, org, table, row)
+        return self.stored(node_id)
+
+    def stored(self, node_id: str) -> Known | None:
+        """What the store says of a node (its covering organisation included); None if it has none."""
+        if node_id in self._stored:
+            return self._stored[node_id]
+        try:
+            node = self.store.node(node_id)
+        except UnknownNode:
+            found = None
+        else:
+            org = None
+            if node.kind in _COVERED:
+                covers = self.store.edges_of(node_id, kind=EdgeKind.COVERS, direction=Direction.IN)
+                org = covers[0].source if covers else None
+            found = Known(node.kind, getattr(node, "level", None), org)
+        self._stored[node_id] = found
+        return found

@@ -1,0 +1,87 @@
+"""Problems (问题) with a file: each points at the cell to fix, and the refused rows are kept for the problems file.
+
+Every pass reports into one :class:`Problems`, so that an import names everything wrong at
+once; the problems file (:mod:`loaders.workbooks`) is made from the rows it keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from loaders.sources import CellError, Formula
+
+__all__ = ["MAX_LISTED", "PROBLEM_COLUMNS", "Problem", "Problems", "RefusedRow", "located", "shown"]
+
+MAX_LISTED = 10_000
+"""Problems listed in full (and rows kept for the problems file); beyond it they are only counted."""
+
+PROBLEM_COLUMNS = ("problems 问题", "row 原行号")
+"""The columns a problems file puts before the refused rows' own; an import skips them."""
+
+RefusedRow = tuple[int, list[Any], list[str]]
+"""A refused row as the file had it: its number, its cells, and the reasons it was refused."""
+
+
+class Problem(BaseModel):
+    """One thing wrong with the file, pointing at the cell to fix."""
+
+    table: str | None = Field(default=None, description="the table (sheet or CSV file)")
+    row: int | None = Field(default=None, description="row number as Excel shows it (the header is row 1)")
+    column: str | None = Field(default=None, description="the column, by its English name")
+    value: str | None = Field(default=None, description="what the cell holds")
+    reason: str
+
+    def __str__(self) -> str:
+        where = " ".join(p for p in (self.table, f"row {self.row}" if self.row else None, self.column) if p)
+        value = f" = {self.value!r}" if self.value is not None else ""
+        return f"{where}{value}: {self.reason}" if where else self.reason
+
+
+@dataclass
+class Problems:
+    """Every problem of one import: the first :data:`MAX_LISTED` listed, all of them counted."""
+
+    listed: list[Problem] = field(default_factory=list)
+    total: int = 0
+    rows: dict[str, list[RefusedRow]] = field(default_factory=dict)
+    """Per table, the refused rows as they were in the file, with their reasons: the problems file."""
+    _by_row: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    def add(self, problem: Problem, raw: list[Any] | None = None) -> None:
+        """Count a problem; with the row's cells (``raw``), keep the row for the problems file too."""
+        self.total += 1
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append(problem)
+        if problem.table and problem.row and raw is not None:
+            key = (problem.table, problem.row)
+            reasons = self._by_row.get(key)
+            reason = f"{problem.column}: {problem.reason}" if problem.column else problem.reason
+            if reasons is None and len(self._by_row) < MAX_LISTED:
+                reasons = self._by_row[key] = []
+                self.rows.setdefault(problem.table, []).append((problem.row, [_plain_cell(c) for c in raw], reasons))
+            if reasons is not None:
+                reasons.append(reason)
+
+
+def shown(value: Any) -> str | None:
+    """A cell's value as a problem shows it: text, cut short."""
+    return None if value is None else str(value)[:200]
+
+
+def located(error: Any) -> tuple[str | None, str]:
+    """The column and the words of a pydantic error; a row-level check names its column as ``column: reason``."""
+    loc = error.get("loc") or ()
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    if loc:
+        return str(loc[0]), message
+    column, sep, reason = message.partition(": ")
+    if sep and column.isidentifier():
+        return column, reason
+    return None, message
+
+
+def _plain_cell(value: Any) -> Any:
+    return str(value) if isinstance(value, Formula | CellError) else value

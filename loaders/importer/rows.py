@@ -1,0 +1,165 @@
+"""One row on its way in: what a table builder may ask of the import while it indexes (pass 1) or builds (passes 2, 3) a row.
+
+The builders see the run only through these two faces, so that the id index, the scope, the
+problems and ``--replace`` bookkeeping are each done one way, here, whichever table asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from graph.errors import UnknownNode
+from graph.model import ID_PATTERN, Batch, EdgeKind, Level, NodeKind, Provenance
+from graph.store import GraphStore
+from loaders.importer.index import FileAlliance, IdIndex, Known
+from loaders.importer.problems import Problem, Problems, located, shown
+from loaders.importer.replace import Replacement
+from loaders.importer.scope import ScopeGuard
+
+__all__ = ["BuildingRow", "DefiningRow", "ImportContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportContext:
+    """What every row of one import shares."""
+
+    store: GraphStore
+    index: IdIndex
+    guard: ScopeGuard
+    problems: Problems
+    replacement: Replacement | None
+    """The import's --replace, if it has one."""
+
+
+class _Row:
+    __slots__ = ("_ctx", "cells", "number", "table")
+
+    def __init__(self, ctx: ImportContext, table: str, number: int, cells: list[Any]) -> None:
+        self._ctx = ctx
+        self.table = table
+        self.number = number
+        self.cells = cells
+
+    @property
+    def alliances(self) -> dict[str, FileAlliance]:
+        """The alliances the file names, by id."""
+        return self._ctx.index.alliances
+
+    def problem(self, column: str, value: Any, reason: str) -> None:
+        """Report a problem with a cell of this row; the row goes to the problems file."""
+        self._ctx.problems.add(Problem(table=self.table, row=self.number, column=column, value=shown(value), reason=reason), self.cells)
+
+
+class DefiningRow(_Row):
+    """A checked row in pass 1: it enters the ids it defines in the index."""
+
+    __slots__ = ()
+
+    def define(self, node_id: str, kind: NodeKind, level: Level | None, column: str) -> None:
+        """Enter an id this row defines; a duplicate of an earlier row's is a problem."""
+        before = self._ctx.index.define(node_id, kind, level, table=self.table, row=self.number)
+        if before is not None:
+            self.problem(column, node_id, f"duplicate id: {before[0]} row {before[1]} has it too; ids are unique")
+
+    def define_org(self, owner: str, org_id: str | None, level: Level, column: str) -> None:
+        """Enter the party organisation this row puts over a territory or unit: ``org_id``, or when blank ``o-<owner>``."""
+        if org_id is None:
+            org_id = f"o-{owner}"
+            if not ID_PATTERN.match(org_id):
+                self.problem(column, None, f"is blank, and {org_id} would be longer than 80 characters: give the organisation an id")
+        self.define(org_id, NodeKind.ORGANISATION, level, column)
+        self._ctx.index.org_of[owner] = org_id
+
+
+class BuildingRow(_Row):
+    """A checked row in pass 2 (its nodes) or 3 (its edges): checks its references and adds to the batch."""
+
+    __slots__ = ("batch", "props", "provenance")
+
+    def __init__(
+        self, ctx: ImportContext, table: str, number: int, cells: list[Any], *, props: dict[str, Any], provenance: Provenance, batch: Batch
+    ) -> None:
+        super().__init__(ctx, table, number, cells)
+        self.props = props
+        """What the row's columns beyond the format hold: kept as the record's properties."""
+        self.provenance = provenance
+        self.batch = batch
+
+    @property
+    def scope(self) -> str | None:
+        """The territory the import is held to, if any."""
+        return self._ctx.guard.scope
+
+    def parent_of(self, territory_id: str) -> str | None:
+        """The territory a stored one lies within now."""
+        return self._ctx.guard.parent_of(territory_id)
+
+    def known(self, node_id: str) -> Known | None:
+        """What the file, or else the store, says of a node."""
+        return self._ctx.index.known(node_id)
+
+    def ref(
+        self, column: str, node_id: str, kinds: tuple[NodeKind, ...], levels: tuple[Level, ...] = (), *, anywhere: bool = False
+    ) -> Known | None:
+        """The node a cell refers to, if it exists and is of the right kind and level (and, for a scoped
+        import, lies in the scope unless ``anywhere``); else a problem and None."""
+        ctx = self._ctx
+        if ctx.replacement is not None:
+            ctx.replacement.referenced.add(node_id)
+        found = ctx.index.known(node_id)
+        wanted = " or ".join(lv.value for lv in levels) if levels else " or ".join(k.value for k in kinds)
+        if found is not None and found.table is None and not anywhere and not ctx.guard.allows(node_id):
+            self.problem(column, node_id, f"no {wanted} has this id in {ctx.guard.scope}, the only territory this import may change")
+            return None
+        if found is None:
+            self.problem(column, node_id, f"no {wanted} has this id, in this file or in the graph")
+            return None
+        if found.kind not in kinds or (levels and found.level not in levels):
+            what = found.level.value if found.level and found.kind is NodeKind.TERRITORY else found.kind.value
+            where = f" ({found.table} row {found.row})" if found.table else " (in the graph)"
+            self.problem(column, node_id, f"is a {what}{where}; a {wanted} is needed here")
+            return None
+        return found
+
+    def own(self, column: str, node_id: str) -> None:
+        """A record the row writes: for a scoped import, one already in the store must lie in the scope."""
+        ctx = self._ctx
+        if ctx.guard.scope is not None and ctx.index.stored(node_id) is not None and not ctx.guard.allows(node_id):
+            self.problem(column, node_id, f"is a record outside {ctx.guard.scope}, the only territory this import may change")
+
+    def joined(self, member: str, alliance: str) -> None:
+        """Note a membership the file lists: under --replace it stays, and the alliance's others go."""
+        if self._ctx.replacement is not None:
+            self._ctx.replacement.memberships.add((member, alliance))
+
+    def node(self, model: type[BaseModel], **fields: Any) -> None:
+        """Add a node to the batch; what the graph model refuses is a problem of this row."""
+        made = self._made(model, provenance=self.provenance, **fields)
+        if made is not None:
+            self.batch.nodes.append(made)
+
+    def edge(self, model: type[BaseModel], source: str, target: str, **fields: Any) -> None:
+        """Add an edge to the batch; what the graph model refuses is a problem of this row."""
+        made = self._made(model, source=source, target=target, provenance=self.provenance, **fields)
+        if made is not None:
+            self.batch.edges.append(made)
+
+    def unlink(self, source: str, kind: EdgeKind, *, keep: set[str]) -> None:
+        """Remove the stored edges of a kind from a record that its row no longer implies (few rows ask this)."""
+        try:
+            stored = self._ctx.store.edges_of(source, kind=kind)
+        except UnknownNode:
+            return  # a new record has nothing to unlink
+        self.batch.remove_edges.extend(e.ref for e in stored if e.target not in keep)
+
+    def _made(self, model: type[BaseModel], **fields: Any) -> Any:
+        try:
+            return model(**fields)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                column, reason = located(error)
+                self.problem(column or "", fields.get(column or ""), reason)
+            return None
