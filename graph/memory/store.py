@@ -2,7 +2,8 @@
 
 This module is the ``GraphStore`` surface and its locking; the rest of the package does the
 work: ``packing`` (how data is held), ``operations`` (what a write does), ``journal`` (the
-data folder), ``ledger`` (the audit log) and ``facts`` (the fast scope reads).
+data folder), ``ledger`` (the audit log) and ``facts`` (the fast scope reads). Its length is
+the protocol's: each method is a few lines of work under the lock.
 """
 
 from __future__ import annotations
@@ -136,11 +137,11 @@ class MemoryStore:
         with self._lock:
             self._graph = nx.DiGraph()
             self._packer.clear()
-            self._ledger.clear()
             self._seq += 1
             self._version += 1
             if self._dir is not None:
                 self._snapshot()
+            self._ledger.clear()  # after the snapshot: a failed one leaves the folder's ledger as it was
 
     def record_import(self, record: ImportRecord) -> None:
         with self._lock:
