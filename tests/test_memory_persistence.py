@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import graph.memory
+import graph.memory.journal
 from graph.memory import JOURNAL, SNAPSHOT, MemoryStore
 from graph.model import Batch, Covers, Level, Organisation, OrgForm, ReportsTo, Territory, Within
 from tests.utils.network import PROV, contents, town
@@ -87,7 +87,7 @@ def test_a_snapshot_cut_off_mid_write_leaves_the_previous_one(tmp_path: Path) ->
 
 
 def test_a_large_journal_is_folded_into_a_new_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(graph.memory, "_COMPACT_AT", 1)
+    monkeypatch.setattr(graph.memory.journal, "COMPACT_AT", 1)
     store = MemoryStore(tmp_path)
     store.write(town())
     store.write(_grid(1))

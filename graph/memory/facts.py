@@ -1,0 +1,256 @@
+"""The coverage and chain facts of a scope, read straight from the embedded store's packed graph.
+
+``territory_facts`` and ``chain_facts`` are what coverage, gaps and the map ask for most, so
+they build no models: they index the packed tuples (positions from ``packing``) and compare
+interned enums with ``is``. Their answers are kept per scope and day until the next change
+to the graph (``FactsCache``): the first read after a write walks the scope again, later ones
+cost a dictionary look-up. The module is long because the two walks are long; each reads
+one answer type of ``graph.store`` field by field.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+import networkx as nx
+
+from graph.errors import UnknownNode, WrongKind
+from graph.memory.packing import HEAD, NODE_FIELDS, PackedEdge, at, valid_on
+from graph.model import EdgeKind, MemberCategory, NodeKind
+from graph.store import AgreementFacts, ChainFacts, HeadFacts, OrgFacts, OrgRef, PartyRef, ScopeUnit, TerritoryFacts, UnitFacts
+
+__all__ = ["FactsCache", "chain_facts", "territory_facts"]
+
+_T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
+_T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
+_M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER, "households")
+_U_TYPE = at(NodeKind.UNIT, "unit_type")
+_A_SIGNED, _A_EXPIRES = at(NodeKind.AGREEMENT, "signed_on"), at(NodeKind.AGREEMENT, "expires_on")
+_M_NAME, _U_NAME = at(NodeKind.MEMBER, "name"), at(NodeKind.UNIT, "name")
+_O_NAME, _O_LEVEL, _O_FORM = at(NodeKind.ORGANISATION, "name"), at(NodeKind.ORGANISATION, "level"), at(NodeKind.ORGANISATION, "form")
+_O_MEMBERS, _O_UPGRADED = at(NodeKind.ORGANISATION, "members"), at(NodeKind.ORGANISATION, "upgraded")
+_S_FROM, _S_TO, _S_PERSON = at(NodeKind.SEAT, "valid_from"), at(NodeKind.SEAT, "valid_to"), at(NodeKind.SEAT, "person")
+_FACTS_KEPT = 256  # scope-and-day answers kept between writes
+
+_Answer = TypeVar("_Answer")
+
+
+class FactsCache:
+    """Answers of ``territory_facts`` and ``chain_facts`` kept per scope and day, until the graph changes.
+
+    The store passes its version, a number that moves on every change to the graph (undone
+    ones included); an answer kept under another version is dropped, not checked.
+    """
+
+    def __init__(self) -> None:
+        self._territories: dict[tuple[str, date], list[TerritoryFacts]] = {}
+        self._chains: dict[tuple[str, date], list[ChainFacts]] = {}
+        self._version = -1
+
+    def territory_facts(self, graph: nx.DiGraph, territory_id: str, *, day: date, version: int) -> list[TerritoryFacts]:
+        self._drop_stale(version)
+        found = _kept(self._territories, (territory_id, day), lambda: territory_facts(graph, territory_id, day=day))
+        return list(found)  # a copy: the caller may change its list, not the one kept
+
+    def chain_facts(self, graph: nx.DiGraph, territory_id: str, *, day: date, version: int) -> list[ChainFacts]:
+        self._drop_stale(version)
+
+        def walk() -> list[ChainFacts]:
+            territories = self.territory_facts(graph, territory_id, day=day, version=version)
+            return chain_facts(graph, [f.id for f in territories], day=day)
+
+        return list(_kept(self._chains, (territory_id, day), walk))
+
+    def _drop_stale(self, version: int) -> None:
+        if self._version != version:
+            self._territories.clear()
+            self._chains.clear()
+            self._version = version
+
+
+def _kept(cache: dict[tuple[str, date], list[_Answer]], key: tuple[str, date], walk: Callable[[], list[_Answer]]) -> list[_Answer]:
+    """The answer kept under ``key``, or a fresh walk's, kept; a full cache starts over rather than tracking age."""
+    found = cache.get(key)
+    if found is None:
+        found = walk()
+        if len(cache) >= _FACTS_KEPT:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def _coverer_on(graph: nx.DiGraph, node_id: str, day: date) -> str | None:
+    """The organisation covering a territory or unit on a day, from the packed edges."""
+    nodes = graph._node
+    for src, d in graph._pred[node_id].items():
+        if d[0] is EdgeKind.COVERS and valid_on(d, day) and nodes[src][0].kind is NodeKind.ORGANISATION:
+            return src
+    return None
+
+
+def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[TerritoryFacts]:
+    """The facts of territory ``root`` and every territory within it on ``day``, walked down the packed graph."""
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
+    packed = nodes.get(root)
+    if packed is None:
+        raise UnknownNode(root)
+    if packed[0].kind is not NodeKind.TERRITORY:
+        raise WrongKind(f"{root} is of kind {packed[0].kind.value}, not a territory")
+    # Locals, not enum attribute look-ups, in the loop: it runs for every edge of the scope.
+    territory, organisation, member = NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.MEMBER
+    within, covers, serves, located_in = EdgeKind.WITHIN, EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN
+
+    def valid(d: PackedEdge) -> bool:
+        return valid_on(d, day)
+
+    def serves_somewhere(member_id: str) -> bool:
+        return any(d[0] is serves and valid(d) for d in succ[member_id].values())
+
+    def in_agreement(party: str) -> bool:
+        for src, d in pred[party].items():
+            if d[0] is EdgeKind.SIGNED_BY and valid(d):
+                a = nodes[src]
+                if a[0].kind is NodeKind.AGREEMENT and a[_A_SIGNED] <= day and (a[_A_EXPIRES] is None or day <= a[_A_EXPIRES]):
+                    return True
+        return False
+
+    out: list[TerritoryFacts] = []
+    seen: set[str] = set()
+    stack: list[tuple[str, str | None]] = [(root, None)]
+    while stack:
+        tid, parent = stack.pop()
+        if tid in seen:
+            continue  # a cycle the invariants should have refused; never loop on it
+        seen.add(tid)
+        t = nodes[tid]
+        covered_by: str | None = None
+        linked = 0
+        serving: list[str] = []
+        units: list[UnitFacts] = []
+        for src, d in pred[tid].items():
+            kind = d[0]
+            if kind is within:
+                if nodes[src][0].kind is territory and valid(d):
+                    stack.append((src, tid))
+            elif kind is covers:
+                if covered_by is None and valid(d) and nodes[src][0].kind is organisation:
+                    covered_by = src
+            elif kind is serves:
+                facts = nodes[src][0]
+                if facts.kind is member and valid(d):
+                    serving.append(src)
+                    if facts.household_head:
+                        linked += nodes[src][_M_HOUSEHOLDS]
+            elif kind is located_in and nodes[src][0].kind is NodeKind.UNIT and valid(d):
+                unit_org = _coverer_on(graph, src, day)
+                units.append(UnitFacts(nodes[src][_U_TYPE], unit_org is not None, in_agreement(unit_org or src)))
+        categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
+        if covered_by is not None:
+            counted = set(serving)
+            categories.update(
+                nodes[m][_M_CATEGORY]
+                for m, d in pred[covered_by].items()
+                if d[0] is EdgeKind.MEMBER_OF and valid(d) and nodes[m][0].kind is member and m not in counted and not serves_somewhere(m)
+            )
+        out.append(
+            TerritoryFacts(
+                id=tid,
+                name=t[_T_NAME],
+                level=t[_T_LEVEL],
+                parent=parent,
+                households=t[_T_HOUSEHOLDS],
+                staff=t[_T_STAFF],
+                covered=covered_by is not None,
+                linked=linked,
+                units=tuple(sorted(units)),
+                members=dict(categories),
+            )
+        )
+    return out
+
+
+def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list[ChainFacts]:
+    """The chain facts (organisation, household heads, units) of each territory given, on ``day``."""
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
+    organisation, signed_by = NodeKind.ORGANISATION, EdgeKind.SIGNED_BY
+
+    def valid(d: PackedEdge) -> bool:
+        return valid_on(d, day)
+
+    def party(node_id: str) -> PartyRef:
+        p = nodes[node_id]
+        kind = p[0].kind
+        if kind is NodeKind.SEAT:
+            name = p[_S_PERSON] or f"席位 {node_id}"
+        elif kind is NodeKind.AGREEMENT:
+            name = f"共建协议 {node_id}"
+        else:
+            name = p[HEAD + NODE_FIELDS[kind].index("name")]
+        return PartyRef(node_id, kind, name)
+
+    def agreement(a_id: str) -> AgreementFacts:
+        a = nodes[a_id]
+        signed = [(v, d) for v, d in succ[a_id].items() if d[0] is signed_by]
+        return AgreementFacts(
+            id=a_id,
+            signed_on=a[_A_SIGNED],
+            expires_on=a[_A_EXPIRES],
+            parties_on_day=frozenset(v for v, d in signed if valid(d)),
+            parties=tuple(party(v) for v in sorted(v for v, _ in signed)),
+        )
+
+    def org_facts(org_id: str) -> OrgFacts:
+        o = nodes[org_id]
+        parent = next(
+            (v for v, d in succ[org_id].items() if d[0] is EdgeKind.REPORTS_TO and valid(d) and nodes[v][0].kind is organisation), None
+        )
+        seats = 0
+        for src, d in pred[org_id].items():
+            if d[0] is EdgeKind.SEAT_ON and valid(d):
+                seat = nodes[src]
+                if (
+                    seat[0].kind is NodeKind.SEAT
+                    and (seat[_S_FROM] is None or seat[_S_FROM] <= day)
+                    and (seat[_S_TO] is None or day <= seat[_S_TO])
+                ):
+                    seats += 1
+        signed = sorted(src for src, d in pred[org_id].items() if d[0] is signed_by and nodes[src][0].kind is NodeKind.AGREEMENT)
+        return OrgFacts(
+            id=org_id,
+            name=o[_O_NAME],
+            level=o[_O_LEVEL],
+            form=o[_O_FORM],
+            members=o[_O_MEMBERS],
+            upgraded=o[_O_UPGRADED],
+            parent=OrgRef(parent, nodes[parent][_O_NAME], nodes[parent][_O_LEVEL]) if parent is not None else None,
+            seats=seats,
+            agreements=tuple(agreement(a) for a in signed),
+        )
+
+    out: list[ChainFacts] = []
+    for tid in territories:
+        heads: list[HeadFacts] = []
+        units: list[ScopeUnit] = []
+        for src, d in pred[tid].items():
+            kind = d[0]
+            if kind is EdgeKind.SERVES:
+                m = nodes[src]
+                if m[0].kind is NodeKind.MEMBER and m[0].household_head and valid(d):
+                    heads.append(HeadFacts(src, m[_M_NAME], m[_M_HOUSEHOLDS]))
+            elif kind is EdgeKind.LOCATED_IN and nodes[src][0].kind is NodeKind.UNIT and valid(d):
+                u = nodes[src]
+                unit_org = _coverer_on(graph, src, day)
+                units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], org_facts(unit_org) if unit_org is not None else None))
+        org = _coverer_on(graph, tid, day)
+        out.append(
+            ChainFacts(
+                id=tid,
+                organisation=org_facts(org) if org is not None else None,
+                heads=tuple(sorted(heads, key=lambda h: h.id)),
+                units=tuple(sorted(units, key=lambda u: (u.name, u.id))),
+            )
+        )
+    return out

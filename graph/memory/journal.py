@@ -1,0 +1,166 @@
+"""The embedded store on disk: a snapshot plus a journal in its data folder, and the lock on it.
+
+Every write is appended to the journal (framed and checksummed, flushed to disk) before it is
+applied; the snapshot is rewritten by atomic replace when the journal grows large and on close.
+At start the snapshot is loaded and the journal replayed up to its last whole frame, so a crash
+at any point leaves the last good write.
+
+A journal frame is ``<length><crc32><pickle of (seq, operations, final)>``. A write is one
+frame; ``write_all`` journals each batch as a frame of one group (one ``seq``) as it goes, and
+only the group's final frame makes the group count, so an import killed half way is left out
+on restart and the journal never holds a whole import in memory at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+import networkx as nx
+
+from graph.errors import StoreBusy
+from graph.files import atomic_write
+from graph.memory.operations import Operation
+from graph.memory.packing import PackedEdge, PackedNode, collector_paused
+
+__all__ = ["COMPACT_AT", "JOURNAL", "SNAPSHOT", "Journal", "Snapshot", "empty_journal", "read_snapshot", "replay", "write_snapshot"]
+
+SNAPSHOT = "graph.snapshot"
+JOURNAL = "graph.journal"
+FORMAT = 2  # of the snapshot; 2: levels by name
+COMPACT_AT = 64 * 1024 * 1024  # journal bytes that trigger a new snapshot
+_FRAME = struct.Struct("<II")  # payload length, crc32
+
+
+class Journal:
+    """The data folder's journal, open for appending and locked for as long as the store is open."""
+
+    def __init__(self, folder: Path, *, durable: bool) -> None:
+        self._file = _locked(folder / JOURNAL)
+        self._durable = durable
+
+    def append(self, seq: int, ops: list[Operation], *, final: bool = True) -> None:
+        """Append a frame; a write counts once its final frame is on disk (fsynced, when durable).
+
+        Frames that are not final are flushed but not fsynced: until the final one is on disk
+        the group does not count, and one fsync per group keeps a long import fast.
+        """
+        payload = pickle.dumps((seq, ops, final), protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
+        self._file.flush()
+        if self._durable and final:
+            os.fsync(self._file.fileno())
+
+    def tell(self) -> int:
+        """Bytes in the journal: zero when every write is in the snapshot."""
+        return self._file.tell()
+
+    def full(self) -> bool:
+        """Whether the journal has grown enough that a new snapshot should fold it in."""
+        return self._file.tell() > COMPACT_AT
+
+    def empty(self) -> None:
+        """Drop every frame, once a snapshot holds what they wrote."""
+        self._file.truncate(0)
+        self._file.seek(0)
+
+    def close(self) -> None:
+        """Close the file, which releases the lock on the folder."""
+        self._file.close()
+
+
+def _locked(path: Path) -> IO[bytes]:
+    """The journal opened for appending, with an exclusive lock that lasts as long as it is open.
+
+    Two processes on one data folder would each keep their own graph and overwrite each
+    other's snapshot; the lock makes the second one stop at start instead. The kernel drops
+    the lock when the process dies, so a crash never leaves the folder locked.
+    """
+    journal = open(path, "ab")  # noqa: SIM115 - held open for the store's life
+    try:
+        fcntl.flock(journal.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        journal.close()
+        raise StoreBusy(
+            f"the data folder {path.parent} is in use by another grassroots process; stop it first "
+            "(or point GRASSROOTS_DATA_DIR at another folder)"
+        ) from None
+    return journal
+
+
+class Snapshot(NamedTuple):
+    """What a snapshot holds: the graph's packed nodes and out-edges, and the last write in it."""
+
+    seq: int
+    nodes: dict[str, PackedNode]
+    succ: dict[str, dict[str, PackedEdge]]
+
+
+def write_snapshot(folder: Path, graph: nx.DiGraph, *, seq: int, durable: bool) -> None:
+    """Write the whole graph to a new snapshot and replace the old one atomically.
+
+    The caller empties the journal afterwards: a crash between the two replays writes the
+    snapshot already holds, which puts the same data in place again.
+    """
+    state = {"format": FORMAT, "seq": seq, "nodes": graph._node, "succ": graph._succ}
+    with collector_paused():  # pickling a large graph makes many objects and no cycles
+        data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    atomic_write(folder / SNAPSHOT, data, durable=durable)
+
+
+def read_snapshot(folder: Path) -> Snapshot | None:
+    """The folder's snapshot, or None if it has none yet; ValueError if it is not one this version reads."""
+    path = folder / SNAPSHOT
+    if not path.exists():
+        return None
+    with collector_paused():
+        state: Any = pickle.loads(path.read_bytes())  # noqa: S301 - the store's own file in its own data folder
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        found = state.get("format") if isinstance(state, dict) else type(state).__name__
+        raise ValueError(f"{path} has format {found}, this version reads {FORMAT}")
+    return Snapshot(state["seq"], state["nodes"], state["succ"])
+
+
+def empty_journal(folder: Path) -> None:
+    """Empty the journal of a folder whose store is closed (no lock held, no file open)."""
+    (folder / JOURNAL).write_bytes(b"")
+
+
+def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None]) -> int:
+    """Apply each whole write the journal holds past write ``after``, in order, and return the
+    highest write number it holds.
+
+    The journal is read up to its last whole frame: a frame cut short or failing its checksum
+    is a write a crash interrupted, which never happened, and is cut off the file so the
+    journal goes on cleanly after it. A group without its final frame is never applied, but
+    its number is counted, so that no later write reuses it and joins its frames.
+    """
+    path = folder / JOURNAL
+    if not path.exists():
+        return after
+    raw = path.read_bytes()
+    good, applied, last = 0, after, after
+    pending: dict[int, list[Operation]] = {}
+    while good + _FRAME.size <= len(raw):
+        size, crc = _FRAME.unpack_from(raw, good)
+        payload = raw[good + _FRAME.size : good + _FRAME.size + size]
+        if len(payload) < size or zlib.crc32(payload) != crc:
+            break  # a write cut off by a crash: it never happened
+        seq, ops, final = pickle.loads(payload)  # noqa: S301 - the store's own file
+        if seq > applied:
+            pending.setdefault(seq, []).extend(ops)
+            if final:
+                apply(pending.pop(seq))
+                applied = seq
+        last = max(last, seq)
+        good += _FRAME.size + size
+    if good < len(raw):
+        with open(path, "r+b") as f:
+            f.truncate(good)
+    return last

@@ -1,0 +1,274 @@
+"""MemoryStore: the embedded store, networkx in process, persisted to a data folder.
+
+This module is the ``GraphStore`` surface and its locking; the rest of the package does the
+work: ``packing`` (how data is held), ``operations`` (what a write does), ``journal`` (the
+data folder), ``ledger`` (the audit log) and ``facts`` (the fast scope reads). Its length is
+the protocol's: each method is a few lines of work under the lock.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+
+from graph.errors import GraphError, InvariantViolation, StoreDamaged, UnknownNode
+from graph.invariants import NodeFacts, check
+from graph.memory import operations
+from graph.memory.facts import FactsCache
+from graph.memory.journal import Journal, empty_journal, read_snapshot, replay, write_snapshot
+from graph.memory.ledger import ImportLedger
+from graph.memory.operations import Op, Operation
+from graph.memory.packing import Packer, collector_paused, unpack_edge, unpack_node
+from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
+from graph.store import ChainFacts, Direction, ImportRecord, TerritoryFacts, WriteSummary
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore:
+    """The embedded graph store (networkx); ``data_dir=None`` keeps it in memory only.
+
+    The graph is a ``networkx.DiGraph`` keyed by node id whose node and edge data are packed
+    tuples (``graph.memory.packing``); read nodes and edges through the store, which turns
+    them back into models. One lock orders every write and every read of the graph's dicts,
+    so no reader sees half a write.
+    """
+
+    def __init__(self, data_dir: Path | str | None = None, *, durable: bool = True) -> None:
+        self._graph = nx.DiGraph()
+        self._lock = threading.RLock()
+        self._packer = Packer()
+        self._seq = 0  # the number of the last write, journalled with it
+        self._version = 0  # moves on every change to the graph, undone ones included: what cached answers are keyed by
+        self._facts = FactsCache()
+        self._durable = durable
+        self._dir = Path(data_dir) if data_dir is not None else None
+        self._journal: Journal | None = None
+        if self._dir is None:
+            self._ledger = ImportLedger(None, durable=durable)
+            return
+        self._dir.mkdir(parents=True, exist_ok=True)
+        self._journal = Journal(self._dir, durable=durable)
+        try:
+            self._load()
+            self._ledger = ImportLedger(self._dir, durable=durable)
+        except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError, ImportError) as exc:
+            self._journal.close()
+            raise StoreDamaged(
+                f"the data folder {self._dir} could not be read ({type(exc).__name__}: {exc}); it was written by "
+                "another version of grassroots-graph or is damaged: move it aside and load the network again"
+            ) from exc
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The underlying networkx graph, for algorithms that only read its structure."""
+        return self._graph
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, batch: Batch) -> WriteSummary:
+        with self._lock, collector_paused():
+            self._check_open()
+            ops, summary = self._checked_plan(batch)
+            if ops:
+                self._seq += 1
+                if self._journal is not None:
+                    self._journal.append(self._seq, ops)
+                self._apply(ops)
+                self._maybe_compact()
+            return summary
+
+    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
+        """Each batch is checked against the ones before it and applied; if any is refused, or
+        the batches stop with an error (or it is a dry run), every one already applied is undone.
+
+        Each batch is journalled as it goes, as a frame of one group; only the group's final
+        frame makes it count, so a crash half way leaves it out on restart, and the journal
+        never holds the whole import in memory at once.
+        """
+        with self._lock, collector_paused():
+            self._check_open()
+            total = WriteSummary()
+            undo: list[Operation] = []
+            self._seq += 1  # the group's number, used up even if the group fails
+            group, logged = self._seq, False
+            try:
+                for batch in batches:
+                    ops, summary = self._checked_plan(batch)
+                    for op in ops:
+                        undo.extend(reversed(operations.inverse(self._graph, op)))
+                        self._apply((op,))
+                    total.add(summary)
+                    if ops and not dry_run and self._journal is not None:
+                        self._journal.append(group, ops, final=False)
+                        logged = True
+                if dry_run:
+                    self._apply(reversed(undo))
+                    return total
+                if logged and self._journal is not None:
+                    self._journal.append(group, [], final=True)
+            except BaseException:
+                self._apply(reversed(undo))
+                raise
+            self._maybe_compact()
+            return total
+
+    def _checked_plan(self, batch: Batch) -> tuple[list[Operation], WriteSummary]:
+        """The batch's operations against the graph as it is now; InvariantViolation if it breaks a rule."""
+        violations = check(batch, self)
+        if violations:
+            raise InvariantViolation(violations)
+        return operations.plan(self._graph, batch, packer=self._packer)
+
+    def _apply(self, ops: Iterable[Operation]) -> None:
+        operations.apply(self._graph, ops)
+        self._version += 1
+
+    def _check_open(self) -> None:
+        if self._dir is not None and self._journal is None:
+            raise GraphError(f"the store on {self._dir} is closed: a write now would not be kept")
+
+    def clear(self) -> None:
+        with self._lock:
+            self._graph = nx.DiGraph()
+            self._packer.clear()
+            self._seq += 1
+            self._version += 1
+            if self._dir is not None:
+                self._snapshot()
+            self._ledger.clear()  # after the snapshot: a failed one leaves the folder's ledger as it was
+
+    def record_import(self, record: ImportRecord) -> None:
+        with self._lock:
+            self._check_open()
+            self._ledger.append(record)
+
+    def imports(self, limit: int = 100) -> list[ImportRecord]:
+        with self._lock:
+            return self._ledger.latest(limit)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._journal is not None:
+                if self._journal.tell() > 0:
+                    self._snapshot()
+                self._journal.close()
+                self._journal = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def node(self, node_id: str) -> Node:
+        with self._lock:  # reads wait for a write in progress, so none sees half of one
+            packed = self._graph._node.get(node_id)
+        if packed is None:
+            raise UnknownNode(node_id)
+        return unpack_node(node_id, packed)
+
+    def has_node(self, node_id: str) -> bool:
+        with self._lock:
+            return node_id in self._graph._node
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        with self._lock:
+            items = list(self._graph._node.items())
+        for node_id, packed in items:
+            if kind is None or packed[0].kind is kind:
+                yield unpack_node(node_id, packed)
+
+    def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
+        with self._lock:
+            items = [(u, v, d) for u, nbrs in self._graph._succ.items() for v, d in nbrs.items()]
+        for u, v, data in items:
+            if kind is None or data[0] is kind:
+                yield unpack_edge(u, v, data)
+
+    def edges_of(self, node_id: str, *, kind: EdgeKind | None = None, direction: Direction = Direction.OUT) -> list[Edge]:
+        adjacency = self._graph._succ if direction is Direction.OUT else self._graph._pred
+        with self._lock:
+            neighbours = adjacency.get(node_id)
+            if neighbours is None:
+                raise UnknownNode(node_id)
+            found = list(neighbours.items())
+        out = direction is Direction.OUT
+        return [
+            unpack_edge(node_id, other, data) if out else unpack_edge(other, node_id, data)
+            for other, data in found
+            if kind is None or data[0] is kind
+        ]
+
+    def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
+        """Read straight from the packed tuples, no model built; the answer is kept, per scope and
+        day, until the next change to the graph (see ``graph.memory.facts``)."""
+        with self._lock:
+            return self._facts.territory_facts(self._graph, territory_id, day=day, version=self._version)
+
+    def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
+        """Read straight from the packed tuples over the territories :meth:`territory_facts` keeps,
+        and kept the same way until the next change to the graph."""
+        with self._lock:
+            return self._facts.chain_facts(self._graph, territory_id, day=day, version=self._version)
+
+    def count(self, kind: NodeKind | None = None) -> int:
+        with self._lock:
+            if kind is None:
+                return len(self._graph._node)
+            return sum(1 for packed in self._graph._node.values() if packed[0].kind is kind)
+
+    def count_edges(self, kind: EdgeKind | None = None) -> int:
+        with self._lock:  # a write in another thread must not change the dicts under the count
+            if kind is None:
+                return self._graph.number_of_edges()
+            return sum(1 for nbrs in self._graph._succ.values() for d in nbrs.values() if d[0] is kind)
+
+    # -- facts for the invariants (graph.invariants.Facts) ------------------------------------
+    # No lock: the rules ask these only from inside write(), which holds it.
+
+    def facts(self, node_id: str) -> NodeFacts | None:
+        packed = self._graph._node.get(node_id)
+        return None if packed is None else packed[0]
+
+    def target(self, source: str, kind: EdgeKind) -> str | None:
+        for v, data in self._graph._succ.get(source, {}).items():
+            if data[0] is kind:
+                return v
+        return None
+
+    def sources(self, target: str, kind: EdgeKind) -> list[str]:
+        return [u for u, data in self._graph._pred.get(target, {}).items() if data[0] is kind]
+
+    def incident(self, node_id: str) -> list[EdgeRef]:
+        g = self._graph
+        out = [EdgeRef(source=node_id, kind=d[0], target=v) for v, d in g._succ.get(node_id, {}).items()]
+        return out + [EdgeRef(source=u, kind=d[0], target=node_id) for u, d in g._pred.get(node_id, {}).items()]
+
+    # -- persistence (graph.memory.journal) --------------------------------------------------
+
+    def _maybe_compact(self) -> None:
+        if self._journal is not None and self._journal.full():
+            self._snapshot()
+
+    def _snapshot(self) -> None:
+        """Write the whole graph to a new snapshot, then empty the journal it now holds."""
+        assert self._dir is not None
+        write_snapshot(self._dir, self._graph, seq=self._seq, durable=self._durable)
+        if self._journal is not None:
+            self._journal.empty()
+        else:
+            empty_journal(self._dir)
+
+    def _load(self) -> None:
+        """The snapshot, then every whole write the journal holds after it."""
+        assert self._dir is not None
+        snapshot = read_snapshot(self._dir)
+        if snapshot is not None:
+            with collector_paused():
+                self._seq = snapshot.seq
+                self._apply([(Op.PUT_NODE, i, p) for i, p in snapshot.nodes.items()])
+                self._apply([(Op.PUT_EDGE, u, v, d) for u, nbrs in snapshot.succ.items() for v, d in nbrs.items()])
+        # A group left without its final frame never happened, and its number is not reused.
+        self._seq = replay(self._dir, after=self._seq, apply=self._apply)
