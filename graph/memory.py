@@ -225,7 +225,8 @@ class MemoryStore:
     def _coverer_on(self, node_id: str, day: date) -> str | None:
         """The organisation covering a territory or unit on a day, from the packed edges."""
         nodes = self._graph._node
-        for src, d in self._graph._pred[node_id].items():
+        incoming: dict[str, tuple[Any, ...]] = self._graph._pred[node_id]  # networkx is untyped: name what it holds
+        for src, d in incoming.items():
             if d[0] is EdgeKind.COVERS and _valid_on(d, day) and nodes[src][0].kind is NodeKind.ORGANISATION:
                 return src
         return None
@@ -301,7 +302,8 @@ class MemoryStore:
         def current(u: str, v: str) -> tuple[Any, ...] | None:
             if u in gone or v in gone or (u, v) in gone_edges:
                 return None
-            return succ[u].get(v)
+            edge: tuple[Any, ...] | None = succ[u].get(v)
+            return edge
 
         for edge in batch.edges:
             u, v, kind = edge.source, edge.target, edge.kind
@@ -603,7 +605,8 @@ class MemoryStore:
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         with self._lock:  # a write in another thread must not change the dicts under the count
             if kind is None:
-                return self._graph.number_of_edges()
+                edges: int = self._graph.number_of_edges()
+                return edges
             return sum(1 for nbrs in self._graph._succ.values() for d in nbrs.values() if d[0] is kind)
 
     # -- facts for the invariants (graph.invariants.Facts) ------------------------------------
@@ -613,7 +616,8 @@ class MemoryStore:
         return None if packed is None else packed[0]
 
     def target(self, source: str, kind: EdgeKind) -> str | None:
-        for v, data in self._graph._succ.get(source, {}).items():
+        outgoing: dict[str, tuple[Any, ...]] = self._graph._succ.get(source, {})
+        for v, data in outgoing.items():
             if data[0] is kind:
                 return v
         return None
