@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test starts the command in fresh Python processes, 2 to 8 s each
+
 
 def _grassroots(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     inherited = {k: v for k, v in os.environ.items() if k != "GRASSROOTS_KEYS_FILE"}  # keys beside the data, as by default

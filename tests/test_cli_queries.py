@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from graph.coverage import coverage
 from graph.gaps import count_gaps, find_gaps
 from graph.memory import MemoryStore
 from tests.test_cli import _grassroots
+
+pytestmark = pytest.mark.slow  # the command in fresh Python processes, as in tests/test_cli.py
 
 
 def test_coverage_and_gaps_in_the_terminal_match_the_queries(tmp_path: Path) -> None:

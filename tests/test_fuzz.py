@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -14,6 +15,8 @@ from api.app import create_app
 from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
 from graph.settings import Settings
+
+pytestmark = pytest.mark.slow  # one case per operation, each quick, about 25 s together
 
 EXAMPLES = int(os.environ.get("GRASSROOTS_FUZZ_EXAMPLES", "25"))
 
