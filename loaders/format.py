@@ -211,7 +211,7 @@ class StructureRow(Row):
         if self.level is Level.DISTRICT and self.parent_id:
             raise ValueError("parent_id: a district is the top of the territory; leave its parent_id blank")
         if self.level is not Level.DISTRICT and not self.parent_id:
-            raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {self.level.up.value}")  # type: ignore[union-attr]
+            raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {self.level.up.value}")
         if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
             raise ValueError("org_name: is blank, so there is no party organisation here; give its name or leave every org_ column blank")
         return self

@@ -24,9 +24,12 @@ from graph.settings import Settings
 from tests.utils.known_network import AS_OF, known_network
 from visualizations.headless import Browser, find_chromium
 
-pytestmark = pytest.mark.skipif(
-    find_chromium() is None, reason="no chromium on PATH: install Debian's chromium and fonts-noto-cjk to run the browser tests"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        find_chromium() is None, reason="no chromium on PATH: install Debian's chromium and fonts-noto-cjk to run the browser tests"
+    ),
+]
 
 # Draws the map's planted gap into view and counts the gap-red pixels inside its box on the canvas.
 _OUTLINE_CHECK = """

@@ -79,6 +79,7 @@ def test_a_standalone_report_has_no_links_to_a_service(store: MemoryStore) -> No
     assert "东湖街道" in page
 
 
+@pytest.mark.slow
 def test_the_report_command_writes_the_dashboard_as_a_utf8_file(tmp_path: Path) -> None:
     env = {"GRASSROOTS_DATA_DIR": str(tmp_path / "data"), "LANG": "C", "LC_ALL": "C", "PATH": "/usr/bin:/bin"}
     cli = [sys.executable, "-m", "cli"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -17,6 +18,8 @@ from graph.memory import MemoryStore
 from graph.settings import Settings
 from service.bootstrap import Services
 from service.keys import KeyRing
+
+pytestmark = pytest.mark.slow  # one case per operation, each quick, about 25 s together
 
 EXAMPLES = int(os.environ.get("GRASSROOTS_FUZZ_EXAMPLES", "25"))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from graph.gaps import GapRuleName, count_gaps
 from graph.generator import GapRates, NetworkSpec, generate
 from graph.memory import MemoryStore
@@ -45,6 +47,7 @@ def test_sizes_follow_the_seed_cities() -> None:
     assert 9 <= linked / len(heads) <= 11  # about ten households each (十联户)
 
 
+@pytest.mark.slow
 def test_gaps_are_planted_near_their_rates() -> None:
     rates = GapRates(area_without_branch=0.2, grid_without_group=0.1)
     store = _load(NetworkSpec(households=200_000, seed=4, gaps=rates))

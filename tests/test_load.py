@@ -49,6 +49,7 @@ def served() -> Iterator[tuple[str, MemoryStore]]:
     thread.join(timeout=10)
 
 
+@pytest.mark.slow
 def test_many_clients_reading_and_writing_get_no_error_and_lose_no_write(served: tuple[str, MemoryStore]) -> None:
     base, store = served
     units = sorted(u.id for u in store.nodes(NodeKind.UNIT) if u.id.startswith("u-s01c01-"))

@@ -106,6 +106,7 @@ def test_the_page_is_one_offline_file_in_chinese(known: GraphStore) -> None:
     assert "vis.Network" in page and "window.mapReady" in page
 
 
+@pytest.mark.slow
 def test_the_map_command_writes_utf8_and_expands_summarised_communities(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {"GRASSROOTS_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8", "LANG": "C", "LC_ALL": "C", "PATH": "/usr/bin:/bin"}

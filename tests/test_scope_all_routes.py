@@ -50,6 +50,8 @@ from service.keys import KeyRing
 from service.principal import AccessRole
 from tests.utils.network import PROV
 
+pytestmark = pytest.mark.slow  # some 700 requests over a generated district of two streets: about a minute
+
 MINE, OTHER = "s01", "s02"
 REFERABLE_LEVELS = {Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT}
 """The written policy's bare references: organisations of these levels, units and alliances (kept apart from the code on purpose)."""

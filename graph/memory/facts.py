@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -85,7 +85,8 @@ def _kept(cache: dict[tuple[str, date], list[_Answer]], key: tuple[str, date], w
 def _coverer_on(graph: nx.DiGraph, node_id: str, day: date) -> str | None:
     """The organisation covering a territory or unit on a day, from the packed edges."""
     nodes = graph._node
-    for src, d in graph._pred[node_id].items():
+    incoming: dict[str, tuple[Any, ...]] = graph._pred[node_id]  # networkx is untyped: name what it holds
+    for src, d in incoming.items():
         if d[0] is EdgeKind.COVERS and valid_on(d, day) and nodes[src][0].kind is NodeKind.ORGANISATION:
             return src
     return None

@@ -94,7 +94,8 @@ def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer) -> tuple[list[Opera
         """The edge u→v as it will be once the operations so far have run."""
         if u in gone or v in gone or (u, v) in gone_edges:
             return None
-        return succ[u].get(v)
+        edge: PackedEdge | None = succ[u].get(v)  # networkx is untyped: name what it holds
+        return edge
 
     for edge in batch.edges:
         u, v, kind = edge.source, edge.target, edge.kind

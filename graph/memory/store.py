@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -222,7 +223,8 @@ class MemoryStore:
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         with self._lock:  # a write in another thread must not change the dicts under the count
             if kind is None:
-                return self._graph.number_of_edges()
+                edges: int = self._graph.number_of_edges()
+                return edges
             return sum(1 for nbrs in self._graph._succ.values() for d in nbrs.values() if d[0] is kind)
 
     # -- facts for the invariants (graph.invariants.Facts) ------------------------------------
@@ -233,7 +235,8 @@ class MemoryStore:
         return None if packed is None else packed[0]
 
     def target(self, source: str, kind: EdgeKind) -> str | None:
-        for v, data in self._graph._succ.get(source, {}).items():
+        outgoing: dict[str, tuple[Any, ...]] = self._graph._succ.get(source, {})
+        for v, data in outgoing.items():
             if data[0] is kind:
                 return v
         return None
