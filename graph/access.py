@@ -1,18 +1,46 @@
-"""Which part of the graph a node belongs to: what a key scoped to a street may see and change.
+"""What belongs to a territory (属地): the one definition that scoped keys, exports and the all-routes test read.
 
-A street's staff see their street: its territories, the organisations covering them, the
-household heads serving them, the units located in them, and the agreements, seats and
-alliances those take part in. A node belongs to the territories it is tied to; it is within a
-scope when one of those lies at or under the scope.
+A node belongs to the territories it is tied to, by the edges of :data:`TIES`: an organisation
+to what it covers (or, covering nothing, to the organisation it reports to), a member to the
+grid they serve and the organisation they belong to, a unit to its community, an agreement to
+its parties, a seat to its committee and its unit, an alliance to its members. A node lies
+within a scope when one of its territories lies at or under the scope's territory.
+
+The definition is walked two ways over the same table: up from one node
+(:func:`territories_of`, :func:`within`: is this id mine?) and down from a scope over a list of
+edges (:func:`belonging`: everything of mine, for a file).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from graph.errors import UnknownNode
-from graph.model import EdgeKind, NodeKind
+from graph.model import Edge, EdgeKind, NodeKind
 from graph.store import Direction, GraphStore
 
-__all__ = ["territories_of", "within"]
+__all__ = ["FALLBACK", "TIES", "belonging", "territories_of", "within"]
+
+TIES: dict[NodeKind, tuple[tuple[EdgeKind, Direction], ...]] = {
+    NodeKind.ORGANISATION: ((EdgeKind.COVERS, Direction.OUT),),
+    NodeKind.MEMBER: ((EdgeKind.SERVES, Direction.OUT), (EdgeKind.MEMBER_OF, Direction.OUT)),
+    NodeKind.UNIT: ((EdgeKind.LOCATED_IN, Direction.OUT),),
+    NodeKind.AGREEMENT: ((EdgeKind.SIGNED_BY, Direction.OUT),),
+    NodeKind.SEAT: ((EdgeKind.SEAT_ON, Direction.OUT), (EdgeKind.ON_BEHALF_OF, Direction.OUT)),
+    NodeKind.ALLIANCE: ((EdgeKind.IN_ALLIANCE, Direction.IN),),
+}
+"""The edges that tie a node of each kind to where it belongs (a territory belongs to itself)."""
+
+FALLBACK: dict[NodeKind, tuple[EdgeKind, Direction]] = {NodeKind.ORGANISATION: (EdgeKind.REPORTS_TO, Direction.OUT)}
+"""Followed only when none of the kind's ties exists: an organisation covering nothing belongs where its parent does."""
+
+_TIED_END: dict[EdgeKind, tuple[NodeKind, Direction]] = {
+    edge_kind: (kind, direction) for kind, ties in TIES.items() for edge_kind, direction in ties
+} | {edge_kind: (kind, direction) for kind, (edge_kind, direction) in FALLBACK.items()}
+"""For each tying edge kind: the kind of node it ties, and from which end (OUT: the source is tied to the target)."""
+
+_FALLBACK_KINDS = frozenset(kind for kind, _ in FALLBACK.values())
 
 _HOPS = 8
 """Ties followed from a node to a territory before giving up (an organisation reporting up a long chain)."""
@@ -23,28 +51,20 @@ def territories_of(store: GraphStore, node_id: str, *, _hops: int = _HOPS) -> se
     node = store.node(node_id)
     if _hops == 0:
         return set()
-    kind = node.kind
-    if kind is NodeKind.TERRITORY:
+    if node.kind is NodeKind.TERRITORY:
         return {node_id}
 
-    def through(edge_kind: EdgeKind, direction: Direction = Direction.OUT) -> set[str]:
+    def through(edge_kind: EdgeKind, direction: Direction) -> set[str]:
         found: set[str] = set()
         for edge in store.edges_of(node_id, kind=edge_kind, direction=direction):
             other = edge.target if direction is Direction.OUT else edge.source
             found |= territories_of(store, other, _hops=_hops - 1)
         return found
 
-    if kind is NodeKind.ORGANISATION:
-        return through(EdgeKind.COVERS) or through(EdgeKind.REPORTS_TO)
-    if kind is NodeKind.MEMBER:
-        return through(EdgeKind.SERVES) | through(EdgeKind.MEMBER_OF)
-    if kind is NodeKind.UNIT:
-        return through(EdgeKind.LOCATED_IN)
-    if kind is NodeKind.AGREEMENT:
-        return through(EdgeKind.SIGNED_BY)
-    if kind is NodeKind.SEAT:
-        return through(EdgeKind.SEAT_ON) | through(EdgeKind.ON_BEHALF_OF)
-    return through(EdgeKind.IN_ALLIANCE, Direction.IN)  # an alliance: where its members are
+    tied = set().union(*(through(kind, direction) for kind, direction in TIES[node.kind]))
+    if not tied and node.kind in FALLBACK:
+        tied = through(*FALLBACK[node.kind])
+    return tied
 
 
 def within(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
@@ -66,3 +86,30 @@ def within(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
             if current is not None:
                 seen.add(current)
     return False
+
+
+def belonging(edges: Iterable[Edge], scope_id: str) -> set[str]:
+    """Every id that lies within a scope, found down from it over a list of edges: the same answers as :func:`within`."""
+    edges = list(edges)
+    children: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        if e.kind is EdgeKind.WITHIN:
+            children[e.target].append(e.source)
+    mine = {scope_id}
+    frontier = [scope_id]
+    while frontier:
+        frontier = [c for t in frontier for c in children.get(t, ()) if c not in mine]
+        mine.update(frontier)
+    tied_otherwise = {e.source for e in edges if e.kind in _TIED_END and e.kind not in _FALLBACK_KINDS}
+    while True:  # a fixed point: each pass ties what hangs off the last one's (at most a handful of passes)
+        added = set()
+        for e in edges:
+            end = _TIED_END.get(e.kind)
+            if end is None:
+                continue
+            tied, other = (e.source, e.target) if end[1] is Direction.OUT else (e.target, e.source)
+            if other in mine and tied not in mine and (e.kind not in _FALLBACK_KINDS or tied not in tied_otherwise):
+                added.add(tied)
+        if not added:
+            return mine
+        mine |= added

@@ -28,6 +28,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.access import belonging
 from graph.errors import WrongKind
 from graph.files import atomic_write
 from graph.model import (
@@ -193,30 +194,16 @@ class _View:
 
 
 def _scope_ids(nodes: dict[str, Node], edges: list[Edge], scope: str, *, ancestors: bool = True) -> set[str]:
-    """The scope's territories (with their ancestors, so the file stands on its own) and what hangs off them."""
-    children: dict[str, list[str]] = defaultdict(list)
-    parent: dict[str, str] = {}
-    for e in edges:
-        if e.kind is EdgeKind.WITHIN:
-            children[e.target].append(e.source)
-            parent[e.source] = e.target
-    territories = {scope}
-    frontier = [scope]
-    while frontier:
-        frontier = [c for t in frontier for c in children.get(t, ())]
-        territories.update(frontier)
+    """What belongs to the scope (graph.access), its ancestors (so the file stands on its own) and the far ends of its relations."""
+    keep = belonging(edges, scope)
+    parent = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN}
     up = scope
     while ancestors and up in parent:
         up = parent[up]
-        territories.add(up)
-    keep = set(territories)
-    for kind in (EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN):  # orgs, household heads, units
-        keep.update(e.source for e in edges if e.kind is kind and e.target in territories)
-    keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)  # units' organisations
-    keep.update(e.source for e in edges if e.kind in (EdgeKind.SIGNED_BY, EdgeKind.SEAT_ON) and e.target in keep)  # agreements, seats
+        keep.add(up)
+    # The other parties of its agreements and seats, with their organisations, so every row names what it refers to.
     keep.update(e.target for e in edges if e.kind in (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY) and e.source in keep)
-    keep.update(e.target for e in edges if e.kind is EdgeKind.IN_ALLIANCE and e.source in keep)  # alliances
-    keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)  # partner units' organisations
+    keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)
     return {i for i in keep if i in nodes}
 
 
