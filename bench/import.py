@@ -113,10 +113,11 @@ def _child(mode: str, *paths: str) -> None:
         store.close()
         return
     elif mode == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from graph.settings import Settings, StoreKind
         from loaders.importer import import_file
+        from service.bootstrap import bootstrap
 
-        store = Neo4jStore(os.environ["NEO4J_URI"], auth=(os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")))
+        store = bootstrap(Settings(store=StoreKind.NEO4J)).store  # NEO4J_URI, NEO4J_USER... as the service reads them
         store.clear()
         started = time.perf_counter()
         report = import_file(store, Path(paths[0]))

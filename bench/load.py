@@ -118,13 +118,14 @@ def _bytes_held(build: Callable[[], float]) -> int:
 
 def _neo4j(households: int) -> None:
     from graph.neo4j_store import Neo4jStore
+    from graph.settings import Settings, StoreKind
+    from service.bootstrap import bootstrap
 
-    uri = os.environ["NEO4J_URI"]
-    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
     batches = list(generate(NetworkSpec(households=households, seed=9)))
     nodes = sum(len(b.nodes) for b in batches)
     edges = sum(len(b.edges) for b in batches)
-    store = Neo4jStore(uri, auth=auth)
+    store = bootstrap(Settings(store=StoreKind.NEO4J)).store  # NEO4J_URI, NEO4J_USER... as the service reads them
+    assert isinstance(store, Neo4jStore)
     store.clear()
     driver = store._driver
     _drop_plain(driver)

@@ -140,9 +140,11 @@ def _neo4j(
     batches: list[Batch], plain: nx.DiGraph, street: str, day: date, runs: int, row: Callable[[str, str, float, float], None]
 ) -> None:
     from graph.neo4j_store import Neo4jStore
+    from graph.settings import StoreKind
+    from service.bootstrap import bootstrap
 
-    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
-    store = Neo4jStore(os.environ["NEO4J_URI"], auth=auth, database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+    store = bootstrap(Settings(store=StoreKind.NEO4J)).store  # NEO4J_URI, NEO4J_USER... as the service reads them
+    assert isinstance(store, Neo4jStore)
     try:
         store.clear()
         started = time.perf_counter()
