@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.access import within
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, coverage
@@ -305,7 +306,5 @@ class Context:
         return self.keys
 
     def _touches(self, record: ImportRecord, scope_id: str) -> bool:
-        from graph.access import within
-
         held = [r for r in (record.scope, record.replaced) if r is not None]
         return any(within(self.store, node_id, scope_id) for node_id in [*held, *record.territories, *record.touched])
