@@ -230,25 +230,25 @@ def search_nodes(
 
 
 @router.get("/nodes/{node_id}/chain", response_model=ChainOut)
-def node_chain(node_id: str, ctx: ViewerContext) -> ChainOut:
+def node_chain(node_id: str, ctx: ViewerContext, as_of: AsOf = None) -> ChainOut:
     """A node and its chain up to the district (a household head climbs through its group, a unit through its community)."""
-    found = ctx.chain(node_id)
+    found = ctx.on(as_of).chain(node_id)
     return ChainOut(node=found.node, chain=found.above, path=found.path)
 
 
 @router.get("/nodes/{node_id}/children", response_model=NodeRefPageOut)
-def node_children(node_id: str, ctx: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> NodeRefPageOut:
+def node_children(node_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> NodeRefPageOut:
     """Territories within a territory, or organisations reporting to an organisation, by name."""
-    return NodeRefPageOut.of(ctx.children(node_id), limit=limit, offset=offset)
+    return NodeRefPageOut.of(ctx.on(as_of).children(node_id), limit=limit, offset=offset)
 
 
 @router.get("/nodes/{node_id}/partners", response_model=PartnerPageOut)
-def node_partners(node_id: str, ctx: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> PartnerPageOut:
-    """Co-building partners (共建单位) of a territory, organisation or unit, one per agreement on record."""
-    return PartnerPageOut.of(ctx.partners(node_id), limit=limit, offset=offset)
+def node_partners(node_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> PartnerPageOut:
+    """Co-building partners (共建单位) of a territory, organisation or unit, one per agreement on record, in force on the day or not."""
+    return PartnerPageOut.of(ctx.on(as_of).partners(node_id), limit=limit, offset=offset)
 
 
 @router.get("/nodes/{node_id}/alliances", response_model=AlliancePageOut)
-def node_alliances(node_id: str, ctx: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> AlliancePageOut:
-    """Alliances (党建联盟 / 党建共同体) a node belongs to, directly or through its organisation."""
-    return AlliancePageOut.of(ctx.alliances(node_id), limit=limit, offset=offset)
+def node_alliances(node_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> AlliancePageOut:
+    """Alliances (党建联盟 / 党建共同体) a node belongs to on the day, directly or through its organisation."""
+    return AlliancePageOut.of(ctx.on(as_of).alliances(node_id), limit=limit, offset=offset)

@@ -122,21 +122,21 @@ class Context:
     def chain(self, node_id: str) -> Chain:
         """A node and its chain up to the district, as far as the principal may name it."""
         node = self.store.node(self.inside(node_id))
-        above = [n for n in chain_up(self.store, node_id) if self.policy.may_name(n.id)]
+        above = [n for n in chain_up(self.store, node_id, as_of=self.day) if self.policy.may_name(n.id)]
         path = PATH_SEPARATOR.join(display_name(n) for n in [*reversed(above), node])
         return Chain(node=NodeRef.of(node), above=[NodeRef.of(n) for n in above], path=path)
 
     def children(self, node_id: str) -> list[NodeRef]:
         """Territories within a territory, or organisations reporting to an organisation."""
-        return self.policy.redact([NodeRef.of(n) for n in below(self.store, self.inside(node_id))])
+        return self.policy.redact([NodeRef.of(n) for n in below(self.store, self.inside(node_id), as_of=self.day)])
 
     def partners(self, node_id: str) -> list[Partner]:
         """Co-building partners of a territory, organisation or unit; far ends as bare references."""
-        return self.policy.redact(partners(self.store, self.inside(node_id)))
+        return self.policy.redact(partners(self.store, self.inside(node_id), as_of=self.day))
 
     def alliances(self, node_id: str) -> list[AllianceMembership]:
         """Alliances a node belongs to, directly or through its organisation."""
-        return self.policy.redact(alliances(self.store, self.inside(node_id)))
+        return self.policy.redact(alliances(self.store, self.inside(node_id), as_of=self.day))
 
     def search(self, text: str, *, kinds: Collection[NodeKind] | None, limit: int, offset: int) -> SearchPage:
         """Nodes whose name contains the text, within the principal's territory."""

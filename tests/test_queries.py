@@ -19,7 +19,7 @@ from graph.errors import UnknownNode, WrongKind
 from graph.gaps import GapRuleName, count_gaps, find_gaps, gap_rules
 from graph.generator import NetworkSpec, generate
 from graph.model import Level, MemberCategory, NodeKind
-from graph.navigation import node_view, search
+from graph.navigation import node_view, partners, search
 from graph.norms import Norms
 from graph.store import GraphStore
 from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, STAFF
@@ -266,6 +266,16 @@ def test_a_node_comes_with_its_chain_up_to_the_district(known: GraphStore) -> No
     assert view.organisation is not None and view.organisation.id == "o-g112"
     assert [n.id for n in node_view(known, "h1122").chain] == ["o-g112", "o-a11", "o-c1", "o-s1", "o-d"]
     assert [n.id for n in node_view(known, "u4").chain] == ["c1", "s1", "d"]
+
+
+def test_navigation_answers_for_the_day_asked_about(known: GraphStore) -> None:
+    """o-g112 covers its grid from 2025-09-01: before then the grid had no group, whatever the edge on record."""
+    assert node_view(known, "g112", as_of=date(2025, 8, 1)).organisation is None
+    assert node_view(known, "g112", as_of=AS_OF).organisation is not None
+    assert [p.in_force for p in partners(known, "c1", as_of=date(2026, 7, 16)) if p.agreement.id == "ag2"] == [
+        False
+    ]  # expired the day before
+    assert [p.in_force for p in partners(known, "c1", as_of=AS_OF) if p.agreement.id == "ag2"] == [True]
 
 
 def test_an_organisation_shows_what_reports_to_it_its_partners_and_alliances(known: GraphStore) -> None:
