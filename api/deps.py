@@ -8,6 +8,7 @@ or (for the pages a browser opens) the ``grassroots_key`` cookie that ``/login``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -59,7 +60,9 @@ def current_principal(request: Request, services: ServicesDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def _context(role: AccessRole, *, unscoped: bool = False):  # type: ignore[no-untyped-def]
+def _context(role: AccessRole, *, unscoped: bool = False) -> Callable[[Services, Principal], Context]:
+    """A dependency giving the request's context once its principal holds ``role`` (403 otherwise)."""
+
     def dependency(services: ServicesDep, principal: PrincipalDep) -> Context:
         context = services.context(principal)
         try:
