@@ -78,7 +78,8 @@ def within(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
         tied = territories_of(store, node_id)
     except UnknownNode:
         return False
-    return any(_at_or_under(store, territory, scope_id) for territory in tied)
+    outside: set[str] = set()  # ancestors found outside on one walk end the next walk there (an alliance's members share them)
+    return any(_at_or_under(store, territory, scope_id, outside=outside) for territory in tied)
 
 
 def held_whole(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
@@ -93,20 +94,25 @@ def held_whole(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
         tied = territories_of(store, node_id)
     except UnknownNode:
         return False
-    return bool(tied) and all(_at_or_under(store, territory, scope_id) for territory in tied)
+    outside: set[str] = set()
+    return bool(tied) and all(_at_or_under(store, territory, scope_id, outside=outside) for territory in tied)
 
 
-def _at_or_under(store: GraphStore, territory: str, scope_id: str) -> bool:
-    """Whether a territory is the scope or lies under it, walking its WITHIN edges up (a loop ends the walk)."""
+def _at_or_under(store: GraphStore, territory: str, scope_id: str, *, outside: set[str]) -> bool:
+    """Whether a territory is the scope or lies under it, walking its WITHIN edges up (a loop ends the walk);
+    every territory walked through on the way to an answer of no is added to ``outside``."""
     seen = {territory}
     current: str | None = territory
     while current is not None:
         if current == scope_id:
             return True
+        if current in outside:
+            break
         up = store.edges_of(current, kind=EdgeKind.WITHIN)
         current = up[0].target if up and up[0].target not in seen else None
         if current is not None:
             seen.add(current)
+    outside |= seen
     return False
 
 
