@@ -4,7 +4,10 @@ A node belongs to the territories it is tied to, by the edges of :data:`TIES`: a
 to what it covers (or, covering nothing, to the organisation it reports to), a member to the
 grid they serve and the organisation they belong to, a unit to its community, an agreement to
 its parties, a seat to its committee and its unit, an alliance to its members. A node lies
-within a scope when one of its territories lies at or under the scope's territory.
+within a scope when one of its territories lies at or under the scope's territory, and is held
+whole by a scope when every one of them does (a relation shared with another street is within
+both streets, held whole by neither: only their common ancestor, or a key without a scope, may
+change it).
 
 The definition is walked two ways over the same table: up from one node
 (:func:`territories_of`, :func:`within`: is this id mine?) and down from a scope over a list of
@@ -20,7 +23,7 @@ from graph.errors import UnknownNode
 from graph.model import Edge, EdgeKind, NodeKind
 from graph.store import Direction, GraphStore
 
-__all__ = ["FALLBACK", "TIES", "belonging", "territories_of", "within"]
+__all__ = ["FALLBACK", "TIES", "belonging", "held_whole", "territories_of", "within"]
 
 TIES: dict[NodeKind, tuple[tuple[EdgeKind, Direction], ...]] = {
     NodeKind.ORGANISATION: ((EdgeKind.COVERS, Direction.OUT),),
@@ -75,16 +78,41 @@ def within(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
         tied = territories_of(store, node_id)
     except UnknownNode:
         return False
-    for territory in tied:
-        seen = {territory}
-        current: str | None = territory
-        while current is not None:
-            if current == scope_id:
-                return True
-            up = store.edges_of(current, kind=EdgeKind.WITHIN)
-            current = up[0].target if up and up[0].target not in seen else None
-            if current is not None:
-                seen.add(current)
+    outside: set[str] = set()  # ancestors found outside on one walk end the next walk there (an alliance's members share them)
+    return any(_at_or_under(store, territory, scope_id, outside=outside) for territory in tied)
+
+
+def held_whole(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
+    """Whether every territory a node is tied to lies in a scope: who may change or delete it (a key without a scope may).
+
+    A node tied to no territory at all (an alliance without members, a district of its own) is
+    held whole by no scope: a scoped key neither creates nor changes such a thing.
+    """
+    if scope_id is None:
+        return True
+    try:
+        tied = territories_of(store, node_id)
+    except UnknownNode:
+        return False
+    outside: set[str] = set()
+    return bool(tied) and all(_at_or_under(store, territory, scope_id, outside=outside) for territory in tied)
+
+
+def _at_or_under(store: GraphStore, territory: str, scope_id: str, *, outside: set[str]) -> bool:
+    """Whether a territory is the scope or lies under it, walking its WITHIN edges up (a loop ends the walk);
+    every territory walked through on the way to an answer of no is added to ``outside``."""
+    seen = {territory}
+    current: str | None = territory
+    while current is not None:
+        if current == scope_id:
+            return True
+        if current in outside:
+            break
+        up = store.edges_of(current, kind=EdgeKind.WITHIN)
+        current = up[0].target if up and up[0].target not in seen else None
+        if current is not None:
+            seen.add(current)
+    outside |= seen
     return False
 
 

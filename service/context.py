@@ -18,7 +18,7 @@ from graph.access import within
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, coverage
-from graph.errors import UnknownNode, WrongKind
+from graph.errors import InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
 from graph.model import Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
@@ -207,7 +207,12 @@ class Context:
         )
 
     def write_row(self, table: str, row: dict[str, Any], *, name: str) -> ImportReport:
-        """One record written as a one-row table: the same checks and rules as a ledger, and one audit entry."""
+        """One record written as a one-row table: the same checks and rules as a ledger, and one audit entry.
+
+        A record outside the territory is unknown (404); one the territory does not hold whole (shared
+        with another) is refused by the importer's scope guard as a ledger row changing it would be,
+        unless the row leaves it as it is (see service.policy).
+        """
         self.require(AccessRole.EDITOR)
         record_id = str(row["id"])
         if self.store.has_node(record_id):
@@ -220,6 +225,8 @@ class Context:
         node = self.store.node(self.inside(node_id))
         if check is not None and node.kind is kind:
             check(node)
+        if node.kind is kind and not self.policy.holds(node_id):
+            raise InvariantViolation([Violation(rule="held_whole", node_id=node_id, message=_shared(node_id, self.principal.scope))])
         return remove_record(self.store, node_id, kind, name=name, actor=self.actor, scope=self.principal.scope)
 
     def record_write(self, what: str, summary: WriteSummary, *, started: datetime) -> ImportRecord:
@@ -308,3 +315,10 @@ class Context:
     def _touches(self, record: ImportRecord, scope_id: str) -> bool:
         held = [r for r in (record.scope, record.replaced) if r is not None]
         return any(within(self.store, node_id, scope_id) for node_id in [*held, *record.territories, *record.touched])
+
+
+def _shared(node_id: str, scope: str | None) -> str:
+    return (
+        f"共享记录 (a record shared with another territory): {node_id} is tied to territories beyond {scope}; "
+        "only a key whose territory holds all of them, or a key without a scope, may delete it"
+    )

@@ -13,6 +13,16 @@ The policy, as the README states it:
   grids, branches, groups, seats or agreements. The territories above the key's own (and their
   organisations) appear by name, as the context of a chain path.
 - Viewers see phone numbers masked and no member's extra columns; editors and admins see them.
+- An editor held to a territory writes only inside it, on both ends: every record it creates
+  lies within its territory (a ledger row with no parent there, an alliance with no member, is
+  a problem of that row), and a record it changes or deletes must be held whole by it
+  (graph.access.held_whole: every territory the record is tied to lies within the key's).
+  A relation shared with another territory (an agreement with another street's unit, an
+  alliance over two streets, a seat on another street's committee) is changed or deleted only
+  by a key whose territory holds both ends, or by a key without a scope; a ledger row that
+  restates it unchanged is no change, so a street's own export imports again.
+- A refusal says the same for an id that does not exist and for one outside the key's
+  territory: the same message, by the same checks in the same order.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from graph.access import within
+from graph.access import held_whole, within
 from graph.errors import UnknownNode
 from graph.model import NODE_MODELS, Edge, EdgeKind, Level, Member, Node, NodeKind, Organisation, Territory
 from graph.scope import NodeRef, ancestors, on_date
@@ -58,6 +68,7 @@ class Policy:
         self.store = store
         self.principal = principal
         self._sees: dict[str, bool] = {}
+        self._holds: dict[str, bool] = {}
         self._context: set[str] | None = None
 
     @property
@@ -71,6 +82,15 @@ class Policy:
         found = self._sees.get(node_id)
         if found is None:
             found = self._sees[node_id] = within(self.store, node_id, self.principal.scope)
+        return found
+
+    def holds(self, node_id: str) -> bool:
+        """Whether the principal's territory holds the node whole, so that it may change or delete it (see the policy above)."""
+        if self.principal.scope is None:
+            return True
+        found = self._holds.get(node_id)
+        if found is None:
+            found = self._holds[node_id] = held_whole(self.store, node_id, self.principal.scope)
         return found
 
     def require(self, node_id: str) -> None:

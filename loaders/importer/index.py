@@ -39,6 +39,8 @@ class FileAlliance:
     name: str | None
     kind: AllianceKind | None
     first: int
+    named_member: bool = False
+    """Whether any of its rows names a member (a scoped import may not create an alliance of no one)."""
 
 
 class IdIndex:

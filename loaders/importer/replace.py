@@ -29,6 +29,7 @@ class Replacement:
             raise WrongKind(f"--replace needs a territory (district, street, community...) as its scope; {scope} is a {node.kind.value}")
         self.store = store
         self.scope = scope
+        self.guard = guard
         self.referenced: set[str] = set()
         """Every id the file refers to: it stays, even where no row defines it."""
         self.memberships: set[tuple[str, str]] = set()
@@ -41,7 +42,8 @@ class Replacement:
         removed_edges: list[EdgeRef] = []
 
         def missing(node_id: str) -> bool:
-            return not index.defines(node_id) and node_id not in keep and node_id != scope
+            # a record shared with another territory stays: only a key holding it whole may delete it
+            return not index.defines(node_id) and node_id not in keep and node_id != scope and self.guard.holds(node_id)
 
         territories = territory_subtree(store, scope)
         listed = set(tables)

@@ -73,6 +73,10 @@ class DefiningRow(_Row):
         self.define(org_id, NodeKind.ORGANISATION, level, column)
         self._ctx.index.org_of[owner] = org_id
 
+    def place(self, territory_id: str, parent_id: str | None) -> None:
+        """Note the parent this row gives a territory, so that a scoped import can tell where the territory will lie."""
+        self._ctx.guard.place(territory_id, parent_id)
+
 
 class BuildingRow(_Row):
     """A checked row in pass 2 (its nodes) or 3 (its edges): checks its references and adds to the batch."""
@@ -101,6 +105,10 @@ class BuildingRow(_Row):
         """What the file, or else the store, says of a node."""
         return self._ctx.index.known(node_id)
 
+    def stored(self, node_id: str) -> bool:
+        """Whether the store holds the node already (the row changes it) or not (the row creates it)."""
+        return self._ctx.index.stored(node_id) is not None
+
     def ref(
         self, column: str, node_id: str, kinds: tuple[NodeKind, ...], levels: tuple[Level, ...] = (), *, anywhere: bool = False
     ) -> Known | None:
@@ -111,11 +119,11 @@ class BuildingRow(_Row):
             ctx.replacement.referenced.add(node_id)
         found = ctx.index.known(node_id)
         wanted = " or ".join(lv.value for lv in levels) if levels else " or ".join(k.value for k in kinds)
-        if found is not None and found.table is None and not anywhere and not ctx.guard.allows(node_id):
-            self.problem(column, node_id, f"no {wanted} has this id in {ctx.guard.scope}, the only territory this import may change")
-            return None
-        if found is None:
-            self.problem(column, node_id, f"no {wanted} has this id, in this file or in the graph")
+        outside = found is not None and found.table is None and not anywhere and not ctx.guard.allows(node_id)
+        if found is None or outside:
+            # the same words for a missing id and another territory's: a refusal is no way to learn what exists elsewhere
+            where = "in the graph" if ctx.guard.scope is None else f"in {ctx.guard.scope}, the territory this import may change"
+            self.problem(column, node_id, f"no {wanted} has this id, in this file or {where}")
             return None
         if found.kind not in kinds or (levels and found.level not in levels):
             what = found.level.value if found.level and found.kind is NodeKind.TERRITORY else found.kind.value
@@ -125,10 +133,24 @@ class BuildingRow(_Row):
         return found
 
     def own(self, column: str, node_id: str) -> None:
-        """A record the row writes: for a scoped import, one already in the store must lie in the scope."""
+        """A record the row writes: for a scoped import, one already in the store must lie in the scope,
+        and one the scope does not hold whole (shared with another territory) may only be restated as it is."""
         ctx = self._ctx
-        if ctx.guard.scope is not None and ctx.index.stored(node_id) is not None and not ctx.guard.allows(node_id):
+        if ctx.guard.scope is None or ctx.index.stored(node_id) is None:
+            return
+        if not ctx.guard.allows(node_id):
             self.problem(column, node_id, f"is a record outside {ctx.guard.scope}, the only territory this import may change")
+        elif not ctx.guard.holds(node_id):
+            ctx.guard.shared[node_id] = column
+
+    def lands(self, column: str, value: Any, territory_id: str) -> None:
+        """A territory the row lists: for a scoped import, its parents (the file's, then the graph's) must lead to the scope."""
+        scope = self._ctx.guard.scope
+        if scope is not None and territory_id != scope and not self._ctx.guard.lands_within(territory_id):
+            reason = (
+                f"{territory_id} would lie outside {scope}, the only territory this import may change: give it a parent_id within {scope}"
+            )
+            self.problem(column, value, "不在本辖区内 (" + reason + ")")
 
     def joined(self, member: str, alliance: str) -> None:
         """Note a membership the file lists: under --replace it stays, and the alliance's others go."""
@@ -136,15 +158,20 @@ class BuildingRow(_Row):
             self._ctx.replacement.memberships.add((member, alliance))
 
     def node(self, model: type[BaseModel], **fields: Any) -> None:
-        """Add a node to the batch; what the graph model refuses is a problem of this row."""
+        """Add a node to the batch; what the graph model refuses, or a change to a shared record, is a problem of this row."""
         made = self._made(model, provenance=self.provenance, **fields)
-        if made is not None:
+        if made is not None and made.id in self._ctx.guard.shared and self._ctx.guard.changes_node(made):
+            self._shared_changed(made.id)
+        elif made is not None:
             self.batch.nodes.append(made)
 
     def edge(self, model: type[BaseModel], source: str, target: str, **fields: Any) -> None:
-        """Add an edge to the batch; what the graph model refuses is a problem of this row."""
+        """Add an edge to the batch; what the graph model refuses, or a change to a shared record, is a problem of this row."""
         made = self._made(model, source=source, target=target, provenance=self.provenance, **fields)
-        if made is not None:
+        shared = self._ctx.guard.shared
+        if made is not None and (source in shared or target in shared) and self._ctx.guard.changes_edge(made):
+            self._shared_changed(source if source in shared else target)
+        elif made is not None:
             self.batch.edges.append(made)
 
     def unlink(self, source: str, kind: EdgeKind, *, keep: set[str]) -> None:
@@ -153,7 +180,22 @@ class BuildingRow(_Row):
             stored = self._ctx.store.edges_of(source, kind=kind)
         except UnknownNode:
             return  # a new record has nothing to unlink
-        self.batch.remove_edges.extend(e.ref for e in stored if e.target not in keep)
+        gone = [e.ref for e in stored if e.target not in keep]
+        if gone and source in self._ctx.guard.shared:
+            self._shared_changed(source)
+        else:
+            self.batch.remove_edges.extend(gone)
+
+    def _shared_changed(self, record_id: str) -> None:
+        guard = self._ctx.guard
+        if (self.table, self.number, record_id) in guard.reported:
+            return  # once per row, however many of its fields and links would change
+        guard.reported.add((self.table, self.number, record_id))
+        reason = (
+            f"共享记录 (a record shared with another territory): {record_id} is tied to territories beyond {guard.scope}; "
+            "only a key whose territory holds all of them, or a key without a scope, may change it: leave the row as the record is"
+        )
+        self.problem(guard.shared[record_id], record_id, reason)
 
     def _made(self, model: type[BaseModel], **fields: Any) -> Any:
         try:

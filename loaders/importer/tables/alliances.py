@@ -33,8 +33,9 @@ class Alliances(TableBuilder[AllianceValues]):
         seen = row.alliances.get(aid)
         if seen is None:
             row.define(aid, NodeKind.ALLIANCE, None, "alliance_id")
-            row.alliances[aid] = FileAlliance(v.alliance_name, v.kind, row.number)
+            row.alliances[aid] = FileAlliance(v.alliance_name, v.kind, row.number, named_member=v.member_id is not None)
             return
+        seen.named_member = seen.named_member or v.member_id is not None
         # a later row of the alliance: it may leave name and kind blank, not contradict the first
         if v.alliance_name and seen.name and v.alliance_name != seen.name:
             row.problem("alliance_name", v.alliance_name, f"row {seen.first} names {aid} {seen.name!r}")
@@ -47,6 +48,11 @@ class Alliances(TableBuilder[AllianceValues]):
         seen = row.alliances[aid]
         if row.number == seen.first:
             row.own("alliance_id", aid)
+            if row.scope is not None and not seen.named_member and not row.stored(aid):
+                reason = (
+                    f"names no member: an alliance this import creates must have a member within {row.scope}, or it lies in no territory"
+                )
+                row.problem("member_id", None, "联盟无成员 (" + reason + ")")
             if seen.name is None:
                 row.problem("alliance_name", None, f"is blank on the first row of {aid}; give the alliance its name")
             else:

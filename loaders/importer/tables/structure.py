@@ -41,17 +41,21 @@ class Structure(TableBuilder[StructureValues]):
 
     def define(self, v: StructureValues, row: DefiningRow) -> None:
         row.define(v.id, NodeKind.TERRITORY, v.level, "id")
+        row.place(v.id, v.parent_id)
         if v.org_name:
             row.define_org(v.id, v.org_id, v.level, "org_id")
 
     def nodes(self, v: StructureValues, row: BuildingRow) -> None:
         org = _org(v)
+        parent = None
         if v.parent_id:
             is_scope = v.id == row.scope
             up = v.level.up  # a district has no parent_id: its row is refused before this
-            row.ref("parent_id", v.parent_id, (NodeKind.TERRITORY,), (up,) if up else (), anywhere=is_scope)
+            parent = row.ref("parent_id", v.parent_id, (NodeKind.TERRITORY,), (up,) if up else (), anywhere=is_scope)
             if is_scope and row.parent_of(v.id) not in (None, v.parent_id):
                 row.problem("parent_id", v.parent_id, f"{v.id} is this import's scope: it may keep its parent, not move")
+        if parent is not None or not v.parent_id:  # a parent refused above is that row's one problem
+            row.lands("parent_id", v.parent_id, v.id)
         row.own("id", v.id)
         if org:
             row.own("org_id", org)
