@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from graph.access import territories_of
 from graph.errors import StoreUnavailable
 from graph.memory import JOURNAL, LEDGER, SNAPSHOT, MemoryStore
 from graph.memory.ledger import ImportLedger
 from graph.model import Batch, Node
 from graph.settings import Settings
-from graph.store import ImportRecord, WriteSummary
+from graph.store import GraphStore, ImportRecord, WriteSummary
 from loaders.importer import import_file, import_rows
 from tests.test_memory_persistence import _grid
 from tests.utils.ledgers import TOWN, write_xlsx
@@ -177,3 +179,28 @@ def test_data_files_an_older_version_made_readable_by_all_are_made_private(tmp_p
     import_rows(store, "household_heads", [HEAD | {"id": "h-x"}], name="PUT")  # refused (no grid g1): an entry all the same
     store.close()
     assert _modes(tmp_path) == dict.fromkeys((JOURNAL, LEDGER, SNAPSHOT), 0o600)
+
+
+def test_a_write_and_its_entry_are_kept_together_or_not_at_all_on_every_store(store: GraphStore) -> None:
+    def entry(summary: WriteSummary) -> ImportRecord:
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+        where = sorted(territories_of(store, "gx1"))  # reads inside the write see it
+        return ImportRecord(
+            id="imp-x", file="x", sha256="0" * 64, started_at=at, finished_at=at, outcome="applied", summary=summary, territories=where
+        )
+
+    def broken(summary: WriteSummary) -> ImportRecord:
+        raise StoreUnavailable("no entry")
+
+    store.write(town())
+    with pytest.raises(StoreUnavailable):
+        store.write_all([_grid(1)], record=broken)
+    with pytest.raises(StoreUnavailable):
+        store.write(_grid(1), record=broken)
+    assert not store.has_node("gx1") and store.imports() == []
+    store.write_all([_grid(1)], record=entry)
+    assert store.has_node("gx1")
+    [kept] = store.imports()
+    assert kept.summary.created["territory"] == 1 and kept.territories == ["gx1"]
+    store.write(Batch(), record=entry)  # a write of nothing is entered too
+    assert [r.id for r in store.imports()] == ["imp-x", "imp-x"]
