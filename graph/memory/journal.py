@@ -150,7 +150,7 @@ def empty_journal(folder: Path) -> None:
         journal.truncate(0)
 
 
-def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None], enter: Callable[[int, str], None]) -> int:
+def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None], enter: Callable[[int, str], None] | None = None) -> int:
     """Apply each whole write the journal holds past write ``after``, in order, hand its audit
     entry (if it has one) to ``enter`` with its number, and return the highest write number it holds.
 
@@ -176,7 +176,7 @@ def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None]
             if final:
                 apply(pending.pop(seq))
                 applied = seq
-                if rest and rest[0] is not None:
+                if rest and rest[0] is not None and enter is not None:
                     enter(seq, rest[0])
         last = max(last, seq)
         good += _FRAME.size + size
