@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import EditorContext
 from api.schemas import ErrorOut
-from graph.errors import WrongKind
+from graph.errors import GraphError, WrongKind
 from graph.model import ID_PATTERN, Member, MemberCategory, MemberRole, Node, NodeKind
 from graph.store import ImportRecord
 from service.context import Context
@@ -65,7 +65,7 @@ class SeatIn(BaseModel):
 
 class WrittenOut(BaseModel):
     record: ImportRecord = Field(description="the ledger entry of this write")
-    node: Node
+    node: Node | None = Field(description="the record as written; null when it could not be read back just after the write, which happened")
 
 
 class RemovedOut(BaseModel):
@@ -82,7 +82,11 @@ async def _write(ctx: Context, table: str, row: dict[str, Any], node_id: str, na
         message = f"{name}: refused, nothing written; " + "; ".join(str(p) for p in report.problems[:5])
         body = ErrorOut.model_validate({"error": {"code": "refused", "message": message, "problems": report.problems}})
         return JSONResponse(body.model_dump(mode="json"), status_code=422)
-    return WrittenOut(record=report.record, node=ctx.node(node_id))
+    try:
+        node = ctx.node(node_id)
+    except GraphError:  # the write has committed: answering an error would tell the caller it did not
+        node = None
+    return WrittenOut(record=report.record, node=node)
 
 
 @router.put("/agreements/{agreement_id}", response_model=WrittenOut, responses=_REFUSED)

@@ -2,7 +2,8 @@
 
 A write runs in one managed transaction: it reads what the invariants need of the nodes
 the batch touches, checks the batch with the same rules as every store, and writes it
-with batched ``UNWIND`` statements, or raises and writes nothing. Reads go through
+with batched ``UNWIND`` statements, or raises and writes nothing; a write's audit entry (an
+``Import`` node) is created in the same transaction. Reads go through
 ``execute_query`` with read routing, so that with a ``neo4j://`` URI a cluster answers
 them from its followers.
 """
@@ -10,6 +11,7 @@ them from its followers.
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +36,7 @@ from graph.store import (
     OrgFacts,
     OrgRef,
     PartyRef,
+    RecordOf,
     ScopeUnit,
     TerritoryFacts,
     UnitFacts,
@@ -66,6 +69,7 @@ class Neo4jStore:
             connection_acquisition_timeout=RETRY_SECONDS,
         )
         self._database = database
+        self._writing = threading.local()  # the transaction a record callback runs in, per thread
         with _reachable():
             self._driver.verify_connectivity()
             for statement in cypher.SCHEMA:
@@ -73,16 +77,22 @@ class Neo4jStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write(self, batch: Batch) -> WriteSummary:
+    def write(self, batch: Batch, *, record: RecordOf | None = None) -> WriteSummary:
+        def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
+            summary = _write(tx, batch)
+            if record is not None:
+                self._enter(tx, record, summary)
+            return summary
+
         with _reachable(), self._driver.session(database=self._database) as session:
             try:
-                return session.execute_write(_write, batch)
+                return session.execute_write(work)
             except ConstraintError as exc:
                 raise _raced(exc) from exc
 
-    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
-        """One explicit transaction for every batch: Neo4j rolls it all back if any step fails,
-        and always on a dry run."""
+    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None) -> WriteSummary:
+        """One explicit transaction for every batch and the audit entry: Neo4j rolls it all back
+        if any step fails, and always on a dry run."""
         total = WriteSummary()
         with _reachable(), self._driver.session(database=self._database) as session, session.begin_transaction() as tx:
             try:
@@ -92,14 +102,25 @@ class Neo4jStore:
                 raise _raced(exc) from exc
             if dry_run:
                 tx.rollback()
-            else:
-                tx.commit()
+                return total
+            if record is not None:
+                self._enter(tx, record, total)
+            tx.commit()
         return total
+
+    def _enter(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, record: RecordOf, summary: WriteSummary) -> None:
+        """Make the write's audit entry, its reads of this store answered inside the write's
+        transaction (which they would not see from outside before it commits), and create it there."""
+        self._writing.tx = tx
+        try:
+            made = record(summary)
+        finally:
+            self._writing.tx = None
+        tx.run(cypher.RECORD_IMPORT, _import_params(made)).consume()
 
     def record_import(self, record: ImportRecord) -> None:
         with _reachable():
-            at = record.started_at.isoformat()
-            self._read_or_write(cypher.RECORD_IMPORT, write=True, id=record.id, at=at, json=record.model_dump_json())
+            self._read_or_write(cypher.RECORD_IMPORT, write=True, **_import_params(record))
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         return [ImportRecord.model_validate_json(r["json"]) for r in self._read(cypher.LIST_IMPORTS, limit=limit)]
@@ -170,9 +191,16 @@ class Neo4jStore:
             return self._read_or_write(query, write=False, **params)
 
     def _read_or_write(self, query: str, *, write: bool, **params: Any) -> list[neo4j.Record]:
+        tx: neo4j.ManagedTransaction | neo4j.Transaction | None = getattr(self._writing, "tx", None)
+        if tx is not None:
+            return list(tx.run(query, params))
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         records, _, _ = self._driver.execute_query(query, params, routing_=routing, database_=self._database)
         return records
+
+
+def _import_params(record: ImportRecord) -> dict[str, Any]:
+    return {"id": record.id, "at": record.started_at.isoformat(), "json": record.model_dump_json()}
 
 
 def _raced(exc: ConstraintError) -> InvariantViolation:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -23,6 +23,7 @@ __all__ = [
     "OrgFacts",
     "OrgRef",
     "PartyRef",
+    "RecordOf",
     "ScopeUnit",
     "TerritoryFacts",
     "UnitFacts",
@@ -79,6 +80,12 @@ class ImportRecord(BaseModel):
     scope: str | None = Field(default=None, description="the territory the writer was held to (their key's scope), if any")
     touched: list[str] = Field(default_factory=list, description="the record a single-record write (PUT, DELETE) was about")
     territories: list[str] = Field(default_factory=list, description="where that record lay when written: what the audit finds it by")
+
+
+RecordOf = Callable[[WriteSummary], ImportRecord]
+"""The audit entry of a write, made from what it did: a store calls it once the write is in place and
+before it commits, so that the write and its entry are kept together or not at all. Reads of the
+store from inside it see the write."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -209,16 +216,24 @@ class GraphStore(Protocol):
     leaves the store as it was. Writing a node or edge that exists updates it in place;
     writing one equal to what is stored (provenance aside) leaves it, provenance included,
     as it was, so that importing the same file twice changes nothing.
+
+    A write given ``record`` (:data:`RecordOf`) commits its audit entry with it, in the same
+    journal frame or transaction: after any crash both are in the store or neither is. Once a
+    write has committed, the store raises nothing about it (a failure to tidy up afterwards is
+    logged), since the caller must never be told that a write which happened did not.
     """
 
-    def write(self, batch: Batch) -> WriteSummary: ...
+    def write(self, batch: Batch, *, record: RecordOf | None = None) -> WriteSummary:
+        """One batch as one write, with its audit entry when ``record`` is given (even if it changes nothing)."""
+        ...
 
-    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
+    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None) -> WriteSummary:
         """Several batches as one write, all or nothing: for imports too large to hold as one batch.
 
         Each batch is checked against the store with the batches before it written; a refused
         batch, or an error raised by the iterable itself, undoes them all. ``dry_run`` checks
-        and counts everything, then undoes it: what an import would do, without doing it.
+        and counts everything, then undoes it: what an import would do, without doing it (and
+        ``record`` is not called). ``record`` is called once, after the last batch, with the total.
         """
         ...
 
@@ -269,7 +284,8 @@ class GraphStore(Protocol):
         ...
 
     def record_import(self, record: ImportRecord) -> None:
-        """Add an entry to the import ledger (台账导入记录)."""
+        """Add an entry to the import ledger (台账导入记录) for something that wrote nothing (a refused
+        or failed import); a write enters its own through ``record``."""
         ...
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -229,24 +229,14 @@ class Context:
             raise InvariantViolation([Violation(rule="held_whole", node_id=node_id, message=_shared(node_id, self.principal.scope))])
         return remove_record(self.store, node_id, kind, name=name, actor=self.actor, scope=self.principal.scope)
 
-    def record_write(self, what: str, summary: WriteSummary, *, started: datetime) -> ImportRecord:
-        """Enter a write that came from no file (a generated network) in the audit log."""
-        self.require(AccessRole.ADMIN, unscoped=True)
-        return log_write(self.store, what, summary, started=started, actor=self.actor, scope=self.principal.scope)
-
     def write_generated(self, batches: Collection[Batch] | Any, *, what: str, replace: bool) -> WriteSummary:
-        """Write a generated network (the demo, a benchmark's city) and enter it in the audit log."""
+        """Write a generated network (the demo, a benchmark's city) as one write, with its entry in the audit log."""
         self.require(AccessRole.ADMIN, unscoped=True)
         if replace:
             self.store.clear()
         elif self.store.count(NodeKind.TERRITORY):
             raise ValueError("the store already holds a network; add --replace to empty it first")
-        began = datetime.now(UTC)
-        total = WriteSummary()
-        for batch in batches:
-            total.created.update(self.store.write(batch).created)
-        self.record_write(what, total, started=began)
-        return total
+        return log_write(self.store, what, batches, actor=self.actor, scope=self.principal.scope).summary
 
     def export(self, path: Path, *, scope_id: str | None, fmt: str) -> ExportSummary:
         """The graph, or one scope of it, as a file: held to the principal's territory, masked for viewers."""

@@ -5,14 +5,17 @@ applied; the snapshot is rewritten by atomic replace when the journal grows larg
 At start the snapshot is loaded and the journal replayed up to its last whole frame, so a crash
 at any point leaves the last good write.
 
-A journal frame is ``<length><crc32><pickle of (seq, operations, final)>``. A write is one
+A journal frame is ``<length><crc32><pickle of (seq, operations, final, entry)>``. A write is one
 frame; ``write_all`` journals each batch as a frame of one group (one ``seq``) as it goes, and
 only the group's final frame makes the group count, so an import killed half way is left out
-on restart and the journal never holds a whole import in memory at once.
+on restart and the journal never holds a whole import in memory at once. ``entry`` is the
+write's audit entry (the JSON of its ``ImportRecord``), carried by the final frame only: replay
+restores a write and its entry together, or neither. Every file here is created ``PRIVATE``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pickle
@@ -25,7 +28,7 @@ from typing import IO, Any, NamedTuple
 import networkx as nx
 
 from graph.errors import StoreBusy
-from graph.files import atomic_write
+from graph.files import PRIVATE, atomic_write, open_private
 from graph.memory.operations import Operation
 from graph.memory.packing import PackedEdge, PackedNode, collector_paused
 
@@ -45,17 +48,31 @@ class Journal:
         self._file = _locked(folder / JOURNAL)
         self._durable = durable
 
-    def append(self, seq: int, ops: list[Operation], *, final: bool = True) -> None:
+    def append(self, seq: int, ops: list[Operation], *, final: bool = True, entry: str | None = None) -> None:
         """Append a frame; a write counts once its final frame is on disk (fsynced, when durable).
 
         Frames that are not final are flushed but not fsynced: until the final one is on disk
-        the group does not count, and one fsync per group keeps a long import fast.
+        the group does not count, and one fsync per group keeps a long import fast. ``entry``
+        (a final frame's only) is the write's audit entry. If the frame cannot be written whole
+        (a full disk), what was written of it is cut off again and the error raised: the write
+        did not happen, and the frames after it must not follow a torn one.
         """
-        payload = pickle.dumps((seq, ops, final), protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.write(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
-        self._file.flush()
-        if self._durable and final:
-            os.fsync(self._file.fileno())
+        payload = pickle.dumps((seq, ops, final, entry), protocol=pickle.HIGHEST_PROTOCOL)
+        start = self._file.tell()
+        try:
+            frame = memoryview(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
+            while frame:  # unbuffered: a write may take part of the frame, and nothing is held back to flush later
+                frame = frame[self._file.write(frame) :]
+            if self._durable and final:
+                os.fsync(self._file.fileno())
+        except BaseException:
+            self._cut(start)
+            raise
+
+    def _cut(self, size: int) -> None:
+        """Drop whatever follows ``size`` bytes (best effort: replay cuts a torn frame off too)."""
+        with contextlib.suppress(OSError):
+            self._file.truncate(size)
 
     def tell(self) -> int:
         """Bytes in the journal: zero when every write is in the snapshot."""
@@ -82,7 +99,7 @@ def _locked(path: Path) -> IO[bytes]:
     other's snapshot; the lock makes the second one stop at start instead. The kernel drops
     the lock when the process dies, so a crash never leaves the folder locked.
     """
-    journal = open(path, "ab")  # noqa: SIM115 - held open for the store's life
+    journal = open_private(path, buffering=0)  # held open for the store's life
     try:
         fcntl.flock(journal.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -111,7 +128,7 @@ def write_snapshot(folder: Path, graph: nx.DiGraph, *, seq: int, durable: bool) 
     state = {"format": FORMAT, "seq": seq, "nodes": graph._node, "succ": graph._succ}
     with collector_paused():  # pickling a large graph makes many objects and no cycles
         data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-    atomic_write(folder / SNAPSHOT, data, durable=durable)
+    atomic_write(folder / SNAPSHOT, data, durable=durable, mode=PRIVATE)
 
 
 def read_snapshot(folder: Path) -> Snapshot | None:
@@ -129,12 +146,13 @@ def read_snapshot(folder: Path) -> Snapshot | None:
 
 def empty_journal(folder: Path) -> None:
     """Empty the journal of a folder whose store is closed (no lock held, no file open)."""
-    (folder / JOURNAL).write_bytes(b"")
+    with open_private(folder / JOURNAL) as journal:
+        journal.truncate(0)
 
 
-def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None]) -> int:
-    """Apply each whole write the journal holds past write ``after``, in order, and return the
-    highest write number it holds.
+def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None], enter: Callable[[int, str], None] | None = None) -> int:
+    """Apply each whole write the journal holds past write ``after``, in order, hand its audit
+    entry (if it has one) to ``enter`` with its number, and return the highest write number it holds.
 
     The journal is read up to its last whole frame: a frame cut short or failing its checksum
     is a write a crash interrupted, which never happened, and is cut off the file so the
@@ -152,12 +170,14 @@ def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None]
         payload = raw[good + _FRAME.size : good + _FRAME.size + size]
         if len(payload) < size or zlib.crc32(payload) != crc:
             break  # a write cut off by a crash: it never happened
-        seq, ops, final = pickle.loads(payload)  # noqa: S301 - the store's own file
+        seq, ops, final, *rest = pickle.loads(payload)  # noqa: S301 - the store's own file; older frames have no entry
         if seq > applied:
             pending.setdefault(seq, []).extend(ops)
             if final:
                 apply(pending.pop(seq))
                 applied = seq
+                if rest and rest[0] is not None and enter is not None:
+                    enter(seq, rest[0])
         last = max(last, seq)
         good += _FRAME.size + size
     if good < len(raw):

@@ -8,6 +8,7 @@ the protocol's: each method is a few lines of work under the lock.
 
 from __future__ import annotations
 
+import logging
 import pickle
 import threading
 from collections.abc import Iterable, Iterator
@@ -26,9 +27,11 @@ from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
 from graph.memory.packing import Packer, collector_paused, unpack_edge, unpack_node
 from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
-from graph.store import ChainFacts, Direction, ImportRecord, TerritoryFacts, WriteSummary
+from graph.store import ChainFacts, Direction, ImportRecord, RecordOf, TerritoryFacts, WriteSummary
 
 __all__ = ["MemoryStore"]
+
+_log = logging.getLogger(__name__)
 
 
 class MemoryStore:
@@ -56,8 +59,9 @@ class MemoryStore:
         self._dir.mkdir(parents=True, exist_ok=True)
         self._journal = Journal(self._dir, durable=durable)
         try:
-            self._load()
+            entries = self._load()
             self._ledger = ImportLedger(self._dir, durable=durable)
+            self._ledger.restore(entries)
         except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError, ImportError) as exc:
             self._journal.close()
             raise StoreDamaged(
@@ -72,7 +76,11 @@ class MemoryStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write(self, batch: Batch) -> WriteSummary:
+    def write(self, batch: Batch, *, record: RecordOf | None = None) -> WriteSummary:
+        """Journalled, then applied; with ``record``, applied first (the entry may read the write),
+        then journalled with its entry in one frame, and undone if that frame cannot be written."""
+        if record is not None:
+            return self.write_all([batch], record=record)
         with self._lock, collector_paused():
             self._check_open()
             ops, summary = self._checked_plan(batch)
@@ -81,16 +89,17 @@ class MemoryStore:
                 if self._journal is not None:
                     self._journal.append(self._seq, ops)
                 self._apply(ops)
-                self._maybe_compact()
+                self._after_commit()
             return summary
 
-    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False) -> WriteSummary:
+    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None) -> WriteSummary:
         """Each batch is checked against the ones before it and applied; if any is refused, or
         the batches stop with an error (or it is a dry run), every one already applied is undone.
 
         Each batch is journalled as it goes, as a frame of one group; only the group's final
         frame makes it count, so a crash half way leaves it out on restart, and the journal
-        never holds the whole import in memory at once.
+        never holds the whole import in memory at once. The final frame carries the audit entry
+        ``record`` makes, so a restart finds the write and its entry, or neither.
         """
         with self._lock, collector_paused():
             self._check_open()
@@ -98,6 +107,7 @@ class MemoryStore:
             undo: list[Operation] = []
             self._seq += 1  # the group's number, used up even if the group fails
             group, logged = self._seq, False
+            entry: ImportRecord | None = None
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch)
@@ -111,12 +121,14 @@ class MemoryStore:
                 if dry_run:
                     self._apply(reversed(undo))
                     return total
-                if logged and self._journal is not None:
-                    self._journal.append(group, [], final=True)
+                entry = record(total) if record is not None else None
+                if (logged or entry is not None) and self._journal is not None:
+                    self._journal.append(group, [], final=True, entry=None if entry is None else entry.model_dump_json())
             except BaseException:
                 self._apply(reversed(undo))
                 raise
-            self._maybe_compact()
+            # committed: from here on nothing may raise, or the caller would think the write undone
+            self._after_commit(group, entry)
             return total
 
     def _checked_plan(self, batch: Batch) -> tuple[list[Operation], WriteSummary]:
@@ -134,6 +146,16 @@ class MemoryStore:
         if self._dir is not None and self._journal is None:
             raise GraphError(f"the store on {self._dir} is closed: a write now would not be kept")
 
+    def _after_commit(self, seq: int = 0, entry: ImportRecord | None = None) -> None:
+        """Keep a committed write's entry in the ledger, and fold a long journal into a new snapshot;
+        a failure of either (a full disk) is logged, and both are tried again later."""
+        if entry is not None:
+            self._ledger.append(seq, entry)
+        try:
+            self._maybe_compact()
+        except OSError as exc:
+            _log.error("data folder %s: no new snapshot for now (the journal keeps every write): %s", self._dir, exc)
+
     def clear(self) -> None:
         with self._lock:
             self._graph = nx.DiGraph()
@@ -145,9 +167,13 @@ class MemoryStore:
             self._ledger.clear()  # after the snapshot: a failed one leaves the folder's ledger as it was
 
     def record_import(self, record: ImportRecord) -> None:
+        """Journalled as a write of nothing with its entry, like every other entry."""
         with self._lock:
             self._check_open()
-            self._ledger.append(record)
+            self._seq += 1
+            if self._journal is not None:
+                self._journal.append(self._seq, [], final=True, entry=record.model_dump_json())
+            self._ledger.append(self._seq, record)
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         with self._lock:
@@ -256,16 +282,19 @@ class MemoryStore:
             self._snapshot()
 
     def _snapshot(self) -> None:
-        """Write the whole graph to a new snapshot, then empty the journal it now holds."""
+        """Write the whole graph to a new snapshot, then empty the journal it now holds (the
+        entries it carries must be in the ledger's file first)."""
         assert self._dir is not None
+        self._ledger.sync()
         write_snapshot(self._dir, self._graph, seq=self._seq, durable=self._durable)
         if self._journal is not None:
             self._journal.empty()
         else:
             empty_journal(self._dir)
 
-    def _load(self) -> None:
-        """The snapshot, then every whole write the journal holds after it."""
+    def _load(self) -> list[tuple[int, str]]:
+        """The snapshot, then every whole write the journal holds after it; the audit entries
+        those writes carry, with their numbers, for the ledger."""
         assert self._dir is not None
         snapshot = read_snapshot(self._dir)
         if snapshot is not None:
@@ -274,4 +303,6 @@ class MemoryStore:
                 self._apply([(Op.PUT_NODE, i, p) for i, p in snapshot.nodes.items()])
                 self._apply([(Op.PUT_EDGE, u, v, d) for u, nbrs in snapshot.succ.items() for v, d in nbrs.items()])
         # A group left without its final frame never happened, and its number is not reused.
-        self._seq = replay(self._dir, after=self._seq, apply=self._apply)
+        entries: list[tuple[int, str]] = []
+        self._seq = replay(self._dir, after=self._seq, apply=self._apply, enter=lambda seq, entry: entries.append((seq, entry)))
+        return entries

@@ -1,9 +1,11 @@
 """The import ledger (导入台账), which is also the audit log: the entry each write leaves in it.
 
 Who writes and within which territory come in once, on an :class:`Origin` made before the
-write starts; :func:`entry` turns it and the outcome into an :class:`ImportRecord` and
-:func:`enter` keeps it. Nothing else in the importer builds or stores an entry, so the
-application layer can take the audit over by replacing these few functions.
+write starts; :func:`entry` turns it and the outcome into an :class:`ImportRecord`. A write
+hands the store its entry to commit with it (:func:`applied`, the store's ``record``), so no
+write is kept without its entry; :func:`enter` keeps the entry of an import that wrote nothing.
+Nothing else in the importer builds or stores an entry, so the application layer can take the
+audit over by replacing these few functions.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from graph.access import territories_of
 from graph.errors import GraphError, WrongKind
 from graph.model import Batch, NodeKind
-from graph.store import GraphStore, ImportRecord, WriteSummary
+from graph.store import GraphStore, ImportRecord, RecordOf, WriteSummary
 
-__all__ = ["Origin", "Outcome", "enter", "entry", "log_write", "remove_record", "touched_territories"]
+__all__ = ["Origin", "Outcome", "applied", "enter", "entry", "log_write", "remove_record", "touched_territories"]
 
 Outcome = Literal["applied", "refused", "failed"]
 
@@ -86,8 +88,27 @@ def entry(
     )
 
 
+def applied(
+    store: GraphStore, origin: Origin, *, kept: list[ImportRecord], territories: Iterable[str] | None = None, **fields: Any
+) -> RecordOf:
+    """The ``record`` a write hands its store: the entry of ``origin`` applied, with what the write did.
+
+    The store calls it once the write is in place, before it commits; the entry is added to
+    ``kept`` for the caller. The territories of the records the write touched are read then,
+    where the write left them, unless given (a deletion gives where they were).
+    """
+
+    def record(summary: WriteSummary) -> ImportRecord:
+        where = touched_territories(store, origin.touched) if territories is None else territories
+        made = entry(origin, outcome="applied", summary=summary, territories=where, **fields)
+        kept.append(made)
+        return made
+
+    return record
+
+
 def enter(store: GraphStore, record: ImportRecord) -> None:
-    """Keep an entry in the store's ledger, if the store is still there."""
+    """Keep the entry of an import that wrote nothing (refused, failed) in the store's ledger, if the store is still there."""
     with contextlib.suppress(GraphError):  # the store is gone: the graph was left as it was, and that is what matters
         store.record_import(record)
 
@@ -100,20 +121,21 @@ def touched_territories(store: GraphStore, touched: Iterable[str]) -> list[str]:
 def log_write(
     store: GraphStore,
     name: str,
-    summary: WriteSummary,
+    batches: Iterable[Batch],
     *,
-    started: datetime,
     actor: str | None,
     scope: str | None = None,
     touched: list[str] | None = None,
     territories: list[str] | None = None,
 ) -> ImportRecord:
-    """Enter a write that came from no file (a deletion, a generated network) in the ledger, the audit log."""
+    """Write what came from no file (a deletion, a generated network) as one write, all or nothing,
+    with its entry in the ledger, the audit log; the entry's summary says what it did."""
+    started = datetime.now(UTC)
     digest = hashlib.sha256(f"{name} {started.isoformat()}".encode()).hexdigest()
     origin = Origin.of(file=name, sha256=digest, started_at=started, actor=actor, scope=scope, touched=touched or ())
-    record = entry(origin, outcome="applied", summary=summary, territories=territories or ())
-    enter(store, record)
-    return record
+    kept: list[ImportRecord] = []
+    store.write_all(batches, record=applied(store, origin, kept=kept, territories=territories or ()))
+    return kept[-1]
 
 
 def remove_record(
@@ -127,6 +149,4 @@ def remove_record(
     if node.kind is not kind:
         raise WrongKind(f"{node_id} is a {node.kind.value}, not a {kind.value}")
     where = sorted(territories_of(store, node_id))  # before it is gone
-    started = datetime.now(UTC)
-    summary = store.write(Batch(remove_nodes=[node_id]))
-    return log_write(store, name, summary, started=started, actor=actor, scope=scope, touched=[node_id], territories=where)
+    return log_write(store, name, [Batch(remove_nodes=[node_id])], actor=actor, scope=scope, touched=[node_id], territories=where)

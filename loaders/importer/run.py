@@ -9,7 +9,8 @@ Three passes over the file, none of which holds it whole:
 3. **edges**: the spill is read again and the edges written.
 
 Passes 2 and 3 go through one ``write_all``: if any problem turns up, or the store goes
-away, nothing of the import stays. Only then is the import entered in the ledger (:mod:`.ledger`).
+away, nothing of the import stays. Its entry in the ledger (:mod:`.ledger`) is committed with
+it; an import that wrote nothing (refused, failed) is entered on its own.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from graph.errors import GraphError, InvariantViolation
 from graph.model import Batch, Provenance
-from graph.store import GraphStore, ImportRecord, WriteSummary
+from graph.store import GraphStore, ImportRecord, RecordOf, WriteSummary
 from loaders.format import TABLES
 from loaders.importer import ledger
 from loaders.importer.index import IdIndex
@@ -122,12 +123,14 @@ def run(
     passes = _Passes(context, origin=origin, progress=progress or (lambda _phase, _n: None))
     outcome: Outcome = "applied"
     summary = WriteSummary()
+    kept: list[ImportRecord] = []  # the entry committed with the write, once it is
+    record = None if dry_run else ledger.applied(store, origin, kept=kept, rows=passes.rows_read, replaced=replace)
     try:
         with opener() as source, Spill() as spill:
             passes.ignored = source.ignored
             for sheet in source.sheets:
                 passes.read(sheet, spill)
-            summary, outcome = passes.write(spill, dry_run=dry_run)  # with problems already, only checks
+            summary, outcome = passes.write(spill, dry_run=dry_run, record=record)  # with problems already, only checks
     except SourceError as exc:
         context.problems.add(Problem(reason=str(exc)))
         outcome = "refused"
@@ -137,13 +140,14 @@ def run(
         raise
     if outcome == "applied" and context.problems.total:
         outcome = "refused"
-    applied = outcome == "applied" and not dry_run
-    territories = ledger.touched_territories(store, origin.touched) if applied else ()
-    record = passes.entry(outcome, summary, replace=replace, territories=territories)
-    if not dry_run:
-        ledger.enter(store, record)
+    if kept:
+        entered = kept[-1]
+    else:
+        entered = passes.entry(outcome, summary, replace=replace)
+        if not dry_run:
+            ledger.enter(store, entered)
     return ImportReport(
-        record=record,
+        record=entered,
         dry_run=dry_run,
         problems=context.problems.listed,
         ignored=passes.ignored,
@@ -172,10 +176,8 @@ class _Passes:
         self.tables: list[str] = []
         self.provenance = {t: Provenance(source=f"{origin.id} {origin.file} [{t}]", recorded_at=origin.started_at) for t in TABLES}
 
-    def entry(
-        self, outcome: Outcome, summary: WriteSummary, *, replace: str | None, message: str | None = None, territories: Iterable[str] = ()
-    ) -> ImportRecord:
-        """The ledger entry of this run, as it ended."""
+    def entry(self, outcome: Outcome, summary: WriteSummary, *, replace: str | None, message: str | None = None) -> ImportRecord:
+        """The ledger entry of this run, as it ended, when it wrote nothing (or was a dry run)."""
         return ledger.entry(
             self.origin,
             outcome=outcome,
@@ -184,7 +186,6 @@ class _Passes:
             problems=self.problems.total,
             replaced=replace if outcome == "applied" else None,
             message=message,
-            territories=territories,
         )
 
     # -- pass 1 -------------------------------------------------------------------------------
@@ -229,11 +230,12 @@ class _Passes:
 
     # -- passes 2 and 3 -------------------------------------------------------------------------
 
-    def write(self, spill: Spill, *, dry_run: bool) -> tuple[WriteSummary, Outcome]:
-        """Build and write every node, then every edge, as one write: all of it, or with any problem none."""
+    def write(self, spill: Spill, *, dry_run: bool, record: RecordOf | None) -> tuple[WriteSummary, Outcome]:
+        """Build and write every node, then every edge, as one write with its entry (``record``):
+        all of it, or with any problem none."""
         batches = self._batches(spill)
         try:
-            summary = self.context.store.write_all(batches, dry_run=dry_run or bool(self.problems.total))
+            summary = self.context.store.write_all(batches, dry_run=dry_run or bool(self.problems.total), record=record)
         except _Refused:
             return WriteSummary(), "refused"
         except InvariantViolation as exc:
