@@ -143,7 +143,15 @@ PhoneText = Annotated[str, BeforeValidator(_safe(MAX_PHONE)), Field(max_length=M
 Item = Annotated[str, BeforeValidator(_safe(MAX_ITEM, allowed="\t")), Field(max_length=MAX_ITEM)]
 """One item of a list (需求, 资源, 项目); line breaks separate items in a ledger, so only a tab may stay."""
 Items = Annotated[tuple[Item, ...], BeforeValidator(_at_most(MAX_ITEMS)), Field(max_length=MAX_ITEMS)]
-SourceText = Annotated[str, BeforeValidator(_safe(MAX_SOURCE)), Field(min_length=1, max_length=MAX_SOURCE)]
+
+
+def _replaced(value: Any) -> Any:
+    """Unsafe characters each replaced by U+FFFD: for text the service writes itself, where a refusal would help nobody."""
+    return _UNSAFE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+SourceText = Annotated[str, BeforeValidator(_replaced), Field(min_length=1, max_length=MAX_SOURCE)]
+"""Where a fact came from: made by the service from an upload's file name, so cleaned rather than refused."""
 
 
 def _properties(values: dict[str, Any]) -> dict[str, Any]:

@@ -139,6 +139,16 @@ def test_an_unsafe_name_no_longer_breaks_the_export_of_its_scope(client: TestCli
                 ET.fromstring(answer.content)
 
 
+def test_an_upload_named_with_a_control_character_imports_and_its_graphml_stays_well_formed(client: TestClient, tmp_path: Path) -> None:
+    tables = copy(TOWN)
+    tables["household_heads"].append(["h3", "王五", "g2", "retired", 8, None])
+    body = write_xlsx(tmp_path / "more.xlsx", tables).read_bytes()
+    assert client.post("/imports", params={"filename": "town\u0001.xlsx"}, content=body).status_code == 200
+    graphml = ET.fromstring(client.get("/export", params={"format": "graphml"}).content)
+    sources = {e.text for e in graphml.iter() if e.text and "town" in e.text}
+    assert any("town\ufffd.xlsx" in text for text in sources), "the file's name is kept, its control character replaced"
+
+
 # -- refused at the door: a ledger ---------------------------------------------------------------
 
 
