@@ -23,6 +23,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 __all__ = [
     "EDGE_MODELS",
+    "LINE_BREAKS",
+    "MAX_ITEM",
+    "MAX_ITEMS",
+    "MAX_NAME",
+    "MAX_PHONE",
+    "MAX_PROPERTIES",
+    "MAX_PROPERTY",
+    "MAX_SHORT",
+    "MAX_SOURCE",
     "NODE_MODELS",
     "Agreement",
     "Alliance",
@@ -34,27 +43,37 @@ __all__ = [
     "EdgeRef",
     "HeldBy",
     "InAlliance",
+    "Item",
+    "Items",
     "Level",
     "LocatedIn",
     "Member",
     "MemberCategory",
     "MemberOf",
     "MemberRole",
+    "Name",
     "Node",
     "NodeKind",
     "OnBehalfOf",
     "OrgForm",
     "Organisation",
+    "PersonName",
+    "PhoneText",
+    "Properties",
     "Provenance",
     "ReportsTo",
     "Seat",
     "SeatOn",
     "Serves",
+    "ShortText",
     "SignedBy",
+    "SourceText",
     "Territory",
     "Unit",
     "UnitType",
     "Within",
+    "cleaned",
+    "unsafe_reason",
 ]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,79}$")
@@ -145,12 +164,12 @@ Item = Annotated[str, BeforeValidator(_safe(MAX_ITEM, allowed="\t")), Field(max_
 Items = Annotated[tuple[Item, ...], BeforeValidator(_at_most(MAX_ITEMS)), Field(max_length=MAX_ITEMS)]
 
 
-def _replaced(value: Any) -> Any:
+def cleaned(value: Any) -> Any:
     """Unsafe characters each replaced by U+FFFD: for text the service writes itself, where a refusal would help nobody."""
     return _UNSAFE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
-SourceText = Annotated[str, BeforeValidator(_replaced), Field(min_length=1, max_length=MAX_SOURCE)]
+SourceText = Annotated[str, BeforeValidator(cleaned), Field(min_length=1, max_length=MAX_SOURCE)]
 """Where a fact came from: made by the service from an upload's file name, so cleaned rather than refused."""
 
 

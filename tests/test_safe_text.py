@@ -26,6 +26,7 @@ from graph.model import MAX_ITEM, MAX_ITEMS, MAX_NAME, MAX_PROPERTY
 from graph.settings import Settings
 from loaders.exporter import export
 from loaders.importer import import_file
+from loaders.workbooks import write_problems
 from tests.utils.ledgers import TOWN, Tables, copy, write_csv_folder, write_xlsx
 from tests.utils.network import contents
 
@@ -168,6 +169,15 @@ def test_a_ledger_cell_with_an_unsafe_character_is_a_problem_naming_table_row_an
     assert (problem["table"], problem["row"], problem["column"]) == ("units", 3, "name")
     reason = str(problem["reason"])
     assert f"U+{ord(UNSAFE[what]):04X}" in reason and reason[0] >= "\u4e00", "the reason says what is wrong, Chinese first"
+
+
+def test_the_problems_file_of_a_cell_refused_for_a_control_character_is_written(tmp_path: Path) -> None:
+    tables = copy(TOWN)
+    tables["units"][2][1] = "阳光\u0001物业"
+    report = import_file(MemoryStore(), write_csv_folder(tmp_path / "town", tables))
+    write_problems(report, tmp_path / "problems.xlsx")
+    refused = [row for row in load_workbook(tmp_path / "problems.xlsx")["units"].iter_rows(values_only=True)]
+    assert refused[1][3] == "阳光\ufffd物业" and "U+0001" in str(refused[1][0])
 
 
 def test_a_ledger_list_item_over_the_bound_is_a_problem_of_its_cell(tmp_path: Path) -> None:
