@@ -2,10 +2,12 @@
 
 Each write goes through the importer as a one-row table, so it meets exactly the checks and
 rules a ledger does, answers a refusal with the same problems, and enters the import ledger.
+The request models use the graph model's text types: unsafe or overlong text is refused first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -17,7 +19,7 @@ from pydantic import BaseModel, Field
 from api.deps import EditorContext
 from api.schemas import ErrorOut
 from graph.errors import GraphError, WrongKind
-from graph.model import ID_PATTERN, Member, MemberCategory, MemberRole, Node, NodeKind
+from graph.model import ID_PATTERN, Items, Member, MemberCategory, MemberRole, Node, NodeKind, PersonName, PhoneText, ShortText
 from graph.store import ImportRecord
 from service.context import Context
 
@@ -25,42 +27,44 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["records"])
 RecordId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="the record's id")]
+IdRef = ShortText
+"""An id a body refers to: safe text here; its form and what it names are checked as a ledger cell's are."""
 _REFUSED: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
 
 class AgreementIn(BaseModel):
     """党建共建协议: a co-building agreement between a community and a resident unit."""
 
-    community_id: str = Field(description="the community; its party organisation signs")
-    unit_id: str = Field(description="the unit; its party organisation signs, or the unit itself if it has none")
+    community_id: IdRef = Field(description="the community; its party organisation signs")
+    unit_id: IdRef = Field(description="the unit; its party organisation signs, or the unit itself if it has none")
     signed_on: date
     expires_on: date | None = None
-    needs: list[str] = Field(default_factory=list, description="需求清单")
-    resources: list[str] = Field(default_factory=list, description="资源清单")
-    projects: list[str] = Field(default_factory=list, description="项目清单")
+    needs: Items = Field(default=(), description="需求清单")
+    resources: Items = Field(default=(), description="资源清单")
+    projects: Items = Field(default=(), description="项目清单")
 
 
 class HouseholdHeadIn(BaseModel):
     """党员联户长: a party member keeping in touch with about ten households of a grid."""
 
-    name: str
-    grid_id: str
+    name: PersonName
+    grid_id: IdRef
     category: MemberCategory
     households: int = Field(default=0, ge=0, le=10_000_000, description="households linked")
-    phone: str | None = None
+    phone: PhoneText | None = None
     roles: list[MemberRole] = Field(default_factory=list, description="further roles (grid_leader...)")
 
 
 class SeatIn(BaseModel):
     """兼职委员: a seat on a community's big party committee (or a street's big working committee), held for a unit."""
 
-    community_id: str = Field(description="the community, or a street for its big working committee")
-    unit_id: str
-    person: str | None = None
-    role: str | None = Field(default=None, description="职务, such as 兼职委员")
+    community_id: IdRef = Field(description="the community, or a street for its big working committee")
+    unit_id: IdRef
+    person: ShortText | None = None
+    role: ShortText | None = Field(default=None, description="职务, such as 兼职委员")
     since: date | None = None
     until: date | None = None
-    member_id: str | None = Field(default=None, description="the holder, when on record as a party member")
+    member_id: IdRef | None = Field(default=None, description="the holder, when on record as a party member")
 
 
 class WrittenOut(BaseModel):
@@ -72,7 +76,7 @@ class RemovedOut(BaseModel):
     record: ImportRecord
 
 
-def _items(values: list[str]) -> str:
+def _items(values: Sequence[str]) -> str:
     return "；".join(values)
 
 

@@ -13,14 +13,25 @@ Every node and edge carries its provenance; edges that start and end carry
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 __all__ = [
     "EDGE_MODELS",
+    "LINE_BREAKS",
+    "MAX_ITEM",
+    "MAX_ITEMS",
+    "MAX_NAME",
+    "MAX_PHONE",
+    "MAX_PROPERTIES",
+    "MAX_PROPERTY",
+    "MAX_SHORT",
+    "MAX_SOURCE",
     "NODE_MODELS",
     "Agreement",
     "Alliance",
@@ -32,31 +43,149 @@ __all__ = [
     "EdgeRef",
     "HeldBy",
     "InAlliance",
+    "Item",
+    "Items",
     "Level",
     "LocatedIn",
     "Member",
     "MemberCategory",
     "MemberOf",
     "MemberRole",
+    "Name",
     "Node",
     "NodeKind",
     "OnBehalfOf",
     "OrgForm",
     "Organisation",
+    "PersonName",
+    "PhoneText",
+    "Properties",
     "Provenance",
     "ReportsTo",
     "Seat",
     "SeatOn",
     "Serves",
+    "ShortText",
     "SignedBy",
+    "SourceText",
     "Territory",
     "Unit",
     "UnitType",
     "Within",
+    "cleaned",
+    "unsafe_reason",
 ]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,79}$")
 """Stable string ids: letters, digits and ``_ . : -``; nothing that could be markup or Cypher."""
+
+# -- text: safe everywhere, bounded everywhere (README: "Text and sizes") ---------------------------
+
+MAX_NAME = 200
+"""A place's, an organisation's, a unit's or an alliance's name."""
+MAX_SHORT = 100
+"""A person's name, a seat's role, a property's key."""
+MAX_PHONE = 30
+MAX_ITEM = 500
+"""One item of an agreement's needs, resources or projects."""
+MAX_ITEMS = 100
+"""Items in one of those lists."""
+MAX_PROPERTY = 2_000
+"""One value of a column the import format does not know (free text, such as remarks)."""
+MAX_PROPERTIES = 50
+"""Such columns on one record."""
+MAX_SOURCE = 500
+"""Where a fact came from (a file's name and table)."""
+
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f]"  # C0 and C1 control characters, and DEL
+    "|[\ud800-\udfff]"  # a surrogate on its own is not a character: UTF-8 cannot encode it
+    "|[\ufdd0-\ufdef]|[\ufffe\uffff" + "".join(f"\\U{plane:04X}FFFE\\U{plane:04X}FFFF" for plane in range(1, 17)) + "]"
+)
+"""What no export can hold: XML 1.0 and Excel refuse control characters, surrogates and noncharacters."""
+
+LINE_BREAKS = "\t\n\r"
+"""The control characters free text may hold (tab, line feed, carriage return): XML and Excel keep them."""
+
+
+def unsafe_reason(text: str, *, limit: int, allowed: str = "") -> str | None:
+    """What is wrong with text bound for the graph, Chinese first; None when it is fine.
+
+    ``allowed`` names the control characters this field may hold (a list item keeps a tab,
+    free text its line breaks); every other control character, lone surrogate or
+    noncharacter is refused rather than removed, so that what is stored is what was sent.
+    """
+    if len(text) > limit:
+        return f"过长: {len(text)} 个字符, 最多 {limit} (too long: {len(text)} characters, at most {limit}); shorten it"
+    for found in _UNSAFE.finditer(text):
+        char = found.group()
+        if char in allowed:
+            continue
+        code = f"U+{ord(char):04X}"
+        if "\ud800" <= char <= "\udfff":
+            return f"含孤立代理码位 {code} (a lone surrogate, which is not a character): remove it"
+        if unicodedata.category(char) == "Cc":
+            return f"含控制字符 {code} (a control character, which exports cannot hold): remove it"
+        return f"含非字符 {code} (a Unicode noncharacter, which exports cannot hold): remove it"
+    return None
+
+
+def _safe(limit: int, allowed: str = "") -> Callable[[Any], Any]:
+    """A before-validator refusing unsafe or overlong text in Chinese first; other values go on to the type's own checks."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            reason = unsafe_reason(value, limit=limit, allowed=allowed)
+            if reason:
+                raise ValueError(reason)
+        return value
+
+    return check
+
+
+def _at_most(limit: int) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) > limit:
+            raise ValueError(f"条目过多: {len(value)} 项, 最多 {limit} (too many items: {len(value)}, at most {limit})")
+        return value
+
+    return check
+
+
+Name = Annotated[str, BeforeValidator(_safe(MAX_NAME)), Field(min_length=1, max_length=MAX_NAME)]
+"""名称: a place's, an organisation's, a unit's or an alliance's name; one line, no control character."""
+PersonName = Annotated[str, BeforeValidator(_safe(MAX_SHORT)), Field(min_length=1, max_length=MAX_SHORT)]
+"""姓名: a person's name."""
+ShortText = Annotated[str, BeforeValidator(_safe(MAX_SHORT)), Field(max_length=MAX_SHORT)]
+"""A short line of text, such as a seat's role (职务)."""
+PhoneText = Annotated[str, BeforeValidator(_safe(MAX_PHONE)), Field(max_length=MAX_PHONE)]
+Item = Annotated[str, BeforeValidator(_safe(MAX_ITEM, allowed="\t")), Field(max_length=MAX_ITEM)]
+"""One item of a list (需求, 资源, 项目); line breaks separate items in a ledger, so only a tab may stay."""
+Items = Annotated[tuple[Item, ...], BeforeValidator(_at_most(MAX_ITEMS)), Field(max_length=MAX_ITEMS)]
+
+
+def cleaned(value: Any) -> Any:
+    """Unsafe characters each replaced by U+FFFD: for text the service writes itself, where a refusal would help nobody."""
+    return _UNSAFE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+SourceText = Annotated[str, BeforeValidator(cleaned), Field(min_length=1, max_length=MAX_SOURCE)]
+"""Where a fact came from: made by the service from an upload's file name, so cleaned rather than refused."""
+
+
+def _properties(values: dict[str, Any]) -> dict[str, Any]:
+    """Extra columns: at most :data:`MAX_PROPERTIES`, keys one short line, text values bounded free text."""
+    if len(values) > MAX_PROPERTIES:
+        raise ValueError(
+            f"列过多: {len(values)} 个额外列, 最多 {MAX_PROPERTIES} (too many extra columns: {len(values)}, at most {MAX_PROPERTIES})"
+        )
+    for key, value in values.items():
+        reason = unsafe_reason(key, limit=MAX_SHORT) or (
+            unsafe_reason(value, limit=MAX_PROPERTY, allowed=LINE_BREAKS) if isinstance(value, str) else None
+        )
+        if reason:
+            raise ValueError(f"列 {key[:MAX_SHORT]!r}: {reason}")
+    return values
 
 
 class Level(StrEnum):
@@ -165,7 +294,7 @@ class Provenance(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    source: str = Field(min_length=1, max_length=500)
+    source: SourceText
     recorded_at: datetime
     row: int | None = Field(default=None, ge=0)
 
@@ -173,13 +302,14 @@ class Provenance(BaseModel):
 Scalar = str | int | float | bool
 Id = Annotated[str, Field(pattern=ID_PATTERN.pattern, description="stable string id")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Properties = Annotated[dict[str, Scalar], AfterValidator(_properties)]
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     provenance: Provenance
-    properties: dict[str, Scalar] = Field(default_factory=dict, description="columns the import format does not know, kept as they came")
+    properties: Properties = Field(default_factory=dict, description="columns the import format does not know, kept as they came")
 
 
 class _NodeBase(_Record):
@@ -190,7 +320,7 @@ class Territory(_NodeBase):
     """A territorial unit: district 区, street 街道, community 社区, residential area 小区 or grid 网格."""
 
     kind: Literal[NodeKind.TERRITORY] = NodeKind.TERRITORY
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     level: Level
     households: Count | None = Field(default=None, description="户数 living here (recorded on grids)")
     staff: Count | None = Field(default=None, description="专职人员数: full-time community workers")
@@ -207,7 +337,7 @@ class Organisation(_NodeBase):
     """A party organisation: a link of the chain (level 0-4) or a resident unit's own (level unit)."""
 
     kind: Literal[NodeKind.ORGANISATION] = NodeKind.ORGANISATION
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     level: Level
     form: OrgForm
     members: Count = Field(default=0, description="党员数: full party members")
@@ -225,7 +355,7 @@ class Unit(_NodeBase):
     """驻区单位: a resident unit (organ, SOE, school, hospital, company, property manager...)."""
 
     kind: Literal[NodeKind.UNIT] = NodeKind.UNIT
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     unit_type: UnitType
 
 
@@ -233,11 +363,11 @@ class Member(_NodeBase):
     """党员: a party member, with category and the roles they take where they live."""
 
     kind: Literal[NodeKind.MEMBER] = NodeKind.MEMBER
-    name: str = Field(min_length=1, max_length=100)
+    name: PersonName
     category: MemberCategory
     roles: tuple[MemberRole, ...] = ()
     households: Count = Field(default=0, description="联系户数: households linked as household head")
-    phone: str | None = Field(default=None, max_length=30, description="personal data")
+    phone: PhoneText | None = Field(default=None, description="personal data")
 
     @property
     def is_household_head(self) -> bool:
@@ -250,9 +380,9 @@ class Agreement(_NodeBase):
     kind: Literal[NodeKind.AGREEMENT] = NodeKind.AGREEMENT
     signed_on: date
     expires_on: date | None = None
-    needs: tuple[str, ...] = Field(default=(), description="需求清单")
-    resources: tuple[str, ...] = Field(default=(), description="资源清单")
-    projects: tuple[str, ...] = Field(default=(), description="项目清单")
+    needs: Items = Field(default=(), description="需求清单")
+    resources: Items = Field(default=(), description="资源清单")
+    projects: Items = Field(default=(), description="项目清单")
 
     @model_validator(mode="after")
     def _term(self) -> Agreement:
@@ -265,7 +395,7 @@ class Alliance(_NodeBase):
     """党建联盟 / 党建共同体: a named grouping of organisations, territories and units."""
 
     kind: Literal[NodeKind.ALLIANCE] = NodeKind.ALLIANCE
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     alliance_kind: AllianceKind
 
 
@@ -277,8 +407,8 @@ class Seat(_NodeBase):
     """
 
     kind: Literal[NodeKind.SEAT] = NodeKind.SEAT
-    person: str | None = Field(default=None, max_length=100, description="the holder's name as recorded")
-    role: str | None = Field(default=None, max_length=100, description="职务")
+    person: ShortText | None = Field(default=None, description="the holder's name as recorded")
+    role: ShortText | None = Field(default=None, description="职务")
     valid_from: date | None = None
     valid_to: date | None = None
 

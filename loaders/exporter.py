@@ -1,7 +1,9 @@
 """Exporting the graph, or one scope of it: back into the import format, and for other tools.
 
 - ``.xlsx`` or a folder (or ``.zip``) of CSV files: the import format, so that importing the
-  export into an empty store gives the same graph (a round trip).
+  export into an empty store gives the same graph (a round trip). Text that a spreadsheet would
+  run as a formula is written as text: a string cell in xlsx, a single quote before it in CSV
+  (OWASP, "CSV Injection"); the import drops that quote again (``loaders.format.unquoted``).
 - ``.graphml`` and ``.gexf`` (Gephi): every attribute a plain string, number or boolean.
 - ``.json``: Popolo-shaped (areas, organizations with ``parent_id``, persons, memberships
   with ``on_behalf_of_id``, ``start_date``, ``end_date``), the open standard for
@@ -46,7 +48,7 @@ from graph.model import (
     Unit,
 )
 from graph.store import GraphStore
-from loaders.format import TABLES
+from loaders.format import TABLES, quoted, unquoted
 
 __all__ = ["FORMATS", "ExportSummary", "export", "format_of", "table_rows"]
 
@@ -306,16 +308,27 @@ def _chinese_header(name: str, header: list[Any]) -> list[Any]:
 
 def _xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    def cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+        """A value as its cell; text is always a string cell, never a formula, whatever it starts with."""
+        if not isinstance(value, str):
+            return value
+        # The import drops a quote before = + - @ (Excel's mark for text): one more keeps text that had one.
+        written = WriteOnlyCell(sheet, value=value if unquoted(value) == value else "'" + value)
+        written.data_type = "s"
+        return written
 
     book = Workbook(write_only=True)
     for name, rows in tables.items():
         if len(rows) == 1:
             continue
         sheet = book.create_sheet(name)
-        sheet.append(rows[0])
-        sheet.append(_chinese_header(name, rows[0]))  # the template's second header row; the import skips it
+        sheet.append([cell(sheet, v) for v in rows[0]])
+        sheet.append([cell(sheet, v) for v in _chinese_header(name, rows[0])])  # the template's second header row; the import skips it
         for row in rows[1:]:
-            sheet.append([_excel(v) for v in row])
+            sheet.append([cell(sheet, v) for v in row])
     if not book.worksheets:
         book.create_sheet("structure").append(tables["structure"][0])
     buffer = io.BytesIO()
@@ -323,17 +336,13 @@ def _xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
     return buffer.getvalue()
 
 
-def _excel(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value if value[:1] == "=" else value  # never write a formula into staff's workbook
-    return value
-
-
 def _csv_bytes(rows: list[list[Any]]) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+        writer.writerow(
+            ["" if v is None else v.isoformat() if isinstance(v, date) else quoted(v) if isinstance(v, str) else v for v in row]
+        )
     return text.getvalue().encode("utf-8-sig")  # with a BOM, so that Excel opens it as UTF-8
 
 

@@ -18,7 +18,20 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from graph.labels import ALIASES, LABELS, choices
-from graph.model import ID_PATTERN, AllianceKind, Level, MemberCategory, MemberRole, OrgForm, UnitType
+from graph.model import (
+    ID_PATTERN,
+    AllianceKind,
+    Level,
+    MemberCategory,
+    MemberRole,
+    Name,
+    OrgForm,
+    PersonName,
+    PhoneText,
+    UnitType,
+)
+from graph.model import Items as _Items
+from graph.model import ShortText as _Short
 
 __all__ = [
     "TABLES",
@@ -32,6 +45,8 @@ __all__ = [
     "Table",
     "UnitRow",
     "parse_date",
+    "quoted",
+    "unquoted",
 ]
 
 # -- Chinese labels of the enumerations: graph.labels, the one table ---------------------------
@@ -54,9 +69,27 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _LIST_SPLIT = re.compile(r"\s*[;；、\n]\s*")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")."""
+_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def quoted(text: str) -> str:
+    """Text as a CSV cell that no spreadsheet runs: a single quote before a formula's first character (OWASP).
+
+    Text that already starts with quotes before such a character gets one more, so that
+    :func:`unquoted` gives back exactly what was written.
+    """
+    return "'" + text if text.startswith(FORMULA_LEADS) or _QUOTED.match(text) else text
+
+
+def unquoted(text: str) -> str:
+    """A cell as staff meant it: the single quote before ``= + - @`` (Excel's mark for text, and :func:`quoted`'s) dropped."""
+    return text[1:] if _QUOTED.match(text) else text
+
 
 def _text(value: Any) -> Any:
-    """A cell as text: numbers that are whole (an id or phone typed into Excel) lose their ``.0``."""
+    """A cell as text: numbers that are whole (an id or phone typed into Excel) lose their ``.0``; a formula's quote goes."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -66,7 +99,7 @@ def _text(value: Any) -> Any:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        value = value.strip()
+        value = unquoted(value.strip())
         return value or None
     return value
 
@@ -159,13 +192,12 @@ def _id(value: Any) -> Any:
     return value
 
 
-_Name = Annotated[str, Field(min_length=1, max_length=200)]
-_Short = Annotated[str, Field(max_length=100)]
+# The graph model's text types (graph.model: safe characters, bounded sizes), read from cells.
 _Number = Annotated[int, Field(ge=0, le=10_000_000)]
-_Phone = Annotated[str, Field(max_length=30, pattern=r"^[0-9+\-() *]+$")]
+_Phone = Annotated[PhoneText, Field(pattern=r"^[0-9+\-() *]+$")]
 
-Text = Annotated[_Name, BeforeValidator(_text)]
-OptText = Annotated[_Name | None, BeforeValidator(_text), Field(default=None)]
+Text = Annotated[Name, BeforeValidator(_text)]
+OptText = Annotated[Name | None, BeforeValidator(_text), Field(default=None)]
 ShortText = Annotated[_Short | None, BeforeValidator(_text), Field(default=None)]
 Phone = Annotated[_Phone | None, BeforeValidator(_text), Field(default=None)]
 Id = Annotated[str, BeforeValidator(_id)]
@@ -173,7 +205,7 @@ OptId = Annotated[str | None, BeforeValidator(_id), Field(default=None)]
 Count = Annotated[_Number | None, BeforeValidator(_count), Field(default=None)]
 Day = Annotated[date | None, BeforeValidator(parse_date), Field(default=None)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no), Field(default=False)]
-Items = Annotated[tuple[str, ...], BeforeValidator(_list), Field(default=())]
+Items = Annotated[_Items, BeforeValidator(_list), Field(default=())]
 
 
 def _enum_field(enum: type[StrEnum]) -> Any:
@@ -221,7 +253,7 @@ class HouseholdHeadRow(Row):
     """党员联户长: a party member who keeps in touch with about ten households of a grid."""
 
     id: Id
-    name: Annotated[_Short, BeforeValidator(_text), Field(min_length=1)]
+    name: Annotated[PersonName, BeforeValidator(_text)]
     grid_id: Id
     category: _enum_field(MemberCategory)  # type: ignore[valid-type]
     households: Count

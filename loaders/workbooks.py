@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from graph.files import atomic_write
 from graph.labels import LABELS
+from graph.model import cleaned
 from loaders.format import TABLES, Column
 from loaders.importer import PROBLEM_COLUMNS, ImportReport
 
@@ -122,5 +123,6 @@ def write_problems(report: ImportReport, path: Path) -> None:
 
 
 def _safe(value: Any) -> Any:
-    """A refused cell written back as text: a formula stays visible instead of running."""
+    """A refused cell written back as text: a formula stays visible instead of running, a control character shows as �."""
+    value = cleaned(value)  # a cell refused for a control character could not be written to a workbook at all
     return "'" + value if isinstance(value, str) and value.startswith("=") else value
