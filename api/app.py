@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
             app.state.services = services
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from assets packaged with fastapi-offline: they draw on an intranet with no internet
         title="grassroots-graph",
         summary="The party-building network of a district (党建引领基层治理): territory, the chain that covers it, and its gaps.",
         version="0.1.0",

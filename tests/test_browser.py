@@ -137,6 +137,15 @@ def test_search_focuses_the_node_and_the_filters_switch_layers(served: str, brow
     browser.screenshot(tmp_path / "map-gaps-only.png")
 
 
+def test_the_api_docs_draw_offline_from_packaged_assets(served: str, browser: Browser, tmp_path: Path) -> None:
+    check = """({operations: document.querySelectorAll('.opblock').length, title: document.querySelector('.title')?.textContent || ''})"""
+    run = browser.open(f"{served}/docs", ready="document.querySelectorAll('.opblock').length > 0", check=check)
+    browser.screenshot(tmp_path / "docs-offline.png")
+    _no_request_left_and_no_error(run.requests, run.outside, run.errors)
+    assert all(u.startswith(served) for u in run.requests), run.requests  # the page, its script and style, the OpenAPI document
+    assert run.result["operations"] >= 30 and "grassroots-graph" in run.result["title"]
+
+
 def test_the_dashboard_draws_offline_one_bar_per_child(served: str, browser: Browser, tmp_path: Path) -> None:
     check = """({
       bars: document.querySelectorAll('.chart svg.bar').length,
