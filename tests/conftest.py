@@ -17,6 +17,29 @@ from tests.utils.known_network import known_network
 NEO4J_URI = os.environ.get("NEO4J_URI")
 
 
+def _working_tree() -> dict[str, tuple[int, int]]:
+    """Every file of the checkout a user works in, with its size and modification time: data/ and the work tree."""
+    root = Path(__file__).resolve().parent.parent
+    skip = {".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+    found: dict[str, tuple[int, int]] = {}
+    for folder, folders, files in os.walk(root):
+        folders[:] = [f for f in folders if f not in skip and not f.endswith(".egg-info")]
+        for name in files:
+            stat = os.stat(os.path.join(folder, name))
+            found[os.path.relpath(os.path.join(folder, name), root)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_users_files_are_left_alone() -> Iterator[None]:
+    """Tests write only under their own temporary folders: the working tree and data/ are the same after the suite."""
+    before = _working_tree()
+    yield
+    after = _working_tree()
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert not changed, f"the tests changed files of the checkout (data/ included): {changed[:20]}"
+
+
 @pytest.fixture(autouse=True)
 def _keys_off_unless_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """API tests about answers run as the operator may configure a laptop: no keys needed.
