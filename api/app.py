@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import admin, ledgers, nodes, pages, queries, records
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         summary="The party-building network of a district (党建引领基层治理): territory, the chain that covers it, and its gaps.",
         version="0.1.0",
         lifespan=lifespan,
-        responses=_ERRORS,  # type: ignore[arg-type]
+        responses=_ERRORS,
     )
     _error_handlers(app)
     app.include_router(nodes.router)

@@ -129,6 +129,11 @@ class Neo4jStore:
         with _reachable():
             while self._read_or_write(cypher.CLEAR_SOME, write=True, limit=CHUNK)[0]["n"]:
                 pass
+
+    def wipe(self) -> None:
+        """Empty the database, the import ledger included: for a test database, never the service's (see ``clear``)."""
+        self.clear()
+        with _reachable():
             self._read_or_write(cypher.CLEAR_IMPORTS, write=True)
 
     def close(self) -> None:

@@ -280,7 +280,8 @@ class GraphStore(Protocol):
     def count_edges(self, kind: EdgeKind | None = None) -> int: ...
 
     def clear(self) -> None:
-        """Delete every node and edge, and the import ledger with them: it tells how this graph was built."""
+        """Delete every node and edge. The import ledger stays: it is the audit log, and nothing truncates it
+        (emptying the store is itself a write the caller enters in it, as ``generate --replace`` does)."""
         ...
 
     def record_import(self, record: ImportRecord) -> None:

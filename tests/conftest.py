@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +14,9 @@ from graph.memory import MemoryStore
 from graph.settings import Settings, StoreKind, open_store
 from graph.store import GraphStore
 from tests.utils.known_network import known_network
+
+if TYPE_CHECKING:
+    from graph.neo4j_store import Neo4jStore
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 
@@ -50,10 +54,14 @@ def _keys_off_unless_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.setenv("GRASSROOTS_KEYS_FILE", str(tmp_path / "keys.json"))
 
 
-def _neo4j_store() -> GraphStore:
+def _neo4j_store() -> Neo4jStore:
     """The Neo4j store the environment names (NEO4J_URI, NEO4J_USER, ...), opened as the service opens it."""
+    from graph.neo4j_store import Neo4jStore
+
     assert NEO4J_URI
-    return open_store(Settings(store=StoreKind.NEO4J))
+    store = open_store(Settings(store=StoreKind.NEO4J))
+    assert isinstance(store, Neo4jStore)
+    return store
 
 
 @pytest.fixture(
@@ -72,13 +80,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
     elif request.param == "memory-on-disk":
         s = MemoryStore(tmp_path / "data", durable=False)
     else:
-        s = _neo4j_store()
-        s.clear()
+        neo4j = _neo4j_store()
+        neo4j.wipe()
+        s = neo4j
     try:
         yield s
     finally:
         if request.param == "neo4j":
-            s.clear()
+            neo4j.wipe()
         s.close()
 
 

@@ -122,3 +122,11 @@ def test_keys_are_made_listed_and_revoked_from_the_command_line_and_kept_hashed(
     assert wrong.returncode == 1 and "is not one" in wrong.stderr
     assert _grassroots("keys", "revoke", key_id, data=data).returncode == 0
     assert key_id not in _grassroots("keys", "list", data=data).stdout
+
+
+def test_generate_replace_keeps_the_audit_log_and_enters_itself(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert _grassroots("generate", "--households", "1000", "--seed", "1", data=data).returncode == 0
+    assert _grassroots("generate", "--households", "1000", "--seed", "2", "--replace", data=data).returncode == 0
+    listed = _grassroots("imports", data=data).stdout
+    assert "--seed 1" in listed and "--seed 2" in listed  # the audit log is append-only: starting over is one more entry

@@ -100,11 +100,3 @@ class ImportLedger:
     def latest(self, limit: int) -> list[ImportRecord]:
         """The last ``limit`` records, newest first."""
         return self._records[::-1][:limit]
-
-    def clear(self) -> None:
-        """Forget every record, and delete the file."""
-        self._records.clear()
-        self._unwritten.clear()
-        self._last = 0
-        if self._path is not None:
-            self._path.unlink(missing_ok=True)

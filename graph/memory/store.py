@@ -164,7 +164,6 @@ class MemoryStore:
             self._version += 1
             if self._dir is not None:
                 self._snapshot()
-            self._ledger.clear()  # after the snapshot: a failed one leaves the folder's ledger as it was
 
     def record_import(self, record: ImportRecord) -> None:
         """Journalled as a write of nothing with its entry, like every other entry."""
