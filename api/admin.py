@@ -6,10 +6,9 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from api.deps import COOKIE, AdminContext, ServicesDep
+from api.deps import AdminContext
 from graph.model import ID_PATTERN
 from graph.store import ImportRecord
 from service.principal import AccessRole
@@ -35,17 +34,6 @@ class KeyOut(BaseModel):
 
 class NewKeyOut(KeyOut):
     key: str = Field(description="the key itself: shown this once, kept only as a hash")
-
-
-@router.get("/login", include_in_schema=False)
-def login(services: ServicesDep, key: Annotated[str, Query(max_length=200)]) -> RedirectResponse:
-    """For the pages a browser opens: keeps the key in a cookie, then opens the map of the key's scope."""
-    found = services.keys.verify(key) if services.settings.auth else None
-    if services.settings.auth and found is None:
-        raise HTTPException(401, "that key is not valid: check it, or ask an admin for one (`grassroots keys create`)")
-    response = RedirectResponse(f"/dashboard?scope={found.scope}" if found and found.scope else "/", status_code=303)
-    response.set_cookie(COOKIE, key, httponly=True, samesite="strict")
-    return response
 
 
 @router.get("/keys", response_model=list[KeyOut])

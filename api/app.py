@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import admin, ledgers, nodes, pages, queries, records
+from api import admin, ledgers, login, nodes, pages, queries, records
 from api.schemas import ErrorOut
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
 from graph.settings import Settings, get_settings, open_store
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     app.include_router(pages.router)
     app.include_router(records.router)
     app.include_router(admin.router)
+    app.include_router(login.router)
     return app
 
 

@@ -33,7 +33,7 @@ def serve(settings: Settings, *, demo: bool, host: str, port: int) -> int:
         token = _local_admin_key(services)
     if token:
         print(f"a local admin key was made and is kept hashed in {settings.keys_path}; it is shown this once:\n  {token}")
-        print(f"open http://{host}:{port}/login?key={token} in a browser; send it as 'Authorization: Bearer <key>' to the API")
+        print(f"sign in at http://{host}:{port}/login with it in a browser; send it as 'Authorization: Bearer <key>' to the API")
     elif settings.auth:
         print(f"keys are required: use yours (`grassroots keys create --role admin` makes another; they are kept in {settings.keys_path})")
     print(f"grassroots-graph on http://{host}:{port}/  (dashboard: /dashboard?scope=d, map: /map?scope=d, API docs: /docs)")

@@ -189,12 +189,21 @@ def test_every_write_is_in_the_audit_log_with_who_and_where(setup: tuple[TestCli
 
 def test_a_browser_signs_in_once_and_the_pages_open(setup: tuple[TestClient, MemoryStore, dict[str, str]]) -> None:
     client, _, tokens = setup
-    assert client.get("/login", params={"key": "gg_bad_key"}).status_code == 401
-    signed = client.get("/login", params={"key": tokens["viewer"]}, follow_redirects=False)
+    form = client.get("/login")
+    assert form.status_code == 200 and 'method="post"' in form.text and 'type="password"' in form.text and "登录" in form.text
+    refused = client.post("/login", data={"key": "gg_bad_key"})
+    assert refused.status_code == 401 and "密钥无效" in refused.text
+    assert client.get("/login", params={"key": tokens["viewer"]}).status_code == 200  # a key in the URL signs nobody in
+    assert "set-cookie" not in client.get("/login", params={"key": tokens["viewer"]}).headers
+    signed = client.post("/login", data={"key": tokens["viewer"]}, follow_redirects=False)
     assert signed.status_code == 303 and signed.headers["location"] == "/dashboard?scope=s1"
-    assert "httponly" in signed.headers["set-cookie"].lower()
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
     assert client.get("/map", params={"scope": "s1"}).status_code == 200  # the cookie, no header
     assert client.get("/map", params={"scope": "s2"}).status_code == 404
+    out = client.post("/logout", follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert client.get("/map", params={"scope": "s1"}).status_code == 401  # signed out: the cookie is gone
 
 
 def test_a_street_editor_cannot_reach_another_street_through_an_import(

@@ -137,6 +137,16 @@ def test_search_focuses_the_node_and_the_filters_switch_layers(served: str, brow
     browser.screenshot(tmp_path / "map-gaps-only.png")
 
 
+def test_the_sign_in_form_is_chinese_and_posts_the_key(served: str, browser: Browser, tmp_path: Path) -> None:
+    check = """({method: document.querySelector('form').method, type: document.querySelector('#key').type,
+                 text: document.body.innerText, font: getComputedStyle(document.body).fontFamily})"""
+    run = browser.open(f"{served}/login", check=check)
+    browser.screenshot(tmp_path / "login.png")
+    _no_request_left_and_no_error(run.requests, run.outside, run.errors)
+    assert run.result["method"] == "post" and run.result["type"] == "password"  # the key never goes into a URL
+    assert "登录" in run.result["text"] and "Noto Sans CJK SC" in run.result["font"]
+
+
 def test_the_api_docs_draw_offline_from_packaged_assets(served: str, browser: Browser, tmp_path: Path) -> None:
     check = """({operations: document.querySelectorAll('.opblock').length, title: document.querySelector('.title')?.textContent || ''})"""
     run = browser.open(f"{served}/docs", ready="document.querySelectorAll('.opblock').length > 0", check=check)
