@@ -5,48 +5,76 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from graph.coverage import Coverage
+from graph.coverage import Coverage, Figure
 from graph.gaps import GapCount, GapPage
+from graph.labels import label
 from graph.store import ImportRecord
 from loaders.importer import ImportReport
 
 __all__ = ["pad", "print_coverage", "print_gap_count", "print_gaps", "print_import", "print_imports", "print_refusal"]
 
 _FIGURES = {
-    "residential_areas_with_branch": "areas with a branch 小区党支部",
-    "grids_with_group": "grids with a group 网格党小组",
-    "households_linked": "households linked 联户",
-    "property_companies_with_organisation": "property companies with an org 物业",
-    "owners_committees_with_organisation": "owners' committees with an org 业委会",
-    "units_in_agreements": "units in an agreement 共建单位",
+    "residential_areas_with_branch": "小区党支部",
+    "grids_with_group": "网格党小组",
+    "households_linked": "联户",
+    "units_in_agreements": "共建单位",
+    "property_companies_with_organisation": "物业党组织",
+    "owners_committees_with_organisation": "业委会党组织",
 }
+"""The figures of a coverage table, in its column order, headed as staff name them."""
+_NAME_WIDTH = 18
+"""Terminal columns of a table's first column (names longer are cut with …); each figure column is as wide as its widest cell."""
+
+
+def _width(text: str) -> int:
+    """Terminal columns a text takes: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def pad(text: str, width: int, *, right: bool = False) -> str:
     """Pad to a width in terminal columns: a Chinese character takes two."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    shown = _width(text)
     space = " " * max(1, width - shown)
     return space + text if right else text + space
 
 
 def print_coverage(found: Coverage) -> None:
-    """A scope's figures and its children's, one column each."""
-    rows = [(found.scope.name, found.figures)] + [(child.scope.name, child.figures) for child in found.breakdown]
-    print(f"{found.path}  (as of {found.as_of})")
-    print(pad("", 40) + "".join(pad(name, 20, right=True) for name, _ in rows))
-    for field, label in _FIGURES.items():
-        cells = []
-        for _, figures in rows:
-            figure = getattr(figures, field)
-            cells.append(f"{figure.numerator:,}/{figure.denominator:,}" + (f" {figure.rate:.0%}" if figure.rate is not None else ""))
-        print(pad(label, 40) + "".join(pad(cell, 20, right=True) for cell in cells))
+    """A scope's figures, then a row for each territory one level down: the figures are the columns, so it fits a terminal."""
+    print(f"{found.path}  (截至 {found.as_of})")
+    rows = [(f"{found.scope.name} 合计", found.figures)] + [(child.scope.name, child.figures) for child in found.breakdown]
+    cells = [[_cell(getattr(figures, field)) for field in _FIGURES] for _, figures in rows]
+    widths = [max(_width(text) for text in [heading, *(row[i] for row in cells)]) + 2 for i, heading in enumerate(_FIGURES.values())]
+    print(pad("", _NAME_WIDTH) + "".join(pad(heading, w, right=True) for heading, w in zip(_FIGURES.values(), widths, strict=True)))
+    for (name, _), row in zip(rows, cells, strict=True):
+        print(
+            pad(clip(name, _NAME_WIDTH - 1), _NAME_WIDTH) + "".join(pad(cell, w, right=True) for cell, w in zip(row, widths, strict=True))
+        )
     staff = found.figures.staff
     if staff is not None:
         per = f"{staff.staff_per_norm:.2f}" if staff.staff_per_norm is not None else "-"
-        norm = f"{per} of the norm (1 per {staff.households_per_worker})"
-        print(pad("full-time staff 专职人员", 40) + f"{staff.staff:,} for {staff.households:,} households: {norm}")
-    members = ", ".join(f"{category.value} {n:,}" for category, n in found.figures.members_by_category.items())
-    print(pad("party members on record 党员", 40) + members)
+        print(f"专职人员 {staff.staff:,} 名，服务 {staff.households:,} 户：为标准的 {per} 倍 (每 {staff.households_per_worker} 户 1 名)")
+    members = "，".join(f"{label(category)} {n:,}" for category, n in found.figures.members_by_category.items())
+    print(f"在册党员：{members}")
+
+
+def _cell(figure: Figure) -> str:
+    """``12/20 60%``; a figure with nothing to cover is a dash."""
+    if not figure.denominator:
+        return "-"
+    return f"{figure.numerator:,}/{figure.denominator:,} {figure.rate:.0%}" if figure.rate is not None else "-"
+
+
+def clip(text: str, width: int) -> str:
+    """The text cut to a width in terminal columns, with … where it was cut."""
+    if _width(text) <= width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width - 1:
+            return out + "…"
+        out, used = out + ch, used + w
+    return out
 
 
 def print_gap_count(counted: GapCount) -> None:

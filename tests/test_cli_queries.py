@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from graph.coverage import coverage
 from graph.gaps import count_gaps, find_gaps
 from graph.memory import MemoryStore
 from tests.test_cli import _grassroots
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 def test_coverage_and_gaps_in_the_terminal_match_the_queries(tmp_path: Path) -> None:
@@ -27,10 +32,13 @@ def test_coverage_and_gaps_in_the_terminal_match_the_queries(tmp_path: Path) -> 
         page = find_gaps(store, "s01", rules=["grid_without_group"], limit=2)
     finally:
         store.close()
-    grids = expected.figures.grids_with_group
-    line = next(line for line in covered.stdout.splitlines() if line.startswith("grids with a group"))
-    assert re.findall(r"[\d,]+/[\d,]+", line)[0] == f"{grids.numerator:,}/{grids.denominator:,}"
-    assert len(re.findall(r"[\d,]+/[\d,]+", line)) == 1 + len(expected.breakdown)  # the scope, then each community
+    lines = covered.stdout.splitlines()
+    assert "网格党小组" in lines[1] and max(_columns(line) for line in lines) <= 100  # fits a terminal
+    rows = [expected.figures] + [child.figures for child in expected.breakdown]
+    assert len(lines) == 2 + len(rows) + 2  # the path, the header, the scope and each community, staff and members
+    for line, figures in zip(lines[2:], rows, strict=False):
+        grids = figures.grids_with_group  # the second figure column
+        assert re.findall(r"[\d,]+/[\d,]+", line)[1] == f"{grids.numerator:,}/{grids.denominator:,}", line
 
     assert f"{gaps.total:,} gaps" in counted.stdout
     for rule, n in gaps.by_rule.items():
