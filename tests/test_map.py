@@ -121,3 +121,16 @@ def test_the_map_command_writes_utf8_and_expands_summarised_communities(tmp_path
     beside = sorted(tmp_path.glob("district-*.html"))
     assert beside and all("组织网络图" in p.read_text(encoding="utf-8") for p in beside)
     assert "district-{id}.html" in text
+
+
+def test_a_missing_organisation_is_drawn_hollow_and_a_units_own_filled(known: GraphStore) -> None:
+    """The legend's promise: filled where the organisation exists, hollow and dotted where it does not."""
+    nodes = {n["id"]: n for n in _vis_nodes(render_map(map_data(known, "d", as_of=AS_OF)))}
+    area = nodes["a12"]  # 锦绣园: no residential-area branch
+    assert area["color"]["background"] == "#ffffff" and area["shapeProperties"]["borderDashes"] == [2, 4]  # type: ignore[index]
+    assert area["color"]["border"] == "#d50000"  # and outlined as a gap
+    assert "shapeProperties" not in nodes["a11"] and not nodes["a11"].get("missing")  # 春晖苑 has its branch
+    units = [n for n in nodes.values() if n["kindOf"] == "unit"]
+    organised = [n for n in units if not n.get("missing")]
+    assert organised and all(n["color"]["background"] != "#ffffff" for n in organised)  # type: ignore[index]
+    assert all(n["color"]["background"] == "#ffffff" for n in units if n.get("missing"))  # type: ignore[index]

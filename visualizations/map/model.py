@@ -39,6 +39,7 @@ class MapNode:
     gaps: list[str] = field(default_factory=list)  # "rule title: reason", of this node itself
     gaps_below: int = 0  # gaps of what is summarised inside it
     summary: bool = False  # it stands for a territory whose inside is not drawn
+    organised: bool | None = None  # a territory or unit: whether its party organisation exists (None: not asked of this kind)
     link: str | None = None  # the scope id whose own map shows its inside
     children: list[str] = field(default_factory=list)  # below it in the chain, for the layout
     members: list[str] = field(default_factory=list)  # an alliance's drawn members

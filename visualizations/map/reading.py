@@ -214,7 +214,15 @@ def _territory_node(territory: Territory, org: Organisation | None, below: Count
     if territory.staff is not None:
         facts.append(f"专职社区工作者 {territory.staff} 名")
     name = f"{label(territory.level)} {territory.name}"
-    return MapNode(id=territory.id, style=territory.level.value, label=_short(territory.name, 10), name=name, path=path, facts=facts)
+    return MapNode(
+        id=territory.id,
+        style=territory.level.value,
+        label=_short(territory.name, 10),
+        name=name,
+        path=path,
+        facts=facts,
+        organised=org is not None,
+    )
 
 
 def _short(text: str, length: int) -> str:
@@ -234,6 +242,7 @@ def _add_units(read: DayReader, nodes: dict[str, MapNode], edges: list[MapEdge],
             name=unit.name,
             path=f"{community.path}{PATH_SEPARATOR}{unit.name}",
             facts=facts,
+            organised=org is not None,
         )
         community.children.append(unit.id)
         edges.append(MapEdge(unit.id, community.id, "located"))

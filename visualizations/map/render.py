@@ -24,6 +24,8 @@ from visualizations.map.style import (
     GAP_BORDER,
     LAYER_OF,
     MARKER_SIZE,
+    MISSING_DASHES,
+    MISSING_TEXT,
     STYLES,
     legend_name,
     rule_title,
@@ -75,7 +77,8 @@ def _node_options(data: MapData, node_id: str) -> dict[str, object]:
     style = STYLES[node.style]
     flagged = bool(node.gaps)
     border = GAP_BORDER if flagged else style.colour
-    filled = node.style in FILLED
+    missing = node.organised is False
+    filled = node.style in FILLED and not missing
     options: dict[str, object] = {
         "label": node.label,
         "title": node.tooltip(),
@@ -90,12 +93,15 @@ def _node_options(data: MapData, node_id: str) -> dict[str, object]:
             "highlight": {"background": "#fff59d", "border": border},
         },
         "borderWidth": 4 if flagged else 1.5,
-        "font": {"color": "#212121" if node.style in FILLED else style.colour, "size": FONT_SIZE.get(node.style, 14)},
+        "font": {"color": MISSING_TEXT if missing else "#212121" if filled else style.colour, "size": FONT_SIZE.get(node.style, 14)},
         "gap": flagged,
         "gapsBelow": node.gaps_below,
     }
     if node.style in MARKER_SIZE:
         options["size"] = MARKER_SIZE[node.style]
+    if missing:
+        options["shapeProperties"] = {"borderDashes": MISSING_DASHES}
+        options["missing"] = True
     if node.summary:
         options["shapeProperties"] = {"borderDashes": [5, 3]}
         options["link"] = node.link
@@ -112,6 +118,10 @@ def _legend() -> str:
         dashed = "dashed" if "dashes" in EDGE_STYLES[kind] else "solid"
         items.append(f'<li><i class="line" style="border-top:3px {dashed} {colour}"></i>{name}</li>')
     items.append(f'<li><i class="shape box" style="--c:{GAP_BORDER};border-width:3px"></i>红框: 有缺口 (悬停看原因)</li>')
+    items.append('<li><i class="shape dot" style="--c:#1565c0;background:#1565c0"></i>实心: 已建党组织 (organised)</li>')
+    items.append(
+        '<li><i class="shape dot" style="--c:#757575;background:#fff;border-style:dotted"></i>空心点线: 未建党组织 (none yet)</li>'
+    )
     items.append('<li><i class="shape box" style="--c:#e65100;border-style:dashed"></i>虚框: 汇总节点，点击打开其地图</li>')
     return "".join(items)
 

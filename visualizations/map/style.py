@@ -22,6 +22,8 @@ __all__ = [
     "GAP_BORDER",
     "LAYER_OF",
     "MARKER_SIZE",
+    "MISSING_DASHES",
+    "MISSING_TEXT",
     "STYLES",
     "NodeStyle",
     "legend_name",
@@ -54,8 +56,14 @@ STYLES: dict[str, NodeStyle] = {
 }
 """Keyed by :attr:`MapNode.style <visualizations.map.model.MapNode.style>`, in the legend's order."""
 
-FILLED = frozenset({"grid", "household", "alliance"})
-"""Small markers drawn filled with their colour, their label below in dark text; the rest are outlined boxes."""
+FILLED = frozenset({"grid", "unit", "household", "alliance"})
+"""Small markers drawn filled with their colour, their label below in dark text; the rest are outlined boxes.
+A territory or unit without its organisation is never drawn as the organisation: it is hollow, its outline dashed."""
+
+MISSING_DASHES = [2, 4]
+"""The outline of a territory or unit whose party organisation does not exist (summaries are dashed [5, 3])."""
+MISSING_TEXT = "#757575"
+"""The label colour of such a node."""
 
 MARKER_SIZE = {"grid": 14, "household": 10, "alliance": 18}
 
