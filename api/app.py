@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -12,7 +14,9 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import admin, ledgers, login, nodes, pages, queries, records
+from api.limits import BodyLimit
 from api.schemas import ErrorOut
+from api.schemas import error_response as _error
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
 from graph.settings import Settings, get_settings, open_store
 from graph.store import GraphStore
@@ -21,8 +25,17 @@ from service.context import Forbidden
 
 __all__ = ["create_app"]
 
-_ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
-_HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large", 422: "invalid"}
+_ERRORS = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+    500: {"model": ErrorOut},
+    503: {"model": ErrorOut},
+}
+_HTTP_CODES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large", 422: "invalid", 429: "rate_limited"}
+
+log = logging.getLogger("grassroots.api")
 
 
 def create_app(settings: Settings | None = None, *, store_factory: Callable[[Settings], GraphStore] = open_store) -> FastAPI:
@@ -42,6 +55,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         responses=_ERRORS,
     )
     _error_handlers(app)
+    app.add_middleware(BodyLimit, exempt={"/imports"})  # an upload streams to a file under its own limit
     app.include_router(nodes.router)
     app.include_router(queries.router)
     app.include_router(ledgers.router)
@@ -50,11 +64,6 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     app.include_router(admin.router)
     app.include_router(login.router)
     return app
-
-
-def _error(status: int, code: str, message: str, violations: list[dict[str, str]] | None = None) -> JSONResponse:
-    body = ErrorOut.model_validate({"error": {"code": code, "message": message, "violations": violations or []}})
-    return JSONResponse(body.model_dump(), status_code=status)
 
 
 def _error_handlers(app: FastAPI) -> None:
@@ -93,3 +102,12 @@ def _error_handlers(app: FastAPI) -> None:
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
         return _error(422, "invalid", "; ".join(parts))
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        # The last resort: the client learns that it failed and a reference, never a path, a query or a secret;
+        # the log keeps the whole traceback under that reference.
+        reference = secrets.token_hex(4)
+        log.error("internal error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
+        message = f"服务器内部错误 (an internal error, reference {reference}): try again; if it persists, give the operator this reference"
+        return _error(500, "internal", message)

@@ -18,7 +18,7 @@ from service.bootstrap import Services
 from service.context import Context, Forbidden
 from service.principal import OPEN, AccessRole, Principal
 
-__all__ = ["COOKIE", "AdminContext", "AsOf", "EditorContext", "ServicesDep", "ViewerContext", "current_principal"]
+__all__ = ["COOKIE", "AdminContext", "AsOf", "EditorContext", "PrincipalDep", "ServicesDep", "ViewerContext", "current_principal"]
 
 COOKIE = "grassroots_key"
 

@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from api.deps import AdminContext, EditorContext, ServicesDep, ViewerContext
-from api.schemas import ErrorOut
+from api.limits import RateLimited
+from api.schemas import ErrorOut, odd_character
 from graph.store import ImportRecord
 from loaders.importer import ImportReport, Problem
 from loaders.workbooks import write_template
@@ -29,6 +30,8 @@ _MEDIA = {
     "json": "application/json",
 }
 _UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
+_NAME_BYTES = 255
+"""The longest file name most file systems hold, in UTF-8 bytes: the upload is spilled to a file of that name."""
 
 
 class ImportOut(BaseModel):
@@ -41,7 +44,7 @@ class ImportOut(BaseModel):
 @router.post(
     "/imports",
     response_model=ImportOut,
-    responses={413: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={413: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -53,13 +56,14 @@ class ImportOut(BaseModel):
 async def upload(
     request: Request,
     ctx: EditorContext,
+    _: RateLimited,
     services: ServicesDep,
     filename: Annotated[str, Query(min_length=1, max_length=200, description="the file's name; its suffix says how to read it")],
     dry_run: Annotated[bool, Query(description="check and count, write nothing")] = False,
     replace: Annotated[str | None, Query(description="a territory id: delete what the file's tables hold there but the file lacks")] = None,
 ) -> ImportOut | JSONResponse:
     """Import a ledger, all or nothing, exactly as ``grassroots import`` does; a refused one answers 422 with every problem."""
-    name = Path(filename).name
+    name = _upload_name(filename)
     if not name.lower().endswith(_UPLOAD_SUFFIXES):
         raise HTTPException(422, f"filename {filename!r}: send an .xlsx workbook, a .csv named after its table, or a .zip of CSV files")
     limit = services.settings.max_upload_mb * 1024 * 1024
@@ -97,9 +101,12 @@ def template(_: ViewerContext) -> Response:
         return _download(path, "xlsx")
 
 
-@router.get("/export", response_class=Response, responses={200: {"content": {m: {} for m in set(_MEDIA.values())}}})
+@router.get(
+    "/export", response_class=Response, responses={200: {"content": {m: {} for m in set(_MEDIA.values())}}, 429: {"model": ErrorOut}}
+)
 def export_file(
     ctx: ViewerContext,
+    _: RateLimited,
     scope: Annotated[str | None, Query(description="a territory id (default: the whole graph)")] = None,
     format: Annotated[str, Query(pattern="^(xlsx|zip|graphml|gexf|json)$", description="xlsx or zip: the import format")] = "xlsx",
 ) -> Response:
@@ -113,6 +120,19 @@ def export_file(
         path = Path(folder) / f"grassroots-{scope or 'all'}.{format}"
         ctx.export(path, scope_id=scope, fmt=format)
         return _download(path, format)
+
+
+def _upload_name(filename: str) -> str:
+    """The name the upload is kept under while it is read; 422 for one no file system would hold."""
+    odd = odd_character(filename)
+    if odd is not None:
+        raise HTTPException(422, f"filename {filename!r}: 文件名含控制字符 (the file name holds {odd}): rename the file without it")
+    name = Path(filename).name
+    if len(name.encode("utf-8")) > _NAME_BYTES:
+        raise HTTPException(
+            422, f"filename {name[:40]!r}...: 文件名过长 (longer than {_NAME_BYTES} bytes in UTF-8): give the file a shorter name"
+        )
+    return name
 
 
 def _download(path: Path, fmt: str) -> Response:

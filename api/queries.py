@@ -11,9 +11,11 @@ from datetime import date
 from typing import Annotated, Generic, Self, TypeVar
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from api.deps import AsOf, ViewerContext
+from api.limits import RateLimited
+from api.schemas import ErrorOut, odd_character
 from graph.agreements import AgreementStatus, AgreementView
 from graph.committees import CommitteeSeat, UnitSeat
 from graph.coverage import Coverage
@@ -32,6 +34,21 @@ T = TypeVar("T")
 Limit = Annotated[int, Query(ge=1, le=1000, description="how many items to return")]
 Offset = Annotated[int, Query(ge=0, description="how many items to skip")]
 ScopeId = Annotated[str, Query(min_length=1, max_length=80, description="id of a territory, or of the chain organisation covering one")]
+
+
+def _typed_text(text: str) -> str:
+    """Search text a person could have typed: no control character, lone surrogate or broken UTF-8 (U+FFFD)."""
+    odd = odd_character(text)
+    if odd is not None:
+        raise ValueError(f"搜索词含控制字符或无效字符 (the search text holds {odd}, which no name holds): remove it")
+    return text
+
+
+SearchText = Annotated[
+    str,
+    Query(min_length=1, max_length=100, pattern=r"\S", description="text the name contains (Chinese substring)"),
+    AfterValidator(_typed_text),
+]
 
 
 class Page(BaseModel, Generic[T]):
@@ -217,10 +234,11 @@ def list_agreements(
     return AgreementPageOut.of(found, limit=limit, offset=offset)
 
 
-@router.get("/search", response_model=SearchPage)
+@router.get("/search", response_model=SearchPage, responses={429: {"model": ErrorOut}})
 def search_nodes(
     ctx: ViewerContext,
-    q: Annotated[str, Query(min_length=1, max_length=100, pattern=r"\S", description="text the name contains (Chinese substring)")],
+    _: RateLimited,
+    q: SearchText,
     kind: Annotated[list[NodeKind] | None, Query(description="kinds to look in, repeatable; all named kinds when left out")] = None,
     limit: Limit = 20,
     offset: Offset = 0,

@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = Field(default=50, ge=1, description="largest ledger the upload endpoint accepts, in megabytes")
+    max_body_kb: int = Field(default=1024, ge=1, description="largest request body of any other route (JSON), in kilobytes")
+    rate_per_minute: float | None = Field(
+        default=None,
+        ge=0,
+        description="exports, imports and searches a key may ask for a minute; unset: 60 with keys on, no limit with keys off; 0: no limit",
+    )
+    rate_burst: int = Field(default=30, ge=1, description="how many of those a key may ask for at once before the rate applies")
     auth: bool = Field(default=True, description="require an API key on every route; off opens everything (a laptop, a test)")
     keys_file: Path | None = Field(default=None, description="where API keys are kept, hashed (default: keys.json in data_dir)")
 

@@ -86,14 +86,14 @@ def export(
     scope: str | None = None,
     fmt: str | None = None,
     ancestors: bool = True,
-    mask: Callable[[str | None], str | None] | None = None,
+    mask: Callable[[Node], Node] | None = None,
     keep: Callable[[str], bool] | None = None,
 ) -> ExportSummary:
     """Write the graph (or the scope: a territory with everything under it, and its ancestors) to ``path``.
 
     ``ancestors=False`` leaves out the territories above the scope and ``keep`` every node it
     refuses (for a key held to the scope: a seat's holder from another street stays out);
-    ``mask`` rewrites personal fields (phones) for readers who may not see them whole.
+    ``mask`` rewrites every node the file carries for readers who may not see it whole (phones, extra columns).
     """
     path = Path(path)
     chosen = format_of(path, fmt)
@@ -165,11 +165,9 @@ class _View:
             self.out[e.kind][e.source].append(e)
             self.into[e.kind][e.target].append(e)
 
-    def mask(self, mask: Callable[[str | None], str | None]) -> None:
-        """Rewrite every member's phone through ``mask``, and leave out their extra columns, which may be personal."""
-        for node_id, node in self.nodes.items():
-            if isinstance(node, Member):
-                self.nodes[node_id] = node.model_copy(update={"phone": mask(node.phone), "properties": {}})
+    def mask(self, mask: Callable[[Node], Node]) -> None:
+        """Rewrite every node through ``mask`` (the reader's policy decides what of it is personal)."""
+        self.nodes = {node_id: mask(node) for node_id, node in self.nodes.items()}
 
     def only(self, keep: Callable[[str], bool]) -> None:
         """Leave out the nodes ``keep`` refuses, and the edges that touch them (a key held to a territory)."""

@@ -28,7 +28,7 @@ from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from loaders.exporter import ExportSummary, export
 from loaders.importer import ImportReport, import_file, import_rows, log_write, remove_record
 from service.keys import ApiKey, KeyRing
-from service.policy import Policy, mask_phone
+from service.policy import Policy
 from service.principal import AccessRole, Principal
 
 if TYPE_CHECKING:
@@ -98,14 +98,14 @@ class Context:
     # -- nodes and navigation -----------------------------------------------------------------
 
     def node(self, node_id: str) -> Node:
-        """One node of any kind, with its provenance; a member masked for viewers."""
+        """One node of any kind, with its provenance, masked by the policy (extra columns and phones for viewers)."""
         return self.policy.mask(self.store.node(self.inside(node_id)))
 
     def edges(self, node_id: str, *, direction: Direction, kind: EdgeKind | None, limit: int, offset: int) -> EdgePage:
         """A page of a node's edges, those whose other end the principal may name, in a stable order."""
         found = [e for e in self.store.edges_of(self.inside(node_id), kind=kind, direction=direction) if self.policy.edge_shown(e, node_id)]
         found.sort(key=lambda e: (e.kind, e.source, e.target))
-        return EdgePage(items=found[offset : offset + limit], total=len(found))
+        return EdgePage(items=[self.policy.mask_edge(e) for e in found[offset : offset + limit]], total=len(found))
 
     def stats(self) -> tuple[dict[str, int], dict[str, int]]:
         """How many nodes and edges of each kind the whole graph holds (for principals without a scope)."""
@@ -121,7 +121,7 @@ class Context:
 
     def chain(self, node_id: str) -> Chain:
         """A node and its chain up to the district, as far as the principal may name it."""
-        node = self.store.node(self.inside(node_id))
+        node = self.policy.mask(self.store.node(self.inside(node_id)))  # a seat reads by its person only where it may
         above = [n for n in chain_up(self.store, node_id, as_of=self.day) if self.policy.may_name(n.id)]
         path = PATH_SEPARATOR.join(display_name(n) for n in [*reversed(above), node])
         return Chain(node=NodeRef.of(node), above=[NodeRef.of(n) for n in above], path=path)
@@ -143,7 +143,12 @@ class Context:
         if self.principal.scope is None:
             return search(self.store, text, kinds=kinds, limit=limit, offset=offset)
         found = search(self.store, text, kinds=kinds, limit=10_000, offset=0)
-        mine = [item for item in found.items if self.policy.sees(item.node.id)]
+        # A seat whose person is withheld matched on that person's name: finding it would tell the name.
+        mine = [
+            item
+            for item in found.items
+            if self.policy.sees(item.node.id) and not (item.node.kind is NodeKind.SEAT and self.policy.withholds_person(item.node.id))
+        ]
         return found.model_copy(update={"items": mine[offset : offset + limit], "total": len(mine), "limit": limit, "offset": offset})
 
     # -- the questions staff come with --------------------------------------------------------
@@ -239,11 +244,11 @@ class Context:
         return log_write(self.store, what, batches, actor=self.actor, scope=self.principal.scope).summary
 
     def export(self, path: Path, *, scope_id: str | None, fmt: str) -> ExportSummary:
-        """The graph, or one scope of it, as a file: held to the principal's territory, masked for viewers."""
+        """The graph, or one scope of it, as a file: held to the principal's territory, every record masked by the policy."""
         scope_id = scope_id or self.principal.scope
         if scope_id is not None:
             self.inside(scope_id)
-        mask = None if self.principal.sees_personal_data else mask_phone
+        mask = None if self.principal.sees_personal_data and self.principal.scope is None else self.policy.mask
         keep = None if self.principal.scope is None else self.policy.sees
         return export(self.store, path, scope=scope_id, fmt=fmt, ancestors=self.principal.scope is None, mask=mask, keep=keep)
 

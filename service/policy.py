@@ -12,7 +12,11 @@ The policy, as the README states it:
 - Nothing else of another territory appears: never its people, phones, residential areas,
   grids, branches, groups, seats or agreements. The territories above the key's own (and their
   organisations) appear by name, as the context of a chain path.
-- Viewers see phone numbers masked and no member's extra columns; editors and admins see them.
+- A seat of the territory (on its committee, or held for one of its units) whose holder on record
+  lies outside it is shown without its holder and with its person's name withheld (the seat reads
+  as ``席位 <id>``, and search does not find it by that name): the holder is another territory's person.
+- Viewers see phone numbers masked and no extra columns (``properties``: an ID-card number, a
+  contact phone...) on any kind of record, in every answer and every export; editors and admins see them.
 - An editor held to a territory writes only inside it, on both ends: every record it creates
   lies within its territory (a ledger row with no parent there, an alliance with no member, is
   a problem of that row), and a record it changes or deletes must be held whole by it
@@ -33,8 +37,9 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from graph.access import held_whole, within
+from graph.committees import CommitteeSeat
 from graph.errors import UnknownNode
-from graph.model import NODE_MODELS, Edge, EdgeKind, Level, Member, Node, NodeKind, Organisation, Territory
+from graph.model import NODE_MODELS, Edge, EdgeKind, Level, Member, Node, NodeKind, Organisation, Seat, Territory
 from graph.scope import NodeRef, ancestors, on_date
 from graph.store import Direction, GraphStore
 from service.principal import Principal
@@ -117,15 +122,33 @@ class Policy:
         other = edge.target if edge.source == from_id else edge.source
         return self.may_name(other)
 
+    def withholds_person(self, seat_id: str) -> bool:
+        """Whether a seat's person is another territory's: a holder on record lies outside the principal's territory."""
+        if self.principal.scope is None:
+            return False
+        return any(not self.sees(e.target) for e in self.store.edges_of(seat_id, kind=EdgeKind.HELD_BY, direction=Direction.OUT))
+
     def mask(self, node: Node) -> Node:
-        """A member as this principal may read them: masked phone and no extra columns for viewers."""
-        if isinstance(node, Member) and not self.principal.sees_personal_data:
+        """A record as this principal may read it: a seat's person withheld when its holder is another territory's;
+        for viewers, no extra columns on any kind of record (they may be personal) and a member's phone masked."""
+        if isinstance(node, Seat) and node.person and self.withholds_person(node.id):
+            node = node.model_copy(update={"person": None})
+        if self.principal.sees_personal_data:
+            return node
+        if isinstance(node, Member):
             return node.model_copy(update={"phone": mask_phone(node.phone), "properties": {}})
-        return node
+        return node.model_copy(update={"properties": {}}) if node.properties else node
+
+    def mask_edge(self, edge: Edge) -> Edge:
+        """An edge as this principal may read it: no extra columns for viewers."""
+        if edge.properties and not self.principal.sees_personal_data:
+            return edge.model_copy(update={"properties": {}})
+        return edge
 
     def redact(self, answer: T) -> T:
         """An answer with every reference it may not carry taken out: a nameless optional field becomes None,
-        a list item standing on such a reference is dropped, and members are masked."""
+        a list item standing on such a reference is dropped, records are masked, and a seat's person from
+        another territory is withheld."""
         if not self.scoped and self.principal.sees_personal_data:
             return answer
         out = self._redact(answer)
@@ -135,11 +158,17 @@ class Policy:
 
     def _redact(self, value: Any) -> Any:
         if isinstance(value, NodeRef):
-            return value if self.may_name(value.id, value.kind, value.level) else _DROP
+            if not self.may_name(value.id, value.kind, value.level):
+                return _DROP
+            if value.kind is NodeKind.SEAT and self.withholds_person(value.id):
+                return NodeRef.of(self.mask(self.store.node(value.id)))  # named as a seat, not by its holder
+            return value
         if isinstance(value, _NODE_TYPES):
             return self.mask(value) if self.may_name(value.id) else _DROP  # type: ignore[arg-type]
         if isinstance(value, BaseModel):
             updates: dict[str, Any] = {}
+            if isinstance(value, CommitteeSeat) and value.person and self.withholds_person(value.seat.id):
+                updates["person"] = None
             for name, field in type(value).model_fields.items():
                 current = getattr(value, name)
                 changed = self._redact(current)
