@@ -4,6 +4,8 @@ and a real Neo4j server when ``NEO4J_URI`` is set."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,27 @@ if TYPE_CHECKING:
     from graph.neo4j_store import Neo4jStore
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before anything is collected: settings made anywhere in a test run default to a temporary folder, never ./data.
+
+    Module-level apps and module-scoped fixtures build their Settings before the per-test fixture
+    below runs; without this their keys would land in the user's data/keys.json.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="grassroots-tests-"))
+    config.stash[_SESSION_FOLDER] = folder
+    os.environ["GRASSROOTS_DATA_DIR"] = str(folder / "data")
+    os.environ["GRASSROOTS_KEYS_FILE"] = str(folder / "keys.json")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_SESSION_FOLDER, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_SESSION_FOLDER = pytest.StashKey[Path]()
 
 
 def _working_tree() -> dict[str, tuple[int, int]]:
