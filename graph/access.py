@@ -192,7 +192,8 @@ def belonging_kinds(store: GraphStore, scope_id: str) -> dict[str, NodeKind]:
         reached: list[str] = []
         for node_id in frontier:
             for side, edge_kinds in _TIED_HERE.get(mine[node_id], {}).items():
-                for edge in store.edges_of(node_id, direction=side):
+                only = next(iter(edge_kinds)) if len(edge_kinds) == 1 else None  # read no edge the walk has no use for
+                for edge in store.edges_of(node_id, kind=only, direction=side):
                     if edge.kind not in edge_kinds:
                         continue
                     tied = edge.source if side is Direction.IN else edge.target
