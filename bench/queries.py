@@ -1,6 +1,7 @@
 """Query latency on a generated city, against the plain way in the same run.
 
     python bench/queries.py [--households 1000000] [--runs 30]
+    python bench/queries.py --households 200000 --runs 10 --only scoped-reads
 
 Embedded: ``coverage`` of the city and of one street, and ``count_gaps`` of the city, on
 MemoryStore, right after a write (the first read walks the scope: "cold") and then again
@@ -16,6 +17,11 @@ city and street coverage and the city's gap count through Neo4jStore, beside the
 there: one straightforward variable-length Cypher match over the subtree with an OPTIONAL
 MATCH per neighbour, computing the same figures as the plain networkx walk. Prints figures;
 asserts nothing.
+
+Scoped reads (``--only scoped-reads`` runs this section alone): a street viewer's search and xlsx
+export through ``Context``, which walk down from the street (graph.access.belonging_in), beside the
+way they were, kept here as the baseline: search every node and filter the first 10,000 hits by
+the policy; export every node and edge of the store, cut to the scope, the policy asked of each.
 """
 
 from __future__ import annotations
@@ -25,25 +31,33 @@ import os
 import statistics
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import networkx as nx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from graph.access import belonging
 from graph.coverage import coverage
+from graph.errors import WrongKind
 from graph.gaps import count_gaps
 from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
-from graph.model import Batch, Level, NodeKind, Territory
+from graph.model import Batch, EdgeKind, Level, NodeKind, Territory
+from graph.navigation import SearchPage, search
 from graph.settings import Settings
+from graph.store import GraphStore
+from loaders import exporter
+from service.context import Context
 from service.keys import KeyRing
-from service.principal import AccessRole
+from service.policy import Policy, mask_phone
+from service.principal import AccessRole, Principal
 
 _VALID = "({r}.valid_from IS NULL OR {r}.valid_from <= $day) AND ({r}.valid_to IS NULL OR $day <= {r}.valid_to)"
 PLAIN_CYPHER = f"""
@@ -164,11 +178,82 @@ def _neo4j(
         store.close()
 
 
+def _search_filter_after(store: GraphStore, principal: Principal, text: str) -> SearchPage:
+    """The old scoped search: the first 10,000 hits of the whole graph, those the policy lets the key see kept."""
+    policy = Policy(store, principal)
+    found = search(store, text, limit=10_000, offset=0)
+    mine = [item for item in found.items if policy.sees(item.node.id)]
+    return found.model_copy(update={"items": mine[:20], "total": len(mine), "limit": 20, "offset": 0})
+
+
+def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str | None, *, ancestors: bool = True) -> exporter._View:
+    """The old ``_View.of``: every node and edge of the store, then the scope's part (belonging over the edge list)."""
+    nodes = {n.id: n for n in store.nodes()}
+    edges = list(store.edges())
+    assert scope is not None
+    if not isinstance(nodes[scope], Territory):
+        raise WrongKind(scope)
+    keep = belonging(edges, scope)
+    parent = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN}
+    up = scope
+    while ancestors and up in parent:
+        up = parent[up]
+        keep.add(up)
+    far = (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY)
+    keep.update(e.target for e in edges if e.kind in far and e.source in keep)
+    keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)
+    above = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN and e.source == scope and e.target not in keep}
+    view = cls(
+        {i: n for i, n in nodes.items() if i in keep}, [e for e in edges if e.source in keep and e.target in keep], *_indexes(), above
+    )
+    view.index()
+    return view
+
+
+def _indexes() -> tuple[Any, Any]:
+    return defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list))
+
+
+def _export_filter_after(store: GraphStore, principal: Principal, path: Path, scope: str) -> None:
+    """The old scoped export: the old view, the policy asked of every node in it."""
+    with mock.patch.object(exporter._View, "of", classmethod(_view_filter_after)):
+        exporter.export(store, path, scope=scope, fmt="xlsx", ancestors=False, mask=mask_phone, keep=Policy(store, principal).sees)
+
+
+def _scoped_reads(households: int, runs: int) -> None:
+    """A street viewer's search and export, the walk down from the street beside the old whole-graph read."""
+    store = MemoryStore()
+    store.write_all(generate(NetworkSpec(households=households)))
+    streets = sorted(t.id for t in store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory) and t.level is Level.STREET)
+    street = streets[len(streets) // 2]
+    viewer = Principal(key_id="bench", role=AccessRole.VIEWER, scope=street)
+    ctx = Context(store, viewer)
+    print(f"\nscoped reads: {households:,} households, {store.count():,} nodes, {len(streets)} streets; a viewer of {street}")
+    print(f"{'read':<28}{'how':<26}{'p50 ms':>10}{'p95 ms':>10}")
+    assert ctx.search("党", kinds=None, limit=20, offset=0) == _search_filter_after(store, viewer, "党")
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "street.xlsx"
+        for how, call in (
+            ("walk down from the street", lambda: ctx.on().search("党", kinds=None, limit=20, offset=0)),
+            ("old: filter every hit", lambda: _search_filter_after(store, viewer, "党")),
+        ):
+            print(f"{'search 党 (first page)':<28}{how:<26}" + "".join(f"{t:>10.1f}" for t in _timed(call, runs)))
+        for how, call in (
+            ("walk down from the street", lambda: ctx.on().export(target, scope_id=street, fmt="xlsx")),
+            ("old: cut from every node", lambda: _export_filter_after(store, viewer, target, street)),
+        ):
+            print(f"{'export street xlsx':<28}{how:<26}" + "".join(f"{t:>10.1f}" for t in _timed(call, runs)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each fast query")
+    parser.add_argument("--only", choices=["all", "scoped-reads"], default="all", help="run one section")
     args = parser.parse_args()
+    if args.only == "scoped-reads":
+        _scoped_reads(args.households, args.runs)
+        return
 
     spec = NetworkSpec(households=args.households)
     day = spec.as_of
@@ -228,6 +313,7 @@ def main() -> None:
                 client.get(url)
                 n += 1
             print(f"API GET {url}: {n / (time.perf_counter() - started):.0f} requests/s (TestClient, one client)")
+    _scoped_reads(args.households, max(3, args.runs // 3))
 
 
 if __name__ == "__main__":

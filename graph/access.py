@@ -10,20 +10,22 @@ both streets, held whole by neither: only their common ancestor, or a key withou
 change it).
 
 The definition is walked two ways over the same table: up from one node
-(:func:`territories_of`, :func:`within`: is this id mine?) and down from a scope over a list of
-edges (:func:`belonging`: everything of mine, for a file).
+(:func:`territories_of`, :func:`within`: is this id mine?) and down from a scope, over a list of
+edges (:func:`belonging`) or over the store from the scope outward (:func:`belonging_in`: everything
+of mine, read at the cost of what the scope holds, for a scoped search or file).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from graph.errors import UnknownNode
+from graph.errors import UnknownNode, WrongKind
+from graph.invariants import ENDPOINTS
 from graph.model import Edge, EdgeKind, NodeKind
 from graph.store import Direction, GraphStore
 
-__all__ = ["FALLBACK", "TIES", "belonging", "held_whole", "territories_of", "within"]
+__all__ = ["FALLBACK", "TIES", "belonging", "belonging_in", "belonging_kinds", "held_whole", "territories_of", "within"]
 
 TIES: dict[NodeKind, tuple[tuple[EdgeKind, Direction], ...]] = {
     NodeKind.ORGANISATION: ((EdgeKind.COVERS, Direction.OUT),),
@@ -45,6 +47,23 @@ _TIED_END: dict[EdgeKind, tuple[NodeKind, Direction]] = {
 
 _FALLBACK_KINDS = frozenset(kind for kind, _ in FALLBACK.values())
 
+
+def _tied_here() -> dict[NodeKind, dict[Direction, frozenset[EdgeKind]]]:
+    """For each kind of node, the tying edges other nodes may hang on it by, by the side it reads them from."""
+    here: dict[NodeKind, dict[Direction, set[EdgeKind]]] = defaultdict(lambda: defaultdict(set))
+    here[NodeKind.TERRITORY][Direction.IN].add(EdgeKind.WITHIN)  # the territories under a territory
+    for edge_kind, (_, direction) in _TIED_END.items():
+        sources, targets = ENDPOINTS[edge_kind]
+        for kind in targets if direction is Direction.OUT else sources:
+            here[kind][Direction.IN if direction is Direction.OUT else Direction.OUT].add(edge_kind)
+    return {kind: {side: frozenset(kinds) for side, kinds in sides.items()} for kind, sides in here.items()}
+
+
+_TIED_HERE = _tied_here()
+"""A territory is read for its children and what covers, serves, sits in or allies with it; an organisation for
+its members, agreements, seats and those reporting to it; a unit likewise. Members, seats, agreements and
+alliances have nothing tied to them: the walk reads no edge of theirs."""
+
 _HOPS = 8
 """Ties followed from a node to a territory before giving up (an organisation reporting up a long chain)."""
 
@@ -56,18 +75,19 @@ def territories_of(store: GraphStore, node_id: str, *, _hops: int = _HOPS) -> se
         return set()
     if node.kind is NodeKind.TERRITORY:
         return {node_id}
-
-    def through(edge_kind: EdgeKind, direction: Direction) -> set[str]:
-        found: set[str] = set()
-        for edge in store.edges_of(node_id, kind=edge_kind, direction=direction):
-            other = edge.target if direction is Direction.OUT else edge.source
-            found |= territories_of(store, other, _hops=_hops - 1)
-        return found
-
-    tied = set().union(*(through(kind, direction) for kind, direction in TIES[node.kind]))
+    tied = _through(store, node_id, TIES[node.kind], hops=_hops)
     if not tied and node.kind in FALLBACK:
-        tied = through(*FALLBACK[node.kind])
+        tied = _through(store, node_id, (FALLBACK[node.kind],), hops=_hops)
     return tied
+
+
+def _through(store: GraphStore, node_id: str, ties: Iterable[tuple[EdgeKind, Direction]], *, hops: int) -> set[str]:
+    """The territories a node reaches by the given ties (its kind's own, or its fallback)."""
+    found: set[str] = set()
+    for edge_kind, direction in ties:
+        for edge in store.edges_of(node_id, kind=edge_kind, direction=direction):
+            found |= territories_of(store, edge.target if direction is Direction.OUT else edge.source, _hops=hops - 1)
+    return found
 
 
 def within(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
@@ -128,7 +148,10 @@ def belonging(edges: Iterable[Edge], scope_id: str) -> set[str]:
     while frontier:
         frontier = [c for t in frontier for c in children.get(t, ()) if c not in mine]
         mine.update(frontier)
-    tied_otherwise = {e.source for e in edges if e.kind in _TIED_END and e.kind not in _FALLBACK_KINDS}
+    # The nodes tied by a tie of their own (the source, or an alliance at an IN_ALLIANCE's target): no fallback for them.
+    tied_otherwise = {
+        e.source if end[1] is Direction.OUT else e.target for e in edges if (end := _TIED_END.get(e.kind)) and e.kind not in _FALLBACK_KINDS
+    }
     while True:  # a fixed point: each pass ties what hangs off the last one's (at most a handful of passes)
         added = set()
         for e in edges:
@@ -141,3 +164,45 @@ def belonging(edges: Iterable[Edge], scope_id: str) -> set[str]:
         if not added:
             return mine
         mine |= added
+
+
+def belonging_in(store: GraphStore, scope_id: str, *, kinds: Collection[NodeKind] | None = None) -> set[str]:
+    """Every id that lies within a scope (of ``kinds``, when given), found down from it over the store: the same
+    answers as :func:`within` and :func:`belonging`, reading only the edges of what it finds.
+
+    From the scope's territories outward, each node found is read for the nodes tied to it (:data:`TIES`,
+    turned round): a territory for its children, what covers, serves, lies in or allies with it; an
+    organisation for its members, agreements, seats and, where they cover nothing, those reporting to it.
+    """
+    found = belonging_kinds(store, scope_id)
+    if kinds is None:
+        return set(found)
+    wanted = frozenset(kinds)
+    return {node_id for node_id, kind in found.items() if kind in wanted}
+
+
+def belonging_kinds(store: GraphStore, scope_id: str) -> dict[str, NodeKind]:
+    """:func:`belonging_in` with the kind of each id (known from the edge that tied it, so no node is read)."""
+    scope_kind = store.node(scope_id).kind
+    if scope_kind is not NodeKind.TERRITORY:
+        raise WrongKind(f"a scope is a territory (district, street, community, area or grid); {scope_id} is a {scope_kind.value}")
+    mine: dict[str, NodeKind] = {scope_id: scope_kind}
+    frontier = [scope_id]
+    while frontier:
+        reached: list[str] = []
+        for node_id in frontier:
+            for side, edge_kinds in _TIED_HERE.get(mine[node_id], {}).items():
+                only = next(iter(edge_kinds)) if len(edge_kinds) == 1 else None  # read no edge the walk has no use for
+                for edge in store.edges_of(node_id, kind=only, direction=side):
+                    if edge.kind not in edge_kinds:
+                        continue
+                    tied = edge.source if side is Direction.IN else edge.target
+                    if tied in mine:
+                        continue
+                    kind = NodeKind.TERRITORY if edge.kind is EdgeKind.WITHIN else _TIED_END[edge.kind][0]
+                    if edge.kind in _FALLBACK_KINDS and _through(store, tied, TIES[kind], hops=_HOPS):
+                        continue  # it belongs where its own ties put it, not where its parent is
+                    mine[tied] = kind
+                    reached.append(tied)
+        frontier = reached
+    return mine

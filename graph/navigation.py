@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from datetime import date
 
 from pydantic import BaseModel, Field
 
-from graph.errors import WrongKind
+from graph.errors import UnknownNode, WrongKind
 from graph.model import Alliance, AllianceKind, EdgeKind, InAlliance, Level, Node, NodeKind, Organisation, Territory, Unit
 from graph.scope import PATH_SEPARATOR, DayReader, NodeRef, ScopeTree, display_name
 from graph.store import Direction, GraphStore
@@ -240,11 +240,21 @@ SEARCHABLE = (NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.UNIT, NodeKind
 """Kinds with a name (a seat by its holder's); agreements have none."""
 
 
-def search(store: GraphStore, text: str, *, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+def search(
+    store: GraphStore,
+    text: str,
+    *,
+    kinds: Collection[NodeKind] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    among: Collection[str] | None = None,
+) -> SearchPage:
     """Nodes whose name contains ``text`` (a Chinese substring; case is ignored for Latin letters), a page at a time.
 
-    It reads every node of the kinds asked for: the GraphStore protocol has no name index, so
-    this is the one query whose work grows with the whole graph (narrow it with ``kinds``).
+    Without ``among`` it reads every node of the kinds asked for: the GraphStore protocol has no
+    name index, so this is the one query whose work grows with the whole graph (narrow it with
+    ``kinds``). ``among`` lists the only ids that may be found (a scope's belonging,
+    graph.access.belonging_in): then it reads those nodes alone, whatever the graph holds.
     """
     needle = text.strip().casefold()
     if not needle:
@@ -252,14 +262,29 @@ def search(store: GraphStore, text: str, *, kinds: Collection[NodeKind] | None =
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset are 0 or more")
     found: list[tuple[bool, int, str, str, Node]] = []
-    for kind in kinds or SEARCHABLE:
-        for node in store.nodes(kind):
-            name = display_name(node)
-            folded = name.casefold()
-            if needle in folded:
-                found.append((not folded.startswith(needle), len(name), name, node.id, node))
+    for node in _candidates(store, kinds or SEARCHABLE, among):
+        name = display_name(node)
+        folded = name.casefold()
+        if needle in folded:
+            found.append((not folded.startswith(needle), len(name), name, node.id, node))
     found.sort(key=lambda hit: hit[:4])
     page = [hit[4] for hit in found[offset : offset + limit]]
     read = DayReader(store)
     items = [SearchHit(node=NodeRef.of(n), path=_path_text(n, chain_up(store, n.id, reader=read))) for n in page]
     return SearchPage(query=text, items=items, total=len(found), limit=limit, offset=offset)
+
+
+def _candidates(store: GraphStore, kinds: Collection[NodeKind], among: Collection[str] | None) -> Iterator[Node]:
+    """The nodes a search looks at: every node of the kinds, or only those of ``among`` that are of the kinds."""
+    if among is None:
+        for kind in kinds:
+            yield from store.nodes(kind)
+        return
+    wanted = frozenset(kinds)
+    for node_id in among:
+        try:
+            node = store.node(node_id)
+        except UnknownNode:  # removed by a write since the ids were gathered: not there to find
+            continue
+        if node.kind in wanted:
+            yield node

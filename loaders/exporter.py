@@ -30,9 +30,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph.access import belonging
-from graph.errors import WrongKind
+from graph.access import belonging_kinds
+from graph.errors import UnknownNode, WrongKind
 from graph.files import atomic_write
+from graph.invariants import ENDPOINTS
 from graph.model import (
     Agreement,
     Alliance,
@@ -42,12 +43,13 @@ from graph.model import (
     Member,
     MemberRole,
     Node,
+    NodeKind,
     Organisation,
     Seat,
     Territory,
     Unit,
 )
-from graph.store import GraphStore
+from graph.store import Direction, GraphStore
 from loaders.format import TABLES, quoted, unquoted
 
 __all__ = ["FORMATS", "ExportSummary", "export", "format_of", "table_rows"]
@@ -140,23 +142,27 @@ class _View:
 
     @classmethod
     def of(cls, store: GraphStore, scope: str | None, *, ancestors: bool = True) -> _View:
-        nodes = {n.id: n for n in store.nodes()}
-        edges = list(store.edges())
-        if scope is not None:
-            if scope not in nodes:
-                nodes[scope] = store.node(scope)  # raises UnknownNode, naming it
-            if not isinstance(nodes[scope], Territory):
-                raise WrongKind(
-                    f"an export's scope is a territory (district, street, community...); {scope} is a {nodes[scope].kind.value}"
-                )
-            keep = _scope_ids(nodes, edges, scope, ancestors=ancestors)
-            above = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN and e.source == scope and e.target not in keep}
-            nodes = {i: n for i, n in nodes.items() if i in keep}
-            edges = [e for e in edges if e.source in keep and e.target in keep]
-            view = cls(nodes, edges, defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list)), above)
-            view.index()
-            return view
-        view = cls(nodes, edges, defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list)))
+        """The whole graph, or a scope's part of it read from the scope outward (never the whole graph's lists)."""
+        if scope is None:
+            return cls._indexed({n.id: n for n in store.nodes()}, list(store.edges()), above={})
+        root = store.node(scope)  # raises UnknownNode, naming it
+        if not isinstance(root, Territory):
+            raise WrongKind(f"an export's scope is a territory (district, street, community...); {scope} is a {root.kind.value}")
+        keep, parent = _scope_ids(store, scope, ancestors=ancestors)
+        nodes: dict[str, Node] = {}
+        for node_id in sorted(keep):  # by id: the order every format writes a scope's nodes in
+            try:
+                nodes[node_id] = store.node(node_id)
+            except UnknownNode:  # removed by a write since the walk: not part of the file
+                continue
+        # Every edge between two kept nodes, once, from its source's side (in the order the store gives them).
+        edges = [e for node_id in nodes for e in store.edges_of(node_id) if e.target in nodes]
+        above = {scope: parent} if parent is not None and parent not in nodes else {}
+        return cls._indexed(nodes, edges, above=above)
+
+    @classmethod
+    def _indexed(cls, nodes: dict[str, Node], edges: list[Edge], *, above: dict[str, str]) -> _View:
+        view = cls(nodes, edges, defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list)), above)
         view.index()
         return view
 
@@ -193,18 +199,38 @@ class _View:
         return (n for n in self.nodes.values() if isinstance(n, kind))
 
 
-def _scope_ids(nodes: dict[str, Node], edges: list[Edge], scope: str, *, ancestors: bool = True) -> set[str]:
-    """What belongs to the scope (graph.access), its ancestors (so the file stands on its own) and the far ends of its relations."""
-    keep = belonging(edges, scope)
-    parent = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN}
-    up = scope
-    while ancestors and up in parent:
-        up = parent[up]
+_FAR_ENDS = (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY)
+"""The edges an agreement or seat names its other parties by: the file keeps those ends, so every row names what it refers to."""
+
+
+def _scope_ids(store: GraphStore, scope: str, *, ancestors: bool = True) -> tuple[set[str], str | None]:
+    """What belongs to the scope (graph.access), its ancestors (so the file stands on its own) and the far ends of its
+    relations, with their organisations; and the scope's parent territory (its row names it, kept or not)."""
+    found = belonging_kinds(store, scope)
+    keep = set(found)
+    parent = _parent(store, scope)
+    up, seen = parent, {scope}
+    while ancestors and up is not None and up not in seen:  # a loop of WITHIN edges ends the walk up
+        seen.add(up)
         keep.add(up)
-    # The other parties of its agreements and seats, with their organisations, so every row names what it refers to.
-    keep.update(e.target for e in edges if e.kind in (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY) and e.source in keep)
-    keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)
-    return {i for i in keep if i in nodes}
+        up = _parent(store, up)
+    far = {
+        e.target
+        for node_id, kind in found.items()
+        if kind in (NodeKind.AGREEMENT, NodeKind.SEAT)
+        for e in store.edges_of(node_id)
+        if e.kind in _FAR_ENDS
+    }
+    keep |= far
+    # The organisations of the kept territories and units (a far end's too), found from what they cover.
+    covered = [i for i in keep if i in far or i in seen or found.get(i) in ENDPOINTS[EdgeKind.COVERS][1]]
+    keep.update(e.source for i in covered for e in store.edges_of(i, kind=EdgeKind.COVERS, direction=Direction.IN))
+    return keep, parent
+
+
+def _parent(store: GraphStore, territory: str) -> str | None:
+    up = store.edges_of(territory, kind=EdgeKind.WITHIN)
+    return up[0].target if up else None
 
 
 # -- the import format ------------------------------------------------------------------------

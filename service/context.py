@@ -8,20 +8,21 @@ adapters over it: they parse their input, call one method, and render the answer
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.access import within
+from graph.access import belonging_in, within
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, coverage
 from graph.errors import InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
 from graph.model import Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
-from graph.navigation import AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
+from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
 from graph.norms import NORMS, Norms
 from graph.scope import PATH_SEPARATOR, NodeRef, display_name, on_date
 from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
@@ -140,16 +141,15 @@ class Context:
 
     def search(self, text: str, *, kinds: Collection[NodeKind] | None, limit: int, offset: int) -> SearchPage:
         """Nodes whose name contains the text, within the principal's territory."""
-        if self.principal.scope is None:
+        scope = self.principal.scope
+        if scope is None:
             return search(self.store, text, kinds=kinds, limit=limit, offset=offset)
-        found = search(self.store, text, kinds=kinds, limit=10_000, offset=0)
-        # A seat whose person is withheld matched on that person's name: finding it would tell the name.
-        mine = [
-            item
-            for item in found.items
-            if self.policy.sees(item.node.id) and not (item.node.kind is NodeKind.SEAT and self.policy.withholds_person(item.node.id))
-        ]
-        return found.model_copy(update={"items": mine[offset : offset + limit], "total": len(mine), "limit": limit, "offset": offset})
+        # Only what belongs to the territory is read, however large the graph, and none of it is cut off.
+        searched = kinds or SEARCHABLE
+        mine = belonging_in(self.store, scope, kinds=searched) if self.store.has_node(scope) else set()
+        if NodeKind.SEAT in searched:  # a seat whose person is withheld matches that person's name: finding it would tell the name
+            mine -= {i for i in belonging_in(self.store, scope, kinds=[NodeKind.SEAT]) if self.policy.withholds_person(i)}
+        return search(self.store, text, kinds=kinds, limit=limit, offset=offset, among=mine)
 
     # -- the questions staff come with --------------------------------------------------------
 
@@ -249,7 +249,11 @@ class Context:
         if scope_id is not None:
             self.inside(scope_id)
         mask = None if self.principal.sees_personal_data and self.principal.scope is None else self.policy.mask
-        keep = None if self.principal.scope is None else self.policy.sees
+        keep = None
+        if self.principal.scope is not None and scope_id is not None:
+            # What belongs to the scope lies in the principal's territory: only the far ends the file
+            # names are asked of the policy one by one.
+            keep = functools.partial(_in_or_seen, belonging_in(self.store, scope_id), self.policy)
         return export(self.store, path, scope=scope_id, fmt=fmt, ancestors=self.principal.scope is None, mask=mask, keep=keep)
 
     # -- the audit log and keys (admins without a scope) --------------------------------------
@@ -310,6 +314,10 @@ class Context:
     def _touches(self, record: ImportRecord, scope_id: str) -> bool:
         held = [r for r in (record.scope, record.replaced) if r is not None]
         return any(within(self.store, node_id, scope_id) for node_id in [*held, *record.territories, *record.touched])
+
+
+def _in_or_seen(mine: set[str], policy: Policy, node_id: str) -> bool:
+    return node_id in mine or policy.sees(node_id)
 
 
 def _shared(node_id: str, scope: str | None) -> str:

@@ -1,0 +1,64 @@
+"""The scoped reads as they were before they walked down from the scope: read the whole graph, then keep the scope's part.
+
+The reference the walk-down reads (graph.access.belonging_in) are held to: a search of every node
+filtered by ``within`` after the first ``cap`` hits, and an export view cut from every node and
+edge of the store by ``belonging`` over the edge list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+from graph.access import belonging, within
+from graph.errors import WrongKind
+from graph.model import EdgeKind, NodeKind, Territory
+from graph.navigation import SearchPage, search
+from graph.store import GraphStore
+from loaders import exporter
+
+
+def search_filter_after(
+    store: GraphStore, scope: str, text: str, *, kinds: Collection[NodeKind] | None, limit: int, offset: int, cap: int = 10_000
+) -> SearchPage:
+    """A scoped key's search as it was: the first ``cap`` hits of the whole graph, those within the scope kept."""
+    found = search(store, text, kinds=kinds, limit=cap, offset=0)
+    mine = [item for item in found.items if within(store, item.node.id, scope)]
+    return found.model_copy(update={"items": mine[offset : offset + limit], "total": len(mine), "limit": limit, "offset": offset})
+
+
+def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str | None, *, ancestors: bool = True) -> exporter._View:
+    """``_View.of`` as it was: every node and edge of the store, then the scope's part of them."""
+    nodes = {n.id: n for n in store.nodes()}
+    edges = list(store.edges())
+    if scope is not None:
+        if scope not in nodes:
+            nodes[scope] = store.node(scope)
+        if not isinstance(nodes[scope], Territory):
+            raise WrongKind(f"{scope} is a {nodes[scope].kind.value}")
+        keep = belonging(edges, scope)
+        parent = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN}
+        up = scope
+        while ancestors and up in parent:
+            up = parent[up]
+            keep.add(up)
+        far = (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY)
+        keep.update(e.target for e in edges if e.kind in far and e.source in keep)
+        keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)
+        above = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN and e.source == scope and e.target not in keep}
+        nodes = {i: n for i, n in nodes.items() if i in keep}
+        edges = [e for e in edges if e.source in keep and e.target in keep]
+    else:
+        above = {}
+    view = cls(nodes, edges, defaultdict(lambda: defaultdict(list)), defaultdict(lambda: defaultdict(list)), above)
+    view.index()
+    return view
+
+
+@contextmanager
+def exports_filter_after() -> Iterator[None]:
+    """Every export inside the block cuts its view from the whole graph, as before."""
+    with mock.patch.object(exporter._View, "of", classmethod(_view_filter_after)):
+        yield
