@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 import graph.memory.journal
-import graph.memory.store
 from graph.errors import StoreBusy, StoreReadOnly
 from graph.memory import JOURNAL, LEDGER, MemoryStore
 from graph.model import Batch, Covers, Level, Organisation, OrgForm, ReportsTo, Territory, Within
@@ -160,13 +159,12 @@ def test_readers_opened_while_the_writer_appends_and_compacts_see_whole_writes_i
 ) -> None:
     monkeypatch.setattr(graph.memory.journal, "COMPACT_AT", 4_000)  # a new snapshot every few writes
     compactions: list[int] = []
-    write_snapshot = graph.memory.store.write_snapshot
 
     def counted(*args: object, **kwargs: object) -> None:
         compactions.append(1)
-        write_snapshot(*args, **kwargs)  # type: ignore[arg-type]
+        graph.memory.journal.write_snapshot(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(graph.memory.store, "write_snapshot", counted)
+    monkeypatch.setattr("graph.memory.store.write_snapshot", counted)
     writer = MemoryStore(tmp_path, durable=False)
     writer.write(town())
     done, stop = threading.Event(), threading.Event()
