@@ -3,33 +3,45 @@
 Commands run as the person at the terminal (:func:`terminal_user`): an admin of the whole
 graph, since whoever runs them can read the data folder anyway, named in the audit log by
 their login. Everything else is the same context the API's routes use.
+
+Beside a running server, which owns the embedded store's data folder (its lock makes opening
+it raise ``StoreBusy``), the reading commands open it read-only and say so, and the writing
+ones say how to write through the server instead (:func:`_open_services`).
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import shlex
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from tqdm import tqdm
 
 from cli.output import print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_refusal
 from cli.parser import build_parser
-from graph.errors import GraphError
+from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
 from graph.model import Batch, EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings
 from graph.store import WriteSummary
 from loaders.workbooks import write_problems, write_template
-from service.bootstrap import bootstrap
+from service.bootstrap import Services, bootstrap
 from service.context import Context, Forbidden
 from service.principal import AccessRole, Principal
 
-__all__ = ["generate_network", "main", "terminal_user"]
+__all__ = ["READING_COMMANDS", "generate_network", "main", "terminal_user"]
+
+READING_COMMANDS = frozenset({"stats", "coverage", "gaps", "map", "report", "export", "imports", "keys"})
+"""Commands that write nothing to the store, so they run read-only beside a running server (``keys``
+writes only the keys file, which has its own lock, after reading the store to check a scope)."""
+
+READ_ONLY_NOTICE = "数据目录正由运行中的服务使用，以只读方式读取 (the data folder is in use by the running server: read read-only)"
 
 
 def terminal_user() -> Principal:
@@ -50,11 +62,42 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
             from cli.serve import serve
 
             return serve(settings, demo=args.demo, host=args.host or settings.host, port=args.port or settings.port)
-        with bootstrap(settings) as services:
+        with _open_services(settings, args) as services:
             return _run(services.context(terminal_user()), args)
     except (GraphError, Forbidden, ValueError, OSError, KeyError) as exc:
         print(f"grassroots {args.command}: {exc}", file=sys.stderr)
         return 1
+
+
+def _open_services(settings: Settings, args: argparse.Namespace) -> Services:
+    """The services for one command: the store opened as ever, or, when a running server owns its
+    data folder, read-only for a reading command (said on standard error), and for a writing one
+    a ``StoreBusy`` that says how to write through the server."""
+    try:
+        return bootstrap(settings)
+    except StoreBusy as busy:
+        if args.command not in READING_COMMANDS:
+            raise StoreBusy(_server_owns_folder(settings, args)) from busy
+        services = bootstrap(settings, read_only=True)
+        print(f"grassroots {args.command}: {READ_ONLY_NOTICE}", file=sys.stderr)
+        return services
+
+
+def _server_owns_folder(settings: Settings, args: argparse.Namespace) -> str:
+    """Why a writing command cannot run beside the server that owns the data folder, and what to do instead."""
+    file, query = Path("file.xlsx"), ""
+    if args.command == "import":  # the same import, said as the server's upload takes it
+        file = args.path
+        query = ("&dry_run=true" if args.dry_run else "") + (f"&replace={quote(args.replace)}" if args.replace else "")
+    upload = (
+        f'curl -H "Authorization: Bearer <key>" --data-binary {shlex.quote("@" + str(file))} '
+        f'"http://{settings.host}:{settings.port}/imports?filename={quote(file.name)}{query}"'
+    )
+    return (
+        f"数据目录 {settings.data_dir} 正由运行中的服务使用，命令行不能写入：请通过服务导入台账，或先停止服务再运行本命令 "
+        f"(the data folder {settings.data_dir} is owned by the running server, so the command line cannot write to it: "
+        f"import a ledger through the server, or stop the server and run this command again):\n  {upload}"
+    )
 
 
 def _run(ctx: Context, args: argparse.Namespace) -> int:

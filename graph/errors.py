@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["GraphError", "InvariantViolation", "StoreBusy", "StoreDamaged", "StoreUnavailable", "UnknownNode", "Violation", "WrongKind"]
+__all__ = [
+    "GraphError",
+    "InvariantViolation",
+    "StoreBusy",
+    "StoreDamaged",
+    "StoreReadOnly",
+    "StoreUnavailable",
+    "UnknownNode",
+    "Violation",
+    "WrongKind",
+]
 
 
 class GraphError(Exception):
@@ -49,6 +59,10 @@ class InvariantViolation(GraphError):
 
 class StoreBusy(GraphError):
     """The embedded store's data folder is held by another process."""
+
+
+class StoreReadOnly(GraphError):
+    """A write to a store opened read-only beside the process that owns its data folder (the server)."""
 
 
 class StoreDamaged(GraphError):

@@ -54,8 +54,13 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def open_store(settings: Settings) -> GraphStore:
-    """The store the settings select; the caller closes it. Only the chosen store's module is imported."""
+def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    """The store the settings select; the caller closes it. Only the chosen store's module is imported.
+
+    ``read_only`` opens the embedded store's data folder for reading beside the process that owns
+    it (``StoreBusy`` said so): no lock taken, every write refused. Neo4j orders its own writers,
+    so it opens as ever.
+    """
     if settings.store is StoreKind.NEO4J:
         if not settings.neo4j_uri:
             raise ValueError("GRASSROOTS_STORE=neo4j needs NEO4J_URI (for example neo4j://127.0.0.1:7687)")
@@ -68,4 +73,4 @@ def open_store(settings: Settings) -> GraphStore:
         )
     from graph.memory import MemoryStore
 
-    return MemoryStore(settings.data_dir)
+    return MemoryStore(settings.data_dir, read_only=read_only)

@@ -38,6 +38,15 @@ class Services:
         self.close()
 
 
-def bootstrap(settings: Settings, *, store_factory: Callable[[Settings], GraphStore] = open_store) -> Services:
-    """Open the store the settings select and the keys beside it; the caller closes what it gets."""
-    return Services(settings=settings, store=store_factory(settings), keys=KeyRing(settings.keys_path))
+def bootstrap(settings: Settings, *, read_only: bool = False, store_factory: Callable[[Settings], GraphStore] | None = None) -> Services:
+    """Open the store the settings select and the keys beside it; the caller closes what it gets.
+
+    ``read_only`` opens the store for reading beside the process that owns its data folder (the
+    running server; opening it normally raised ``StoreBusy``): reads work, writes raise
+    ``StoreReadOnly``. The keys file is not the store's and stays writable (it has its own lock).
+    ``store_factory`` opens a store of the caller's instead (a test's); it cannot be read-only.
+    """
+    if store_factory is not None and read_only:
+        raise ValueError("bootstrap: a store_factory opens its own store; read_only is for the store the settings select")
+    store = store_factory(settings) if store_factory is not None else open_store(settings, read_only=read_only)
+    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path))

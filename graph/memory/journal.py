@@ -11,6 +11,12 @@ only the group's final frame makes the group count, so an import killed half way
 on restart and the journal never holds a whole import in memory at once. ``entry`` is the
 write's audit entry (the JSON of its ``ImportRecord``), carried by the final frame only: replay
 restores a write and its entry together, or neither. Every file here is created ``PRIVATE``.
+
+A reader beside the writer (``MemoryStore(folder, read_only=True)``, the command line while the
+server runs) takes no lock and writes nothing: :func:`read_beside_writer` takes the snapshot and
+the journal as one consistent pair even while the writer appends or folds the journal into a
+new snapshot, and :func:`replay_frames` replays those bytes up to their last whole frame, where a
+frame still being written ends.
 """
 
 from __future__ import annotations
@@ -32,7 +38,19 @@ from graph.files import PRIVATE, atomic_write, open_private
 from graph.memory.operations import Operation
 from graph.memory.packing import PackedEdge, PackedNode, collector_paused
 
-__all__ = ["COMPACT_AT", "JOURNAL", "SNAPSHOT", "Journal", "Snapshot", "empty_journal", "read_snapshot", "replay", "write_snapshot"]
+__all__ = [
+    "COMPACT_AT",
+    "JOURNAL",
+    "SNAPSHOT",
+    "Journal",
+    "Snapshot",
+    "empty_journal",
+    "read_beside_writer",
+    "read_snapshot",
+    "replay",
+    "replay_frames",
+    "write_snapshot",
+]
 
 SNAPSHOT = "graph.snapshot"
 JOURNAL = "graph.journal"
@@ -97,7 +115,9 @@ def _locked(path: Path) -> IO[bytes]:
 
     Two processes on one data folder would each keep their own graph and overwrite each
     other's snapshot; the lock makes the second one stop at start instead. The kernel drops
-    the lock when the process dies, so a crash never leaves the folder locked.
+    the lock when the process dies, so a crash never leaves the folder locked. A reader beside
+    the writer takes no lock at all (a shared one could not be had while this one is held, and
+    would keep the writer from starting while a reader runs): nothing it does writes.
     """
     journal = open_private(path, buffering=0)  # held open for the store's life
     try:
@@ -150,26 +170,72 @@ def empty_journal(folder: Path) -> None:
         journal.truncate(0)
 
 
+def read_beside_writer(folder: Path, *, attempts: int = 100) -> tuple[Snapshot | None, bytes]:
+    """The folder's snapshot and its journal's bytes, as one consistent pair, without a lock and
+    while a writer may be appending or compacting; StoreBusy if the writer compacts on every try.
+
+    The writer replaces the snapshot (a new file renamed over the old) before it empties the
+    journal. So if the snapshot file is the same one after the journal was read as before the
+    snapshot was, the journal read held every write past that snapshot (it may hold more, and
+    a frame being written: replay stops before the first frame that is not whole); if not, a
+    compaction came in between, and both are read again.
+    """
+    for _ in range(attempts):
+        before = _identity(folder / SNAPSHOT)
+        snapshot = read_snapshot(folder)
+        try:
+            journal = (folder / JOURNAL).read_bytes()
+        except FileNotFoundError:
+            journal = b""
+        if _identity(folder / SNAPSHOT) == before:
+            return snapshot, journal
+    raise StoreBusy(f"the data folder {folder} changed on each of {attempts} reads (the server compacting it): try again")
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file ``path`` is now (a replaced file is another inode, written at another time)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
 def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None], enter: Callable[[int, str], None] | None = None) -> int:
     """Apply each whole write the journal holds past write ``after``, in order, hand its audit
     entry (if it has one) to ``enter`` with its number, and return the highest write number it holds.
 
-    The journal is read up to its last whole frame: a frame cut short or failing its checksum
-    is a write a crash interrupted, which never happened, and is cut off the file so the
-    journal goes on cleanly after it. A group without its final frame is never applied, but
-    its number is counted, so that no later write reuses it and joins its frames.
+    The journal is read up to its last whole frame (:func:`replay_frames`): a frame cut short or
+    failing its checksum is a write a crash interrupted, which never happened, and is cut off the
+    file so the journal goes on cleanly after it. Only the writer, which holds the lock, calls this.
     """
     path = folder / JOURNAL
     if not path.exists():
         return after
     raw = path.read_bytes()
+    last, whole = replay_frames(raw, after=after, apply=apply, enter=enter)
+    if whole < len(raw):
+        with open(path, "r+b") as f:
+            f.truncate(whole)
+    return last
+
+
+def replay_frames(
+    raw: bytes, *, after: int, apply: Callable[[list[Operation]], None], enter: Callable[[int, str], None] | None = None
+) -> tuple[int, int]:
+    """Replay journal bytes as :func:`replay` does, touching no file: the highest write number they
+    hold, and how many bytes of them are whole frames (the rest is a torn or unfinished frame).
+
+    A group without its final frame is never applied, but its number is counted, so that no
+    later write reuses it and joins its frames.
+    """
     good, applied, last = 0, after, after
     pending: dict[int, list[Operation]] = {}
     while good + _FRAME.size <= len(raw):
         size, crc = _FRAME.unpack_from(raw, good)
         payload = raw[good + _FRAME.size : good + _FRAME.size + size]
         if len(payload) < size or zlib.crc32(payload) != crc:
-            break  # a write cut off by a crash: it never happened
+            break  # a write cut off by a crash, or still being written: it has not happened
         seq, ops, final, *rest = pickle.loads(payload)  # noqa: S301 - the store's own file; older frames have no entry
         if seq > applied:
             pending.setdefault(seq, []).extend(ops)
@@ -180,7 +246,4 @@ def replay(folder: Path, *, after: int, apply: Callable[[list[Operation]], None]
                     enter(seq, rest[0])
         last = max(last, seq)
         good += _FRAME.size + size
-    if good < len(raw):
-        with open(path, "r+b") as f:
-            f.truncate(good)
-    return last
+    return last, good

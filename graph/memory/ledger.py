@@ -6,7 +6,8 @@ lasting copy, kept apart because it outlives the journal (emptied into each new 
 the store is cleared. Each line names the write's number (``seq``); at start, entries the journal
 holds past the file's last number are written to it, so a crash or a full disk between the
 journal and the file loses nothing, and the file is brought up to date before the journal is
-emptied (:meth:`ImportLedger.sync`).
+emptied (:meth:`ImportLedger.sync`). A ledger opened ``read_only`` (beside the writer) reads the
+file and takes the journal's newer entries in memory, writing nothing: the writer keeps the file.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ _log = logging.getLogger(__name__)
 class ImportLedger:
     """The import records, in memory and (with a data folder) appended to ``imports.jsonl``."""
 
-    def __init__(self, folder: Path | None, *, durable: bool) -> None:
+    def __init__(self, folder: Path | None, *, durable: bool, read_only: bool = False) -> None:
         self._path = folder / LEDGER if folder is not None else None
         self._durable = durable
+        self._read_only = read_only
         self._records: list[ImportRecord] = []
         self._unwritten: list[tuple[int, ImportRecord]] = []
         """Entries kept (in the journal) but not yet in the file: its write failed, or a crash came first."""
@@ -45,7 +47,8 @@ class ImportLedger:
     def _read(self, path: Path) -> None:
         raw = path.read_bytes()
         whole = raw[: raw.rfind(b"\n") + 1]
-        if len(whole) < len(raw):  # a line cut off by a crash: its entry is in the journal, or never counted
+        # a line cut off by a crash (or, to a reader, still being written): its entry is in the journal, or never counted
+        if len(whole) < len(raw) and not self._read_only:
             with open(path, "r+b") as f:
                 f.truncate(len(whole))
         for line in whole.decode("utf-8").splitlines():
@@ -70,7 +73,7 @@ class ImportLedger:
         may fail (a full disk, a read-only folder): it is then logged, and tried again on the next
         entry and before the journal is emptied, never raised, for the write has happened."""
         self._records.append(record)
-        if self._path is None:
+        if self._path is None or self._read_only:
             return
         self._unwritten.append((seq, record))
         try:
@@ -80,7 +83,7 @@ class ImportLedger:
 
     def sync(self) -> None:
         """Write every entry the file lacks to it (fsynced, when durable); OSError if it cannot."""
-        if self._path is None or not self._unwritten:
+        if self._path is None or self._read_only or not self._unwritten:
             return
         lines = "".join(json.dumps({"seq": seq, **r.model_dump(mode="json")}, ensure_ascii=False) + "\n" for seq, r in self._unwritten)
         with open_private(self._path, buffering=0) as f:

@@ -4,6 +4,10 @@ This module is the ``GraphStore`` surface and its locking; the rest of the packa
 work: ``packing`` (how data is held), ``operations`` (what a write does), ``journal`` (the
 data folder), ``ledger`` (the audit log) and ``facts`` (the fast scope reads). Its length is
 the protocol's: each method is a few lines of work under the lock.
+
+``read_only=True`` opens a data folder another process owns (the running server) for reading:
+no lock, no file written, every write refused with ``StoreReadOnly``; ``refresh()`` reads the
+writes made since.
 """
 
 from __future__ import annotations
@@ -18,11 +22,11 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import GraphError, InvariantViolation, StoreDamaged, UnknownNode
+from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
 from graph.invariants import NodeFacts, check
 from graph.memory import operations
 from graph.memory.facts import FactsCache
-from graph.memory.journal import Journal, empty_journal, read_snapshot, replay, write_snapshot
+from graph.memory.journal import Journal, Snapshot, empty_journal, read_beside_writer, read_snapshot, replay, replay_frames, write_snapshot
 from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
 from graph.memory.packing import Packer, collector_paused, unpack_edge, unpack_node
@@ -41,9 +45,14 @@ class MemoryStore:
     tuples (``graph.memory.packing``); read nodes and edges through the store, which turns
     them back into models. One lock orders every write and every read of the graph's dicts,
     so no reader sees half a write.
+
+    ``read_only`` opens the data folder beside the process that owns it, taking no lock (that
+    process's lock still keeps out a second writer): the graph as of the last whole write on
+    disk, the journal replayed without cutting or compacting anything, no file created or
+    changed; each write raises ``StoreReadOnly``, and :meth:`refresh` reads the folder again.
     """
 
-    def __init__(self, data_dir: Path | str | None = None, *, durable: bool = True) -> None:
+    def __init__(self, data_dir: Path | str | None = None, *, durable: bool = True, read_only: bool = False) -> None:
         self._graph = nx.DiGraph()
         self._lock = threading.RLock()
         self._packer = Packer()
@@ -53,8 +62,14 @@ class MemoryStore:
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
         self._journal: Journal | None = None
+        self._read_only = read_only
         if self._dir is None:
+            if read_only:
+                raise ValueError("a read-only store reads a data folder: name one")
             self._ledger = ImportLedger(None, durable=durable)
+            return
+        if read_only:
+            self._ledger = self._read_beside_writer()
             return
         self._dir.mkdir(parents=True, exist_ok=True)
         self._journal = Journal(self._dir, durable=durable)
@@ -143,6 +158,7 @@ class MemoryStore:
         self._version += 1
 
     def _check_open(self) -> None:
+        self._refuse_if_read_only()
         if self._dir is not None and self._journal is None:
             raise GraphError(f"the store on {self._dir} is closed: a write now would not be kept")
 
@@ -156,7 +172,16 @@ class MemoryStore:
         except OSError as exc:
             _log.error("data folder %s: no new snapshot for now (the journal keeps every write): %s", self._dir, exc)
 
+    def _refuse_if_read_only(self) -> None:
+        if self._read_only:
+            raise StoreReadOnly(
+                f"数据目录 {self._dir} 以只读方式打开，由运行中的服务占用，不能在此写入 "
+                f"(the data folder {self._dir} is open read-only here: the running grassroots server owns it; "
+                "write through the server's API, or stop the server first)"
+            )
+
     def clear(self) -> None:
+        self._refuse_if_read_only()
         with self._lock:
             self._graph = nx.DiGraph()
             self._packer.clear()
@@ -177,6 +202,22 @@ class MemoryStore:
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         with self._lock:
             return self._ledger.latest(limit)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store reads a data folder another process owns (and refuses every write)."""
+        return self._read_only
+
+    def refresh(self) -> None:
+        """A read-only store reads its data folder again, taking in the writes made since it was
+        opened (or last refreshed); readers see the old graph or the new one, never a mix. A
+        writer holds every write already: for it this does nothing."""
+        if not self._read_only:
+            return
+        fresh = MemoryStore(self._dir, read_only=True)
+        with self._lock:
+            self._graph, self._packer, self._seq, self._ledger = fresh._graph, fresh._packer, fresh._seq, fresh._ledger
+            self._version = max(self._version, fresh._version) + 1  # answers cached for the old graph are not reused
 
     def close(self) -> None:
         with self._lock:
@@ -295,13 +336,34 @@ class MemoryStore:
         """The snapshot, then every whole write the journal holds after it; the audit entries
         those writes carry, with their numbers, for the ledger."""
         assert self._dir is not None
-        snapshot = read_snapshot(self._dir)
+        self._load_snapshot(read_snapshot(self._dir))
+        # A group left without its final frame never happened, and its number is not reused.
+        entries: list[tuple[int, str]] = []
+        self._seq = replay(self._dir, after=self._seq, apply=self._apply, enter=lambda seq, entry: entries.append((seq, entry)))
+        return entries
+
+    def _load_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
             with collector_paused():
                 self._seq = snapshot.seq
                 self._apply([(Op.PUT_NODE, i, p) for i, p in snapshot.nodes.items()])
                 self._apply([(Op.PUT_EDGE, u, v, d) for u, nbrs in snapshot.succ.items() for v, d in nbrs.items()])
-        # A group left without its final frame never happened, and its number is not reused.
-        entries: list[tuple[int, str]] = []
-        self._seq = replay(self._dir, after=self._seq, apply=self._apply, enter=lambda seq, entry: entries.append((seq, entry)))
-        return entries
+
+    def _read_beside_writer(self) -> ImportLedger:
+        """Load the folder as :meth:`_load` does, but as a reader beside its writer: the snapshot and
+        journal read as one pair, the journal replayed to its last whole frame and left as it is,
+        the ledger read and the journal's newer entries added in memory only."""
+        assert self._dir is not None
+        try:
+            snapshot, journal = read_beside_writer(self._dir)
+            self._load_snapshot(snapshot)
+            entries: list[tuple[int, str]] = []
+            self._seq, _ = replay_frames(journal, after=self._seq, apply=self._apply, enter=lambda seq, entry: entries.append((seq, entry)))
+            ledger = ImportLedger(self._dir, durable=False, read_only=True)  # read after the journal: what it lacks, the journal held
+            ledger.restore(entries)
+        except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError, ImportError) as exc:
+            raise StoreDamaged(
+                f"the data folder {self._dir} could not be read ({type(exc).__name__}: {exc}); it was written by "
+                "another version of grassroots-graph or is damaged"
+            ) from exc
+        return ledger
