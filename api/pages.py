@@ -71,7 +71,7 @@ def report(
     ctx: ViewerContext,
     scope: Scope,
     as_of: AsOf = None,
-    format: Annotated[Literal["xlsx", "html"], Query(description="xlsx: a workbook set up to print; html: the printable page")] = "xlsx",  # noqa: A002 - the name the URL shows
+    format: Annotated[Literal["xlsx", "html"], Query(description="xlsx: a workbook set up to print; html: the printable page")] = "xlsx",
 ) -> Response:
     """The report of a scope to hand upward: coverage per child scope, gap counts and list, members, agreements."""
     day = ctx.on(as_of)

@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     reporter.add_argument("scope", help="id of a territory (district, street, community...)")
     reporter.add_argument("-o", "--output", type=Path, required=True, help="the file to write (.xlsx or .html)")
     reporter.add_argument(
-        "--format", choices=("xlsx", "html"), help="xlsx: coverage, gaps, members and agreements sheets; html: the dashboard (default: from -o)"
+        "--format",
+        choices=("xlsx", "html"),
+        help="xlsx: coverage, gaps, members and agreements sheets; html: the dashboard (default: from -o)",
     )
     reporter.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
 

@@ -64,9 +64,7 @@ FIGURES: list[tuple[str, str]] = [
 """The six rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
 
 
-def dashboard(
-    store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None, norms: Norms = NORMS
-) -> str:
+def dashboard(store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None, norms: Norms = NORMS) -> str:
     """The dashboard of a scope (a territory, or the chain organisation covering one) as things stood on ``as_of``."""
     cov = coverage(store, scope_id, as_of=as_of, norms=norms)
     gaps = find_gaps(store, scope_id, as_of=as_of, limit=10_000_000, settings=norms)
@@ -193,7 +191,7 @@ def _shortfall(staffed: Staffing, links: Links) -> str:
     rows = "".join(
         f'<tr data-community="{html.escape(c.scope.id)}"><td>{_link(links.map, c.scope.id, c.scope.name)}</td>'
         f"<td>{c.figures.staff.households if c.figures.staff else 0:,}</td><td>{c.figures.staff.staff if c.figures.staff else 0:,}</td>"
-        f"<td>{n + (c.figures.staff.staff if c.figures.staff else 0):,}</td><td class=\"short\">{n:,}</td></tr>"
+        f'<td>{n + (c.figures.staff.staff if c.figures.staff else 0):,}</td><td class="short">{n:,}</td></tr>'
         for c, n in staffed.short
     )
     return (
@@ -344,9 +342,9 @@ rect.poor { fill: #d50000; }
 .value { font-variant-numeric: tabular-nums; color: #424242; }
 .note, .hint, .desc { color: #757575; font-size: 12px; margin: 4px 0; }
 .side h2 { font-size: 16px; margin: 8px 0; }
-summary { grid-template-columns: 11em minmax(40px, 1fr) 4em; cursor: pointer; }
+summary { grid-template-columns: 11em minmax(40px, 1fr) 3em 5em; cursor: pointer; }
 summary .rule { display: none; }
-summary .api { grid-column: 1 / -1; font-size: 12px; }
+summary .list { grid-column: 4; font-size: 12px; white-space: nowrap; }
 details ol { font-size: 12px; margin: 4px 0 8px; padding-left: 2em; max-height: 300px; overflow-y: auto; }
 table.members { border-collapse: collapse; font-size: 13px; }
 table.members td, table.members th { border: 1px solid #e0e0e0; padding: 3px 10px; text-align: center; }

@@ -63,9 +63,7 @@ def _row(number: int, gap: Gap, titles: dict[str, str], links: GapPageLinks, day
     )
 
 
-def render_gap_page(
-    page: GapPage, counts: GapCount, *, rules: list[GapRule], rule: str | None, links: GapPageLinks | None = None
-) -> str:
+def render_gap_page(page: GapPage, counts: GapCount, *, rules: list[GapRule], rule: str | None, links: GapPageLinks | None = None) -> str:
     """One page of a scope's gaps, the rule filter above it (each rule with its count), paging links below."""
     links = links or GapPageLinks()
     scope, day, limit, offset = page.scope, page.as_of, page.limit, page.offset
@@ -74,9 +72,7 @@ def render_gap_page(
     for r in rules:
         n = counts.by_rule.get(r.name, 0)
         chosen = " selected" if r.name.value == rule else ""
-        options.append(
-            f'<option value="{html.escape(r.name.value)}" data-count="{n}"{chosen}>{html.escape(r.title)} ({n:,})</option>'
-        )
+        options.append(f'<option value="{html.escape(r.name.value)}" data-count="{n}"{chosen}>{html.escape(r.title)} ({n:,})</option>')
     hidden = f'<input type="hidden" name="scope" value="{html.escape(scope.id)}"><input type="hidden" name="as_of" value="{day}">'
     if limit != PAGE_SIZE:
         hidden += f'<input type="hidden" name="limit" value="{limit}">'
@@ -91,17 +87,22 @@ def render_gap_page(
     first, last = (offset + 1, offset + len(page.items)) if page.items else (0, 0)
     pages = max(1, -(-page.total // limit))
     at = offset // limit + 1
+
+    def to(start: int) -> str:
+        return html.escape(_here(links, scope=scope.id, day=day, rule=rule, limit=limit, offset=start))
+
     previous = (
-        f'<a class="previous" href="{html.escape(_here(links, scope=scope.id, day=day, rule=rule, limit=limit, offset=max(0, offset - limit)))}">‹ 上一页</a>'
+        f'<a class="previous" href="{to(max(0, offset - limit))}">‹ 上一页</a>'
         if offset > 0
         else '<span class="previous off">‹ 上一页</span>'
     )
     following = (
-        f'<a class="next" href="{html.escape(_here(links, scope=scope.id, day=day, rule=rule, limit=limit, offset=offset + limit))}">下一页 ›</a>'
+        f'<a class="next" href="{to(offset + limit)}">下一页 ›</a>'
         if offset + limit < page.total
         else '<span class="next off">下一页 ›</span>'
     )
-    paging = f'<p class="paging">{previous} <span class="where">第 {at:,} / {pages:,} 页 · 第 {first:,}–{last:,} 条, 共 {page.total:,} 条</span> {following}</p>'
+    where = f"第 {at:,} / {pages:,} 页 · 第 {first:,}–{last:,} 条, 共 {page.total:,} 条"
+    paging = f'<p class="paging">{previous} <span class="where">{where}</span> {following}</p>'
     shown = titles.get(rule, rule) if rule else "全部规则"
     title = f"{scope.name} 缺口清单"
     nav = (

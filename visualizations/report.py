@@ -163,7 +163,19 @@ def _members(sheet: Worksheet, cov: Coverage) -> None:
 
 
 def _agreements(sheet: Worksheet, found: Sequence[AgreementView]) -> None:
-    header = ["序号", "协议编号", "社区", "社区党组织", "共建单位 / 党组织", "签订日期", "到期日期", "状态", "需求清单", "资源清单", "项目清单"]
+    header = [
+        "序号",
+        "协议编号",
+        "社区",
+        "社区党组织",
+        "共建单位 / 党组织",
+        "签订日期",
+        "到期日期",
+        "状态",
+        "需求清单",
+        "资源清单",
+        "项目清单",
+    ]
     rows: list[list[Any]] = []
     for i, view in enumerate(found, 1):
         partner = " / ".join(dict.fromkeys(ref.name for ref in (view.partner_unit, view.partner) if ref is not None))
