@@ -131,8 +131,9 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
     elif command == "map":
         _map(ctx, args.scope, args.output, max_nodes=args.max_nodes, expand=args.expand)
     elif command == "report":
-        atomic_write(args.output, ctx.dashboard_page(args.scope, standalone=True).encode("utf-8"))
-        print(f"wrote {args.output}")
+        fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "html")
+        atomic_write(args.output, ctx.on(args.as_of).report(args.scope, fmt=fmt))
+        print(f"wrote {args.output} ({fmt})")
     elif command == "keys":
         return _keys(ctx, args)
     return 0

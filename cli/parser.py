@@ -63,9 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--expand", action="store_true", help="also write the map of each summarised community beside it (<file>-<id>.html), linked"
     )
 
-    reporter = commands.add_parser("report", help="write the coverage dashboard of a scope as a standalone HTML file")
+    reporter = commands.add_parser(
+        "report", help="write the report of a scope to hand upward: a workbook set up to print (xlsx), or the dashboard (html)"
+    )
     reporter.add_argument("scope", help="id of a territory (district, street, community...)")
-    reporter.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
+    reporter.add_argument("-o", "--output", type=Path, required=True, help="the file to write (.xlsx or .html)")
+    reporter.add_argument(
+        "--format",
+        choices=("xlsx", "html"),
+        help="xlsx: coverage, gaps, members and agreements sheets; html: the dashboard (default: from -o)",
+    )
+    reporter.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
 
     importer = commands.add_parser("import", help="import a ledger: an .xlsx workbook, a CSV file, a .zip or a folder of CSV files")
     importer.add_argument("path", type=Path, help="the file or folder (see `grassroots template` for the format)")

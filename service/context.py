@@ -34,6 +34,7 @@ from service.principal import AccessRole, Principal
 
 if TYPE_CHECKING:
     from visualizations.map import MapData
+    from visualizations.report import ReportData
 
 __all__ = ["Chain", "Context", "EdgePage", "Forbidden"]
 
@@ -314,6 +315,44 @@ class Context:
     def _touches(self, record: ImportRecord, scope_id: str) -> bool:
         held = [r for r in (record.scope, record.replaced) if r is not None]
         return any(within(self.store, node_id, scope_id) for node_id in [*held, *record.territories, *record.touched])
+
+    # -- pages staff work from, and the report they hand in -----------------------------------
+
+    def gap_page(self, scope_id: str, *, rule: GapRuleName | None, limit: int, offset: int) -> str:
+        """One page of a scope's gap list (one rule's, or every rule's), with each rule's count for the filter."""
+        from graph.gaps import gap_rules
+        from visualizations.gap_page import render_gap_page
+
+        page = self.gaps(scope_id, rules=[rule] if rule is not None else None, limit=limit, offset=offset)
+        counts = self.gap_count(scope_id, rules=None)
+        return render_gap_page(page, counts, rules=gap_rules(), rule=rule.value if rule is not None else None)
+
+    def report_data(self, scope_id: str) -> ReportData:
+        """What a scope's report shows: coverage per child, the staff each community needs, gaps, agreements."""
+        from graph.gaps import gap_rules
+        from visualizations.dashboard import communities_of
+        from visualizations.report import ReportData
+
+        cov = self.coverage(scope_id)
+        counts = self.gap_count(scope_id, rules=None)
+        return ReportData(
+            coverage=cov,
+            communities={k: self.policy.redact(v) for k, v in communities_of(self.store, cov, norms=self.norms).items()},
+            gap_count=counts,
+            gaps=self.gaps(scope_id, rules=None, limit=max(1, counts.total), offset=0).items,
+            rules=gap_rules(),
+            agreements=self.agreements(scope_id, status=None, expiring_within_days=self.norms.expiring_within_days),
+        )
+
+    def report(self, scope_id: str, *, fmt: str) -> bytes:
+        """A scope's report to hand upward: ``xlsx`` (a workbook set up to print) or ``html`` (the standalone dashboard)."""
+        if fmt == "html":
+            return self.dashboard_page(scope_id, standalone=True).encode("utf-8")
+        if fmt != "xlsx":
+            raise ValueError(f"报表格式为 xlsx 或 html (a report is xlsx or html), not {fmt!r}")
+        from visualizations.report import render_report
+
+        return render_report(self.report_data(scope_id))
 
 
 def _in_or_seen(mine: set[str], policy: Policy, node_id: str) -> bool:

@@ -66,10 +66,12 @@ def test_the_served_dashboard_links_into_the_map_and_the_gap_lists(client: TestC
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     text = page.text
     assert 'href="/map?scope=s1"' in text and 'href="/map?scope=d"' in text
-    assert 'href="/scopes/d/gaps?rule=area_without_branch&amp;limit=1000"' in text
+    assert 'href="/gaps?scope=d&amp;rule=area_without_branch"' in text  # the gap-list page, not the JSON
+    assert "/scopes/d/gaps" not in text
+    assert 'href="/report?scope=d&amp;format=xlsx"' in text
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", text)
-    linked = client.get("/scopes/d/gaps", params={"rule": "area_without_branch", "limit": 1000, "as_of": str(AS_OF)})
-    assert linked.status_code == 200 and linked.json()["total"] == 2
+    linked = client.get("/gaps", params={"scope": "d", "rule": "area_without_branch", "as_of": str(AS_OF)})
+    assert linked.status_code == 200 and linked.text.count('<tr data-rule="area_without_branch"') == 2
     assert client.get("/dashboard", params={"scope": "nowhere"}).status_code == 404
 
 

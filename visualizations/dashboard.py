@@ -1,11 +1,18 @@
-"""The coverage dashboard of a scope (覆盖率看板): its figures as bars, its gaps by rule, one offline page.
+"""The coverage dashboard of a scope (覆盖率看板): its figures as bars, its staff against the norm, its gaps by rule, one offline page.
 
 :func:`render_dashboard` takes the answers of :func:`graph.coverage.coverage` and
 :func:`graph.gaps.find_gaps` and returns HTML; :func:`dashboard` asks both and renders, for the
 API (``GET /dashboard``) and the CLI (``grassroots report``). Charts are inline SVG, one bar per
-child scope against 100%, so the page needs no script, no CDN and no font download; the gap
-lists are in the page itself (the first ones of each rule), so a report written to a file
-stands alone.
+child scope against 100%, so the page needs no CDN and no font download; the gap lists are in
+the page itself (the first ones of each rule), so a report written to a file stands alone.
+A served page links each rule to its gap-list page (``/gaps?scope=&rule=``) and offers its
+workbook (``/report``); a print stylesheet lays it out on paper (no navigation, every gap list
+open, the gaps on a page of their own).
+
+The staff card is honest: each row shows the staff on record and the staff the norm requires,
+counted community by community (one per ``households_per_worker`` households, as the
+``under_staffed`` rule counts), and how many the communities below the norm lack, so that a
+street with more staff than it needs in all still shows the community that is short.
 """
 
 from __future__ import annotations
@@ -13,21 +20,40 @@ from __future__ import annotations
 import html
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from graph.coverage import Coverage, CoverageFigures, Figure, coverage
+from graph.coverage import ChildCoverage, Coverage, Figure, StaffFigure, coverage
 from graph.gaps import Gap, GapRule, find_gaps, gap_rules
 from graph.labels import LABELS, label
-from graph.model import TERRITORY_LEVELS, MemberCategory
+from graph.model import TERRITORY_LEVELS, Level, MemberCategory
+from graph.norms import NORMS, Norms
 from graph.store import GraphStore
 from visualizations.map import Links
 
-__all__ = ["GAPS_LISTED", "dashboard", "render_dashboard"]
+__all__ = [
+    "DASHBOARD_LINKS",
+    "FIGURES",
+    "GAPS_LISTED",
+    "REPORT_LINK",
+    "Staffing",
+    "communities_of",
+    "dashboard",
+    "render_dashboard",
+    "required_staff",
+    "staffing",
+]
 
 GAPS_LISTED = 50
-"""Gaps listed in the page per rule; the rest are counted, and the gap list (API) pages through all of them."""
+"""Gaps listed in the page per rule; the rest are counted, and the gap-list page pages through all of them."""
 
-_FIGURES: list[tuple[str, str]] = [
+DASHBOARD_LINKS = Links(gaps="/gaps?scope={id}")
+"""Where a served dashboard links: the maps, and the gap-list pages (not the JSON the API answers with)."""
+
+REPORT_LINK = "/report?scope={id}&format=xlsx"
+"""The workbook a served dashboard offers (what ``grassroots report SCOPE --format xlsx`` writes)."""
+
+FIGURES: list[tuple[str, str]] = [
     ("residential_areas_with_branch", "小区党支部覆盖率 (有党支部的小区 / 全部小区)"),
     ("grids_with_group", "网格党小组覆盖率 (有党小组的网格 / 全部网格)"),
     ("households_linked", "联户覆盖率 (党员联户长联系户数 / 总户数)"),
@@ -35,35 +61,111 @@ _FIGURES: list[tuple[str, str]] = [
     ("property_companies_with_organisation", "物业服务企业党组织覆盖率"),
     ("owners_committees_with_organisation", "业主委员会党组织覆盖率"),
 ]
+"""The six rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
 
 
-def dashboard(store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None) -> str:
+def dashboard(store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None, norms: Norms = NORMS) -> str:
     """The dashboard of a scope (a territory, or the chain organisation covering one) as things stood on ``as_of``."""
-    cov = coverage(store, scope_id, as_of=as_of)
-    gaps = find_gaps(store, scope_id, as_of=as_of, limit=10_000_000)
-    return render_dashboard(cov, gaps.items, rules=gap_rules(), links=links)
+    cov = coverage(store, scope_id, as_of=as_of, norms=norms)
+    gaps = find_gaps(store, scope_id, as_of=as_of, limit=10_000_000, settings=norms)
+    communities = communities_of(store, cov, norms=norms)
+    return render_dashboard(cov, gaps.items, rules=gap_rules(), links=links, communities=communities)
 
 
-def _staff_figure(figures: CoverageFigures) -> Figure | None:
-    """Full-time staff against the norm's need (one per N households), as a figure to draw against 100%."""
-    staff = figures.staff
-    if staff is None or not staff.households:
-        return None
-    needed = math.ceil(staff.households / staff.households_per_worker)
-    return Figure.of(min(staff.staff, needed), needed)
+def communities_of(store: GraphStore, cov: Coverage, *, norms: Norms = NORMS) -> dict[str, list[ChildCoverage]]:
+    """The communities under the scope and under each of its children, with their figures, keyed by scope id.
+
+    Staff are recorded per community and the norm holds per community, so the staff card needs
+    each community's figures: a street's are its breakdown; a district asks each street's coverage.
+    """
+    if cov.scope.level is Level.COMMUNITY:
+        return {cov.scope.id: [ChildCoverage(scope=cov.scope, figures=cov.figures)]}
+    if cov.scope.level not in (Level.DISTRICT, Level.STREET):
+        return {}
+    found: dict[str, list[ChildCoverage]] = {}
+    for child in cov.breakdown:
+        if child.scope.level is Level.COMMUNITY:
+            found[child.scope.id] = [child]
+        else:
+            inner = coverage(store, child.scope.id, as_of=cov.as_of, norms=norms)
+            found[child.scope.id] = [c for c in inner.breakdown if c.scope.level is Level.COMMUNITY]
+    found[cov.scope.id] = [c for child in cov.breakdown for c in found[child.scope.id]]
+    return found
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """专职人员配备 of a scope: staff on record, staff the norm requires community by community, and who is short."""
+
+    staff: int
+    required: int
+    households_per_worker: int
+    short: list[tuple[ChildCoverage, int]]
+    """Each community below the norm, with how many staff it lacks."""
+
+    @property
+    def lacking(self) -> int:
+        """Staff the communities below the norm lack between them (a surplus elsewhere fills none of it)."""
+        return sum(n for _, n in self.short)
+
+    @property
+    def met(self) -> Figure:
+        """The share of the requirement met where it is needed."""
+        return Figure.of(self.required - self.lacking, self.required)
+
+
+def required_staff(figure: StaffFigure) -> int:
+    """Staff one community's households require: one per ``households_per_worker``, a part counting whole."""
+    return math.ceil(figure.households / figure.households_per_worker)
+
+
+def staffing(figure: StaffFigure, communities: list[ChildCoverage] | None) -> Staffing:
+    """The staffing of a scope from its communities' figures; from its own total when they are not known."""
+    per = figure.households_per_worker
+    if communities is None:
+        return Staffing(staff=figure.staff, required=required_staff(figure), households_per_worker=per, short=[])
+    short: list[tuple[ChildCoverage, int]] = []
+    required = 0
+    for community in communities:
+        own = community.figures.staff
+        if own is None:
+            continue
+        need = required_staff(own)
+        required += need
+        if own.staff < need:
+            short.append((community, need - own.staff))
+    return Staffing(staff=figure.staff, required=required, households_per_worker=per, short=short)
+
+
+def _tone(share: float) -> str:
+    return "good" if share >= 0.9 else "fair" if share >= 0.7 else "poor"
+
+
+def _svg(share: float, tone: str) -> str:
+    return (
+        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+        f'aria-label="{share:.0%}"><rect class="full" width="100" height="10"/>'
+        f'<rect class="{tone}" width="{share * 100:.2f}" height="10"/></svg>'
+    )
 
 
 def _bar(figure: Figure | None) -> str:
     if figure is None or figure.rate is None:
         return '<span class="bar none"></span><span class="value">—</span>'
     share = max(0.0, min(1.0, figure.rate))
-    tone = "good" if share >= 0.9 else "fair" if share >= 0.7 else "poor"
-    svg = (
-        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
-        f'aria-label="{share:.0%}"><rect class="full" width="100" height="10"/>'
-        f'<rect class="{tone}" width="{share * 100:.2f}" height="10"/></svg>'
+    return f'{_svg(share, _tone(share))}<span class="value">{figure.numerator:,} / {figure.denominator:,} · {share:.1%}</span>'
+
+
+def _staff_bar(staffed: Staffing | None) -> str:
+    """Actual against required as text; the bar is the share of the requirement met where it is needed."""
+    if staffed is None or not staffed.required:
+        return '<span class="bar none"></span><span class="value">—</span>'
+    met = staffed.met.rate or 0.0
+    short = f' · <b class="short">缺 {staffed.lacking:,}</b>' if staffed.lacking else ""
+    return (
+        f'{_svg(met, _tone(met))}<span class="value" data-staff="{staffed.staff}" data-required="{staffed.required}" '
+        f'data-lacking="{staffed.lacking}">实有 {staffed.staff:,} / 应配 {staffed.required:,}{short}</span>'
     )
-    return f'{svg}<span class="value">{figure.numerator:,} / {figure.denominator:,} · {share:.1%}</span>'
 
 
 def _link(template: str | None, scope_id: str, text: str) -> str:
@@ -72,14 +174,37 @@ def _link(template: str | None, scope_id: str, text: str) -> str:
     return f'<a href="{html.escape(template.format(id=scope_id))}">{html.escape(text)}</a>'
 
 
-def _chart(title: str, rows: list[tuple[str, str, Figure | None]], links: Links, *, note: str = "") -> str:
-    """One chart: the scope's own bar first, then one bar per child."""
+def _chart(title: str, rows: list[tuple[str, str, str]], links: Links, *, note: str = "", extra: str = "") -> str:
+    """One chart: the scope's own bar first, then one bar per child (each bar already drawn)."""
     body = []
-    for i, (scope_id, name, figure) in enumerate(rows):
+    for i, (scope_id, name, bar) in enumerate(rows):
         who = _link(links.map, scope_id, name)
-        body.append(f'<li class="{"total" if i == 0 else ""}"><span class="name">{who}</span>{_bar(figure)}</li>')
+        body.append(f'<li class="{"total" if i == 0 else ""}"><span class="name">{who}</span>{bar}</li>')
     foot = f'<p class="note">{html.escape(note)}</p>' if note else ""
-    return f'<section class="chart"><h3>{html.escape(title)}</h3><ul>{"".join(body)}</ul>{foot}</section>'
+    return f'<section class="chart"><h3>{html.escape(title)}</h3><ul>{"".join(body)}</ul>{foot}{extra}</section>'
+
+
+def _shortfall(staffed: Staffing, links: Links) -> str:
+    """The communities below the staff norm, each with what it has, what it needs and what it lacks."""
+    if not staffed.short:
+        return '<p class="note staff-ok">各社区专职人员均达到配备标准。</p>'
+    rows = "".join(
+        f'<tr data-community="{html.escape(c.scope.id)}"><td>{_link(links.map, c.scope.id, c.scope.name)}</td>'
+        f"<td>{c.figures.staff.households if c.figures.staff else 0:,}</td><td>{c.figures.staff.staff if c.figures.staff else 0:,}</td>"
+        f'<td>{n + (c.figures.staff.staff if c.figures.staff else 0):,}</td><td class="short">{n:,}</td></tr>'
+        for c, n in staffed.short
+    )
+    return (
+        f'<table class="shortfall"><caption>低于配备标准的社区 {len(staffed.short):,} 个, 共缺 {staffed.lacking:,} 名</caption>'
+        f"<tr><th>社区</th><th>户数</th><th>实有</th><th>应配</th><th>缺</th></tr>{rows}</table>"
+    )
+
+
+def _gap_href(links: Links, scope_id: str, rule: str) -> str | None:
+    if links.gaps is None:
+        return None
+    base = links.gaps.format(id=scope_id)
+    return f"{base}{'&' if '?' in base else '?'}rule={rule}"
 
 
 def _gap_section(gaps: list[Gap], rules: list[GapRule], scope_id: str, links: Links) -> str:
@@ -93,17 +218,15 @@ def _gap_section(gaps: list[Gap], rules: list[GapRule], scope_id: str, links: Li
         share = len(found) / most
         listed = "".join(f"<li><b>{html.escape(g.path_text)}</b>: {html.escape(g.reason)}</li>" for g in found[:GAPS_LISTED])
         more = f"<li>… 另有 {len(found) - GAPS_LISTED:,} 条</li>" if len(found) > GAPS_LISTED else ""
-        api = ""
-        if links.gaps is not None:
-            href = links.gaps.format(id=scope_id) + f"?rule={rule.name.value}&limit=1000"
-            api = f' <a class="api" href="{html.escape(href)}">完整清单 (JSON)</a>'
+        href = _gap_href(links, scope_id, rule.name.value)
+        page = f' <a class="list" href="{html.escape(href)}">完整清单 ›</a>' if href and found else ""
         svg = (
             f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{len(found)}">'
             f'<rect class="{"poor" if found else "full"}" width="{max(share * 100, 0.5 if found else 0):.2f}" height="10"/></svg>'
         )
         summary = (
             f'<summary><span class="name">{html.escape(rule.title)}</span>{svg}'
-            f'<span class="value">{len(found):,}</span><span class="rule">{html.escape(rule.name.value)}</span>{api}</summary>'
+            f'<span class="value">{len(found):,}</span><span class="rule">{html.escape(rule.name.value)}</span>{page}</summary>'
         )
         rows.append(
             f'<details class="gaprule" data-rule="{html.escape(rule.name.value)}" data-count="{len(found)}">'
@@ -112,27 +235,54 @@ def _gap_section(gaps: list[Gap], rules: list[GapRule], scope_id: str, links: Li
     return "".join(rows)
 
 
-def render_dashboard(cov: Coverage, gaps: list[Gap], *, rules: list[GapRule], links: Links | None = None) -> str:
-    """The dashboard page of one scope's coverage and gaps."""
-    links = links or Links()
+def render_dashboard(
+    cov: Coverage,
+    gaps: list[Gap],
+    *,
+    rules: list[GapRule],
+    links: Links | None = None,
+    communities: dict[str, list[ChildCoverage]] | None = None,
+) -> str:
+    """The dashboard page of one scope's coverage and gaps.
+
+    ``communities`` (from :func:`communities_of`) gives the staff card each row's communities;
+    without it, a row whose communities are not in ``cov`` counts its requirement from its total.
+    """
+    links = links or DASHBOARD_LINKS
     scope = cov.scope
     kind = label(scope.level) if scope.level in TERRITORY_LEVELS else ""
     charts = []
-    for key, title in _FIGURES:
-        rows = [(scope.id, f"{scope.name} (合计)", getattr(cov.figures, key))]
-        rows += [(child.scope.id, child.scope.name, getattr(child.figures, key)) for child in cov.breakdown]
+    for key, title in FIGURES:
+        rows = [(scope.id, f"{scope.name} (合计)", _bar(getattr(cov.figures, key)))]
+        rows += [(child.scope.id, child.scope.name, _bar(getattr(child.figures, key))) for child in cov.breakdown]
         charts.append(_chart(title, rows, links))
     if cov.figures.staff is not None:
-        rows = [(scope.id, f"{scope.name} (合计)", _staff_figure(cov.figures))]
-        rows += [(c.scope.id, c.scope.name, _staff_figure(c.figures)) for c in cov.breakdown]
+        known = communities if communities is not None else _communities_in(cov)
+        total = staffing(cov.figures.staff, known.get(scope.id))
+        rows = [(scope.id, f"{scope.name} (合计)", _staff_bar(total))]
+        rows += [
+            (c.scope.id, c.scope.name, _staff_bar(staffing(c.figures.staff, known.get(c.scope.id)) if c.figures.staff else None))
+            for c in cov.breakdown
+        ]
         per = cov.figures.staff.households_per_worker
-        charts.append(_chart(f"专职社区工作者配备 (实有 / 按每 {per} 户 1 名应配)", rows, links, note="超过应配的按 100% 计"))
+        charts.append(
+            _chart(
+                f"专职社区工作者配备 (实有 / 应配: 各社区每 {per} 户 1 名)",
+                rows,
+                links,
+                note="条形为应配人数中已配足的比例; 一个社区的富余不抵另一个社区的不足。",
+                extra=_shortfall(total, links) if scope.id in known else "",
+            )
+        )
     members = cov.figures.members_by_category
     member_cells = "".join(f"<td>{members.get(c, 0):,}</td>" for c in MemberCategory)
     member_head = "".join(f"<th>{name}</th>" for name in LABELS[MemberCategory].values())
     nav = [_link(links.map, scope.id, "组织网络图 ›")] if links.map else []
     if links.gaps:
-        nav.append(_link(links.gaps, scope.id, "缺口清单 (JSON) ›"))
+        nav.append(_link(links.gaps, scope.id, "缺口清单 ›"))
+    if links.dashboard:  # served: the workbook to hand in, and the page to print
+        nav.append(_link(REPORT_LINK, scope.id, "下载报表 (Excel) ›"))
+        nav.append('<button type="button" class="print" onclick="window.print()">打印</button>')
     title = f"{scope.name} 覆盖率看板"
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -151,8 +301,18 @@ def render_dashboard(cov: Coverage, gaps: list[Gap], *, rules: list[GapRule], li
 <table class="members"><tr>{member_head}</tr><tr>{member_cells}</tr></table>
 </section>
 </main>
+<script>window.addEventListener("beforeprint", () => document.querySelectorAll("details").forEach((d) => (d.open = true)));</script>
 </body></html>
 """
+
+
+def _communities_in(cov: Coverage) -> dict[str, list[ChildCoverage]]:
+    """The communities ``cov`` itself holds: the scope when it is one, or its breakdown when that is communities."""
+    if cov.scope.level is Level.COMMUNITY:
+        return {cov.scope.id: [ChildCoverage(scope=cov.scope, figures=cov.figures)]}
+    if cov.breakdown and all(c.scope.level is Level.COMMUNITY for c in cov.breakdown):
+        return {cov.scope.id: list(cov.breakdown)} | {c.scope.id: [c] for c in cov.breakdown}
+    return {}
 
 
 _STYLE = """
@@ -182,10 +342,29 @@ rect.poor { fill: #d50000; }
 .value { font-variant-numeric: tabular-nums; color: #424242; }
 .note, .hint, .desc { color: #757575; font-size: 12px; margin: 4px 0; }
 .side h2 { font-size: 16px; margin: 8px 0; }
-summary { grid-template-columns: 11em minmax(40px, 1fr) 4em; cursor: pointer; }
+summary { grid-template-columns: 11em minmax(40px, 1fr) 3em 5em; cursor: pointer; }
 summary .rule { display: none; }
-summary .api { grid-column: 1 / -1; font-size: 12px; }
+summary .list { grid-column: 4; font-size: 12px; white-space: nowrap; }
 details ol { font-size: 12px; margin: 4px 0 8px; padding-left: 2em; max-height: 300px; overflow-y: auto; }
 table.members { border-collapse: collapse; font-size: 13px; }
 table.members td, table.members th { border: 1px solid #e0e0e0; padding: 3px 10px; text-align: center; }
+.short { color: #b71c1c; }
+table.shortfall { border-collapse: collapse; font-size: 12px; margin: 6px 0; }
+table.shortfall caption { text-align: left; font-weight: bold; color: #b71c1c; padding: 2px 0; }
+table.shortfall td, table.shortfall th { border: 1px solid #e0e0e0; padding: 2px 8px; text-align: right; }
+table.shortfall td:first-child, table.shortfall th:first-child { text-align: left; }
+button.print { font: inherit; font-size: 13px; padding: 1px 10px; cursor: pointer; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { background: #fff; }
+  nav, .hint, summary .list, button.print { display: none; }
+  header { border: none; padding: 0 0 6px; }
+  main { display: block; padding: 0; }
+  .charts { grid-template-columns: 1fr 1fr; gap: 8px; }
+  .chart, table.shortfall, details { break-inside: avoid; }
+  .side { break-before: page; border: none; padding: 0; }
+  details ol { max-height: none; overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+  svg.bar rect { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
 """
