@@ -32,7 +32,6 @@ from graph.store import GraphStore
 from visualizations.map import Links
 
 __all__ = [
-    "DASHBOARD_LINKS",
     "FIGURES",
     "GAPS_LISTED",
     "REPORT_LINK",
@@ -47,8 +46,6 @@ __all__ = [
 GAPS_LISTED = 50
 """Gaps listed in the page per rule; the rest are counted, and the gap-list page pages through all of them."""
 
-DASHBOARD_LINKS = Links(gaps="/gaps?scope={id}")
-"""Where a served dashboard links: the maps, and the gap-list pages (not the JSON the API answers with)."""
 
 REPORT_LINK = "/report?scope={id}&format=xlsx"
 """The workbook a served dashboard offers (what ``grassroots report SCOPE --format xlsx`` writes)."""
@@ -248,7 +245,7 @@ def render_dashboard(
     ``communities`` (from :func:`communities_of`) gives the staff card each row's communities;
     without it, a row whose communities are not in ``cov`` counts its requirement from its total.
     """
-    links = links or DASHBOARD_LINKS
+    links = links or Links()
     scope = cov.scope
     kind = label(scope.level) if scope.level in TERRITORY_LEVELS else ""
     charts = []

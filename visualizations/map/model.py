@@ -96,7 +96,7 @@ class Links:
 
     map: str | None = "/map?scope={id}"
     dashboard: str | None = "/dashboard?scope={id}"
-    gaps: str | None = "/scopes/{id}/gaps"
+    gaps: str | None = "/gaps?scope={id}"  # the gap-list page, not the JSON the API answers with
 
 
 def summarised(data: MapData) -> list[str]:
