@@ -340,7 +340,7 @@ _NAMES = {
     "utf_32_le": "UTF-32",
     "utf_32_be": "UTF-32",
 }
-"""The encodings a ledger is refused in when found, by the name a person knows them by."""
+"""The encodings a ledger is refused in when found, by the name a person knows them by; likeliest first."""
 
 
 def _decodes(origin: str, opener: Any, encoding: str) -> int | None:
@@ -368,10 +368,12 @@ def _guess(sample: bytes) -> str | None:
     """
     matches = list(charset_normalizer.from_bytes(sample))
     gb = min((m.chaos for m in matches if m.encoding in _GB), default=None)
-    for match in matches:
-        if match.encoding in _NAMES and (gb is None or match.chaos < gb):
-            return match.encoding
-    return None
+    better = [m for m in matches if m.encoding in _NAMES and (gb is None or m.chaos < gb)]
+    if not better:
+        return None
+    # short texts read equally well in several (Big5 bytes are often valid Korean too): name the likeliest in a Chinese office
+    order = list(_NAMES)
+    return min(better, key=lambda m: (m.chaos, order.index(m.encoding))).encoding
 
 
 def _wrong_encoding(origin: str, encoding: str) -> SourceError:
