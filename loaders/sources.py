@@ -2,8 +2,9 @@
 
 Every source yields, per table present, its header and its rows as plain cell values, one
 row at a time, so that a file of a million rows is never held whole. The workbook is read
-straight from its XML with the standard library's C parser: about five times faster than
-openpyxl's read-only mode, which matters for ledgers of a hundred thousand rows.
+straight from its XML by expat handlers that build no tree: faster than openpyxl's read-only
+mode, and the memory an import takes stays bounded whatever a hostile file holds (every
+count, width and length below has a limit; past it the file is refused with a problem).
 """
 
 from __future__ import annotations
@@ -11,38 +12,78 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import posixpath
 import pyexpat
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
-from xml.etree import ElementTree as ET
-from xml.etree.ElementTree import Element, ParseError
+
+import charset_normalizer
 
 from loaders.format import SHEET_NAMES, TABLES, Table
 
-# A workbook is untrusted input. ElementTree never fetches external entities, and expat 2.4.1 and
-# later refuse entity amplification (billion laughs); on an older expat we would rather not read.
+# A workbook is untrusted input. Expat never fetches external entities, and 2.4.1 and later refuse
+# entity amplification (billion laughs); on an older expat we would rather not read. A workbook
+# holding a DTD at all is refused besides: Excel never writes one.
 if pyexpat.version_info < (2, 4, 1):  # pragma: no cover - Python 3.11's own expat is 2.5
     raise ImportError(f"reading workbooks safely needs expat 2.4.1 or later, this Python has {pyexpat.EXPAT_VERSION}")
 
-__all__ = ["CellError", "Formula", "Sheet", "Source", "SourceError", "open_source"]
+__all__ = [
+    "EXTRA_COLUMNS",
+    "MAX_CELL_CHARS",
+    "MAX_SHARED_CHARS",
+    "MAX_SHARED_STRINGS",
+    "MAX_SHEET_COLUMNS",
+    "MAX_SHEET_ROWS",
+    "CellError",
+    "Formula",
+    "Sheet",
+    "Source",
+    "SourceError",
+    "open_source",
+]
 
 MAX_UNPACKED = 2 * 1024**3
 """A workbook or zip that would unpack to more than this is refused (a zip bomb, or not a ledger)."""
 MAX_RATIO = 200
 """Nor one that packs more than this many times tighter than a real spreadsheet does."""
+MAX_SHEET_COLUMNS = 16_384
+"""Columns of an Excel sheet (A to XFD): a cell past them is a problem."""
+MAX_SHEET_ROWS = 1_048_576
+"""Rows of an Excel sheet: a row numbered past them is a problem."""
+EXTRA_COLUMNS = 50
+"""Columns of its own a sheet or CSV file may have past its table's; cells further right are not kept (a filled one is a problem)."""
+MAX_CELL_CHARS = 32_767
+"""Characters in one cell, Excel's own limit: a longer cell (or CSV field) is a problem."""
+MAX_SHARED_STRINGS = 16_000_000
+"""Distinct texts a workbook's shared-string table may hold (a million-household ledger has about four million)."""
+MAX_SHARED_CHARS = 200_000_000
+"""Characters those texts may hold together (a million-household ledger has about forty million)."""
+MAX_SHEETS = 1_000
+"""Sheets a workbook may list."""
+MAX_STYLES = 64_000
+"""Cell styles a workbook may define, Excel's own limit."""
+MAX_PART = 16 * 1024**2
+"""Bytes the workbook's small parts (its sheet list, their links, its styles) may unpack to."""
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL_REF = re.compile(r"([A-Z]+)")
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELATIONSHIP_TAG = "http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_SHEET_TAG, _WORKBOOK_PR_TAG, _SI_TAG, _T_TAG = f"{_NS}sheet", f"{_NS}workbookPr", f"{_NS}si", f"{_NS}t"
+_ROW_TAG, _C_TAG, _V_TAG, _F_TAG = f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}f"
+_NUM_FMT_TAG, _CELL_XFS_TAG, _XF_TAG = f"{_NS}numFmt", f"{_NS}cellXfs", f"{_NS}xf"
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _DATE_CODES = re.compile(r"[dmyhs]", re.IGNORECASE)
 _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_CHUNK = 1 << 16
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+"""What reading a damaged zip member raises: a bad CRC, a broken deflate stream, a cut-off member, an unknown packing."""
 
 
 class SourceError(ValueError):
@@ -183,7 +224,10 @@ def _csv_zip(source: Source) -> None:
 def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
     encoding = _detect_encoding(origin, opener)
     stream = source.keep(io.TextIOWrapper(opener(), encoding=encoding, newline=""))
-    first = stream.readline()
+    try:
+        first = stream.readline()
+    except _DAMAGED as exc:
+        raise _damaged(origin, exc) from None
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(_chain(first, stream), delimiter=delimiter)
     try:
@@ -191,16 +235,39 @@ def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
     except csv.Error as exc:
         raise SourceError(f"{origin}: the header line is not CSV ({exc})") from None
 
+    width = len(table.columns) + EXTRA_COLUMNS
+
     def rows() -> Iterator[tuple[int, list[Any]]]:
         line_number = 1
         try:
             for line_number, cells in enumerate(reader, start=2):
                 if any(cell.strip() for cell in cells):
-                    yield line_number, list(cells)
+                    yield line_number, _bounded(cells, origin=origin, line=line_number, width=width)
         except csv.Error as exc:
             raise SourceError(f"{origin}: line {line_number + 1} is not CSV ({exc}); check its quotes") from None
+        except _DAMAGED as exc:
+            raise _damaged(origin, exc) from None
 
-    return Sheet(table, origin, list(header), rows())
+    return Sheet(table, origin, _bounded(header, origin=origin, line=1, width=width), rows())
+
+
+def _bounded(cells: list[str], *, origin: str, line: int, width: int) -> list[Any]:
+    """A CSV line held to the bounds of a sheet: empty fields past ``width`` dropped, a filled one or an overlong field a problem."""
+    if len(cells) > width:
+        beyond = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
+        if beyond is not None:
+            raise SourceError(
+                f"{origin} 第 {line} 行第 {beyond + 1} 列: 超出表格宽度 (line {line} has a value in field {beyond + 1}, past the "
+                f"{width} a line of this table may have: its table's columns and {EXTRA_COLUMNS} of your own); move or delete it"
+            )
+        del cells[width:]
+    if max(map(len, cells), default=0) > MAX_CELL_CHARS:
+        field = next(i for i, cell in enumerate(cells) if len(cell) > MAX_CELL_CHARS)
+        raise SourceError(
+            f"{origin} 第 {line} 行第 {field + 1} 列: 文字过长 (field {field + 1} of line {line} holds {len(cells[field]):,} "
+            f"characters, more than the {MAX_CELL_CHARS:,} a cell may); shorten it"
+        )
+    return cells
 
 
 def _chain(first: str, rest: IO[str]) -> Iterator[str]:
@@ -209,23 +276,111 @@ def _chain(first: str, rest: IO[str]) -> Iterator[str]:
 
 
 def _detect_encoding(origin: str, opener: Any) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (what Excel writes on Chinese Windows); read through once to be sure."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        offset = 0
+    """UTF-8 (with or without BOM), else GB18030 (what Excel writes on Chinese Windows); anything else is refused, named.
+
+    Big5 and Shift-JIS text mostly decodes as GB18030 too, into garbage (組織 becomes 舱麓), so a
+    file that is not UTF-8 is also put to charset-normalizer: if it reads better as another
+    East Asian encoding than as GB18030, it is refused with that encoding named. UTF-16 and
+    UTF-32 (Excel's "Unicode text") are refused as well: saving as CSV UTF-8 is one click away.
+    """
+    with opener() as f:
         try:
-            with opener() as f:
-                while chunk := f.read(1 << 20):
-                    decoder.decode(chunk)
-                    offset += len(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError as exc:
-            failed_at = offset + exc.start
-            continue
-    raise SourceError(
-        f"{origin}: is neither UTF-8 nor GB18030 text (unreadable byte at offset {failed_at}); "
-        "in Excel, save it as 'CSV UTF-8 (逗号分隔)' and import again"
+            sample = f.read(_SAMPLE)
+        except _DAMAGED as exc:
+            raise _damaged(origin, exc) from None
+    wide = next((name for bom, name in _WIDE_BOMS if sample.startswith(bom)), None)
+    if wide is None and b"\x00" in sample:
+        wide = _guess(sample) or "binary"
+    if wide is not None:
+        raise _wrong_encoding(origin, wide)
+    if _decodes(origin, opener, "utf-8-sig") is None:
+        return "utf-8-sig"
+    failed_at = _decodes(origin, opener, "gb18030")
+    guessed = _guess(sample)
+    if failed_at is not None:
+        if guessed is not None:
+            raise _wrong_encoding(origin, guessed)
+        raise SourceError(
+            f"{origin}: is neither UTF-8 nor GB18030 text (unreadable byte at offset {failed_at}); "
+            "in Excel, save it as 'CSV UTF-8 (逗号分隔)' and import again"
+        )
+    if guessed is not None:
+        raise _wrong_encoding(origin, guessed)
+    return "gb18030"
+
+
+_SAMPLE = 1 << 20
+"""Bytes of a CSV file that are looked at to name its encoding."""
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf_32"),
+    (codecs.BOM_UTF32_BE, "utf_32"),
+    (codecs.BOM_UTF16_LE, "utf_16"),
+    (codecs.BOM_UTF16_BE, "utf_16"),
+)
+_GB = {"gb18030", "gbk", "gb2312", "hz"}
+_NAMES = {
+    "big5": "Big5 (繁体中文)",
+    "big5hkscs": "Big5-HKSCS (繁体中文)",
+    "cp950": "Big5 (繁体中文)",
+    "cp932": "Shift-JIS (日文)",
+    "shift_jis": "Shift-JIS (日文)",
+    "shift_jis_2004": "Shift-JIS (日文)",
+    "shift_jisx0213": "Shift-JIS (日文)",
+    "euc_jp": "EUC-JP (日文)",
+    "euc_jis_2004": "EUC-JP (日文)",
+    "euc_jisx0213": "EUC-JP (日文)",
+    "iso2022_jp": "ISO-2022-JP (日文)",
+    "cp949": "EUC-KR (韩文)",
+    "euc_kr": "EUC-KR (韩文)",
+    "johab": "Johab (韩文)",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+    "utf_32": "UTF-32",
+    "utf_32_le": "UTF-32",
+    "utf_32_be": "UTF-32",
+}
+"""The encodings a ledger is refused in when found, by the name a person knows them by; likeliest first."""
+
+
+def _decodes(origin: str, opener: Any, encoding: str) -> int | None:
+    """None if the whole file decodes in ``encoding``, else the offset of the first byte it cannot."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    try:
+        with opener() as f:
+            while chunk := f.read(1 << 20):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset + exc.start
+    except _DAMAGED as exc:
+        raise _damaged(origin, exc) from None
+    return None
+
+
+def _guess(sample: bytes) -> str | None:
+    """The East Asian or wide encoding charset-normalizer reads ``sample`` in better than GB18030, if any.
+
+    Ties go to GB18030, and so do single-byte guesses (a short GB18030 text can read as well in
+    a European code page): only a better reading in an encoding of :data:`_NAMES` refuses a file.
+    """
+    matches = list(charset_normalizer.from_bytes(sample))
+    gb = min((m.chaos for m in matches if m.encoding in _GB), default=None)
+    better = [m for m in matches if m.encoding in _NAMES and (gb is None or m.chaos < gb)]
+    if not better:
+        return None
+    # short texts read equally well in several (Big5 bytes are often valid Korean too): name the likeliest in a Chinese office
+    order = list(_NAMES)
+    return min(better, key=lambda m: (m.chaos, order.index(m.encoding))).encoding
+
+
+def _wrong_encoding(origin: str, encoding: str) -> SourceError:
+    name = _NAMES.get(encoding, encoding)
+    return SourceError(
+        f"{origin}: 文件编码为 {name}，不是 UTF-8 或 GB18030 (the file is {name} text, which is neither UTF-8 nor GB18030 "
+        "text: read as either it would be garbage); in Excel, save it as 'CSV UTF-8 (逗号分隔)' and import again"
     )
 
 
@@ -248,57 +403,199 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     return archive
 
 
+def _damaged(where: str, exc: BaseException) -> SourceError:
+    """A zip member that cannot be unpacked (a bad CRC, a broken deflate stream, a cut-off file)."""
+    return SourceError(f"{where}: 文件已损坏，无法解压 (the packed file is damaged: {exc}); save it again and import the new copy")
+
+
+def _member(archive: zipfile.ZipFile, name: str, *, origin: str, limit: int) -> bytes:
+    """A small member of the workbook read whole, refused if it is larger than such a part ever is."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise SourceError(f"{origin}: is not an Excel workbook (it holds no {name}); save it again from Excel as .xlsx") from None
+    if info.file_size > limit:
+        raise SourceError(
+            f"{origin}: {name} unpacks to {info.file_size:,} bytes, more than the {limit:,} such a part may have; this is not a ledger"
+        )
+    try:
+        return archive.read(info)
+    except _DAMAGED as exc:
+        raise _damaged(f"{origin}:{name}", exc) from None
+
+
+def _parser(where: str) -> Any:
+    """An expat parser that builds no tree: each part is read by handlers keeping only what is needed, so memory stays bounded."""
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+
+    def no_doctype(*_: object) -> None:
+        raise SourceError(f"{where}: holds a <!DOCTYPE> declaration, which Excel never writes; this is not a workbook Excel saved")
+
+    parser.StartDoctypeDeclHandler = no_doctype
+    return parser
+
+
+def _parse(parser: Any, data: bytes, where: str) -> None:
+    try:
+        parser.Parse(data, True)
+    except pyexpat.ExpatError as exc:
+        raise SourceError(f"{where}: damaged XML ({exc}); save the workbook again from Excel") from None
+
+
 def _workbook(source: Source) -> None:
     path = source.path
+    origin = path.name
     archive = source.keep(_open_zip(path))
-    try:
-        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
-        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ParseError) as exc:
-        raise SourceError(f"{path.name}: is not an Excel workbook ({exc}); save it again from Excel as .xlsx") from None
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
-    props = workbook.find(f"{_NS}workbookPr")
-    epoch = datetime(1904, 1, 1) if props is not None and props.get("date1904") in ("1", "true") else datetime(1899, 12, 30)
-    shared = _shared_strings(archive)
-    dates = _date_styles(archive)
-    for entry in workbook.iter(f"{_NS}sheet"):
-        name = entry.get("name", "")
+    sheets: list[tuple[str, str]] = []
+    date1904 = False
+
+    def on_workbook(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal date1904
+        if tag == _SHEET_TAG:
+            if len(sheets) >= MAX_SHEETS:
+                raise SourceError(f"{origin}: holds more than {MAX_SHEETS:,} sheets; a ledger has one per table")
+            sheets.append((attrs.get("name", ""), attrs.get(_REL_ID, "")))
+        elif tag == _WORKBOOK_PR_TAG:
+            date1904 = attrs.get("date1904") in ("1", "true")
+
+    parser = _parser(f"{origin}:xl/workbook.xml")
+    parser.StartElementHandler = on_workbook
+    _parse(parser, _member(archive, "xl/workbook.xml", origin=origin, limit=MAX_PART), f"{origin}:xl/workbook.xml")
+    targets: dict[str, str] = {}
+
+    def on_relationship(tag: str, attrs: dict[str, str]) -> None:
+        if tag == _RELATIONSHIP_TAG:
+            targets[attrs.get("Id", "")] = attrs.get("Target", "")
+
+    parser = _parser(f"{origin}:xl/_rels/workbook.xml.rels")
+    parser.StartElementHandler = on_relationship
+    rels = _member(archive, "xl/_rels/workbook.xml.rels", origin=origin, limit=MAX_PART)
+    _parse(parser, rels, f"{origin}:xl/_rels/workbook.xml.rels")
+    epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    shared = _shared_strings(archive, origin)
+    dates = _date_styles(archive, origin)
+    for name, relation in sheets:
         table = _table_of(name)
         if table is None:
             source.ignored.append(name)
             continue
-        target = targets.get(entry.get(f"{_REL_NS}id"), "")
+        target = targets.get(relation, "")
         member = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
-        rows = _sheet_rows(archive, member, shared, dates, epoch)
+        reader = _SheetReader(f"{origin}:{name}", shared=shared, dates=dates, epoch=epoch, width=len(table.columns) + EXTRA_COLUMNS)
+        rows = reader.rows(archive, member)
         header = next(rows, (1, []))
-        source.sheets.append(Sheet(table, f"{path.name}:{name}", header[1], rows))
+        source.sheets.append(Sheet(table, f"{origin}:{name}", header[1], rows))
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
+    """共享字符串: the workbook's table of texts that cells point at, bounded in count, length and total size."""
+    where = f"{origin}:xl/sharedStrings.xml"
     try:
         stream = archive.open("xl/sharedStrings.xml")
     except KeyError:
         return []
-    strings = []
+    except _DAMAGED as exc:
+        raise _damaged(where, exc) from None
+    strings: list[str] = []
+    parts: list[str] = []
+    length = 0
+    total = 0
+    in_text = False
+
+    def start(tag: str, _attrs: object) -> None:
+        nonlocal in_text, length
+        if tag == _T_TAG:
+            in_text = True
+        elif tag == _SI_TAG:
+            parts.clear()
+            length = 0
+
+    def end(tag: str) -> None:
+        nonlocal in_text, total
+        if tag == _T_TAG:
+            in_text = False
+        elif tag == _SI_TAG:
+            if len(strings) >= MAX_SHARED_STRINGS:
+                raise SourceError(f"{where}: holds more than {MAX_SHARED_STRINGS:,} shared strings; this is not a ledger")
+            total += length
+            if total > MAX_SHARED_CHARS:
+                raise SourceError(f"{where}: its shared strings hold more than {MAX_SHARED_CHARS:,} characters; this is not a ledger")
+            strings.append("".join(parts))
+
+    def text(data: str) -> None:
+        nonlocal length
+        if in_text:
+            length += len(data)
+            if length > MAX_CELL_CHARS:
+                raise SourceError(
+                    f"{where}: 共享字符串第 {len(strings) + 1} 条过长 (shared string {len(strings)} holds more than "
+                    f"{MAX_CELL_CHARS:,} characters, the most an Excel cell can); shorten it"
+                )
+            parts.append(data)
+
+    parser = _parser(where)
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     with stream:
-        for _, element in ET.iterparse(stream):
-            if element.tag == f"{_NS}si":
-                strings.append("".join(t.text or "" for t in element.iter(f"{_NS}t")))
-                element.clear()
+        try:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except pyexpat.ExpatError as exc:
+            raise SourceError(f"{where}: damaged XML ({exc}); save the workbook again from Excel") from None
+        except _DAMAGED as exc:
+            raise _damaged(where, exc) from None
     return strings
 
 
-def _date_styles(archive: zipfile.ZipFile) -> set[int]:
-    """Indexes of the cell styles that show a number as a date: such cells are Excel dates."""
+def _date_styles(archive: zipfile.ZipFile, origin: str) -> set[int]:
+    """Indexes of the cell styles (单元格格式) that show a number as a date: such cells are Excel dates."""
+    where = f"{origin}:xl/styles.xml"
     try:
-        styles = ET.fromstring(archive.read("xl/styles.xml"))
+        archive.getinfo("xl/styles.xml")
     except KeyError:
         return set()
-    custom = {int(f.get("numFmtId", "0")) for f in styles.iter(f"{_NS}numFmt") if _is_date_format(f.get("formatCode", ""))}
-    xfs = styles.find(f"{_NS}cellXfs")
-    if xfs is None:
-        return set()
-    return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in _BUILTIN_DATE_FORMATS | custom}
+    custom: set[int] = set()
+    formats: list[int] = []
+    depth_in_xfs = 0
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth_in_xfs
+        if tag == _NUM_FMT_TAG:
+            number = _format_id(attrs.get("numFmtId", "0"), where=where, what=f"number format {attrs.get('formatCode', '')!r}")
+            if _is_date_format(attrs.get("formatCode", "")):
+                custom.add(number)
+        elif tag == _CELL_XFS_TAG:
+            depth_in_xfs += 1
+        elif tag == _XF_TAG and depth_in_xfs:
+            if len(formats) >= MAX_STYLES:
+                raise SourceError(
+                    f"{where}: holds more than {MAX_STYLES:,} cell styles, the most Excel allows; this is not a workbook Excel saved"
+                )
+            formats.append(_format_id(attrs.get("numFmtId", "0"), where=where, what=f"cell style {len(formats)}"))
+
+    def end(tag: str) -> None:
+        nonlocal depth_in_xfs
+        if tag == _CELL_XFS_TAG:
+            depth_in_xfs -= 1
+
+    parser = _parser(where)
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    _parse(parser, _member(archive, "xl/styles.xml", origin=origin, limit=MAX_PART), where)
+    dated = _BUILTIN_DATE_FORMATS | custom
+    return {i for i, number in enumerate(formats) if number in dated}
+
+
+def _format_id(text: str, *, where: str, what: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise SourceError(
+            f"{where}: 数字格式编号 {text!r} 无效 ({what} has number format id {text!r}, not a whole number); "
+            "save the workbook again from Excel"
+        )
+    return int(text)
 
 
 def _is_date_format(code: str) -> bool:
@@ -306,71 +603,216 @@ def _is_date_format(code: str) -> bool:
     return bool(_DATE_CODES.search(re.sub(r'"[^"]*"|\[[^]]*]', "", code)))
 
 
-def _sheet_rows(
-    archive: zipfile.ZipFile, member: str, shared: list[str], dates: set[int], epoch: datetime
-) -> Iterator[tuple[int, list[Any]]]:
-    """The sheet's rows as (row number, cells), skipping empty rows; cells placed by their column letters."""
-    row_tag, cell_tag, value_tag, formula_tag = f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}f"
-    try:
-        stream = archive.open(member)
-    except KeyError:
-        raise SourceError(f"the workbook names a sheet file {member} that it does not hold; save it again from Excel") from None
-    with stream:  # a generator: its first row is read when the sheet is opened, the rest as the import asks
-        parent = None
-        number = 0
+def _column_letters(index: int) -> str:
+    """The letters Excel shows for a column (0 is A, 16383 is XFD)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _SheetReader:
+    """One sheet's XML read by expat handlers into rows of cell values, keeping no tree and no cell past the sheet's width."""
+
+    def __init__(self, origin: str, *, shared: list[str], dates: set[int], epoch: datetime, width: int) -> None:
+        self.origin = origin
+        self.shared = shared
+        self.dates = dates
+        self.epoch = epoch
+        self.width = width
+        """Cells from this column on (the table's columns and :data:`EXTRA_COLUMNS`) are not kept: empty ones dropped, others refused."""
+        self.ready: list[tuple[int, list[Any]]] = []
+        self.number = 0
+        self.cells: list[Any] = []
+        self.next_column = 0
+        self.in_cell = False
+        self.column = 0
+        self.ref = ""
+        self.kind = "n"
+        self.style: str | None = None
+        self.value: str | None = None
+        self.formula: str | None = None
+        self.inline: list[str] | None = None
+        self.text: list[str] | None = None
+        self.length = 0
+
+    def rows(self, archive: zipfile.ZipFile, member: str) -> Iterator[tuple[int, list[Any]]]:
+        """The sheet's rows as (row number, cells), skipping empty rows; cells placed by their column letters."""
+        where = f"{self.origin} ({member})"
         try:
-            for event, element in ET.iterparse(stream, events=("start", "end")):
-                if event == "start":
-                    if element.tag == f"{_NS}sheetData":
-                        parent = element
-                    continue
-                if element.tag != row_tag:
-                    continue
-                number = int(element.get("r") or number + 1)
-                cells: list[Any] = []
-                for cell in element.iter(cell_tag):
-                    ref = cell.get("r")
-                    if ref:
-                        column = _column_index(ref)
-                        if column > len(cells):
-                            cells.extend([None] * (column - len(cells)))
-                    cells.append(_cell_value(cell, shared, dates, epoch, value_tag, formula_tag))
-                if parent is not None:
-                    parent.clear()
-                if any(c is not None and c != "" for c in cells):
-                    yield number, cells
-        except ParseError as exc:
-            raise SourceError(f"{member}: damaged sheet XML near row {number + 1} ({exc}); save the workbook again from Excel") from None
+            stream = archive.open(member)
+        except KeyError:
+            raise SourceError(
+                f"{self.origin}: the workbook names a sheet file {member} that it does not hold; save it again from Excel"
+            ) from None
+        except _DAMAGED as exc:
+            raise _damaged(f"{self.origin} ({member})", exc) from None
+        parser = _parser(where)
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._characters
+        with stream:  # a generator: its first row is read when the sheet is opened, the rest as the import asks
+            try:
+                while chunk := stream.read(_CHUNK):
+                    parser.Parse(chunk, False)
+                    if self.ready:
+                        yield from self.ready
+                        self.ready.clear()
+                parser.Parse(b"", True)
+            except pyexpat.ExpatError as exc:
+                raise SourceError(
+                    f"{where}: damaged sheet XML near row {self.number + 1} ({exc}); save the workbook again from Excel"
+                ) from None
+            except _DAMAGED as exc:
+                raise _damaged(where, exc) from None
+            yield from self.ready
 
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == _C_TAG:
+            ref = attrs.get("r")
+            if ref is None:
+                self.column = self.next_column
+                self.ref = f"{_column_letters(self.column)}{self.number}" if self.column < MAX_SHEET_COLUMNS else f"#{self.column + 1}"
+            else:
+                self.column = self._column_of(ref)
+                self.ref = ref
+            if self.column >= MAX_SHEET_COLUMNS:
+                raise SourceError(
+                    f"{self.origin} 第 {self.number} 行: 单元格超出 XFD 列 (row {self.number} has a cell past column XFD, "
+                    f"the {MAX_SHEET_COLUMNS:,}th, the last an Excel sheet has); this is not a workbook Excel saved"
+                )
+            self.kind = attrs.get("t", "n")
+            style = attrs.get("s")
+            if style is not None and not (style.isascii() and style.isdigit() and len(style) < 10):
+                raise self._bad(f"样式编号 {style!r} 无效 (its style id is {style!r}, not a whole number)")
+            self.style = style
+            self.value = self.formula = self.inline = None
+            self.in_cell = True
+        elif tag in (_V_TAG, _F_TAG):
+            self.text = []
+            self.length = 0
+        elif tag == _T_TAG and self.in_cell:
+            self.text = []
+            if self.inline is None:
+                self.inline = []
+                self.length = 0
+        elif tag == _ROW_TAG:
+            self._row_start(attrs.get("r"))
 
-def _column_index(ref: str) -> int:
-    letters = _CELL_REF.match(ref)
-    index = 0
-    for ch in letters[1] if letters else "A":
-        index = index * 26 + ord(ch) - 64
-    return index - 1
+    def _end(self, tag: str) -> None:
+        if tag == _V_TAG:
+            self.value = "".join(self.text or ())
+            self.text = None
+        elif tag == _C_TAG:
+            self._place(self._cell_value())
+            self.in_cell = False
+        elif tag == _ROW_TAG:
+            cells = self.cells
+            if any(c is not None and c != "" for c in cells):
+                self.ready.append((self.number, cells))
+            self.cells = []
+        elif tag == _T_TAG:
+            if self.inline is not None and self.text is not None:
+                self.inline.extend(self.text)
+            self.text = None
+        elif tag == _F_TAG:
+            self.formula = "".join(self.text or ())
+            self.text = None
 
+    def _characters(self, data: str) -> None:
+        if self.text is not None:
+            self.length += len(data)
+            if self.length > MAX_CELL_CHARS:
+                raise self._bad(f"文字过长 (it holds more than {MAX_CELL_CHARS:,} characters, the most an Excel cell can); shorten it")
+            self.text.append(data)
 
-def _cell_value(cell: Element, shared: list[str], dates: set[int], epoch: datetime, value_tag: str, formula_tag: str) -> Any:
-    kind = cell.get("t", "n")
-    formula = cell.find(formula_tag)
-    if formula is not None:
-        return Formula(formula.text or "")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{_NS}t"))
-    value = cell.find(value_tag)
-    text = value.text if value is not None else None
-    if text is None:
-        return None
-    if kind == "s":
-        return shared[int(text)]
-    if kind in ("str", "d"):
-        return text
-    if kind == "b":
-        return text == "1"
-    if kind == "e":
-        return CellError(text)
-    number = float(text)
-    if int(cell.get("s", "0")) in dates:
-        return epoch + timedelta(days=number)
-    return int(number) if number.is_integer() and "E" not in text and "." not in text else number
+    def _row_start(self, r: str | None) -> None:
+        if r is None:
+            number = self.number + 1
+        elif r.isascii() and r.isdigit() and len(r) < 10:
+            number = int(r)
+        else:
+            raise SourceError(
+                f"{self.origin}: 行号 {r!r} 无效 (a row is numbered {r!r} after row {self.number}, not a whole number); "
+                "save the workbook again from Excel"
+            )
+        if not 1 <= number <= MAX_SHEET_ROWS:
+            raise SourceError(
+                f"{self.origin}: 行号 {number:,} 超出范围 (row {number:,} lies outside rows 1 to {MAX_SHEET_ROWS:,}, "
+                "the rows an Excel sheet has); this is not a workbook Excel saved"
+            )
+        self.number = number
+        self.cells = []
+        self.next_column = 0
+
+    def _column_of(self, ref: str) -> int:
+        match = _CELL_REF.fullmatch(ref)
+        if match is None:
+            raise SourceError(
+                f"{self.origin} 第 {self.number} 行: 单元格地址 {ref!r} 无效 (row {self.number} has a cell at {ref!r}, not a place like B7)"
+            )
+        letters = match[1]
+        if len(letters) > 3:
+            return MAX_SHEET_COLUMNS  # past XFD whatever the letters: refused by the caller without counting them out
+        index = 0
+        for ch in letters:
+            index = index * 26 + ord(ch) - 64
+        return index - 1
+
+    def _bad(self, what: str) -> SourceError:
+        return SourceError(
+            f"{self.origin} 单元格 {self.ref}: {what}; the workbook is damaged or was not saved by Excel: save it again from Excel"
+        )
+
+    def _place(self, value: Any) -> None:
+        cells = self.cells
+        position = max(self.column, len(cells))
+        self.next_column = self.column + 1
+        if position >= self.width:
+            if value is None or value == "":
+                return  # formatting Excel keeps for empty cells far to the right: nothing to read
+            raise SourceError(
+                f"{self.origin} 单元格 {self.ref}: 超出表格宽度 (the cell lies past column {_column_letters(self.width - 1)}, "
+                f"the widest this sheet may be: its table's columns and {EXTRA_COLUMNS} of your own); move or delete it"
+            )
+        if position > len(cells):
+            cells.extend([None] * (position - len(cells)))
+        cells.append(value)
+
+    def _cell_value(self) -> Any:
+        kind = self.kind
+        if self.formula is not None:
+            return Formula(self.formula)
+        if kind == "inlineStr":
+            return "".join(self.inline or ())
+        text = self.value
+        if text is None:
+            return None
+        if kind == "s":
+            if not (text.isascii() and text.isdigit()) or int(text) >= len(self.shared):
+                raise self._bad(
+                    f"共享字符串编号 {text!r} 超出范围 (it points at shared string {text!r}, but the workbook holds {len(self.shared):,})"
+                )
+            return self.shared[int(text)]
+        if kind in ("str", "d"):
+            return text
+        if kind == "b":
+            return text == "1"
+        if kind == "e":
+            return CellError(text)
+        try:
+            number = float(text)
+        except ValueError:
+            raise self._bad(f"数值 {text[:50]!r} 无效 (it holds {text[:50]!r} as a number)") from None
+        if not math.isfinite(number):
+            raise self._bad(f"数值 {text[:50]!r} 无效 (it holds {text[:50]!r}, not a finite number)")
+        if self.style is not None and int(self.style) in self.dates:
+            try:
+                return self.epoch + timedelta(days=number)
+            except OverflowError:
+                raise self._bad(
+                    f"日期 {text[:50]!r} 超出范围 (it holds the date serial {text[:50]!r}, past the years a date can have)"
+                ) from None
+        return int(number) if number.is_integer() and "E" not in text and "." not in text else number
