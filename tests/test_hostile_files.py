@@ -109,14 +109,9 @@ _REPEATED = _book(
     '<row><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c></row>' * _many,
     shared="<si><t>" + "长" * 32_000 + "</t></si><si><t>" + "x" * 32_000 + "</t></si>",
 )
-_WHOLE_VALUE_IN_REASON = pytest.mark.xfail(
-    run=False,  # it takes 1.7 GB today: not run until fixed
-    reason="loaders/format.py puts the whole cell in the reason of an id or choice problem (f'{value!r} is not one of...'): "
-    "10,000 listed problems of 32,000-character cells hold 1.7 GB; cut the value there (or the reason in problems.located)",
-)
 
 
-@pytest.mark.parametrize("name", [*HOSTILE, pytest.param("repeated-shared-strings.xlsx", marks=_WHOLE_VALUE_IN_REASON)])
+@pytest.mark.parametrize("name", [*HOSTILE, "repeated-shared-strings.xlsx"])
 def test_a_small_hostile_workbook_is_refused_in_bounded_memory(name: str, store: MemoryStore, client: TestClient, tmp_path: Path) -> None:
     body, expected = HOSTILE.get(name) or (_REPEATED, "level")
     assert len(body) < 4096, len(body)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from loaders.sources import CellError, Formula
 
@@ -25,6 +25,10 @@ RefusedRow = tuple[int, list[Any], list[str]]
 """A refused row as the file had it: its number, its cells, and the reasons it was refused."""
 
 
+MAX_REASON = 500
+"""Characters a problem's reason keeps (it may quote the cell, which can hold 32,767)."""
+
+
 class Problem(BaseModel):
     """One thing wrong with the file, pointing at the cell to fix."""
 
@@ -33,6 +37,14 @@ class Problem(BaseModel):
     column: str | None = Field(default=None, description="the column, by its English name")
     value: str | None = Field(default=None, description="what the cell holds")
     reason: str
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _bounded(cls, reason: object) -> object:
+        """A reason quotes the cell at most in part: a listed problem of a 32,000-character cell stays small."""
+        if isinstance(reason, str) and len(reason) > MAX_REASON:
+            return reason[: MAX_REASON - 1] + "…"
+        return reason
 
     def __str__(self) -> str:
         where = " ".join(p for p in (self.table, f"row {self.row}" if self.row else None, self.column) if p)
