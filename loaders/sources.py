@@ -289,7 +289,7 @@ def _detect_encoding(origin: str, opener: Any) -> str:
         except _DAMAGED as exc:
             raise _damaged(origin, exc) from None
     wide = next((name for bom, name in _WIDE_BOMS if sample.startswith(bom)), None)
-    if wide is None and b"\x00" in sample:
+    if wide is None and sample.count(b"\x00") * 8 > len(sample):  # UTF-16 text is about half NUL bytes; a stray one is a cell's problem
         wide = _guess(sample) or "binary"
     if wide is not None:
         raise _wrong_encoding(origin, wide)
