@@ -183,7 +183,8 @@ class Context:
         """What the network map of a scope draws on the day."""
         from visualizations.map import map_data
 
-        return map_data(self.store, self.inside(scope_id), as_of=self.day, max_nodes=max_nodes)
+        withheld = self.policy.withholds_person if self.principal.scope is not None else None
+        return map_data(self.store, self.inside(scope_id), as_of=self.day, max_nodes=max_nodes, withholds_person=withheld)
 
     def map_page(self, scope_id: str, *, max_nodes: int) -> str:
         """The network map of a scope as one self-contained page."""

@@ -31,6 +31,7 @@ from graph.model import (
     Alliance,
     AllianceKind,
     Batch,
+    EdgeKind,
     HeldBy,
     InAlliance,
     Level,
@@ -45,7 +46,7 @@ from graph.model import (
     Unit,
 )
 from graph.settings import Settings
-from graph.store import GraphStore
+from graph.store import Direction, GraphStore
 from service.keys import KeyRing
 from service.principal import AccessRole
 from tests.utils.network import PROV
@@ -53,6 +54,8 @@ from tests.utils.network import PROV
 pytestmark = pytest.mark.slow  # some 700 requests over a generated district of two streets: about a minute
 
 MINE, OTHER = "s01", "s02"
+WITHHELD_PERSON = "跨街道兼职委员"
+"""The person recorded on a seat of MINE's committee whose holder is OTHER's member: another street's person, by name."""
 REFERABLE_LEVELS = {Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT}
 """The written policy's bare references: organisations of these levels, units and alliances (kept apart from the code on purpose)."""
 FORMATS = ("xlsx", "zip", "graphml", "gexf", "json")
@@ -84,12 +87,14 @@ def _cross_street_relations(store: GraphStore) -> None:
     far_unit_id = far_unit(store)
     far_org = f"o-{far_unit_id}"
     far_head = _first(store, NodeKind.MEMBER, OTHER, lambda m: isinstance(m, Member) and m.is_household_head)
+    near_unit = next(e.source for e in store.edges_of(f"{MINE}c01", kind=EdgeKind.LOCATED_IN, direction=Direction.IN))
     store.write(
         Batch(
             nodes=[
                 Agreement(id="ag-cross", signed_on=date(2025, 1, 1), provenance=PROV),
                 Alliance(id="al-cross", name="跨街道党建联盟", alliance_kind=AllianceKind.ALLIANCE, provenance=PROV),
-                Seat(id="seat-cross", person="跨街道兼职委员", role="兼职委员", provenance=PROV),
+                Seat(id="seat-cross", person=WITHHELD_PERSON, role="兼职委员", provenance=PROV),
+                Seat(id="seat-held-far", person=WITHHELD_PERSON, role="兼职委员", provenance=PROV),  # the street's unit, another's member
             ],
             edges=[
                 SignedBy(source="ag-cross", target=community, provenance=PROV),
@@ -100,6 +105,9 @@ def _cross_street_relations(store: GraphStore) -> None:
                 SeatOn(source="seat-cross", target=community, provenance=PROV),
                 OnBehalfOf(source="seat-cross", target=far_unit_id, provenance=PROV),
                 HeldBy(source="seat-cross", target=far_head, provenance=PROV),
+                SeatOn(source="seat-held-far", target=community, provenance=PROV),
+                OnBehalfOf(source="seat-held-far", target=near_unit, provenance=PROV),
+                HeldBy(source="seat-held-far", target=far_head, provenance=PROV),
             ],
         )
     )
@@ -192,6 +200,7 @@ def _leaks(district: District, response: Any, asked: str) -> list[str]:
     for text in _texts(response):
         found += sorted({t for t in _TOKEN.findall(text) if t in district.forbidden and t not in named})
         found += sorted(p for p in district.phones if p in text)
+        found += [WITHHELD_PERSON] if WITHHELD_PERSON in text else []
     return found
 
 

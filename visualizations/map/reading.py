@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 
 from graph.coverage import Coverage, coverage
@@ -72,8 +73,19 @@ def _choose_depth(*, upper: int, areas: int, grids: int, units: int, heads: int,
     return next((depth for depth, size in sizes.items() if size <= max_nodes), Depth.COMMUNITIES)
 
 
-def map_data(store: GraphStore, scope_id: str, *, as_of: date | None = None, max_nodes: int = MAX_NODES) -> MapData:
-    """What the map of a scope (a territory, or the chain organisation covering one) draws, as things stood on ``as_of``."""
+def map_data(
+    store: GraphStore,
+    scope_id: str,
+    *,
+    as_of: date | None = None,
+    max_nodes: int = MAX_NODES,
+    withholds_person: Callable[[str], bool] | None = None,
+) -> MapData:
+    """What the map of a scope (a territory, or the chain organisation covering one) draws, as things stood on ``as_of``.
+
+    ``withholds_person`` names the seats whose person the reader may not see (another territory's
+    member holds them, service.policy): those are drawn as ``席位 <id>``.
+    """
     # The whole territory is walked once: it is small beside what hangs off it (a million households
     # make ~6,700 territories), and it gives every summary its counts.
     tree = ScopeTree(store, scope_id, as_of=as_of)
@@ -163,7 +175,7 @@ def map_data(store: GraphStore, scope_id: str, *, as_of: date | None = None, max
             if heads:
                 nodes[territory.id].facts.append(f"党员联户长 {len(heads)} 名，联系 {sum(h.households for h in heads)} 户")
 
-    _add_cobuilding_and_seats(tree, nodes, edges, drawn_for, coverers=coverers)
+    _add_cobuilding_and_seats(tree, nodes, edges, drawn_for, coverers=coverers, withholds_person=withholds_person or (lambda _: False))
     _add_alliances(store, tree, nodes, edges, drawn_for)
 
     gaps = find_gaps(store, root.id, as_of=day, limit=10_000_000).items
@@ -274,6 +286,7 @@ def _add_cobuilding_and_seats(
     drawn_for: dict[str, str],
     *,
     coverers: dict[str, Organisation | None],
+    withholds_person: Callable[[str], bool],
 ) -> None:
     """Co-building agreements and big-committee seats between drawn nodes.
 
@@ -298,7 +311,8 @@ def _add_cobuilding_and_seats(
             unit = read.seat_unit(seat.id)
             other = drawn_for.get(unit.id) if unit is not None else None
             if unit is not None and other is not None and other != here.id:
-                edges.append(MapEdge(other, here.id, "seat", f"{committee}兼职委员 {seat.person or seat.id}: {unit.name}"))
+                person = f"席位 {seat.id}" if not seat.person or withholds_person(seat.id) else seat.person
+                edges.append(MapEdge(other, here.id, "seat", f"{committee}兼职委员 {person}: {unit.name}"))
 
 
 def _add_alliances(store: GraphStore, read: DayReader, nodes: dict[str, MapNode], edges: list[MapEdge], drawn_for: dict[str, str]) -> None:
