@@ -19,8 +19,9 @@ from openpyxl import load_workbook
 from api.app import create_app
 from graph.access import held_whole, within
 from graph.memory import MemoryStore
+from graph.model import EdgeKind
 from graph.settings import Settings
-from graph.store import GraphStore
+from graph.store import Direction, GraphStore
 from loaders.importer import import_file
 from service.keys import KeyRing
 from service.principal import AccessRole
@@ -237,3 +238,17 @@ def test_a_refusal_says_the_same_for_a_missing_id_and_another_streets(setup: Set
     }
     alike = [client.get(f"/nodes/{node}", headers=key).json() for node in ("al-9", "ag9")]
     assert alike[0] == {"error": {**alike[1]["error"], "message": alike[1]["error"]["message"].replace("ag9", "al-9")}}
+
+
+def test_replace_by_a_street_editor_does_not_take_its_members_out_of_a_shared_alliance(setup: Setup, tmp_path: Path) -> None:
+    """Leaving an alliance changes it: under --replace, a shared alliance keeps the members the file leaves out (found in review)."""
+    client, store, tokens = setup
+    header = SHARED["alliances"][0]
+    both = {"alliances": [header, ["al-x", "东西党建联盟", "alliance", "c1", "是"], ["al-x", None, None, "u1", "否"]]}
+    assert _upload(client, tmp_path, both, tokens["admin"]).status_code == 200  # the district adds s1's unit too
+    members = {e.source for e in store.edges_of("al-x", kind=EdgeKind.IN_ALLIANCE, direction=Direction.IN)}
+    assert {"o-c1", "o-c2"} < members and len(members) == 3  # c1's and c2's organisations, and s1's unit
+    only_u1 = {"alliances": [header, ["al-x", "东西党建联盟", "alliance", "u1", "否"]]}
+    response = _upload(client, tmp_path, only_u1, tokens["editor"], replace="s1")
+    assert response.status_code == 200, response.text
+    assert {e.source for e in store.edges_of("al-x", kind=EdgeKind.IN_ALLIANCE, direction=Direction.IN)} == members

@@ -67,6 +67,8 @@ class Replacement:
         if "alliances" in listed:
             for member in [t.id for t in territories] + committees:
                 for e in store.edges_of(member, kind=EdgeKind.IN_ALLIANCE):
-                    if e.target in index.alliances and (member, e.target) not in self.memberships and member not in gone:
+                    listed_here = e.target in index.alliances and (member, e.target) not in self.memberships
+                    # Leaving an alliance changes it: one shared with another territory is changed only by a key holding it whole.
+                    if listed_here and member not in gone and self.guard.holds(e.target):
                         removed_edges.append(e.ref)
         return Batch.model_construct(nodes=[], edges=[], remove_nodes=sorted(gone), remove_edges=removed_edges)
