@@ -252,3 +252,18 @@ def test_replace_by_a_street_editor_does_not_take_its_members_out_of_a_shared_al
     response = _upload(client, tmp_path, only_u1, tokens["editor"], replace="s1")
     assert response.status_code == 200, response.text
     assert {e.source for e in store.edges_of("al-x", kind=EdgeKind.IN_ALLIANCE, direction=Direction.IN)} == members
+
+
+def test_a_street_editor_re_importing_its_export_keeps_a_seat_held_by_another_streets_member(setup: Setup) -> None:
+    """The export withholds that member and the person's name; importing it again must not empty the seat (found in review)."""
+    client, store, tokens = setup
+    seat = {"community_id": "c1", "unit_id": "u1", "person": "周九", "role": "兼职委员", "member_id": "h9"}  # h9 serves s2
+    assert client.put("/seats/seat-y", json=seat, headers=_as(tokens["admin"])).status_code == 200
+    key = _as(tokens["editor"])
+    exported = client.get("/export", headers=key).content
+    rows = list(load_workbook(io.BytesIO(exported))["big_committee"].iter_rows(values_only=True))
+    assert not any("周九" in str(cell) or cell == "h9" for row in rows for cell in row)  # withheld from s1's editor
+    again = client.post("/imports", params={"filename": "s1.xlsx"}, content=exported, headers=key)
+    assert again.status_code == 200, again.text
+    assert store.node("seat-y").person == "周九"  # type: ignore[union-attr]
+    assert [e.target for e in store.edges_of("seat-y", kind=EdgeKind.HELD_BY)] == ["h9"]

@@ -174,6 +174,20 @@ class BuildingRow(_Row):
         elif made is not None:
             self.batch.edges.append(made)
 
+    def withheld_holder(self, seat_id: str) -> tuple[str, str | None] | None:
+        """For a scoped import, a stored seat's holder lying outside the scope, with the person the seat records.
+
+        The key's own export leaves both out (service.policy withholds another territory's person), so a row
+        that names neither restates the seat as the key sees it: the holder and the person stay.
+        """
+        ctx = self._ctx
+        if ctx.guard.scope is None or ctx.index.stored(seat_id) is None:
+            return None
+        for edge in ctx.store.edges_of(seat_id, kind=EdgeKind.HELD_BY):
+            if not ctx.guard.allows(edge.target):
+                return edge.target, getattr(ctx.store.node(seat_id), "person", None)
+        return None
+
     def unlink(self, source: str, kind: EdgeKind, *, keep: set[str]) -> None:
         """Remove the stored edges of a kind from a record that its row no longer implies (few rows ask this)."""
         try:

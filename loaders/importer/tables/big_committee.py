@@ -58,7 +58,10 @@ class BigCommittee(TableBuilder[BigCommitteeValues]):
             row.ref("member_id", v.member_id, (NodeKind.MEMBER,))
         sid = v.seat
         row.own("id", sid)
-        row.node(Seat, id=sid, person=v.person, role=v.role, valid_from=v.since, valid_to=v.until, properties=row.props)
+        person = v.person
+        if not v.person and not v.member_id and (withheld := row.withheld_holder(sid)) is not None:
+            person = withheld[1]  # the key's own export, its holder withheld from it: not a seat emptied
+        row.node(Seat, id=sid, person=person, role=v.role, valid_from=v.since, valid_to=v.until, properties=row.props)
 
     def edges(self, v: BigCommitteeValues, row: BuildingRow) -> None:
         sid, term = v.seat, {"valid_from": v.since, "valid_to": v.until}
@@ -70,5 +73,5 @@ class BigCommittee(TableBuilder[BigCommitteeValues]):
         row.edge(OnBehalfOf, sid, v.unit_id, **term)
         if v.member_id:
             row.edge(HeldBy, sid, v.member_id, **term)
-        else:
+        elif v.person or row.withheld_holder(sid) is None:  # a holder the key's own export withheld stays (see nodes)
             row.unlink(sid, EdgeKind.HELD_BY, keep=set())
