@@ -1,6 +1,7 @@
 """Routes for the questions staff come with: coverage, gaps, big committees, agreements, navigation and search.
 
-Thin routes: each validates its parameters, calls one function of ``graph``, and pages
+Thin routes: each validates its parameters, calls one method of the request's ``Context``
+(service.context), which holds ids to the key's territory and redacts the answer, and pages
 the lists it returns. Unknown ids become 404 and nodes of the wrong kind 422 through the
 app's error handlers; nothing here knows a store's insides.
 """

@@ -56,7 +56,7 @@ from graph.store import GraphStore
 from loaders import exporter
 from service.context import Context
 from service.keys import KeyRing
-from service.policy import Policy, mask_phone
+from service.policy import Policy
 from service.principal import AccessRole, Principal
 
 _VALID = "({r}.valid_from IS NULL OR {r}.valid_from <= $day) AND ({r}.valid_to IS NULL OR $day <= {r}.valid_to)"
@@ -217,7 +217,8 @@ def _indexes() -> tuple[Any, Any]:
 def _export_filter_after(store: GraphStore, principal: Principal, path: Path, scope: str) -> None:
     """The old scoped export: the old view, the policy asked of every node in it."""
     with mock.patch.object(exporter._View, "of", classmethod(_view_filter_after)):
-        exporter.export(store, path, scope=scope, fmt="xlsx", ancestors=False, mask=mask_phone, keep=Policy(store, principal).sees)
+        policy = Policy(store, principal)
+        exporter.export(store, path, scope=scope, fmt="xlsx", ancestors=False, mask=policy.mask, keep=policy.sees)
 
 
 def _scoped_reads(households: int, runs: int) -> None:

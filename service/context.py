@@ -240,7 +240,8 @@ class Context:
         """Write a generated network (the demo, a benchmark's city) as one write, with its entry in the audit log."""
         self.require(AccessRole.ADMIN, unscoped=True)
         if replace:
-            self.store.clear()
+            self.store.clear()  # entered in the audit log at once: a generation that fails after it leaves an empty store on record
+            log_write(self.store, f"{what} --replace: the store emptied first", [], actor=self.actor, scope=self.principal.scope)
         elif self.store.count(NodeKind.TERRITORY):
             raise ValueError("the store already holds a network; add --replace to empty it first")
         return log_write(self.store, what, batches, actor=self.actor, scope=self.principal.scope).summary
@@ -272,7 +273,7 @@ class Context:
             raise UnknownNode(scope_id)
         found: list[ImportRecord] = []
         for record in self.store.imports(limit=100_000):
-            at = record.started_at.replace(tzinfo=None)
+            at = record.started_at.astimezone().replace(tzinfo=None)  # days are the service's local days, as staff count them
             if since and at < datetime.combine(since, time.min):
                 continue
             if until and at > datetime.combine(until, time.max):
