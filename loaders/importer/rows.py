@@ -139,7 +139,8 @@ class BuildingRow(_Row):
         if ctx.guard.scope is None or ctx.index.stored(node_id) is None:
             return
         if not ctx.guard.allows(node_id):
-            self.problem(column, node_id, f"is a record outside {ctx.guard.scope}, the only territory this import may change")
+            reason = f"this id cannot be written in {ctx.guard.scope}, the territory this import may change: choose another id"
+            self.problem(column, node_id, reason)
         elif not ctx.guard.holds(node_id):
             ctx.guard.shared[node_id] = column
 
