@@ -92,14 +92,7 @@ def _through(store: GraphStore, node_id: str, ties: Iterable[tuple[EdgeKind, Dir
 
 def within(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
     """Whether a node lies in a scope (a territory and everything under it); every node lies in no scope (None)."""
-    if scope_id is None:
-        return True
-    try:
-        tied = territories_of(store, node_id)
-    except UnknownNode:
-        return False
-    outside: set[str] = set()  # ancestors found outside on one walk end the next walk there (an alliance's members share them)
-    return any(_at_or_under(store, territory, scope_id, outside=outside) for territory in tied)
+    return _in_scope(store, node_id, scope_id, every=False)
 
 
 def held_whole(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
@@ -108,14 +101,22 @@ def held_whole(store: GraphStore, node_id: str, scope_id: str | None) -> bool:
     A node tied to no territory at all (an alliance without members, a district of its own) is
     held whole by no scope: a scoped key neither creates nor changes such a thing.
     """
+    return _in_scope(store, node_id, scope_id, every=True)
+
+
+def _in_scope(store: GraphStore, node_id: str, scope_id: str | None, *, every: bool) -> bool:
+    """Whether any territory a node is tied to lies in a scope (``every`` false: :func:`within`), or every one and at
+    least one (``every`` true: :func:`held_whole`). With no scope (None) every node is in; an unknown node is in none.
+    The walks up stop at the first territory that settles the answer."""
     if scope_id is None:
         return True
     try:
         tied = territories_of(store, node_id)
     except UnknownNode:
         return False
-    outside: set[str] = set()
-    return bool(tied) and all(_at_or_under(store, territory, scope_id, outside=outside) for territory in tied)
+    outside: set[str] = set()  # ancestors found outside on one walk end the next walk there (an alliance's members share them)
+    placed = (_at_or_under(store, territory, scope_id, outside=outside) for territory in tied)
+    return (bool(tied) and all(placed)) if every else any(placed)
 
 
 def _at_or_under(store: GraphStore, territory: str, scope_id: str, *, outside: set[str]) -> bool:

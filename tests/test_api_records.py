@@ -8,24 +8,20 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from graph.memory import MemoryStore
 from graph.model import EdgeKind
 from graph.settings import Settings
-from loaders.importer import import_file
-from tests.utils.ledgers import TOWN, write_xlsx
+from tests.utils.apps import client_over, town_store
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> MemoryStore:
-    store = MemoryStore()
-    assert import_file(store, write_xlsx(tmp_path / "town.xlsx", TOWN)).ok
-    return store
+    return town_store(tmp_path)
 
 
 @pytest.fixture
 def client(store: MemoryStore) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(), store_factory=lambda _: store)) as client:
+    with client_over(store, Settings()) as client:
         yield client
 
 

@@ -22,9 +22,8 @@ from graph.model import Batch, Node
 from graph.settings import Settings
 from graph.store import GraphStore, ImportRecord, WriteSummary
 from loaders.importer import import_file, import_rows
-from tests.test_memory_persistence import _grid
 from tests.utils.ledgers import TOWN, write_xlsx
-from tests.utils.network import town
+from tests.utils.network import new_grid, town
 
 HEAD = {"name": "王五", "grid_id": "g1", "category": "retired", "households": 8, "phone": None, "roles": ""}
 
@@ -89,9 +88,9 @@ def test_a_write_whose_entry_cannot_be_made_is_undone_and_never_replayed(tmp_pat
         raise StoreUnavailable("the entry could not be made")
 
     with pytest.raises(StoreUnavailable):
-        store.write(_grid(1), record=broken)
+        store.write(new_grid(1), record=broken)
     with pytest.raises(StoreUnavailable):
-        store.write_all([_grid(2), _grid(3)], record=broken)
+        store.write_all([new_grid(2), new_grid(3)], record=broken)
     assert store.count() == before and not store.has_node("gx1") and not store.has_node("gx2")
     _died(store)
     again = MemoryStore(tmp_path)
@@ -194,11 +193,11 @@ def test_a_write_and_its_entry_are_kept_together_or_not_at_all_on_every_store(st
 
     store.write(town())
     with pytest.raises(StoreUnavailable):
-        store.write_all([_grid(1)], record=broken)
+        store.write_all([new_grid(1)], record=broken)
     with pytest.raises(StoreUnavailable):
-        store.write(_grid(1), record=broken)
+        store.write(new_grid(1), record=broken)
     assert not store.has_node("gx1") and store.imports() == []
-    store.write_all([_grid(1)], record=entry)
+    store.write_all([new_grid(1)], record=entry)
     assert store.has_node("gx1")
     [kept] = store.imports()
     assert kept.summary.created["territory"] == 1 and kept.territories == ["gx1"]

@@ -10,25 +10,23 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from loaders import importer
 from loaders.importer import import_file
+from tests.utils.apps import client_over, town_store
 from tests.utils.ledgers import TOWN, Tables, copy, write_csv_folder, write_xlsx
 from tests.utils.network import contents
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> MemoryStore:
-    store = MemoryStore()
-    assert import_file(store, write_xlsx(tmp_path / "town.xlsx", TOWN)).ok
-    return store
+    return town_store(tmp_path)
 
 
 @pytest.fixture
 def client(store: MemoryStore) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(max_upload_mb=2), store_factory=lambda _: store)) as client:
+    with client_over(store, Settings(max_upload_mb=2)) as client:
         yield client
 
 

@@ -9,19 +9,13 @@ test's tmp dir. Skipped, saying why, only when there is no Chromium on PATH.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from api.app import create_app
-from graph.memory import MemoryStore
-from graph.settings import Settings
-from tests.utils.known_network import AS_OF, known_network
+from tests.utils.known_network import AS_OF
+from tests.utils.served import known_district_app, serve
 from visualizations.headless import Browser, find_chromium
 
 pytestmark = [
@@ -68,26 +62,8 @@ _DRAWN_CHECK = """
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
     """The app with the known district, listening on a free loopback port."""
-    store = MemoryStore()
-    for batch in known_network():
-        store.write(batch)
-    app = create_app(Settings(auth=False), store_factory=lambda _: store)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve(known_district_app()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

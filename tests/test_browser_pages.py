@@ -7,19 +7,14 @@ and a screenshot of each is kept under the test's tmp dir.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from api.app import create_app
-from graph.memory import MemoryStore
-from graph.settings import Settings
-from tests.utils.known_network import AS_OF, GAPS, known_network
+from tests.utils.known_network import AS_OF, GAPS
+from tests.utils.served import known_district_app, serve
 from visualizations.headless import Browser, PageRun, find_chromium
 
 pytestmark = [
@@ -44,26 +39,8 @@ _GAP_PAGE = """({
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
     """The app with the known district, listening on a free loopback port."""
-    store = MemoryStore()
-    for batch in known_network():
-        store.write(batch)
-    app = create_app(Settings(auth=False), store_factory=lambda _: store)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve(known_district_app()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -13,23 +13,8 @@ import pytest
 
 import graph.memory.journal
 from graph.memory import JOURNAL, SNAPSHOT, MemoryStore
-from graph.model import Batch, Covers, Level, Organisation, OrgForm, ReportsTo, Territory, Within
-from tests.utils.network import PROV, contents, town
-
-
-def _grid(k: int) -> Batch:
-    """A grid and its group under area a1 of the town: two nodes and three edges that belong together."""
-    return Batch(
-        nodes=[
-            Territory(id=f"gx{k}", name=f"新网格{k}", level=Level.GRID, households=100 + k, provenance=PROV),
-            Organisation(id=f"o-gx{k}", name=f"新网格{k}党小组", level=Level.GRID, form=OrgForm.GROUP, members=3, provenance=PROV),
-        ],
-        edges=[
-            Within(source=f"gx{k}", target="a1", provenance=PROV),
-            Covers(source=f"o-gx{k}", target=f"gx{k}", provenance=PROV),
-            ReportsTo(source=f"o-gx{k}", target="o-a1", provenance=PROV),
-        ],
-    )
+from graph.model import Batch, Within
+from tests.utils.network import PROV, contents, new_grid, town
 
 
 def _reopened(path: Path) -> tuple[list[str], list[str]]:
@@ -53,7 +38,7 @@ def test_the_graph_is_there_again_after_a_restart(tmp_path: Path) -> None:
 def test_writes_since_the_last_snapshot_are_replayed_from_the_journal(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     store.write(town())
-    store.write(_grid(1))
+    store.write(new_grid(1))
     before = contents(store)
     store._journal.close()  # no close(), no snapshot: as if the process died here
     assert not (tmp_path / SNAPSHOT).exists()
@@ -64,14 +49,14 @@ def test_a_write_torn_by_a_crash_is_dropped_and_the_last_good_one_kept(tmp_path:
     store = MemoryStore(tmp_path)
     store.write(town())
     good = contents(store)
-    store.write(_grid(1))
+    store.write(new_grid(1))
     store._journal.close()  # the process dies here
     journal = tmp_path / JOURNAL
     size = journal.stat().st_size
     os.truncate(journal, size - 7)  # the last frame lost its tail mid-write
     reopened = MemoryStore(tmp_path)
     assert contents(reopened) == good
-    reopened.write(_grid(2))  # and the journal goes on cleanly after the cut
+    reopened.write(new_grid(2))  # and the journal goes on cleanly after the cut
     again = contents(reopened)
     reopened.close()
     assert _reopened(tmp_path) == again
@@ -90,7 +75,7 @@ def test_a_large_journal_is_folded_into_a_new_snapshot(tmp_path: Path, monkeypat
     monkeypatch.setattr(graph.memory.journal, "COMPACT_AT", 1)
     store = MemoryStore(tmp_path)
     store.write(town())
-    store.write(_grid(1))
+    store.write(new_grid(1))
     assert (tmp_path / SNAPSHOT).exists() and (tmp_path / JOURNAL).stat().st_size == 0
     held = contents(store)
     store.close()
@@ -100,14 +85,13 @@ def test_a_large_journal_is_folded_into_a_new_snapshot(tmp_path: Path, monkeypat
 _WRITER = """
 import sys
 from graph.memory import MemoryStore
-from tests.utils.network import town
-from tests.test_memory_persistence import _grid
+from tests.utils.network import new_grid, town
 store = MemoryStore(sys.argv[1])
 store.write(town())
 k = 0
 while True:
     k += 1
-    store.write(_grid(k))
+    store.write(new_grid(k))
     print(k, flush=True)
 """
 
@@ -161,7 +145,7 @@ def test_reads_in_other_threads_see_whole_writes_only() -> None:
     for t in threads:
         t.start()
     for k in range(200):
-        store.write(_grid(k))
+        store.write(new_grid(k))
     done.set()
     for t in threads:
         t.join()
@@ -209,10 +193,10 @@ def test_an_undone_write_all_never_comes_back_from_the_journal(tmp_path: Path) -
     size = (tmp_path / JOURNAL).stat().st_size
     bad = Batch(edges=[Within(source="gx1", target="d", provenance=PROV)])
     with pytest.raises(InvariantViolation):
-        store.write_all([_grid(1), _grid(2), bad])
+        store.write_all([new_grid(1), new_grid(2), bad])
     assert (tmp_path / JOURNAL).stat().st_size > size, "the group's first frames were journalled as they came"
     assert contents(store) == before
-    store.write_all([_grid(3), _grid(4)])
+    store.write_all([new_grid(3), new_grid(4)])
     after = contents(store)
     store._journal.close()  # dies without a snapshot: the journal alone must bring it back
     assert before != after
@@ -222,13 +206,12 @@ def test_an_undone_write_all_never_comes_back_from_the_journal(tmp_path: Path) -
 _GROUP_KILLER = """
 import os, sys
 from graph.memory import MemoryStore
-from tests.test_memory_persistence import _grid
-from tests.utils.network import town
+from tests.utils.network import new_grid, town
 store = MemoryStore(sys.argv[1])
 store.write(town())
 def batches():
-    yield _grid(1)
-    yield _grid(2)
+    yield new_grid(1)
+    yield new_grid(2)
     os._exit(9)  # killed half way through an import
 store.write_all(batches())
 """
@@ -240,7 +223,7 @@ def test_a_kill_half_way_through_a_write_all_leaves_none_of_it_and_later_writes_
     assert killed.returncode == 9, killed.stderr
     reopened = MemoryStore(tmp_path)
     assert reopened.has_node("h1") and not reopened.has_node("gx1"), "the town was written, the cut-off group not"
-    reopened.write(_grid(3))  # a fresh group number: the dead group's frames must not join it
+    reopened.write(new_grid(3))  # a fresh group number: the dead group's frames must not join it
     reopened._journal.close()  # dies again, without a snapshot
     again = MemoryStore(tmp_path)
     try:

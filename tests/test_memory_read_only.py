@@ -14,24 +14,9 @@ import pytest
 import graph.memory.journal
 from graph.errors import StoreBusy, StoreReadOnly
 from graph.memory import JOURNAL, LEDGER, MemoryStore
-from graph.model import Batch, Covers, Level, Organisation, OrgForm, ReportsTo, Territory, Within
+from graph.model import Batch
 from graph.store import ImportRecord
-from tests.utils.network import PROV, contents, town
-
-
-def _grid(k: int) -> Batch:
-    """A grid and its group under area a1 of the town: two nodes and three edges written together."""
-    return Batch(
-        nodes=[
-            Territory(id=f"gx{k}", name=f"新网格{k}", level=Level.GRID, households=100 + k, provenance=PROV),
-            Organisation(id=f"o-gx{k}", name=f"新网格{k}党小组", level=Level.GRID, form=OrgForm.GROUP, members=3, provenance=PROV),
-        ],
-        edges=[
-            Within(source=f"gx{k}", target="a1", provenance=PROV),
-            Covers(source=f"o-gx{k}", target=f"gx{k}", provenance=PROV),
-            ReportsTo(source=f"o-gx{k}", target="o-a1", provenance=PROV),
-        ],
-    )
+from tests.utils.network import contents, new_grid, town
 
 
 def _record(name: str) -> ImportRecord:
@@ -51,14 +36,14 @@ def test_a_reader_beside_the_writer_sees_its_writes_on_refresh_or_reopen(tmp_pat
     assert reader.read_only and not writer.read_only
     assert contents(reader) == contents(writer)
 
-    writer.write(_grid(1))
+    writer.write(new_grid(1))
     writer.record_import(_record("imp-1"))
     assert not reader.has_node("gx1"), "a reader holds the graph as it was when opened"
     reader.refresh()
     assert contents(reader) == contents(writer)
     assert [r.id for r in reader.imports()] == ["imp-1"]
 
-    writer.write(_grid(2))
+    writer.write(new_grid(2))
     again = MemoryStore(tmp_path, read_only=True)
     assert contents(again) == contents(writer)
     reader.close()
@@ -72,9 +57,9 @@ def test_every_write_through_a_reader_is_refused_naming_the_folder_and_the_serve
     reader = MemoryStore(tmp_path, read_only=True)
     before = contents(reader)
     attempts = {
-        "write": lambda: reader.write(_grid(1)),
-        "write_all": lambda: reader.write_all([_grid(1)]),
-        "write_all dry run": lambda: reader.write_all([_grid(1)], dry_run=True),
+        "write": lambda: reader.write(new_grid(1)),
+        "write_all": lambda: reader.write_all([new_grid(1)]),
+        "write_all dry run": lambda: reader.write_all([new_grid(1)], dry_run=True),
         "record_import": lambda: reader.record_import(_record("imp-1")),
         "clear": reader.clear,
     }
@@ -105,7 +90,7 @@ def test_a_reader_writes_nothing_it_finds_not_even_a_torn_tail_or_a_file_mode(tm
     writer.write(town())
     writer.close()  # a snapshot
     writer = MemoryStore(tmp_path)
-    writer.write(_grid(1))
+    writer.write(new_grid(1))
     writer.record_import(_record("imp-1"))
     held = contents(writer)
     assert writer._journal is not None
@@ -138,12 +123,12 @@ def test_an_import_in_progress_is_not_seen_until_its_final_frame_is_on_disk(tmp_
     seen_during: list[bool] = []
 
     def batches() -> Iterator[Batch]:
-        yield _grid(1)
-        yield _grid(2)  # the first batch is in the journal now, as a frame of a group not yet final
+        yield new_grid(1)
+        yield new_grid(2)  # the first batch is in the journal now, as a frame of a group not yet final
         beside = MemoryStore(tmp_path, read_only=True)
         seen_during.append(beside.has_node("gx1"))
         beside.close()
-        yield _grid(3)
+        yield new_grid(3)
 
     writer.write_all(batches(), record=lambda total: _record("imp-grids").model_copy(update={"summary": total}))
     assert (tmp_path / JOURNAL).stat().st_size > 0
@@ -175,7 +160,7 @@ def test_readers_opened_while_the_writer_appends_and_compacts_see_whole_writes_i
             for k in range(300):
                 if stop.is_set():
                     return
-                writer.write(_grid(k))
+                writer.write(new_grid(k))
         except BaseException as exc:  # handed to the test's thread
             failure.append(exc)
         finally:

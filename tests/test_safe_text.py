@@ -20,13 +20,13 @@ from fastapi.testclient import TestClient
 from httpx2 import Response  # the HTTP client of starlette's TestClient
 from openpyxl import load_workbook
 
-from api.app import create_app
 from graph.memory import MemoryStore
 from graph.model import MAX_ITEM, MAX_ITEMS, MAX_NAME, MAX_PROPERTY
 from graph.settings import Settings
 from loaders.exporter import export
 from loaders.importer import import_file
 from loaders.workbooks import write_problems
+from tests.utils.apps import client_over, town_store
 from tests.utils.ledgers import TOWN, Tables, copy, write_csv_folder, write_xlsx
 from tests.utils.network import contents
 
@@ -47,14 +47,12 @@ FORMULA_LEADS = ("=", "+", "-", "@")
 
 @pytest.fixture
 def store(tmp_path: Path) -> MemoryStore:
-    store = MemoryStore()
-    assert import_file(store, write_xlsx(tmp_path / "town.xlsx", TOWN)).ok
-    return store
+    return town_store(tmp_path)
 
 
 @pytest.fixture
 def client(store: MemoryStore) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(), store_factory=lambda _: store), raise_server_exceptions=False) as client:
+    with client_over(store, Settings(), raise_server_exceptions=False) as client:
         yield client
 
 

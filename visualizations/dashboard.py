@@ -30,6 +30,7 @@ from graph.model import TERRITORY_LEVELS, Level, MemberCategory
 from graph.norms import NORMS, Norms
 from graph.store import GraphStore
 from visualizations.map import Links
+from visualizations.page_head import BASE_STYLE, page_head
 
 __all__ = [
     "FIGURES",
@@ -281,12 +282,9 @@ def render_dashboard(
         nav.append(_link(REPORT_LINK, scope.id, "下载报表 (Excel) ›"))
         nav.append('<button type="button" class="print" onclick="window.print()">打印</button>')
     title = f"{scope.name} 覆盖率看板"
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{_STYLE}</style></head>
-<body>
-<header><h1>{html.escape(title)}</h1>
+    return (
+        page_head(title, style=_STYLE)
+        + f"""\
 <p class="meta">{html.escape(kind)} · {html.escape(cov.path)} · 截至 {cov.as_of} · 下级 {len(cov.breakdown)} 个 · 缺口 {len(gaps):,} 条</p>
 <nav>{" ".join(nav)}</nav></header>
 <main>
@@ -301,6 +299,7 @@ def render_dashboard(
 <script>window.addEventListener("beforeprint", () => document.querySelectorAll("details").forEach((d) => (d.open = true)));</script>
 </body></html>
 """
+    )
 
 
 def _communities_in(cov: Coverage) -> dict[str, list[ChildCoverage]]:
@@ -312,15 +311,9 @@ def _communities_in(cov: Coverage) -> dict[str, list[ChildCoverage]]:
     return {}
 
 
-_STYLE = """
-:root { --font: 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', sans-serif; }
-* { box-sizing: border-box; }
-body { margin: 0; font-family: var(--font); color: #212121; background: #fafafa; }
-header { padding: 10px 16px; background: #fff; border-bottom: 1px solid #ddd; }
-header h1 { margin: 0; font-size: 20px; }
-header .meta { margin: 4px 0; color: #616161; font-size: 13px; }
-nav a { margin-right: 16px; font-size: 14px; }
-main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; padding: 16px; }
+_STYLE = (
+    BASE_STYLE
+    + """main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; padding: 16px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 16px; align-content: start; }
 .chart, .side { background: #fff; border: 1px solid #e0e0e0; border-radius: 4px; padding: 8px 12px; }
 .chart h3 { font-size: 14px; margin: 4px 0 8px; }
@@ -365,3 +358,4 @@ button.print { font: inherit; font-size: 13px; padding: 1px 10px; cursor: pointe
   svg.bar rect { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 """
+)

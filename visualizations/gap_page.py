@@ -16,6 +16,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from graph.gaps import Gap, GapCount, GapPage, GapRule
+from visualizations.page_head import BASE_STYLE, page_head
 
 __all__ = ["PAGE_SIZE", "GapPageLinks", "render_gap_page"]
 
@@ -109,12 +110,9 @@ def render_gap_page(page: GapPage, counts: GapCount, *, rules: list[GapRule], ru
         f'<a href="{html.escape(links.dashboard.format(id=scope.id))}">‹ 覆盖率看板</a> '
         f'<a href="{html.escape(links.map.format(id=scope.id))}">组织网络图 ›</a>'
     )
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{_STYLE}</style></head>
-<body>
-<header><h1>{html.escape(title)}</h1>
+    return (
+        page_head(title, style=_STYLE)
+        + f"""\
 <p class="meta">截至 {day} · {html.escape(shown)} · 共 {page.total:,} 条</p>
 <nav>{nav}</nav>{form}</header>
 <main>
@@ -126,17 +124,12 @@ def render_gap_page(page: GapPage, counts: GapCount, *, rules: list[GapRule], ru
 </main>
 </body></html>
 """
+    )
 
 
-_STYLE = """
-:root { --font: 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', sans-serif; }
-* { box-sizing: border-box; }
-body { margin: 0; font-family: var(--font); color: #212121; background: #fafafa; }
-header { padding: 10px 16px; background: #fff; border-bottom: 1px solid #ddd; }
-header h1 { margin: 0; font-size: 20px; }
-header .meta { margin: 4px 0; color: #616161; font-size: 13px; }
-nav a { margin-right: 16px; font-size: 14px; }
-form.filter { margin: 8px 0 0; font-size: 14px; }
+_STYLE = (
+    BASE_STYLE
+    + """form.filter { margin: 8px 0 0; font-size: 14px; }
 form.filter select, form.filter button { font: inherit; font-size: 14px; padding: 2px 6px; }
 main { padding: 8px 16px 16px; }
 .paging { font-size: 14px; margin: 8px 0; display: flex; gap: 16px; align-items: center; }
@@ -157,3 +150,4 @@ td.empty { text-align: center; color: #757575; padding: 24px; }
   tr { break-inside: avoid; }
 }
 """
+)

@@ -41,6 +41,21 @@ def prov(row: int | None = None, source: str = "test") -> Provenance:
     return Provenance(source=source, recorded_at=datetime(2025, 3, 1, 9, 30), row=row)
 
 
+def new_grid(k: int) -> Batch:
+    """A grid ``gx{k}`` and its group under area a1 of :func:`town`: two nodes and three edges that belong together, written as one."""
+    return Batch(
+        nodes=[
+            Territory(id=f"gx{k}", name=f"新网格{k}", level=Level.GRID, households=100 + k, provenance=PROV),
+            Organisation(id=f"o-gx{k}", name=f"新网格{k}党小组", level=Level.GRID, form=OrgForm.GROUP, members=3, provenance=PROV),
+        ],
+        edges=[
+            Within(source=f"gx{k}", target="a1", provenance=PROV),
+            Covers(source=f"o-gx{k}", target=f"gx{k}", provenance=PROV),
+            ReportsTo(source=f"o-gx{k}", target="o-a1", provenance=PROV),
+        ],
+    )
+
+
 def town() -> Batch:
     """One district, one street, one community with two residential areas and three grids.
 
