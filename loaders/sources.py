@@ -210,8 +210,8 @@ def _csv_folder(source: Source) -> None:
 
 def _csv_zip(source: Source) -> None:
     archive = source.keep(_open_zip(source.path))
-    for info in archive.infolist():
-        name = posixpath.basename(info.filename)
+    for info, full_name in _member_names(archive):
+        name = posixpath.basename(full_name)
         if info.is_dir() or not name.lower().endswith(".csv"):
             continue
         table = _table_of(name[:-4])
@@ -219,6 +219,37 @@ def _csv_zip(source: Source) -> None:
             source.ignored.append(name)
         else:
             source.sheets.append(_csv_sheet(source, table, f"{source.path.name}:{name}", lambda info=info: archive.open(info)))
+
+
+def _member_names(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, str]]:
+    """Each member with its name as its maker wrote it: GBK (GB18030) when that names a table, else as zipfile read it.
+
+    A name without the UTF-8 flag (bit 0x800) is read by zipfile as CP437, as the zip format
+    says; but Debian's ``zip`` and Windows' "send to compressed folder" on a Chinese system write
+    such names in the system's code page, GBK, so 组织架构.csv would read as mojibake. When one
+    unflagged name reads in GBK as a table's, the zip was made so: all its unflagged names are
+    read in GBK (a 说明.csv beside the tables is then listed as such, not as mojibake).
+    """
+    infos = archive.infolist()
+    gbk = [_gbk_name(info) for info in infos]
+    made_in_gbk = any(name is not None and _table_of(_csv_stem(name) or "") is not None for name in gbk)
+    return [(info, name if made_in_gbk and name is not None else info.filename) for info, name in zip(infos, gbk, strict=True)]
+
+
+def _gbk_name(info: zipfile.ZipInfo) -> str | None:
+    """The member's name read in GB18030, if it lacks the UTF-8 flag and its bytes are GB18030 (None otherwise)."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return None
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def _csv_stem(name: str) -> str | None:
+    """The file name's stem if it is a .csv file (in any folder of a zip), else None."""
+    base = posixpath.basename(name)
+    return base[:-4] if base.lower().endswith(".csv") else None
 
 
 def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:

@@ -1,0 +1,92 @@
+"""Ledgers as staff really make them: zips from Debian's ``zip``, files holding no table, title and note rows, merged cells.
+
+Each file here is written the way the tool staff use writes it (a zip whose Chinese names are
+GBK bytes without the UTF-8 flag, an openpyxl workbook with merged cells and a title row), then
+imported through :func:`loaders.importer.import_file` and, where the answer's shape matters,
+``POST /imports``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.memory import MemoryStore
+from graph.model import NodeKind
+from graph.settings import Settings
+from loaders.format import TABLES
+from loaders.importer import import_file
+from tests.utils.ledgers import TOWN, Tables
+
+
+@pytest.fixture
+def client() -> Iterator[tuple[TestClient, MemoryStore]]:
+    store = MemoryStore()
+    app = create_app(Settings(max_upload_mb=1), store_factory=lambda _: store)
+    with TestClient(app) as client:
+        yield client, store
+
+
+def _csv_bytes(rows: list[list[object]], *, encoding: str = "utf-8") -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return text.getvalue().encode(encoding)
+
+
+def _legacy_zip(path: Path, files: dict[str, bytes], *, encoding: str = "gbk") -> Path:
+    """A zip as Debian's ``zip`` makes one on a Chinese system: names in GBK bytes, without the UTF-8 flag (0x800).
+
+    Python's zipfile always flags a non-ASCII name as UTF-8, so each member is written under an
+    ASCII stand-in of the same length, which is then swapped for the GBK bytes in the local
+    header and the central directory alike (a name's bytes enter no checksum).
+    """
+    names = {name: name.encode(encoding) for name in files}
+    stand_ins = {name: f"{i:0{len(raw) - 4}d}.csv".encode() for i, (name, raw) in enumerate(names.items())}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in files.items():
+            archive.writestr(stand_ins[name].decode(), body)
+    data = buffer.getvalue()
+    for name, raw in names.items():
+        assert data.count(stand_ins[name]) == 2
+        data = data.replace(stand_ins[name], raw)
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as check:  # as Python reads it: no UTF-8 flag, so CP437 mojibake
+        assert all(not info.flag_bits & 0x800 for info in check.infolist())
+        assert "组织架构.csv" not in check.namelist()
+    return path
+
+
+def _chinese(tables: Tables) -> dict[str, bytes]:
+    return {f"{TABLES[name].chinese}.csv": _csv_bytes(rows) for name, rows in tables.items()}
+
+
+# -- 1. zips made by Debian's zip --------------------------------------------------------------
+
+
+def test_a_zip_with_gbk_names_without_the_utf8_flag_is_read_by_its_chinese_names(tmp_path: Path) -> None:
+    store = MemoryStore()
+    path = _legacy_zip(tmp_path / "台账.zip", {**_chinese(TOWN), "说明.csv": b"notes\r\n"})
+    report = import_file(store, path)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.record.rows == {name: len(rows) - 1 for name, rows in TOWN.items()}
+    assert report.ignored == ["说明.csv"]
+    assert store.count(NodeKind.TERRITORY) == 6 and store.count(NodeKind.MEMBER) == 2
+
+
+def test_a_zip_with_gbk_names_is_applied_over_http(client: tuple[TestClient, MemoryStore], tmp_path: Path) -> None:
+    http, store = client
+    body = _legacy_zip(tmp_path / "town.zip", _chinese(TOWN)).read_bytes()
+    response = http.post("/imports", params={"filename": "town.zip"}, content=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["record"]["rows"]["household_heads"] == 2
+    assert store.count(NodeKind.MEMBER) == 2
