@@ -177,6 +177,8 @@ def _open_tables(source: Source) -> None:
         raise SourceError(f"{path.name}: the old .xls format is not read; in Excel, save it as .xlsx (Excel 工作簿) and import that")
     else:
         raise SourceError(f"{path.name}: import an .xlsx workbook, a .csv file, a .zip of CSV files, or a folder of CSV files")
+    if not source.sheets:
+        raise _no_table(source)
     order = list(TABLES)
     source.sheets.sort(key=lambda s: order.index(s.table.name))
     seen: dict[str, str] = {}
@@ -184,6 +186,17 @@ def _open_tables(source: Source) -> None:
         if sheet.table.name in seen:
             raise SourceError(f"{path.name}: both {seen[sheet.table.name]} and {sheet.origin} hold the table {sheet.table.name}; keep one")
         seen[sheet.table.name] = sheet.origin
+
+
+def _no_table(source: Source) -> SourceError:
+    """A file holding no table the format knows: refused, naming what it holds and what a table is called."""
+    what = "files" if source.path.is_dir() or source.path.suffix.lower() == ".zip" else "sheets"
+    found = "、".join(source.ignored[:20]) + (" ..." if len(source.ignored) > 20 else "") if source.ignored else "nothing"
+    expected = "、".join(f"{t.chinese} ({t.name})" for t in TABLES.values())
+    return SourceError(
+        f"{source.path.name}: 没有可导入的表 (it holds no table of the import format: its {what} are {found}); "
+        f"name each {'CSV file' if what == 'files' else 'sheet'} after its table: {expected}"
+    )
 
 
 def _table_of(name: str) -> Table | None:

@@ -23,7 +23,7 @@ from graph.model import NodeKind
 from graph.settings import Settings
 from loaders.format import TABLES
 from loaders.importer import import_file
-from tests.utils.ledgers import TOWN, Tables
+from tests.utils.ledgers import TOWN, Tables, write_xlsx
 
 
 @pytest.fixture
@@ -90,3 +90,42 @@ def test_a_zip_with_gbk_names_is_applied_over_http(client: tuple[TestClient, Mem
     assert response.status_code == 200, response.text
     assert response.json()["record"]["rows"]["household_heads"] == 2
     assert store.count(NodeKind.MEMBER) == 2
+
+
+# -- 2. a file holding no table ------------------------------------------------------------------
+
+
+def _is_no_table_problem(reason: str, *, found: list[str]) -> bool:
+    expected = [TABLES["structure"].chinese, "structure", TABLES["household_heads"].chinese, "big_committee"]
+    return "没有可导入的表" in reason and all(name in reason for name in [*found, *expected])
+
+
+def test_a_workbook_with_no_table_is_refused_naming_its_sheets_and_the_tables(tmp_path: Path) -> None:
+    store = MemoryStore()
+    path = write_xlsx(tmp_path / "花名册.xlsx", {"Sheet1": TOWN["structure"], "人员名单": TOWN["household_heads"]})
+    report = import_file(store, path)
+    assert report.record.outcome == "refused" and store.count() == 0
+    assert len(report.problems) == 1 and _is_no_table_problem(report.problems[0].reason, found=["Sheet1", "人员名单"])
+
+
+def test_a_zip_and_a_folder_with_no_table_are_refused(tmp_path: Path) -> None:
+    zipped = tmp_path / "misc.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("名单.csv", _csv_bytes(TOWN["units"]))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "sheet1.csv").write_bytes(_csv_bytes(TOWN["units"]))
+    for path, found in ((zipped, "名单.csv"), (folder, "sheet1.csv")):
+        report = import_file(MemoryStore(), path)
+        assert report.record.outcome == "refused", path
+        assert _is_no_table_problem(report.problems[0].reason, found=[found])
+
+
+def test_a_file_with_no_table_is_a_422_over_http(client: tuple[TestClient, MemoryStore], tmp_path: Path) -> None:
+    http, store = client
+    body = write_xlsx(tmp_path / "x.xlsx", {"Sheet1": [["姓名", "电话"], ["张三", "13812345678"]]}).read_bytes()
+    response = http.post("/imports", params={"filename": "花名册.xlsx"}, content=body)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "import_refused" and store.count() == 0
+    assert _is_no_table_problem(error["problems"][0]["reason"], found=["Sheet1"])
