@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
+import itertools
 import math
 import posixpath
 import pyexpat
@@ -274,25 +276,83 @@ def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
         raise _damaged(origin, exc) from None
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(_chain(first, stream), delimiter=delimiter)
-    try:
-        header = next(reader, [])
-    except csv.Error as exc:
-        raise SourceError(f"{origin}: the header line is not CSV ({exc})") from None
-
     width = len(table.columns) + EXTRA_COLUMNS
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        line_number = 1
+        line_number = 0
         try:
-            for line_number, cells in enumerate(reader, start=2):
-                if any(cell.strip() for cell in cells):
+            for line_number, cells in enumerate(reader, start=1):
+                if any(cell.strip() for cell in cells) and not _is_note(cells):
                     yield line_number, _bounded(cells, origin=origin, line=line_number, width=width)
         except csv.Error as exc:
             raise SourceError(f"{origin}: line {line_number + 1} is not CSV ({exc}); check its quotes") from None
         except _DAMAGED as exc:
             raise _damaged(origin, exc) from None
 
-    return Sheet(table, origin, _bounded(header, origin=origin, line=1, width=width), rows())
+    header, data = _headed(table, rows())
+    return Sheet(table, origin, header, data)
+
+
+HEADER_SEARCH = 10
+"""Rows at the top of a sheet among which its header is looked for, past a title (XX街道党组织台账) and blank rows."""
+_NOTE_LEADS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "联系人",
+    "联系电话",
+    "填表日期",
+    "填报日期",
+    "制表日期",
+    "注",
+    "备注",
+    "说明",
+)
+"""How a note row under a table begins (填表人：张三, 注：...): such a row, with its other cells empty, is no record."""
+
+
+def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The sheet's header and the rows under it: the first of the top rows naming two of the table's columns.
+
+    Staff put a title above the header (often merged across the columns) and a blank row
+    under it; those rows are passed over. When no top row names two columns, the first row is
+    the header as before, and its missing columns are the problems the import reports.
+    """
+    names = _column_names(table)
+    looked: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if sum(1 for cell in cells if isinstance(cell, str) and _normal_name(cell) in names) >= 2:
+            return cells, rows
+        looked.append((number, cells))
+        if len(looked) >= HEADER_SEARCH:
+            break
+    if not looked:
+        return [], rows
+    return looked[0][1], itertools.chain(looked[1:], rows)
+
+
+@functools.cache
+def _column_names(table: Table) -> frozenset[str]:
+    return frozenset(_normal_name(name) for column in table.columns for name in (column.name, column.chinese))
+
+
+def _normal_name(text: str) -> str:
+    """A header cell as it is matched to a column's name: any case, spacing (full-width too) and underscores."""
+    return "".join(text.split()).replace("_", "").lower()
+
+
+def _is_note(cells: list[Any]) -> bool:
+    """Whether a row is a note under the table (填表人：张三, 注：...): the first cell one, every other cell blank."""
+    first = cells[0] if cells else None
+    if not isinstance(first, str) or not first.lstrip().startswith(_NOTE_LEADS):
+        return False
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells[1:])
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 def _bounded(cells: list[str], *, origin: str, line: int, width: int) -> list[Any]:
@@ -527,9 +587,8 @@ def _workbook(source: Source) -> None:
         target = targets.get(relation, "")
         member = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
         reader = _SheetReader(f"{origin}:{name}", shared=shared, dates=dates, epoch=epoch, width=len(table.columns) + EXTRA_COLUMNS)
-        rows = reader.rows(archive, member)
-        header = next(rows, (1, []))
-        source.sheets.append(Sheet(table, f"{origin}:{name}", header[1], rows))
+        header, rows = _headed(table, reader.rows(archive, member))
+        source.sheets.append(Sheet(table, f"{origin}:{name}", header, rows))
 
 
 def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
@@ -647,6 +706,52 @@ def _is_date_format(code: str) -> bool:
     return bool(_DATE_CODES.search(re.sub(r'"[^"]*"|\[[^]]*]', "", code)))
 
 
+MAX_MERGED = 100_000
+"""Ranges merged down more than one row a sheet may hold (a ledger has a few hundred at most)."""
+_MERGE_CELLS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s>/]")
+_MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _merged_down(stream: IO[bytes], where: str) -> dict[int, list[tuple[int, int]]]:
+    """The sheet's ranges merged down more than one row, by first row: (first column, last row).
+
+    Excel writes ``<mergeCells>`` after the rows, so the sheet's bytes are run through once
+    before its rows are read (inflating is quick beside parsing: no XML is parsed here, the
+    markup is searched for). A ``<`` in cell text is written ``&lt;``, so text cannot pass for it.
+    """
+    merged: dict[int, list[tuple[int, int]]] = {}
+    count = 0
+    tail = b""
+    found = False
+    try:
+        while chunk := stream.read(_CHUNK * 16):
+            data = tail + chunk
+            if not found:
+                start = data.find(b"mergeCells")
+                match = _MERGE_CELLS.search(data, max(start - 40, 0)) if start >= 0 else None
+                if match is None:
+                    tail = data[-64:]
+                    continue
+                found = True
+                data = data[match.start() :]
+            end = 0
+            for ref in _MERGE_REF.finditer(data):
+                end = ref.end()
+                first_row, last_row = int(ref[2]), int(ref[4])
+                if last_row > first_row:
+                    count += 1
+                    if count > MAX_MERGED:
+                        raise SourceError(f"{where}: holds more than {MAX_MERGED:,} merged ranges; this is not a ledger")
+                    column = 0
+                    for letter in ref[1]:
+                        column = column * 26 + letter - 64
+                    merged.setdefault(first_row, []).append((column - 1, last_row))
+            tail = data[max(end, len(data) - 512) :]
+    except _DAMAGED as exc:
+        raise _damaged(where, exc) from None
+    return merged
+
+
 def _column_letters(index: int) -> str:
     """The letters Excel shows for a column (0 is A, 16383 is XFD)."""
     letters = ""
@@ -681,6 +786,10 @@ class _SheetReader:
         self.inline: list[str] | None = None
         self.text: list[str] | None = None
         self.length = 0
+        self.merged: dict[int, list[tuple[int, int]]] = {}
+        """The sheet's ranges merged down more than one row, by first row: (column, last row)."""
+        self.carrying: dict[int, tuple[int, Any]] = {}
+        """Merged ranges the rows being read lie in, by column: (last row, the range's value)."""
 
     def rows(self, archive: zipfile.ZipFile, member: str) -> Iterator[tuple[int, list[Any]]]:
         """The sheet's rows as (row number, cells), skipping empty rows; cells placed by their column letters."""
@@ -693,6 +802,9 @@ class _SheetReader:
             ) from None
         except _DAMAGED as exc:
             raise _damaged(f"{self.origin} ({member})", exc) from None
+        with stream:
+            self.merged = _merged_down(stream, where)
+        stream = archive.open(member)
         parser = _parser(where)
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
@@ -754,7 +866,12 @@ class _SheetReader:
             self.in_cell = False
         elif tag == _ROW_TAG:
             cells = self.cells
-            if any(c is not None and c != "" for c in cells):
+            kept = any(c is not None and c != "" for c in cells) and not (
+                (cells[0] is None or type(cells[0]) is str) and (_is_note(cells) or _is_blank(cells))
+            )
+            if self.merged:
+                self._fill_merged(cells)
+            if kept:
                 self.ready.append((self.number, cells))
             self.cells = []
         elif tag == _T_TAG:
@@ -764,6 +881,25 @@ class _SheetReader:
         elif tag == _F_TAG:
             self.formula = "".join(self.text or ())
             self.text = None
+
+    def _fill_merged(self, cells: list[Any]) -> None:
+        """Give each cell of a merged range (合并单元格) below its first the first's value, as staff read it.
+
+        Excel keeps the value only in a merged range's first cell. Only the range's first column
+        is filled: a range merged across columns (a title) holds one value, not one per column.
+        """
+        number = self.number
+        for column, (last, value) in list(self.carrying.items()):
+            if number > last:
+                del self.carrying[column]
+            elif value is not None:
+                if column >= len(cells):
+                    cells.extend([None] * (column + 1 - len(cells)))
+                if cells[column] is None or cells[column] == "":
+                    cells[column] = value
+        for column, last in self.merged.get(number, ()):
+            if column < self.width:
+                self.carrying[column] = (last, cells[column] if column < len(cells) else None)
 
     def _characters(self, data: str) -> None:
         if self.text is not None:

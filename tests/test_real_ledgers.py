@@ -11,19 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 
 from api.app import create_app
 from graph.memory import MemoryStore
-from graph.model import NodeKind
+from graph.model import EdgeKind, Member, NodeKind, Organisation, Territory
 from graph.settings import Settings
 from loaders.format import TABLES
 from loaders.importer import import_file
-from tests.utils.ledgers import TOWN, Tables, write_xlsx
+from tests.utils.ledgers import TOWN, Tables, copy, write_xlsx
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def client() -> Iterator[tuple[TestClient, MemoryStore]]:
         yield client, store
 
 
-def _csv_bytes(rows: list[list[object]], *, encoding: str = "utf-8") -> bytes:
+def _csv_bytes(rows: Sequence[Sequence[object]], *, encoding: str = "utf-8") -> bytes:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     for row in rows:
@@ -129,3 +130,83 @@ def test_a_file_with_no_table_is_a_422_over_http(client: tuple[TestClient, Memor
     error = response.json()["error"]
     assert error["code"] == "import_refused" and store.count() == 0
     assert _is_no_table_problem(error["problems"][0]["reason"], found=["Sheet1"])
+
+
+# -- 3. title rows, merged cells, note rows, full-width digits -----------------------------------
+
+
+def _as_staff_keep_it(tables: Tables) -> Tables:
+    """TOWN as a street office keeps it: full-width digits and spaces, numbers typed as text."""
+    kept = copy(TOWN)
+    kept["household_heads"][1] = ["ｈ１", "张三", "g1　", "retired", "１０", "１３８ １２３４ ５６７８"]
+    kept["household_heads"][2] = ["h2　", "李四", "ｇ１", "在职 ", "9", None]
+    kept["structure"][3][7] = "１２０"  # c1's members, as text in full-width digits
+    kept["units"][1][6] = "3e2"  # 300 members, as Excel shows a number stored as text in scientific form
+    return kept
+
+
+def _check_town(store: MemoryStore) -> None:
+    assert store.count(NodeKind.TERRITORY) == 6 and store.count(NodeKind.MEMBER) == 2
+    h1 = store.node("h1")
+    assert isinstance(h1, Member) and h1.phone == "138 1234 5678" and h1.households == 10
+    c1_org, u1_org = store.node("o-c1"), store.node("o-u1")
+    assert isinstance(c1_org, Organisation) and isinstance(u1_org, Organisation)
+    assert (c1_org.members, u1_org.members) == (120, 300)
+
+
+def test_a_workbook_with_a_title_row_merged_cells_and_note_rows_reads_as_staff_mean_it(tmp_path: Path) -> None:
+    tables = _as_staff_keep_it(TOWN)
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for name, rows in tables.items():
+        sheet = book.create_sheet(TABLES[name].chinese)
+        width = len(rows[0])
+        sheet.append([f"东风街道{TABLES[name].chinese}台账"])  # the title, merged across the columns
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        sheet.append([])  # a blank row under the title
+        for row in rows:
+            sheet.append(row)
+        sheet.append([])
+        sheet.append(["填表人：张三", None, None])
+        sheet.append(["注：户数为2024年底数"])
+    # the grids' level and parent merged down their rows: Excel keeps the value in the first cell only
+    structure = book[TABLES["structure"].chinese]
+    assert structure["A8"].value == "g1" and structure["A9"].value == "g2"
+    structure["B9"] = structure["D9"] = None
+    structure.merge_cells("B8:B9")
+    structure.merge_cells("D8:D9")
+    book.save(tmp_path / "台账.xlsx")
+
+    store = MemoryStore()
+    report = import_file(store, tmp_path / "台账.xlsx")
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.record.rows == {name: len(rows) - 1 for name, rows in TOWN.items()}
+    _check_town(store)
+    g2 = store.node("g2")
+    assert isinstance(g2, Territory) and g2.level.value == "grid"
+    assert [e.target for e in store.edges_of("g2", kind=EdgeKind.WITHIN)] == ["a1"]
+
+
+def test_a_csv_with_a_title_row_and_note_rows_reads_as_staff_mean_it(tmp_path: Path) -> None:
+    tables = _as_staff_keep_it(TOWN)
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    for name, rows in tables.items():
+        title = [[f"东风街道{TABLES[name].chinese}台账", *[""] * (len(rows[0]) - 1)], [""] * len(rows[0])]
+        notes = [["　"] * len(rows[0]), ["填表人：张三"], ["注：户数为2024年底数", "", ""]]
+        (folder / f"{TABLES[name].chinese}.csv").write_bytes(_csv_bytes([*title, *rows, *notes], encoding="gb18030"))
+    store = MemoryStore()
+    report = import_file(store, folder)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.record.rows == {name: len(rows) - 1 for name, rows in TOWN.items()}
+    _check_town(store)
+
+
+def test_a_problem_in_a_titled_sheet_names_the_row_staff_see(tmp_path: Path) -> None:
+    tables = copy(TOWN)
+    tables["structure"][3][1] = "居委会"  # c1, line 5 under the title and the header
+    path = tmp_path / "structure.csv"
+    path.write_bytes(_csv_bytes([["东风街道组织架构台账"], *tables["structure"]]))
+    report = import_file(MemoryStore(), path)
+    assert ("structure", 5, "level") in [(p.table, p.row, p.column) for p in report.problems]
