@@ -125,7 +125,7 @@ def _count(value: Any) -> Any:
     """户数, 党员数...: a whole number; ``1,200`` and ``1200.0`` are read as 1200."""
     value = _blank_to_none(value)
     if isinstance(value, str):
-        text = _code(value).replace(",", "").strip()
+        text = str(_code(value) or "").replace(",", "")
         try:
             number = float(text)
         except ValueError:

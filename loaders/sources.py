@@ -795,6 +795,8 @@ class _SheetReader:
         """The sheet's rows as (row number, cells), skipping empty rows; cells placed by their column letters."""
         where = f"{self.origin} ({member})"
         try:
+            with archive.open(member) as first_pass:  # merged ranges come after the rows: found first
+                self.merged = _merged_down(first_pass, where)
             stream = archive.open(member)
         except KeyError:
             raise SourceError(
@@ -802,9 +804,6 @@ class _SheetReader:
             ) from None
         except _DAMAGED as exc:
             raise _damaged(f"{self.origin} ({member})", exc) from None
-        with stream:
-            self.merged = _merged_down(stream, where)
-        stream = archive.open(member)
         parser = _parser(where)
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
