@@ -282,7 +282,7 @@ def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
         line_number = 0
         try:
             for line_number, cells in enumerate(reader, start=1):
-                if any(cell.strip() for cell in cells) and not _is_note(cells):
+                if any(cell.strip() for cell in cells) and not (_may_be_note(cells[0]) and _is_note(cells)):
                     yield line_number, _bounded(cells, origin=origin, line=line_number, width=width)
         except csv.Error as exc:
             raise SourceError(f"{origin}: line {line_number + 1} is not CSV ({exc}); check its quotes") from None
@@ -341,6 +341,14 @@ def _column_names(table: Table) -> frozenset[str]:
 def _normal_name(text: str) -> str:
     """A header cell as it is matched to a column's name: any case, spacing (full-width too) and underscores."""
     return "".join(text.split()).replace("_", "").lower()
+
+
+_NOTE_FIRST = frozenset(lead[0] for lead in _NOTE_LEADS)
+
+
+def _may_be_note(first: Any) -> bool:
+    """Whether a row whose first cell is ``first`` may be a note or blank: quick, since a record's first cell is an id."""
+    return first is None or (type(first) is str and (not first or first[0] in _NOTE_FIRST or first[0].isspace()))
 
 
 def _is_note(cells: list[Any]) -> bool:
@@ -865,9 +873,7 @@ class _SheetReader:
             self.in_cell = False
         elif tag == _ROW_TAG:
             cells = self.cells
-            kept = any(c is not None and c != "" for c in cells) and not (
-                (cells[0] is None or type(cells[0]) is str) and (_is_note(cells) or _is_blank(cells))
-            )
+            kept = any(c is not None and c != "" for c in cells) and not (_may_be_note(cells[0]) and (_is_note(cells) or _is_blank(cells)))
             if self.merged:
                 self._fill_merged(cells)
             if kept:
