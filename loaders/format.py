@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -104,6 +105,18 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _code(value: Any) -> Any:
+    """A cell holding a code (id, number, phone, date, choice) as text: full-width digits, letters and spaces made plain (NFKC).
+
+    Staff typing with a Chinese input method in its full-width mode write ｇ１ for g1 and １３８
+    for 138; names and other free text are left as typed (NFKC would turn their （） into ()).
+    """
+    value = _text(value)
+    if isinstance(value, str) and not value.isascii():
+        value = unicodedata.normalize("NFKC", value).strip() or None
+    return value
+
+
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -112,7 +125,7 @@ def _count(value: Any) -> Any:
     """户数, 党员数...: a whole number; ``1,200`` and ``1200.0`` are read as 1200."""
     value = _blank_to_none(value)
     if isinstance(value, str):
-        text = value.replace(",", "").replace("，", "").strip()
+        text = str(_code(value) or "").replace(",", "")
         try:
             number = float(text)
         except ValueError:
@@ -134,7 +147,7 @@ def parse_date(value: Any) -> date | None:
         return value.date()
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2_958_466:
         return _EXCEL_EPOCH + timedelta(days=int(value))  # an Excel serial day, from a cell without a date format
-    match = _DATE.match(str(value).strip())
+    match = _DATE.match(str(_code(value)))
     if match:
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
@@ -146,7 +159,7 @@ def parse_date(value: Any) -> date | None:
 def _yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    text = str(_text(value) or "").strip().lower()
+    text = str(_code(value) or "").lower()
     if text in _YES:
         return True
     if text in _NO:
@@ -161,7 +174,7 @@ def _enum(enum: type[StrEnum]) -> Callable[[Any], Any]:
     by_text |= {alias: enum(v) for alias, v in ALIASES.get(enum, {}).items()}
 
     def read(value: Any) -> Any:
-        value = _text(value)
+        value = _code(value)
         if value is None:
             return None
         found = by_text.get(str(value).strip().lower())
@@ -186,7 +199,7 @@ def _roles(value: Any) -> tuple[MemberRole, ...]:
 
 
 def _id(value: Any) -> Any:
-    value = _text(value)
+    value = _code(value)
     if isinstance(value, str) and not ID_PATTERN.match(value):
         raise ValueError(f"{value!r} is not a usable id: letters, digits and _ . : - only, up to 80 characters")
     return value
@@ -199,7 +212,7 @@ _Phone = Annotated[PhoneText, Field(pattern=r"^[0-9+\-() *]+$")]
 Text = Annotated[Name, BeforeValidator(_text)]
 OptText = Annotated[Name | None, BeforeValidator(_text), Field(default=None)]
 ShortText = Annotated[_Short | None, BeforeValidator(_text), Field(default=None)]
-Phone = Annotated[_Phone | None, BeforeValidator(_text), Field(default=None)]
+Phone = Annotated[_Phone | None, BeforeValidator(_code), Field(default=None)]
 Id = Annotated[str, BeforeValidator(_id)]
 OptId = Annotated[str | None, BeforeValidator(_id), Field(default=None)]
 Count = Annotated[_Number | None, BeforeValidator(_count), Field(default=None)]

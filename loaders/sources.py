@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
+import itertools
 import math
 import posixpath
 import pyexpat
@@ -177,6 +179,8 @@ def _open_tables(source: Source) -> None:
         raise SourceError(f"{path.name}: the old .xls format is not read; in Excel, save it as .xlsx (Excel 工作簿) and import that")
     else:
         raise SourceError(f"{path.name}: import an .xlsx workbook, a .csv file, a .zip of CSV files, or a folder of CSV files")
+    if not source.sheets:
+        raise _no_table(source)
     order = list(TABLES)
     source.sheets.sort(key=lambda s: order.index(s.table.name))
     seen: dict[str, str] = {}
@@ -184,6 +188,17 @@ def _open_tables(source: Source) -> None:
         if sheet.table.name in seen:
             raise SourceError(f"{path.name}: both {seen[sheet.table.name]} and {sheet.origin} hold the table {sheet.table.name}; keep one")
         seen[sheet.table.name] = sheet.origin
+
+
+def _no_table(source: Source) -> SourceError:
+    """A file holding no table the format knows: refused, naming what it holds and what a table is called."""
+    what = "files" if source.path.is_dir() or source.path.suffix.lower() == ".zip" else "sheets"
+    found = "、".join(source.ignored[:20]) + (" ..." if len(source.ignored) > 20 else "") if source.ignored else "nothing"
+    expected = "、".join(f"{t.chinese} ({t.name})" for t in TABLES.values())
+    return SourceError(
+        f"{source.path.name}: 没有可导入的表 (it holds no table of the import format: its {what} are {found}); "
+        f"name each {'CSV file' if what == 'files' else 'sheet'} after its table: {expected}"
+    )
 
 
 def _table_of(name: str) -> Table | None:
@@ -210,8 +225,8 @@ def _csv_folder(source: Source) -> None:
 
 def _csv_zip(source: Source) -> None:
     archive = source.keep(_open_zip(source.path))
-    for info in archive.infolist():
-        name = posixpath.basename(info.filename)
+    for info, full_name in _member_names(archive):
+        name = posixpath.basename(full_name)
         if info.is_dir() or not name.lower().endswith(".csv"):
             continue
         table = _table_of(name[:-4])
@@ -219,6 +234,37 @@ def _csv_zip(source: Source) -> None:
             source.ignored.append(name)
         else:
             source.sheets.append(_csv_sheet(source, table, f"{source.path.name}:{name}", lambda info=info: archive.open(info)))
+
+
+def _member_names(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, str]]:
+    """Each member with its name as its maker wrote it: GBK (GB18030) when that names a table, else as zipfile read it.
+
+    A name without the UTF-8 flag (bit 0x800) is read by zipfile as CP437, as the zip format
+    says; but Debian's ``zip`` and Windows' "send to compressed folder" on a Chinese system write
+    such names in the system's code page, GBK, so 组织架构.csv would read as mojibake. When one
+    unflagged name reads in GBK as a table's, the zip was made so: all its unflagged names are
+    read in GBK (a 说明.csv beside the tables is then listed as such, not as mojibake).
+    """
+    infos = archive.infolist()
+    gbk = [_gbk_name(info) for info in infos]
+    made_in_gbk = any(name is not None and _table_of(_csv_stem(name) or "") is not None for name in gbk)
+    return [(info, name if made_in_gbk and name is not None else info.filename) for info, name in zip(infos, gbk, strict=True)]
+
+
+def _gbk_name(info: zipfile.ZipInfo) -> str | None:
+    """The member's name read in GB18030, if it lacks the UTF-8 flag and its bytes are GB18030 (None otherwise)."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return None
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+def _csv_stem(name: str) -> str | None:
+    """The file name's stem if it is a .csv file (in any folder of a zip), else None."""
+    base = posixpath.basename(name)
+    return base[:-4] if base.lower().endswith(".csv") else None
 
 
 def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
@@ -230,25 +276,91 @@ def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
         raise _damaged(origin, exc) from None
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(_chain(first, stream), delimiter=delimiter)
-    try:
-        header = next(reader, [])
-    except csv.Error as exc:
-        raise SourceError(f"{origin}: the header line is not CSV ({exc})") from None
-
     width = len(table.columns) + EXTRA_COLUMNS
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        line_number = 1
+        line_number = 0
         try:
-            for line_number, cells in enumerate(reader, start=2):
-                if any(cell.strip() for cell in cells):
+            for line_number, cells in enumerate(reader, start=1):
+                if any(cell.strip() for cell in cells) and not (_may_be_note(cells[0]) and _is_note(cells)):
                     yield line_number, _bounded(cells, origin=origin, line=line_number, width=width)
         except csv.Error as exc:
             raise SourceError(f"{origin}: line {line_number + 1} is not CSV ({exc}); check its quotes") from None
         except _DAMAGED as exc:
             raise _damaged(origin, exc) from None
 
-    return Sheet(table, origin, _bounded(header, origin=origin, line=1, width=width), rows())
+    header, data = _headed(table, rows())
+    return Sheet(table, origin, header, data)
+
+
+HEADER_SEARCH = 10
+"""Rows at the top of a sheet among which its header is looked for, past a title (XX街道党组织台账) and blank rows."""
+_NOTE_LEADS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "联系人",
+    "联系电话",
+    "填表日期",
+    "填报日期",
+    "制表日期",
+    "注",
+    "备注",
+    "说明",
+)
+"""How a note row under a table begins (填表人：张三, 注：...): such a row, with its other cells empty, is no record."""
+
+
+def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The sheet's header and the rows under it: the first of the top rows naming two of the table's columns.
+
+    Staff put a title above the header (often merged across the columns) and a blank row
+    under it; those rows are passed over. When no top row names two columns, the first row is
+    the header as before, and its missing columns are the problems the import reports.
+    """
+    names = _column_names(table)
+    looked: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if sum(1 for cell in cells if isinstance(cell, str) and _normal_name(cell) in names) >= 2:
+            return cells, rows
+        looked.append((number, cells))
+        if len(looked) >= HEADER_SEARCH:
+            break
+    if not looked:
+        return [], rows
+    return looked[0][1], itertools.chain(looked[1:], rows)
+
+
+@functools.cache
+def _column_names(table: Table) -> frozenset[str]:
+    return frozenset(_normal_name(name) for column in table.columns for name in (column.name, column.chinese))
+
+
+def _normal_name(text: str) -> str:
+    """A header cell as it is matched to a column's name: any case, spacing (full-width too) and underscores."""
+    return "".join(text.split()).replace("_", "").lower()
+
+
+_NOTE_FIRST = frozenset(lead[0] for lead in _NOTE_LEADS)
+
+
+def _may_be_note(first: Any) -> bool:
+    """Whether a row whose first cell is ``first`` may be a note or blank: quick, since a record's first cell is an id."""
+    return first is None or (type(first) is str and (not first or first[0] in _NOTE_FIRST or first[0].isspace()))
+
+
+def _is_note(cells: list[Any]) -> bool:
+    """Whether a row is a note under the table (填表人：张三, 注：...): the first cell one, every other cell blank."""
+    first = cells[0] if cells else None
+    if not isinstance(first, str) or not first.lstrip().startswith(_NOTE_LEADS):
+        return False
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells[1:])
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 def _bounded(cells: list[str], *, origin: str, line: int, width: int) -> list[Any]:
@@ -483,9 +595,8 @@ def _workbook(source: Source) -> None:
         target = targets.get(relation, "")
         member = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
         reader = _SheetReader(f"{origin}:{name}", shared=shared, dates=dates, epoch=epoch, width=len(table.columns) + EXTRA_COLUMNS)
-        rows = reader.rows(archive, member)
-        header = next(rows, (1, []))
-        source.sheets.append(Sheet(table, f"{origin}:{name}", header[1], rows))
+        header, rows = _headed(table, reader.rows(archive, member))
+        source.sheets.append(Sheet(table, f"{origin}:{name}", header, rows))
 
 
 def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
@@ -603,6 +714,52 @@ def _is_date_format(code: str) -> bool:
     return bool(_DATE_CODES.search(re.sub(r'"[^"]*"|\[[^]]*]', "", code)))
 
 
+MAX_MERGED = 100_000
+"""Ranges merged down more than one row a sheet may hold (a ledger has a few hundred at most)."""
+_MERGE_CELLS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s>/]")
+_MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _merged_down(stream: IO[bytes], where: str) -> dict[int, list[tuple[int, int]]]:
+    """The sheet's ranges merged down more than one row, by first row: (first column, last row).
+
+    Excel writes ``<mergeCells>`` after the rows, so the sheet's bytes are run through once
+    before its rows are read (inflating is quick beside parsing: no XML is parsed here, the
+    markup is searched for). A ``<`` in cell text is written ``&lt;``, so text cannot pass for it.
+    """
+    merged: dict[int, list[tuple[int, int]]] = {}
+    count = 0
+    tail = b""
+    found = False
+    try:
+        while chunk := stream.read(_CHUNK * 16):
+            data = tail + chunk
+            if not found:
+                start = data.find(b"mergeCells")
+                match = _MERGE_CELLS.search(data, max(start - 40, 0)) if start >= 0 else None
+                if match is None:
+                    tail = data[-64:]
+                    continue
+                found = True
+                data = data[match.start() :]
+            end = 0
+            for ref in _MERGE_REF.finditer(data):
+                end = ref.end()
+                first_row, last_row = int(ref[2]), int(ref[4])
+                if last_row > first_row:
+                    count += 1
+                    if count > MAX_MERGED:
+                        raise SourceError(f"{where}: holds more than {MAX_MERGED:,} merged ranges; this is not a ledger")
+                    column = 0
+                    for letter in ref[1]:
+                        column = column * 26 + letter - 64
+                    merged.setdefault(first_row, []).append((column - 1, last_row))
+            tail = data[max(end, len(data) - 512) :]
+    except _DAMAGED as exc:
+        raise _damaged(where, exc) from None
+    return merged
+
+
 def _column_letters(index: int) -> str:
     """The letters Excel shows for a column (0 is A, 16383 is XFD)."""
     letters = ""
@@ -637,11 +794,17 @@ class _SheetReader:
         self.inline: list[str] | None = None
         self.text: list[str] | None = None
         self.length = 0
+        self.merged: dict[int, list[tuple[int, int]]] = {}
+        """The sheet's ranges merged down more than one row, by first row: (column, last row)."""
+        self.carrying: dict[int, tuple[int, Any]] = {}
+        """Merged ranges the rows being read lie in, by column: (last row, the range's value)."""
 
     def rows(self, archive: zipfile.ZipFile, member: str) -> Iterator[tuple[int, list[Any]]]:
         """The sheet's rows as (row number, cells), skipping empty rows; cells placed by their column letters."""
         where = f"{self.origin} ({member})"
         try:
+            with archive.open(member) as first_pass:  # merged ranges come after the rows: found first
+                self.merged = _merged_down(first_pass, where)
             stream = archive.open(member)
         except KeyError:
             raise SourceError(
@@ -710,7 +873,10 @@ class _SheetReader:
             self.in_cell = False
         elif tag == _ROW_TAG:
             cells = self.cells
-            if any(c is not None and c != "" for c in cells):
+            kept = any(c is not None and c != "" for c in cells) and not (_may_be_note(cells[0]) and (_is_note(cells) or _is_blank(cells)))
+            if self.merged:
+                self._fill_merged(cells)
+            if kept:
                 self.ready.append((self.number, cells))
             self.cells = []
         elif tag == _T_TAG:
@@ -720,6 +886,25 @@ class _SheetReader:
         elif tag == _F_TAG:
             self.formula = "".join(self.text or ())
             self.text = None
+
+    def _fill_merged(self, cells: list[Any]) -> None:
+        """Give each cell of a merged range (合并单元格) below its first the first's value, as staff read it.
+
+        Excel keeps the value only in a merged range's first cell. Only the range's first column
+        is filled: a range merged across columns (a title) holds one value, not one per column.
+        """
+        number = self.number
+        for column, (last, value) in list(self.carrying.items()):
+            if number > last:
+                del self.carrying[column]
+            elif value is not None:
+                if column >= len(cells):
+                    cells.extend([None] * (column + 1 - len(cells)))
+                if cells[column] is None or cells[column] == "":
+                    cells[column] = value
+        for column, last in self.merged.get(number, ()):
+            if column < self.width:
+                self.carrying[column] = (last, cells[column] if column < len(cells) else None)
 
     def _characters(self, data: str) -> None:
         if self.text is not None:
