@@ -9,18 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.memory import MemoryStore
 from graph.settings import Settings
-from tests.utils.known_network import AS_OF, COVERAGE, GAPS, known_network
+from tests.utils.known_network import AS_OF, COVERAGE, GAPS, known_store
 
 DAY = {"as_of": AS_OF.isoformat()}
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    store = MemoryStore()
-    for batch in known_network():
-        store.write(batch)
+    store = known_store()
     app = create_app(Settings(), store_factory=lambda _: store)
     with TestClient(app) as client:
         yield client

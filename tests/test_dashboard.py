@@ -16,17 +16,14 @@ from graph.coverage import coverage
 from graph.gaps import find_gaps, gap_rules
 from graph.memory import MemoryStore
 from graph.settings import Settings
-from tests.utils.known_network import AS_OF, GAPS, known_network
+from tests.utils.known_network import AS_OF, GAPS, known_store
 from visualizations.dashboard import render_dashboard
 from visualizations.map import Links
 
 
 @pytest.fixture
 def store() -> MemoryStore:
-    s = MemoryStore()
-    for batch in known_network():
-        s.write(batch)
-    return s
+    return known_store()
 
 
 @pytest.fixture

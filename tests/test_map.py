@@ -14,7 +14,7 @@ from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
 from graph.model import Batch, Level, LocatedIn, NodeKind, Unit, UnitType
 from graph.store import GraphStore
-from tests.utils.known_network import AS_OF, PROV, known_network
+from tests.utils.known_network import AS_OF, PROV, known_store
 from visualizations.map import Depth, Links, map_data, render_map
 
 HOSTILE = '</script><img src=x onerror="alert(1)">&amp;'
@@ -22,10 +22,7 @@ HOSTILE = '</script><img src=x onerror="alert(1)">&amp;'
 
 @pytest.fixture
 def known() -> GraphStore:
-    store = MemoryStore()
-    for batch in known_network():
-        store.write(batch)
-    return store
+    return known_store()
 
 
 def _vis_nodes(page: str) -> list[dict[str, object]]:

@@ -24,7 +24,7 @@ from graph.gaps import gap_rules
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from service.context import Context
-from tests.utils.known_network import AS_OF, GAPS, STAFF, known_network
+from tests.utils.known_network import AS_OF, GAPS, STAFF, known_store
 from visualizations.dashboard import FIGURES
 from visualizations.report import SHEETS
 
@@ -49,10 +49,7 @@ def _expected(scope: str) -> tuple[int, int, int]:
 
 @pytest.fixture
 def store() -> MemoryStore:
-    s = MemoryStore()
-    for batch in known_network():
-        s.write(batch)
-    return s
+    return known_store()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from graph.memory import MemoryStore
 from graph.model import (
     Agreement,
     Alliance,
@@ -63,7 +64,7 @@ from graph.model import (
     Within,
 )
 
-__all__ = ["AS_OF", "COVERAGE", "GAPS", "GAPS_BY_STREET", "MEMBERS", "STAFF", "known_network"]
+__all__ = ["AS_OF", "COVERAGE", "GAPS", "GAPS_BY_STREET", "MEMBERS", "STAFF", "known_network", "known_store"]
 
 AS_OF = date(2026, 6, 1)
 """The day the expected answers below hold on."""
@@ -228,6 +229,14 @@ def _seats_and_alliances() -> Batch:
 def known_network() -> list[Batch]:
     """The network as batches, to write in order."""
     return [_territories(), _chain(), _units(), _members(), _agreements(), _seats_and_alliances()]
+
+
+def known_store() -> MemoryStore:
+    """An embedded store in memory holding the known district: for tests that need no other store."""
+    store = MemoryStore()
+    for batch in known_network():
+        store.write(batch)
+    return store
 
 
 # -- the answers, by construction (on AS_OF, default settings) ---------------------------------

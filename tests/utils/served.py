@@ -16,16 +16,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.app import create_app
-from graph.memory import MemoryStore
 from graph.settings import Settings
-from tests.utils.known_network import known_network
+from tests.utils.known_network import known_store
 
 
 def known_district_app() -> FastAPI:
     """The app over a memory store holding the known district, signing in nobody (auth off)."""
-    store = MemoryStore()
-    for batch in known_network():
-        store.write(batch)
+    store = known_store()
     return create_app(Settings(auth=False), store_factory=lambda _: store)
 
 
