@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.access import belonging_in, within
+from graph.access import belonging_in, belonging_kinds, within
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, coverage
@@ -146,10 +146,14 @@ class Context:
         if scope is None:
             return search(self.store, text, kinds=kinds, limit=limit, offset=offset)
         # Only what belongs to the territory is read, however large the graph, and none of it is cut off.
-        searched = kinds or SEARCHABLE
-        mine = belonging_in(self.store, scope, kinds=searched) if self.store.has_node(scope) else set()
-        if NodeKind.SEAT in searched:  # a seat whose person is withheld matches that person's name: finding it would tell the name
-            mine -= {i for i in belonging_in(self.store, scope, kinds=[NodeKind.SEAT]) if self.policy.withholds_person(i)}
+        searched = frozenset(kinds or SEARCHABLE)
+        found = belonging_kinds(self.store, scope) if self.store.has_node(scope) else {}
+        # A seat whose person is withheld matches that person's name: finding it would tell the name.
+        mine = {
+            node_id
+            for node_id, kind in found.items()
+            if kind in searched and not (kind is NodeKind.SEAT and self.policy.withholds_person(node_id))
+        }
         return search(self.store, text, kinds=kinds, limit=limit, offset=offset, among=mine)
 
     # -- the questions staff come with --------------------------------------------------------
