@@ -11,7 +11,12 @@ it). Figures:
 - property companies (物业服务企业) and owners' committees (业主委员会) with a party
   organisation / all of them, apart, as Fuzhou reports them;
 - resident units in a co-building agreement (党建共建协议) in force / all units;
-- party members on record by category (党员类别);
+- party members on the roll (党员名册) by category (党员类别), in the chain's organisations and in
+  units' organisations apart, and their total;
+- in-service members reported (双报到) / in-service members, by where the membership is held, and
+  in-service members reported to the scope's communities, streets and parks / in-service members held there;
+- grids with a grid leader (网格长) / grids, buildings with a building leader (楼栋长) / buildings;
+- household heads who are party members (党员联户长) / all household heads (群众联户长 the rest);
 - full-time community staff (专职社区工作者) per 300 households, for a community and above.
 """
 
@@ -23,7 +28,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from graph.model import Level, MemberCategory, NodeKind, UnitType
+from graph.model import Level, MemberCategory, MemberRole, NodeKind, UnitType
 from graph.norms import NORMS, Norms
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
 from graph.store import GraphStore, TerritoryFacts
@@ -68,7 +73,27 @@ class CoverageFigures(BaseModel):
     property_companies_with_organisation: Figure
     owners_committees_with_organisation: Figure
     units_in_agreements: Figure
-    members_by_category: dict[MemberCategory, int] = Field(description="party members on record in the scope, every category listed")
+    members_by_category: dict[MemberCategory, int] = Field(
+        description="party members on the roll of the chain's organisations in the scope "
+        "(and those serving here held nowhere), every category listed"
+    )
+    unit_members_by_category: dict[MemberCategory, int] = Field(
+        description="party members on the roll of the organisations of the scope's resident units, every category listed"
+    )
+    members_on_roll: int = Field(ge=0, description="党员总数: the two rolls together, each member once")
+    in_service_reported: Figure = Field(
+        description="双报到, by where the membership is held: "
+        "in-service members held in the scope who reported / in-service members held there"
+    )
+    reports_received: Figure = Field(
+        description="双报到, by where they reported: in-service members reported to the scope's communities, streets and parks "
+        "/ in-service members held in the scope (above 1 where more report here than are held here)"
+    )
+    grids_with_leader: Figure = Field(description="grids with a grid leader (网格长) serving on the day / grids")
+    buildings_with_leader: Figure = Field(description="buildings (楼栋) with a building leader (楼栋长) / buildings; 0/0 without buildings")
+    household_heads_party_members: Figure = Field(
+        description="household heads who are party members (党员联户长) / all household heads; the rest are 群众联户长"
+    )
     staff: StaffFigure | None = Field(description="for a community and above; None below, where staff are not recorded")
 
 
@@ -104,9 +129,21 @@ _COUNTS = (
     "units_in_agreements",
     "staff",
     "community_households",
+    "in_service",
+    "in_service_reported",
+    "reported_here",
+    "grids_with_leader",
+    "buildings",
+    "buildings_with_leader",
+    "heads",
+    "party_heads",
 )
 _AREAS, _AREAS_WITH_BRANCH, _GRIDS, _GRIDS_WITH_GROUP, _HOUSEHOLDS, _LINKED = range(6)
 _PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _COMMUNITY_HOUSEHOLDS = range(6, 14)
+_IN_SERVICE, _IN_SERVICE_REPORTED, _REPORTED_HERE, _GRIDS_WITH_LEADER, _BUILDINGS, _BUILDINGS_WITH_LEADER = range(14, 20)
+_HEADS, _PARTY_HEADS = range(20, 22)
+_BUILDING = "building"
+"""楼栋: the level issue 12 adds (Level.BUILDING); compared by value so that buildings count once the level exists."""
 
 
 @dataclass(slots=True)
@@ -118,11 +155,14 @@ class _Tally:
 
     counts: list[int] = field(default_factory=lambda: [0] * len(_COUNTS))
     members: Counter[MemberCategory] = field(default_factory=Counter)
+    unit_members: Counter[MemberCategory] = field(default_factory=Counter)
 
     def add(self, other: _Tally) -> None:
         self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
         if other.members:
             self.members.update(other.members)
+        if other.unit_members:
+            self.unit_members.update(other.unit_members)
 
     def figures(self, level: Level, norms: Norms) -> CoverageFigures:
         c = self.counts
@@ -134,6 +174,13 @@ class _Tally:
             owners_committees_with_organisation=Figure.of(c[_OWNERS_WITH_ORG], c[_OWNERS]),
             units_in_agreements=Figure.of(c[_UNITS_IN_AGREEMENTS], c[_UNITS]),
             members_by_category={category: self.members[category] for category in MemberCategory},
+            unit_members_by_category={category: self.unit_members[category] for category in MemberCategory},
+            members_on_roll=self.members.total() + self.unit_members.total(),
+            in_service_reported=Figure.of(c[_IN_SERVICE_REPORTED], c[_IN_SERVICE]),
+            reports_received=Figure.of(c[_REPORTED_HERE], c[_IN_SERVICE]),
+            grids_with_leader=Figure.of(c[_GRIDS_WITH_LEADER], c[_GRIDS]),
+            buildings_with_leader=Figure.of(c[_BUILDINGS_WITH_LEADER], c[_BUILDINGS]),
+            household_heads_party_members=Figure.of(c[_PARTY_HEADS], c[_HEADS]),
             staff=StaffFigure.of(c[_STAFF], c[_COMMUNITY_HOUSEHOLDS], norms.households_per_worker)
             if level.rank <= Level.COMMUNITY.rank
             else None,
@@ -196,6 +243,10 @@ def _add_own(tally: _Tally, territory: TerritoryFacts) -> None:
         c[_HOUSEHOLDS] += households
         c[_COMMUNITY_HOUSEHOLDS] += households  # every grid lies in a community: staff are counted against them
         c[_LINKED] += min(territory.linked, households)
+        c[_GRIDS_WITH_LEADER] += MemberRole.GRID_LEADER in territory.roles
+    elif territory.level.value == _BUILDING:
+        c[_BUILDINGS] += 1
+        c[_BUILDINGS_WITH_LEADER] += MemberRole.BUILDING_LEADER in territory.roles
     elif territory.level is Level.COMMUNITY:
         c[_STAFF] += territory.staff or 0
         for unit in territory.units:
@@ -211,3 +262,10 @@ def _add_own(tally: _Tally, territory: TerritoryFacts) -> None:
     # elsewhere in the scope is counted where they serve (SERVES wins), so a member counts once per scope.
     if territory.members:
         tally.members.update(territory.members)
+    if territory.unit_members:
+        tally.unit_members.update(territory.unit_members)
+    c[_IN_SERVICE] += territory.in_service
+    c[_IN_SERVICE_REPORTED] += territory.in_service_reported
+    c[_REPORTED_HERE] += territory.reported_here
+    c[_HEADS] += territory.heads + territory.resident_heads
+    c[_PARTY_HEADS] += territory.heads

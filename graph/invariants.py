@@ -37,6 +37,7 @@ class Rule:
     ONE_PARENT = "one_parent"
     PARENT_LEVEL = "parent_one_level_up"
     COVERS_OWN_LEVEL = "covers_own_level"
+    REPORTED_TO_PLACE = "reported_to_community_street_or_park"
     ONE_COVERER = "one_organisation_per_unit"
     NO_CYCLE = "no_cycle"
 
@@ -63,6 +64,7 @@ ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     EdgeKind.SEAT_ON: (frozenset({_S}), frozenset({_O})),
     EdgeKind.ON_BEHALF_OF: (frozenset({_S}), frozenset({_U})),
     EdgeKind.HELD_BY: (frozenset({_S}), frozenset({_M})),
+    EdgeKind.REPORTED_TO: (frozenset({_M}), frozenset({_T, _U})),
 }
 """Which node kinds each edge kind may join. No two kinds share a (source, target) kind pair,
 so at most one edge of any kind joins an ordered pair of nodes."""
@@ -78,6 +80,7 @@ FUNCTIONAL = frozenset(
         EdgeKind.SEAT_ON,
         EdgeKind.ON_BEHALF_OF,
         EdgeKind.HELD_BY,
+        EdgeKind.REPORTED_TO,
     }
 )
 """Edge kinds a node has at most one of; writing a new one replaces the old (a move)."""
@@ -91,6 +94,9 @@ PARENT_EDGE: dict[NodeKind, EdgeKind] = {
 
 _HIERARCHY = frozenset(PARENT_EDGE.values())
 _UNIT_ORG_PARENTS = frozenset({Level.STREET, Level.COMMUNITY})  # 属地管理: a unit's organisation reports locally
+REPORT_LEVELS = frozenset({Level.STREET, Level.COMMUNITY})
+"""The territories a member reports to (双报到): a community or a street; or else an industrial park, a unit
+(whose type the importer checks: the rules see a unit's kind, not its type)."""
 
 
 class NodeFacts(NamedTuple):
@@ -287,6 +293,8 @@ def _pair_problem(kind: EdgeKind, src: NodeFacts, dst: NodeFacts) -> tuple[str, 
     if kind is EdgeKind.COVERS:
         covers_problem = _covers_problem(src, dst)
         return (Rule.COVERS_OWN_LEVEL, covers_problem) if covers_problem else None
+    if kind is EdgeKind.REPORTED_TO and dst.kind is NodeKind.TERRITORY and dst.level not in REPORT_LEVELS:
+        return Rule.REPORTED_TO_PLACE, f"a member reports to a community, a street or an industrial park, not a {_label(dst.level)}"
     return None
 
 
@@ -308,8 +316,8 @@ def _climbs_to(overlay: _Overlay, *, start: str, goal: str) -> bool:
 
 def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -> str | None:
     if kind is EdgeKind.MEMBER_OF:
-        if child.household_head and parent.level is not Level.GRID:
-            return f"a household head belongs to a grid group (level grid), not an organisation of level {_label(parent.level)}"
+        # 双重管理: the membership is held where it is (an in-service member's, household head or not, is their
+        # work unit's organisation); where they serve is SERVES, where they reported REPORTED_TO
         return None
     if child.level is Level.UNIT:
         if parent.level not in _UNIT_ORG_PARENTS:

@@ -48,13 +48,27 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "social_org": "社会组织",
         "property_company": "物业服务企业",
         "owners_committee": "业主委员会",
+        "industrial_park": "园区",
     },
     AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
-    MemberRole: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
+    MemberRole: {
+        "household_head": "党员联户长",
+        "grid_leader": "网格长",
+        "building_leader": "楼栋长",
+        "unit_leader": "单元长",
+        "volunteer": "志愿者",
+    },
 }
 
 ALIASES: dict[type[StrEnum], dict[str, str]] = {
-    UnitType: {"国企": "soe", "物业企业": "property_company", "物业公司": "property_company", "业委会": "owners_committee"},
+    UnitType: {
+        "国企": "soe",
+        "物业企业": "property_company",
+        "物业公司": "property_company",
+        "业委会": "owners_committee",
+        "工业园区": "industrial_park",
+    },
+    MemberRole: {"联户长": "household_head", "群众联户长": "household_head"},
 }
 """Other names staff write for a value (short forms in the seeds and in ledgers); accepted on import, never written."""
 

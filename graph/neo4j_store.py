@@ -26,13 +26,28 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
-from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Level, MemberCategory, Node, NodeKind, OrgForm, UnitType
+from graph.model import (
+    EDGE_ADAPTER,
+    NODE_ADAPTER,
+    Batch,
+    Edge,
+    EdgeKind,
+    EdgeRef,
+    Level,
+    MemberCategory,
+    MemberRole,
+    Node,
+    NodeKind,
+    OrgForm,
+    UnitType,
+)
 from graph.store import (
     AgreementFacts,
     ChainFacts,
     Direction,
     HeadFacts,
     ImportRecord,
+    InServiceFacts,
     OrgFacts,
     OrgRef,
     PartyRef,
@@ -436,9 +451,16 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
         households=r["households"],
         staff=r["staff"],
         covered=r["covered"],
-        linked=sum(r["heads"]),
+        linked=sum(households for households, _ in r["heads"]),
         units=tuple(sorted(units)),
         members=dict(Counter(MemberCategory(c) for c in r["categories"])),
+        unit_members=dict(Counter(MemberCategory(c) for c in r["unit_categories"])),
+        in_service=len(r["in_service"]),
+        in_service_reported=sum(1 for reported in r["in_service"] if reported),
+        reported_here=r["reported_here"],
+        roles=frozenset(MemberRole(role) for role in r["roles"]),
+        heads=sum(1 for _, party in r["heads"] if party),
+        resident_heads=sum(1 for _, party in r["heads"] if not party),
     )
 
 
@@ -450,6 +472,7 @@ def _chain_facts(r: neo4j.Record) -> ChainFacts:
         organisation=_org_facts(org) if org is not None else None,
         heads=tuple(sorted((HeadFacts(i, name, households) for i, name, households in r["heads"]), key=lambda h: h.id)),
         units=tuple(sorted(units, key=lambda u: (u.name, u.id))),
+        in_service=tuple(sorted(InServiceFacts(i, name, _native(since), reported) for i, name, since, reported in r["in_service"])),
     )
 
 

@@ -19,8 +19,19 @@ import networkx as nx
 
 from graph.errors import UnknownNode, WrongKind
 from graph.memory.packing import HEAD, NODE_FIELDS, PackedEdge, at, valid_on
-from graph.model import EdgeKind, MemberCategory, NodeKind
-from graph.store import AgreementFacts, ChainFacts, HeadFacts, OrgFacts, OrgRef, PartyRef, ScopeUnit, TerritoryFacts, UnitFacts
+from graph.model import EdgeKind, MemberCategory, MemberRole, NodeKind, UnitType
+from graph.store import (
+    AgreementFacts,
+    ChainFacts,
+    HeadFacts,
+    InServiceFacts,
+    OrgFacts,
+    OrgRef,
+    PartyRef,
+    ScopeUnit,
+    TerritoryFacts,
+    UnitFacts,
+)
 
 __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
@@ -30,6 +41,7 @@ _M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER
 _U_TYPE = at(NodeKind.UNIT, "unit_type")
 _A_SIGNED, _A_EXPIRES = at(NodeKind.AGREEMENT, "signed_on"), at(NodeKind.AGREEMENT, "expires_on")
 _M_NAME, _U_NAME = at(NodeKind.MEMBER, "name"), at(NodeKind.UNIT, "name")
+_M_PARTY, _M_ROLES = at(NodeKind.MEMBER, "party_member"), at(NodeKind.MEMBER, "roles")
 _O_NAME, _O_LEVEL, _O_FORM = at(NodeKind.ORGANISATION, "name"), at(NodeKind.ORGANISATION, "level"), at(NodeKind.ORGANISATION, "form")
 _O_MEMBERS, _O_UPGRADED = at(NodeKind.ORGANISATION, "members"), at(NodeKind.ORGANISATION, "upgraded")
 _S_FROM, _S_TO, _S_PERSON = at(NodeKind.SEAT, "valid_from"), at(NodeKind.SEAT, "valid_to"), at(NodeKind.SEAT, "person")
@@ -103,12 +115,21 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
     # Locals, not enum attribute look-ups, in the loop: it runs for every edge of the scope.
     territory, organisation, member = NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.MEMBER
     within, covers, serves, located_in = EdgeKind.WITHIN, EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN
+    reported_to, in_service, park = EdgeKind.REPORTED_TO, MemberCategory.IN_SERVICE, UnitType.INDUSTRIAL_PARK
 
     def valid(d: PackedEdge) -> bool:
         return valid_on(d, day)
 
-    def serves_somewhere(member_id: str) -> bool:
-        return any(d[0] is serves and valid(d) for d in succ[member_id].values())
+    def reported(member_id: str) -> bool:
+        return any(d[0] is reported_to and valid(d) for d in succ[member_id].values())
+
+    def reporting_in_service(node_id: str) -> int:
+        count = 0
+        for src, d in pred[node_id].items():
+            if d[0] is reported_to and valid(d):
+                m = nodes[src]
+                count += m[0].kind is member and m[_M_PARTY] and m[_M_CATEGORY] is in_service
+        return count
 
     def in_agreement(party: str) -> bool:
         for src, d in pred[party].items():
@@ -131,6 +152,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
         linked = 0
         serving: list[str] = []
         units: list[UnitFacts] = []
+        unit_roll: list[str] = []
+        reported_here = 0
         for src, d in pred[tid].items():
             kind = d[0]
             if kind is within:
@@ -145,17 +168,30 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                     serving.append(src)
                     if facts.household_head:
                         linked += nodes[src][_M_HOUSEHOLDS]
+            elif kind is reported_to:
+                m = nodes[src]
+                if m[0].kind is member and valid(d) and m[_M_PARTY] and m[_M_CATEGORY] is in_service:
+                    reported_here += 1
             elif kind is located_in and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 unit_org = _coverer_on(graph, src, day)
                 units.append(UnitFacts(nodes[src][_U_TYPE], unit_org is not None, in_agreement(unit_org or src)))
-        categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
-        if covered_by is not None:
-            counted = set(serving)
-            categories.update(
-                nodes[m][_M_CATEGORY]
-                for m, d in pred[covered_by].items()
-                if d[0] is EdgeKind.MEMBER_OF and valid(d) and nodes[m][0].kind is member and m not in counted and not serves_somewhere(m)
-            )
+                if unit_org is not None:
+                    unit_roll += _held_by(graph, unit_org, day)
+                if nodes[src][_U_TYPE] is park:
+                    reported_here += reporting_in_service(src)
+        chain_roll = _held_by(graph, covered_by, day) if covered_by is not None else []
+        chain_roll += [m for m in serving if nodes[m][_M_PARTY] and not _held(graph, m, day)]
+        roles: set[MemberRole] = set()
+        heads = resident_heads = 0
+        for m in serving:
+            packed_member = nodes[m]
+            roles.update(packed_member[_M_ROLES])
+            if packed_member[0].household_head:
+                if packed_member[_M_PARTY]:
+                    heads += 1
+                else:
+                    resident_heads += 1
+        in_service_here = [m for m in (*chain_roll, *unit_roll) if nodes[m][_M_CATEGORY] is in_service]
         out.append(
             TerritoryFacts(
                 id=tid,
@@ -167,10 +203,40 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 covered=covered_by is not None,
                 linked=linked,
                 units=tuple(sorted(units)),
-                members=dict(categories),
+                members=dict(Counter(nodes[m][_M_CATEGORY] for m in chain_roll)),
+                unit_members=dict(Counter(nodes[m][_M_CATEGORY] for m in unit_roll)),
+                in_service=len(in_service_here),
+                in_service_reported=sum(1 for m in in_service_here if reported(m)),
+                reported_here=reported_here,
+                roles=frozenset(roles),
+                heads=heads,
+                resident_heads=resident_heads,
             )
         )
     return out
+
+
+def _held_by(graph: nx.DiGraph, org_id: str, day: date) -> list[str]:
+    """The party members whose membership an organisation holds on a day (MEMBER_OF)."""
+    nodes = graph._node
+    return [
+        m
+        for m, d in graph._pred[org_id].items()
+        if d[0] is EdgeKind.MEMBER_OF and valid_on(d, day) and nodes[m][0].kind is NodeKind.MEMBER and nodes[m][_M_PARTY]
+    ]
+
+
+def _held(graph: nx.DiGraph, member_id: str, day: date) -> bool:
+    """Whether a member's membership is held anywhere on a day."""
+    return any(d[0] is EdgeKind.MEMBER_OF and valid_on(d, day) for d in graph._succ[member_id].values())
+
+
+def _membership_since(graph: nx.DiGraph, member_id: str, day: date) -> date | None:
+    """When a member's membership held on a day began (MEMBER_OF valid_from), if recorded."""
+    for d in graph._succ[member_id].values():
+        if d[0] is EdgeKind.MEMBER_OF and valid_on(d, day):
+            return d[HEAD + 1]  # type: ignore[no-any-return]
+    return None
 
 
 def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list[ChainFacts]:
@@ -252,6 +318,33 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
                 organisation=org_facts(org) if org is not None else None,
                 heads=tuple(sorted(heads, key=lambda h: h.id)),
                 units=tuple(sorted(units, key=lambda u: (u.name, u.id))),
+                in_service=_in_service(graph, tid, org, [u.id for u in units], day),
             )
         )
     return out
+
+
+def _in_service(graph: nx.DiGraph, tid: str, org: str | None, units: list[str], day: date) -> tuple[InServiceFacts, ...]:
+    """The in-service members held in a territory (the roll coverage counts there), with when held and whether reported."""
+    nodes, succ = graph._node, graph._succ
+    roll = _held_by(graph, org, day) if org is not None else []
+    roll += [
+        m
+        for m, d in graph._pred[tid].items()
+        if d[0] is EdgeKind.SERVES
+        and valid_on(d, day)
+        and nodes[m][0].kind is NodeKind.MEMBER
+        and nodes[m][_M_PARTY]
+        and not _held(graph, m, day)
+    ]
+    for unit in units:
+        unit_org = _coverer_on(graph, unit, day)
+        if unit_org is not None:
+            roll += _held_by(graph, unit_org, day)
+    found = []
+    for m in roll:
+        packed = nodes[m]
+        if packed[_M_CATEGORY] is MemberCategory.IN_SERVICE:
+            reported = any(d[0] is EdgeKind.REPORTED_TO and valid_on(d, day) for d in succ[m].values())
+            found.append(InServiceFacts(m, packed[_M_NAME], _membership_since(graph, m, day), reported))
+    return tuple(sorted(found))

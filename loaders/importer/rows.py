@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from graph.errors import UnknownNode
-from graph.model import ID_PATTERN, Batch, EdgeKind, Level, NodeKind, Provenance
+from graph.model import ID_PATTERN, Batch, EdgeKind, Level, Member, NodeKind, Provenance, Unit, UnitType
 from graph.store import GraphStore
 from loaders.importer.index import FileAlliance, IdIndex, Known
 from loaders.importer.problems import Problem, Problems, located, shown
@@ -64,6 +64,16 @@ class DefiningRow(_Row):
         if before is not None:
             self.problem(column, node_id, f"duplicate id: {before[0]} row {before[1]} has it too; ids are unique")
 
+    def define_person(self, node_id: str, level: Level | None, column: str, values: Any) -> None:
+        """Enter the person a row of members or household_heads describes; one row per table for each person."""
+        before = self._ctx.index.define_person(node_id, level, table=self.table, row=self.number, values=values)
+        if before is not None:
+            self.problem(column, node_id, f"duplicate id: {before[0]} row {before[1]} has it too; ids are unique")
+
+    def note_unit_type(self, unit_id: str, unit_type: UnitType) -> None:
+        """Remember the type of a unit the file defines (a report goes to an industrial park, not any unit)."""
+        self._ctx.index.unit_types[unit_id] = unit_type
+
     def define_org(self, owner: str, org_id: str | None, level: Level, column: str) -> None:
         """Enter the party organisation this row puts over a territory or unit: ``org_id``, or when blank ``o-<owner>``."""
         if org_id is None:
@@ -104,6 +114,41 @@ class BuildingRow(_Row):
     def known(self, node_id: str) -> Known | None:
         """What the file, or else the store, says of a node."""
         return self._ctx.index.known(node_id)
+
+    def person_rows(self, node_id: str) -> dict[str, tuple[int, Any]]:
+        """The file's rows describing a person, by table, when both person tables do (else empty)."""
+        return self._ctx.index.person_rows(node_id)
+
+    def stored_person(self, node_id: str) -> Member | None:
+        """The person as the store holds them, if it does: what a row of one person table keeps of what another said."""
+        if not self._ctx.index.has_people:
+            return None
+        try:
+            node = self._ctx.store.node(node_id)
+        except UnknownNode:
+            return None
+        return node if isinstance(node, Member) else None
+
+    def membership(self, member_id: str) -> str | None:
+        """The organisation holding a stored member's membership now (MEMBER_OF), if any."""
+        if not self._ctx.index.has_people:
+            return None
+        try:
+            held = self._ctx.store.edges_of(member_id, kind=EdgeKind.MEMBER_OF)
+        except UnknownNode:
+            return None
+        return held[0].target if held else None
+
+    def unit_type(self, unit_id: str) -> UnitType | None:
+        """A unit's type, as the file or else the store says."""
+        found = self._ctx.index.unit_types.get(unit_id)
+        if found is None:
+            try:
+                node = self._ctx.store.node(unit_id)
+            except UnknownNode:
+                return None
+            found = node.unit_type if isinstance(node, Unit) else None
+        return found
 
     def stored(self, node_id: str) -> bool:
         """Whether the store holds the node already (the row changes it) or not (the row creates it)."""

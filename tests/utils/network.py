@@ -22,6 +22,7 @@ from graph.model import (
     Organisation,
     OrgForm,
     Provenance,
+    ReportedTo,
     ReportsTo,
     Seat,
     SeatOn,
@@ -141,6 +142,7 @@ def town() -> Batch:
         SeatOn(source="seat1", target="o-c1", valid_from=date(2024, 6, 1), valid_to=date(2029, 5, 31), provenance=PROV),
         OnBehalfOf(source="seat1", target="u1", provenance=PROV),
         HeldBy(source="seat1", target="m1", provenance=PROV),
+        ReportedTo(source="m1", target="c1", valid_from=date(2024, 7, 1), provenance=PROV),  # 双报到: held by o-u1, reported to c1
     ]
     return Batch(nodes=nodes, edges=edges)
 

@@ -13,12 +13,13 @@ from loaders.importer.tables.alliances import Alliances
 from loaders.importer.tables.base import TableBuilder
 from loaders.importer.tables.big_committee import BigCommittee, seat_id
 from loaders.importer.tables.household_heads import HouseholdHeads
+from loaders.importer.tables.members import Members
 from loaders.importer.tables.structure import Structure
 from loaders.importer.tables.units import Units
 
 __all__ = ["BUILDERS", "TableBuilder", "seat_id"]
 
 BUILDERS: dict[str, TableBuilder[Any]] = {
-    builder.table: builder for builder in (Structure(), HouseholdHeads(), Units(), Agreements(), Alliances(), BigCommittee())
+    builder.table: builder for builder in (Structure(), Members(), HouseholdHeads(), Units(), Agreements(), Alliances(), BigCommittee())
 }
 """Each table's builder, by the table's name."""
