@@ -22,7 +22,7 @@ from graph.model import Level, MemberCategory, NodeKind
 from graph.navigation import node_view, partners, search
 from graph.norms import Norms
 from graph.store import GraphStore
-from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, STAFF
+from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, PEOPLE, STAFF, UNIT_MEMBERS
 
 
 def _ids(gaps_page_items: list) -> list[str]:  # type: ignore[type-arg]
@@ -48,7 +48,7 @@ def test_coverage_figures_are_the_ones_built_into_the_network(known: GraphStore,
 def test_a_figure_with_nothing_to_cover_has_no_rate(known: GraphStore) -> None:
     figures = coverage(known, "s2", as_of=AS_OF).figures
     assert figures.property_companies_with_organisation.rate is None
-    assert figures.units_in_agreements.rate == 1.0
+    assert figures.units_in_agreements.rate == 0.5  # u6 by ag4; the park u8 in none
 
 
 @pytest.mark.parametrize("scope", sorted(STAFF))
@@ -70,6 +70,20 @@ def test_members_are_counted_once_by_category(known: GraphStore, scope: str) -> 
     assert by_category == {category: MEMBERS[scope].get(category, 0) for category in MemberCategory}
 
 
+@pytest.mark.parametrize("scope", sorted(UNIT_MEMBERS))
+def test_the_units_roll_is_counted_apart_and_the_total_is_both(known: GraphStore, scope: str) -> None:
+    figures = coverage(known, scope, as_of=AS_OF).figures
+    assert figures.unit_members_by_category == {category: UNIT_MEMBERS[scope].get(category, 0) for category in MemberCategory}
+    assert figures.members_on_roll == sum(MEMBERS[scope].values()) + sum(UNIT_MEMBERS[scope].values())
+
+
+@pytest.mark.parametrize("scope", sorted(PEOPLE))
+def test_reports_leaders_and_household_heads_are_the_ones_built_into_the_network(known: GraphStore, scope: str) -> None:
+    figures = coverage(known, scope, as_of=AS_OF).figures
+    assert {name: (getattr(figures, name).numerator, getattr(figures, name).denominator) for name in PEOPLE[scope]} == PEOPLE[scope]
+    assert figures.buildings_with_leader.denominator == 0  # no buildings in the known district
+
+
 def test_the_breakdown_lists_each_territory_one_level_down_with_its_own_figures(known: GraphStore) -> None:
     answer = coverage(known, "d", as_of=AS_OF)
     assert [c.scope.id for c in answer.breakdown] == ["s1", "s2"]  # by name: 东湖 before 西湖
@@ -87,7 +101,7 @@ def test_an_organisation_of_the_chain_stands_for_the_territory_it_covers(known: 
 def test_coverage_as_of_a_past_day_follows_the_terms_of_edges(known: GraphStore) -> None:
     then = coverage(known, "d", as_of=date(2024, 6, 1)).figures
     assert (then.grids_with_group.numerator, then.grids_with_group.denominator) == (3, 6)  # o-g112 covers g112 from 2025-09-01
-    assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 7)  # ag0 for u1, ag3 for u5
+    assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 8)  # ag0 for u1, ag3 for u5
 
 
 def test_a_scope_that_does_not_exist_is_unknown(known: GraphStore) -> None:
@@ -127,15 +141,15 @@ def test_gap_counts_per_rule_without_a_listing(known: GraphStore, scope: str) ->
     assert counted.total == sum(len(ids) for ids in expected.values())
 
 
-def test_the_district_has_23_gaps_and_its_streets_17_and_6(known: GraphStore) -> None:
-    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [23, 17, 6]
+def test_the_district_has_30_gaps_and_its_streets_22_and_8(known: GraphStore) -> None:
+    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [30, 22, 8]
 
 
 def test_gaps_come_a_page_at_a_time_and_the_pages_make_the_whole(known: GraphStore) -> None:
     whole = find_gaps(known, "d", as_of=AS_OF, limit=100)
-    pages = [find_gaps(known, "d", as_of=AS_OF, limit=5, offset=k) for k in range(0, 25, 5)]
-    assert [len(p.items) for p in pages] == [5, 5, 5, 5, 3]
-    assert {p.total for p in pages} == {23}
+    pages = [find_gaps(known, "d", as_of=AS_OF, limit=7, offset=k) for k in range(0, 35, 7)]
+    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 2]
+    assert {p.total for p in pages} == {30}
     assert [g for p in pages for g in p.items] == whole.items
     order = [g.rule for g in whole.items]
     assert order == sorted(order, key=list(GapRuleName).index), "listed in catalogue order"
@@ -158,7 +172,8 @@ def test_a_gap_names_its_chain_path_and_its_reason(known: GraphStore) -> None:
 
 def test_a_scope_below_a_gap_does_not_see_it(known: GraphStore) -> None:
     assert count_gaps(known, "a11", as_of=AS_OF).by_rule[GapRuleName.AREA_WITHOUT_BRANCH] == 0
-    assert _ids(find_gaps(known, "a11", as_of=AS_OF).items) == ["g112", "h1122"]  # unlinked households, head over norm
+    # unlinked households and no grid leader, the in-service head unreported, head over norm
+    assert _ids(find_gaps(known, "a11", as_of=AS_OF).items) == ["g112", "g112", "h1113", "h1122"]
 
 
 @pytest.mark.parametrize(

@@ -8,21 +8,24 @@ the day they hold on). Change the network and those constants together.
     ├── 东湖街道 s1 (o-s1)
     │   ├── 幸福社区 c1 (o-c1: committee of 90, upgraded by decision; staff 2)
     │   │   ├── 春晖苑 a11 (o-a11)
-    │   │   │   ├── 春晖苑第1网格 g111: 30 households, group, heads 10+10+10
+    │   │   │   ├── 春晖苑第1网格 g111: 30 households, group, heads 10+10+10 (h1111 also its grid leader; h1113 in service, unreported)
     │   │   │   └── 春晖苑第2网格 g112: 40 households, group since 2025-09-01, heads 15+16 (16 over the norm)
     │   │   ├── 锦绣园 a12: no branch
     │   │   │   └── 锦绣园第1网格 g121: 50 households, no group, no heads
     │   │   └── units: u1 SOE (o-u1, seat, agreements ag0 expired + ag1 renewal), u2 property co. without org,
     │   │       u3 owners' committee (o-u3, 2 members), u4 organ (o-u4, ag2 expiring 2026-07-15, no seat)
+    │   │       roll: m7 in service (o-c1 since 2026-04-01, unreported but within 90 days); in units' roll
+    │   │       m1 (o-u1, reported to c1), m6 (o-u1, reported to the street s1), m4 (o-u4 since 2025-12-01, unreported)
     │   └── 和平社区 c2 (o-c2: committee of 80, not upgraded; no staff recorded; seat4 ended 2023)
     │       ├── 和平苑 a21 (o-a21, 2 members)
-    │       │   └── 和平苑第1网格 g211: 310 households, group, one head of 10
+    │       │   └── 和平苑第1网格 g211: 310 households, group, one head of 10, a resident head r1 (群众联户长) of 8
     │       └── units: u5 property co. (o-u5 reports to nobody, ag3 expired 2025-12-31), u7 owners' committee without org
     └── 西湖街道 s2 (o-s2: seat2 for u1 from 2025, seat3 for u6 2020-2024)
         ├── 光明社区 c3 (o-c3: a branch of 120 members; staff 5)
         │   ├── 光明苑 a31 (o-a31 reports to nobody)
-        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10, grid leader m3
-        │   └── units: u6 hospital without org, ag4 signed by the unit itself, open-ended
+        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10 (h3112 in service, unreported), grid leader m3
+        │   ├── units: u6 hospital without org, ag4 signed by the unit itself, open-ended; u8 industrial park
+        │   └── roll: m5 in service (o-c3), reported to the park u8
         └── 团结社区 c4 (no organisation; staff 1)
             └── 团结苑 a41: no branch
                 └── 团结苑第1网格 g411: 10 households, no group
@@ -53,6 +56,7 @@ from graph.model import (
     Organisation,
     OrgForm,
     Provenance,
+    ReportedTo,
     ReportsTo,
     Seat,
     SeatOn,
@@ -64,7 +68,7 @@ from graph.model import (
     Within,
 )
 
-__all__ = ["AS_OF", "COVERAGE", "GAPS", "GAPS_BY_STREET", "MEMBERS", "STAFF", "known_network", "known_store"]
+__all__ = ["AS_OF", "COVERAGE", "GAPS", "GAPS_BY_STREET", "MEMBERS", "PEOPLE", "STAFF", "UNIT_MEMBERS", "known_network", "known_store"]
 
 AS_OF = date(2026, 6, 1)
 """The day the expected answers below hold on."""
@@ -141,8 +145,10 @@ def _members() -> Batch:
         ("h3111", "黄磊", R, 10, "g311"),
         ("h3112", "赵军", S, 10, "g311"),
     ]
+    leader = {"h1111": (MemberRole.GRID_LEADER,)}  # 网格长 of g111 as well
     nodes: list[Node] = [
-        Member(id=i, name=n, category=c, roles=(MemberRole.HOUSEHOLD_HEAD,), households=h, provenance=PROV) for i, n, c, h, _ in heads
+        Member(id=i, name=n, category=c, roles=(MemberRole.HOUSEHOLD_HEAD, *leader.get(i, ())), households=h, provenance=PROV)
+        for i, n, c, h, _ in heads
     ]
     edges: list[Edge] = []
     for i, _, _, _, g in heads:
@@ -157,6 +163,24 @@ def _members() -> Batch:
         MemberOf(source="m2", target="o-a11", provenance=PROV),
         Serves(source="m3", target="g311", provenance=PROV),
     ]
+    # 双报到: in-service members held by their work unit's organisation (or the community's), reporting where they live
+    nodes += [
+        Member(id="m4", name="吴磊", category=S, provenance=PROV),
+        Member(id="m5", name="郑洁", category=S, provenance=PROV),
+        Member(id="m6", name="冯刚", category=S, provenance=PROV),
+        Member(id="m7", name="何琳", category=S, provenance=PROV),
+        Member(id="r1", name="郑大妈", party_member=False, roles=(MemberRole.HOUSEHOLD_HEAD,), households=8, provenance=PROV),
+    ]
+    edges += [
+        ReportedTo(source="m1", target="c1", valid_from=date(2025, 3, 1), provenance=PROV),
+        MemberOf(source="m4", target="o-u4", valid_from=date(2025, 12, 1), provenance=PROV),  # 182 days unreported on AS_OF
+        MemberOf(source="m5", target="o-c3", valid_from=date(2024, 1, 1), provenance=PROV),
+        ReportedTo(source="m5", target="u8", valid_from=date(2024, 3, 1), provenance=PROV),
+        MemberOf(source="m6", target="o-u1", valid_from=date(2023, 1, 1), provenance=PROV),
+        ReportedTo(source="m6", target="s1", valid_from=date(2023, 2, 1), provenance=PROV),
+        MemberOf(source="m7", target="o-c1", valid_from=date(2026, 4, 1), provenance=PROV),  # 61 days: within the norm
+        Serves(source="r1", target="g211", provenance=PROV),
+    ]
     return Batch(nodes=nodes, edges=edges)
 
 
@@ -169,6 +193,7 @@ def _units() -> Batch:
         ("u5", "和平苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c2", ("o-u5", 5, None)),
         ("u6", "区人民医院", UnitType.HOSPITAL, "c3", None),
         ("u7", "和平苑业主委员会", UnitType.OWNERS_COMMITTEE, "c2", None),
+        ("u8", "西湖工业园区", UnitType.INDUSTRIAL_PARK, "c3", None),
     ]
     nodes: list[Node] = []
     edges: list[Edge] = []
@@ -246,15 +271,15 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
     "d": {
         "residential_areas_with_branch": (3, 5),
         "grids_with_group": (4, 6),
-        "households_linked": (91, 460),  # 30 + 31 + 0 + 10 + 20 + 0
+        "households_linked": (99, 460),  # 30 + 31 + 0 + (10 + 8) + 20 + 0
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
-        "units_in_agreements": (3, 7),  # u1 (ag1), u4 (ag2), u6 (ag4)
+        "units_in_agreements": (3, 8),  # u1 (ag1), u4 (ag2), u6 (ag4); u8 none
     },
     "s1": {
         "residential_areas_with_branch": (2, 3),
         "grids_with_group": (3, 4),
-        "households_linked": (71, 430),
+        "households_linked": (79, 430),
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
         "units_in_agreements": (2, 6),
@@ -265,7 +290,7 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "households_linked": (20, 30),
         "property_companies_with_organisation": (0, 0),
         "owners_committees_with_organisation": (0, 0),
-        "units_in_agreements": (1, 1),
+        "units_in_agreements": (1, 2),
     },
     "c1": {
         "residential_areas_with_branch": (1, 2),
@@ -278,18 +303,53 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
     "c2": {
         "residential_areas_with_branch": (1, 1),
         "grids_with_group": (1, 1),
-        "households_linked": (10, 310),
+        "households_linked": (18, 310),
         "property_companies_with_organisation": (1, 1),
         "owners_committees_with_organisation": (0, 1),
         "units_in_agreements": (0, 2),
     },
 }
 STAFF = {"d": (8, 460), "s1": (2, 430), "s2": (6, 30), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
-MEMBERS = {
-    "d": {R: 4, S: 2, D: 2, F: 1, X: 1},
-    "s1": {R: 2, S: 1, D: 2, F: 1, X: 1},
-    "s2": {R: 2, S: 1},
-    "c1": {R: 2, S: 1, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2 (m1 is a unit's member)
+MEMBERS = {  # the chain's roll, where held (r1 is no party member)
+    "d": {R: 4, S: 4, D: 2, F: 1, X: 1},
+    "s1": {R: 2, S: 2, D: 2, F: 1, X: 1},
+    "s2": {R: 2, S: 2},  # h3111, m3 (serves g311, held nowhere), h3112, m5
+    "c1": {R: 2, S: 2, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2, m7 (m1, m4, m6 are units' members)
+}
+UNIT_MEMBERS = {"d": {S: 3}, "s1": {S: 3}, "s2": {}, "c1": {S: 3}}
+"""The units' roll: m1 and m6 (o-u1), m4 (o-u4)."""
+PEOPLE: dict[str, dict[str, tuple[int, int]]] = {
+    # figure: (numerator, denominator) per territory
+    "d": {
+        "in_service_reported": (3, 7),  # held: h1113, h3112, m5, m7, m1, m4, m6; reported m1, m5, m6
+        "reports_received": (3, 7),  # m1 → c1, m5 → u8 (in c3), m6 → s1
+        "grids_with_leader": (2, 6),  # g111 (h1111), g311 (m3)
+        "household_heads_party_members": (8, 9),  # r1 is a resident household head
+    },
+    "s1": {
+        "in_service_reported": (2, 5),
+        "reports_received": (2, 5),
+        "grids_with_leader": (1, 4),
+        "household_heads_party_members": (6, 7),
+    },
+    "s2": {
+        "in_service_reported": (1, 2),
+        "reports_received": (1, 2),
+        "grids_with_leader": (1, 2),
+        "household_heads_party_members": (2, 2),
+    },
+    "c1": {
+        "in_service_reported": (2, 5),
+        "reports_received": (1, 5),
+        "grids_with_leader": (1, 3),
+        "household_heads_party_members": (5, 5),
+    },
+    "c2": {
+        "in_service_reported": (0, 0),
+        "reports_received": (0, 0),
+        "grids_with_leader": (0, 1),
+        "household_heads_party_members": (1, 2),
+    },
 }
 
 GAPS: dict[str, list[str]] = {
@@ -300,6 +360,8 @@ GAPS: dict[str, list[str]] = {
     "hanging_organisation": ["o-u5", "o-a31"],
     "unlinked_households": ["g112", "g121", "g211", "g411"],
     "head_over_norm": ["h1122"],
+    "grid_without_leader": ["g112", "g121", "g211", "g411"],
+    "in_service_unreported": ["m4", "h1113", "h3112"],  # m4 182 days; the heads' start is not recorded; m7 61 days
     "committee_under_threshold": ["o-c2"],
     "community_over_threshold_not_committee": ["o-c3"],
     "branch_under_minimum": ["o-u3", "o-a21"],
@@ -312,6 +374,6 @@ GAPS: dict[str, list[str]] = {
     "under_staffed": ["c2"],
 }
 GAPS_BY_STREET = {
-    "s1": {rule: [n for n in ids if n not in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
-    "s2": {rule: [n for n in ids if n in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
+    "s1": {rule: [n for n in ids if n not in {"a41", "g411", "c4", "o-a31", "o-c3", "h3112"}] for rule, ids in GAPS.items()},
+    "s2": {rule: [n for n in ids if n in {"a41", "g411", "c4", "o-a31", "o-c3", "h3112"}] for rule, ids in GAPS.items()},
 }
