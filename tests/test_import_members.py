@@ -26,7 +26,10 @@ MEMBERS_HEADER = [
     "since",
     "until",
 ]
-MEMBERS_HEADER_ZH = ["编号", "姓名", "党员类别", "所在党组织编号", "报到社区编号", "报到日期", "服务网格编号", "角色", "联系户数", "电话", "入党/转入日期", "转出日期"]
+MEMBERS_HEADER_ZH = [
+    *("编号", "姓名", "党员类别", "所在党组织编号", "报到社区编号", "报到日期"),
+    *("服务网格编号", "角色", "联系户数", "电话", "入党/转入日期", "转出日期"),
+]
 
 
 def _town(*members: list[Any], park: bool = True, heads: list[list[Any]] | None = None) -> Tables:

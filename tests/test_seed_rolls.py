@@ -56,10 +56,8 @@ def _suyu() -> Tables:
             community = communities[n % 12]
             org = f"o-u{community}" if k >= chain else f"o-{grids[n % 57]}"
             reported = category is MemberCategory.IN_SERVICE and k < REPORTED
-            members.append(
-                [f"m{n}", f"党员{n}", category.value, org, community if reported else None, "2025-03-01" if reported else None]
-                + [None, None, None, None, "2020-01-01", None]
-            )
+            report = [community, "2025-03-01"] if reported else [None, None]
+            members.append([f"m{n}", f"党员{n}", category.value, org, *report, None, None, None, None, "2020-01-01", None])
             n += 1
     return {"structure": structure, "units": units, "members": members}
 
