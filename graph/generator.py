@@ -185,6 +185,7 @@ class _Generator:
         self.unit_orgs: list[str] = []
         self.area_branches: list[str] = []
         self.heads_made = 0
+        self.community = ""
         self.prov = Provenance(
             source=f"generator:seed={spec.seed}", recorded_at=datetime(spec.as_of.year, spec.as_of.month, spec.as_of.day)
         )
@@ -311,6 +312,7 @@ class _Generator:
         self.community_orgs.append(oid)
         self.edges.append(InAlliance(source=oid, target=street_alliance, provenance=self.prov))
 
+        self.community = cid
         named = [
             (aid, self._area(cid, aid, grids_by_area[aid], word=word, community_org=oid))
             for aid, word in zip(areas, area_words, strict=True)
@@ -396,6 +398,9 @@ class _Generator:
             )
             self.edges.append(MemberOf(source=hid, target=group, provenance=self.prov))
             self.edges.append(Serves(source=hid, target=gid, provenance=self.prov))
+            if category is MemberCategory.IN_SERVICE and self.roll_rng.random() >= gaps.in_service_unreported:
+                reported_on = self.spec.as_of - timedelta(days=self.roll_rng.randint(30, 1_500))  # 双报到 where they live
+                self.edges.append(ReportedTo(source=hid, target=self.community, valid_from=reported_on, provenance=self.prov))
 
     def _units_and_agreements(
         self, cid: str, community_org: str, areas: list[tuple[str, str]], *, committee: bool, street_alliance: str

@@ -180,7 +180,9 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 if nodes[src][_U_TYPE] is park:
                     reported_here += reporting_in_service(src)
         chain_roll = _held_by(graph, covered_by, day) if covered_by is not None else []
-        chain_roll += [m for m in serving if nodes[m][_M_PARTY] and not _held(graph, m, day)]
+        if serving:  # those serving here whose membership is held nowhere; most serving are held right here
+            held_here = set(chain_roll)
+            chain_roll += [m for m in serving if m not in held_here and nodes[m][_M_PARTY] and not _held(graph, m, day)]
         roles: set[MemberRole] = set()
         heads = resident_heads = 0
         for m in serving:
@@ -325,26 +327,30 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
 
 
 def _in_service(graph: nx.DiGraph, tid: str, org: str | None, units: list[str], day: date) -> tuple[InServiceFacts, ...]:
-    """The in-service members held in a territory (the roll coverage counts there), with when held and whether reported."""
-    nodes, succ = graph._node, graph._succ
-    roll = _held_by(graph, org, day) if org is not None else []
-    roll += [
-        m
-        for m, d in graph._pred[tid].items()
-        if d[0] is EdgeKind.SERVES
-        and valid_on(d, day)
-        and nodes[m][0].kind is NodeKind.MEMBER
-        and nodes[m][_M_PARTY]
-        and not _held(graph, m, day)
-    ]
-    for unit in units:
-        unit_org = _coverer_on(graph, unit, day)
-        if unit_org is not None:
-            roll += _held_by(graph, unit_org, day)
-    found = []
-    for m in roll:
-        packed = nodes[m]
-        if packed[_M_CATEGORY] is MemberCategory.IN_SERVICE:
-            reported = any(d[0] is EdgeKind.REPORTED_TO and valid_on(d, day) for d in succ[m].values())
-            found.append(InServiceFacts(m, packed[_M_NAME], _membership_since(graph, m, day), reported))
+    """The in-service members held in a territory (the roll coverage counts there), with when held and whether reported.
+
+    Reads only in-service members (the category is checked before the edge's term): a fifth of a roll.
+    """
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
+    in_service, member_of, since_at = MemberCategory.IN_SERVICE, EdgeKind.MEMBER_OF, HEAD + 1
+    found: list[InServiceFacts] = []
+
+    def add(m: str, since: date | None) -> None:
+        reported = any(d[0] is EdgeKind.REPORTED_TO and valid_on(d, day) for d in succ[m].values())
+        found.append(InServiceFacts(m, nodes[m][_M_NAME], since, reported))
+
+    holders = [org] if org is not None else []
+    holders += [o for o in (_coverer_on(graph, u, day) for u in units) if o is not None]
+    for holder in holders:
+        for m, d in pred[holder].items():
+            if d[0] is member_of:
+                packed = nodes[m]
+                if packed[_M_CATEGORY] is in_service and packed[_M_PARTY] and valid_on(d, day):
+                    add(m, d[since_at])
+    for m, d in pred[tid].items():
+        if d[0] is EdgeKind.SERVES:
+            packed = nodes[m]
+            serving_in_service = packed[0].kind is NodeKind.MEMBER and packed[_M_CATEGORY] is in_service and packed[_M_PARTY]
+            if serving_in_service and valid_on(d, day) and not _held(graph, m, day):
+                add(m, None)
     return tuple(sorted(found))
