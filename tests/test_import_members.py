@@ -132,3 +132,14 @@ def test_a_person_twice_in_one_table_is_a_duplicate(store: GraphStore, tmp_path:
     row = ["m1", "赵敏", "in_service", "o-u1", None, None, None, None, None, None, None, None]
     report = import_file(store, write_xlsx(tmp_path / "twice.xlsx", _town(row, row)))
     assert [(p.table, p.row, p.column) for p in report.problems] == [("members", 3, "id")]
+
+
+def test_replace_with_the_roll_deletes_the_scopes_members_it_no_longer_lists(store: GraphStore, tmp_path: Path) -> None:
+    kept = ["m1", "赵敏", "in_service", "o-u1", "c1", "2025-03-01", None, None, None, None, None, None]
+    gone = ["m2", "钱多", "retired", "o-c1", None, None, "g1", "volunteer", None, None, None, None]
+    _ok(import_file(store, write_xlsx(tmp_path / "roll.xlsx", _town(kept, gone))))
+    heads_only = copy(TOWN)
+    _ok(import_file(store, write_xlsx(tmp_path / "heads.xlsx", heads_only), replace="s1"))
+    assert store.has_node("m2")  # a volunteer serving g1 is no household head: household_heads --replace leaves them
+    _ok(import_file(store, write_xlsx(tmp_path / "again.xlsx", _town(kept)), replace="s1"))
+    assert store.has_node("m1") and store.has_node("h1") and not store.has_node("m2")
