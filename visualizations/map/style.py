@@ -21,11 +21,13 @@ __all__ = [
     "FONT_SIZE",
     "GAP_BORDER",
     "LAYER_OF",
+    "LEGIBLE_PX",
     "MARKER_SIZE",
     "MISSING_DASHES",
     "MISSING_TEXT",
     "STYLES",
     "NodeStyle",
+    "font_size",
     "legend_name",
     "rule_title",
 ]
@@ -67,8 +69,17 @@ MISSING_TEXT = "#757575"
 
 MARKER_SIZE = {"grid": 14, "household": 10, "alliance": 18}
 
-FONT_SIZE = {"district": 26, "street": 22, "community": 18}  # upper levels stay legible when a wide scope is fitted
+FONT_SIZE = {"district": 26, "street": 22, "community": 18, "alliance": 18}  # upper levels stay legible when a wide scope is fitted
 """Font sizes other than vis-network's 14."""
+
+LEGIBLE_PX = 10.0
+"""The smallest a label may be drawn on screen, in px, at the map's first fit: below it staff cannot read it without zooming."""
+
+
+def font_size(style: str) -> int:
+    """The font size of a kind of node's label, before the map's zoom."""
+    return FONT_SIZE.get(style, 14)
+
 
 EDGE_STYLES: dict[str, dict[str, object]] = {
     "chain": {"color": {"color": "#9e9e9e"}, "width": 1, "smooth": False},
