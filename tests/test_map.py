@@ -148,7 +148,7 @@ def test_names_are_text_in_the_page_never_markup(known: GraphStore) -> None:
             edges=[LocatedIn(source="u-evil", target="c1", provenance=PROV)],
         )
     )
-    page = render_map(map_data(known, "s1", as_of=AS_OF))
+    page = render_map(map_data(known, "c1", as_of=AS_OF))
     assert HOSTILE not in page
     assert "</script><img" not in page  # no script element closed early by a name
     assert any(n["id"] == "u-evil" and HOSTILE in str(n["title"]) for n in _vis_nodes(page))  # kept as text in the data
@@ -181,7 +181,7 @@ def test_the_map_command_writes_utf8_and_expands_summarised_communities(tmp_path
 
 def test_a_missing_organisation_is_drawn_hollow_and_a_units_own_filled(known: GraphStore) -> None:
     """The legend's promise: filled where the organisation exists, hollow and dotted where it does not."""
-    nodes = {n["id"]: n for n in _vis_nodes(render_map(map_data(known, "s1", as_of=AS_OF)))}
+    nodes = {n["id"]: n for n in _vis_nodes(render_map(map_data(known, "c1", as_of=AS_OF)))}
     area = nodes["a12"]  # 锦绣园: no residential-area branch
     assert area["color"]["background"] == "#ffffff" and area["shapeProperties"]["borderDashes"] == [2, 4]  # type: ignore[index]
     assert area["color"]["border"] == "#d50000"  # and outlined as a gap

@@ -205,3 +205,14 @@ def test_groups_float_half_a_row_above_their_topmost_member_and_are_pushed_apart
     assert placed["x"] == Point(200.0, 340.0 - ROW_HEIGHT / 2)
     assert placed["y"] == Point(350.0, 340.0 - ROW_HEIGHT / 2)  # same spot as x: moved right by its room
     assert placed["z"] == Point(1000.0, 340.0 - ROW_HEIGHT / 2)  # far enough already
+
+
+def test_a_block_mixing_summaries_and_small_leaves_gives_every_row_the_summaries_height() -> None:
+    leaves = [f"u{i}" for i in range(8)]
+    boxes = {"c": Box(rank=2, width=170, children=("a1", "a2", *leaves))}
+    boxes["a1"] = boxes["a2"] = Box(rank=3, width=160, tall=True)  # residential areas summarised: three lines each
+    boxes |= {u: Box(rank=3, width=130) for u in leaves}
+    at = tree_positions(boxes, "c")
+    rows = sorted({at[n].y for n in ("a1", "a2", *leaves)})
+    assert len(rows) >= 2
+    assert all(lower - upper == pytest.approx(SUMMARY_ROW) for upper, lower in itertools.pairwise(rows))

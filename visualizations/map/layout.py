@@ -144,10 +144,12 @@ class _Tree:
         if leaves:
             slot = max(self.boxes[c].width for c in leaves)
             columns = block_columns(len(leaves))
+            # One summary makes every row of its block tall: its three lines would reach the row below.
+            row_height = SUMMARY_ROW if any(self.boxes[c].tall for c in leaves) else LEAF_ROW
             for i, child in enumerate(leaves):
                 row_index, column = divmod(i, columns)
                 leaf = self.boxes[child]
-                y = top + ROW_HEIGHT * (leaf.rank - box.rank) + row_index * (SUMMARY_ROW if leaf.tall else LEAF_ROW)
+                y = top + ROW_HEIGHT * (leaf.rank - box.rank) + row_index * row_height
                 self.at[child] = Point(right + slot * (column + 0.5), y)
                 lowest = max(lowest, y)
         spanned = [self.at[c].x for c in self.bands[node_id][0] + leaves]

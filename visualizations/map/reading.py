@@ -28,7 +28,7 @@ from graph.navigation import chain_up
 from graph.norms import NORMS
 from graph.scope import PATH_SEPARATOR, DayReader, ScopeTree, agreement_in_force
 from graph.store import Direction, GraphStore
-from visualizations.map.layout import ROW_HEIGHT, SCREEN, Box, Point, Viewport, fitted_scale, positions_above, tree_positions
+from visualizations.map.layout import LEAF_ROW, ROW_HEIGHT, SCREEN, Box, Point, Viewport, fitted_scale, positions_above, tree_positions
 from visualizations.map.model import Depth, MapData, MapEdge, MapNode
 from visualizations.map.style import LEGIBLE_PX, STYLES, font_size, rule_title
 
@@ -41,6 +41,9 @@ draw in a few hundred milliseconds with positions computed here, in a page of ab
 street (~35,000 households: ~3,500 household heads) is over it with its heads. Legibility then
 asks for less: at the first fit a street shows its communities, a community its grids (a large
 one its residential areas), a district its communities or, when they are too many, its streets."""
+
+ALLIANCE_LIFT = ROW_HEIGHT * 0.25
+"""How much higher than half a row above the chain's top the alliances' row sits: their labels hang below their stars."""
 
 _DRAWN_LEVEL = {
     Depth.HOUSEHOLDS: Level.GRID,
@@ -102,7 +105,7 @@ class _Drawing:
         """
         widths = {n: STYLES[self.nodes[n].style].slot for n in self.at}
         root = self.at[min(self.at, key=lambda n: self.at[n].y)]
-        above = Point(root.x, root.y - ROW_HEIGHT * 0.5)
+        above = Point(root.x, root.y - ALLIANCE_LIFT - ROW_HEIGHT * 0.5)
         scale = fitted_scale({**self.at, " alliances": above}, {**widths, " alliances": STYLES["alliance"].slot}, view)
         return scale * min(font_size("alliance"), *(font_size(node.style) for node in self.nodes.values()))
 
@@ -411,7 +414,11 @@ def _add_cobuilding_and_seats(
 
 
 def _add_alliances(store: GraphStore, read: DayReader, nodes: dict[str, MapNode], edges: list[MapEdge], drawn_for: dict[str, str]) -> None:
-    """党建联盟 / 党建共同体 with at least one member drawn, each joined to the drawn nodes standing for its members."""
+    """党建联盟 / 党建共同体 with at least one member drawn, each joined to the drawn nodes standing for its members.
+
+    One whose drawn members are all one summary (a street's alliance on a district drawn to its
+    streets) is named in that summary's details instead: it is drawn on the summary's own map.
+    """
     for alliance in store.nodes(NodeKind.ALLIANCE):
         if not isinstance(alliance, Alliance):
             continue
@@ -425,6 +432,10 @@ def _add_alliances(store: GraphStore, read: DayReader, nodes: dict[str, MapNode]
             else:
                 drawn.add(target)
         if not drawn:
+            continue
+        if len(drawn) == 1 and nodes[next(iter(drawn))].summary:
+            inside = nodes[next(iter(drawn))]  # an alliance within one summarised scope belongs to its inside, as its areas do
+            inside.facts.append(f"{label(alliance.alliance_kind)} {alliance.name}")
             continue
         facts = [f"{label(alliance.alliance_kind)} (编号 {alliance.id})", f"成员 {len(members)} 个"]
         if outside:
@@ -464,8 +475,20 @@ def _place(nodes: dict[str, MapNode], at: dict[str, Point]) -> None:
     summaries (a street's communities).
     """
     top = min((p.y for p in at.values()), default=0.0)
-    lifted = {node_id: Point(point.x, top) for node_id, point in at.items()}
+    lifted = {node_id: Point(point.x, top - ALLIANCE_LIFT) for node_id, point in at.items()}
     groups = {n.id: n.members for n in nodes.values() if n.style == "alliance"}
-    placed = at | positions_above(groups, lifted, width=STYLES["alliance"].slot)
+    slot = STYLES["alliance"].slot
+    above = positions_above(groups, lifted, width=slot)
+    left = min((p.x for p in at.values()), default=0.0)
+    right = max((p.x for p in at.values()), default=0.0)
+    per_row = max(1, int((right - left) // slot) + 1)
+    if len(above) > per_row:  # wider than the drawing in one row: rows of them, stacked upwards, in the same order
+        ordered = sorted(above, key=lambda g: above[g].x)
+        for i, group in enumerate(ordered):
+            row, column = divmod(i, per_row)
+            in_row = min(per_row, len(ordered) - row * per_row)
+            middle = (left + right) / 2
+            above[group] = Point(middle + (column - (in_row - 1) / 2) * slot, top - ALLIANCE_LIFT - ROW_HEIGHT * 0.5 - row * LEAF_ROW)
+    placed = at | above
     for node_id, point in placed.items():
         nodes[node_id].x, nodes[node_id].y = point.x, point.y

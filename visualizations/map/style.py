@@ -54,7 +54,7 @@ STYLES: dict[str, NodeStyle] = {
     "grid": NodeStyle("#1565c0", "dot", "网格党小组", 130),
     "household": NodeStyle("#795548", "triangle", label(MemberRole.HOUSEHOLD_HEAD), 84),
     "unit": NodeStyle("#00838f", "diamond", "驻区单位党组织", 130),
-    "alliance": NodeStyle("#8e24aa", "star", "党建联盟 / 共同体", 150),
+    "alliance": NodeStyle("#8e24aa", "star", "党建联盟 / 共同体", 170),
 }
 """Keyed by :attr:`MapNode.style <visualizations.map.model.MapNode.style>`, in the legend's order."""
 
