@@ -88,7 +88,7 @@ def _smallest_label_px(data: MapData, view: Viewport = SCREEN) -> float:
     """The smallest label of a map once fitted to ``view``, as vis-network's fit draws it (the chain's nodes; alliances above)."""
     at = {n.id: Point(n.x, n.y) for n in data.nodes.values()}
     scale = fitted_scale(at, {n.id: STYLES[n.style].slot for n in data.nodes.values()}, view)
-    return scale * min(font_size(n.style) for n in data.nodes.values())
+    return scale * min(font_size(n.style, summary=n.summary) for n in data.nodes.values())
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ __all__ = [
 
 ROW_HEIGHT = 130.0
 """Between two ranks of the chain."""
-LEAF_ROW = 64.0
+LEAF_ROW = 84.0
 """Between two rows of a block of childless nodes."""
 SUMMARY_ROW = 110.0
 """Between two rows of a block of summaries: a summary is three lines of text."""

@@ -103,5 +103,5 @@ class Links:
 
 
 def summarised(data: MapData) -> list[str]:
-    """The scope ids of the summary nodes of a map: each has a map of its own."""
-    return [n.link for n in data.nodes.values() if n.summary and n.link]
+    """The scope ids of the nodes whose inside a map leaves to their own map (summaries, and grids whose heads are counted)."""
+    return [n.link for n in data.nodes.values() if n.link]

@@ -107,7 +107,7 @@ class _Drawing:
         root = self.at[min(self.at, key=lambda n: self.at[n].y)]
         above = Point(root.x, root.y - ALLIANCE_LIFT - ROW_HEIGHT * 0.5)
         scale = fitted_scale({**self.at, " alliances": above}, {**widths, " alliances": STYLES["alliance"].slot}, view)
-        return scale * min(font_size("alliance"), *(font_size(node.style) for node in self.nodes.values()))
+        return scale * min(font_size("alliance"), *(font_size(n.style, summary=n.summary) for n in self.nodes.values()))
 
 
 def map_data(

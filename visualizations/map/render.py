@@ -20,13 +20,13 @@ from visualizations.map.style import (
     EDGE_LEGEND,
     EDGE_STYLES,
     FILLED,
-    FONT_SIZE,
     GAP_BORDER,
     LAYER_OF,
     MARKER_SIZE,
     MISSING_DASHES,
     MISSING_TEXT,
     STYLES,
+    font_size,
     legend_name,
     rule_title,
 )
@@ -94,7 +94,10 @@ def _node_options(data: MapData, node_id: str) -> dict[str, object]:
             "highlight": {"background": "#fff59d", "border": border},
         },
         "borderWidth": 4 if flagged else 1.5,
-        "font": {"color": MISSING_TEXT if missing else "#212121" if filled else style.colour, "size": FONT_SIZE.get(node.style, 14)},
+        "font": {
+            "color": MISSING_TEXT if missing else "#212121" if filled else style.colour,
+            "size": font_size(node.style, summary=node.summary),
+        },
         "gap": flagged,
         "gapsBelow": node.gaps_below,
     }

@@ -26,6 +26,7 @@ __all__ = [
     "MISSING_DASHES",
     "MISSING_TEXT",
     "STYLES",
+    "SUMMARY_FONT_SIZE",
     "NodeStyle",
     "font_size",
     "legend_name",
@@ -76,9 +77,13 @@ LEGIBLE_PX = 10.0
 """The smallest a label may be drawn on screen, in px, at the map's first fit: below it staff cannot read it without zooming."""
 
 
-def font_size(style: str) -> int:
-    """The font size of a kind of node's label, before the map's zoom."""
-    return FONT_SIZE.get(style, 14)
+SUMMARY_FONT_SIZE = 18
+"""A summary's font size, whatever its level: its lines of counts (社区12 小区69) then fit its box without wrapping."""
+
+
+def font_size(style: str, *, summary: bool = False) -> int:
+    """The font size of a kind of node's label (a summary's, if ``summary``), before the map's zoom."""
+    return SUMMARY_FONT_SIZE if summary and style in ("district", "street", "community") else FONT_SIZE.get(style, 14)
 
 
 EDGE_STYLES: dict[str, dict[str, object]] = {
