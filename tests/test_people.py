@@ -7,14 +7,17 @@ query each; bad posts and teams are refused naming table, row, column and value.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from graph.memory import MemoryStore
 from graph.model import EdgeKind, NodeKind, Post, PostKind
 from graph.people import people_counts
 from graph.store import GraphStore
+from loaders.exporter import export
 from loaders.importer import import_file
 from loaders.importer.tables import post_id
 from tests.utils.known_network import AS_OF, PEOPLE
@@ -202,3 +205,53 @@ def test_a_team_with_a_member_or_territory_that_does_not_exist_is_refused(store:
         ("teams", 3, "territory_id", "g9"),
         ("teams", 4, "member_ids", "u1"),
     ]
+
+
+# -- exports -------------------------------------------------------------------------------------------
+
+
+def _staffed() -> Tables:
+    return _town(
+        posts=[
+            POSTS,
+            ["o-c1", "书记", None, "刘书记", "2021-01-01", "2024-12-31"],
+            ["o-c1", "书记", "h1", None, "2025-01-01", None],
+            ["rc1", "主任", None, "刘书记", "2021-01-01", None],
+        ],
+        teams=[TEAMS, ["t1", "阳光苑党员志愿服务队", "volunteer", "g1", "h1;h2", "2024-01-01", None]],
+    )
+
+
+@pytest.mark.parametrize("name", ["posts.xlsx", "posts-csv"])
+def test_posts_and_teams_make_the_round_trip(store: GraphStore, tmp_path: Path, name: str) -> None:
+    source = MemoryStore()
+    assert import_file(source, write_csv_folder(tmp_path / "in", _staffed())).record.outcome == "applied"
+    summary = export(source, tmp_path / name)
+    assert summary.rows["posts"] == 3 and summary.rows["teams"] == 1 and not summary.left_out
+    assert import_file(store, tmp_path / name).record.outcome == "applied"
+    assert _without_provenance(store) == _without_provenance(source)
+
+
+def _without_provenance(store: GraphStore) -> tuple[list[str], list[str]]:
+    nodes = sorted(n.model_dump_json(exclude={"provenance"}) for n in store.nodes())
+    edges = sorted(e.model_dump_json(exclude={"provenance"}) for e in store.edges())
+    return nodes, edges
+
+
+def test_popolo_carries_posts_with_their_terms_and_the_memberships_holding_them(tmp_path: Path) -> None:
+    source = MemoryStore()
+    assert import_file(source, write_csv_folder(tmp_path / "in", _staffed())).record.outcome == "applied"
+    export(source, tmp_path / "town.json")
+    doc = json.loads((tmp_path / "town.json").read_text(encoding="utf-8"))
+    posts = sorted((p["organization_id"], p["role"], p.get("start_date"), p.get("end_date")) for p in doc["posts"])
+    assert posts == [
+        ("o-c1", "secretary", "2021-01-01", "2024-12-31"),
+        ("o-c1", "secretary", "2025-01-01", None),
+        ("rc1", "director", "2021-01-01", None),
+    ]
+    held = {m["post_id"]: m for m in doc["memberships"] if "post_id" in m}
+    persons = {p["id"]: p["name"] for p in doc["persons"]}
+    assert sorted(persons[m["person_id"]] for m in held.values()) == ["刘书记", "刘书记", "张三"]
+    team = next(o for o in doc["organizations"] if o["id"] == "t1")
+    assert team["classification"] == "team:volunteer" and team["area_id"] == "g1"
+    assert sorted(m["person_id"] for m in doc["memberships"] if m["organization_id"] == "t1") == ["h1", "h2"]
