@@ -8,6 +8,7 @@ query each; bad posts and teams are refused naming table, row, column and value.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -255,3 +256,45 @@ def test_popolo_carries_posts_with_their_terms_and_the_memberships_holding_them(
     team = next(o for o in doc["organizations"] if o["id"] == "t1")
     assert team["classification"] == "team:volunteer" and team["area_id"] == "g1"
     assert sorted(m["person_id"] for m in doc["memberships"] if m["organization_id"] == "t1") == ["h1", "h2"]
+
+
+# -- through the context: scope and masking -------------------------------------------------------------
+
+
+def test_a_street_key_counts_its_street_and_never_names_another_streets_member(known: GraphStore) -> None:
+    from graph.errors import UnknownNode
+    from graph.model import Batch, HeldBy, PostIn
+    from service.context import Context
+    from service.principal import AccessRole, Principal
+    from tests.utils.known_network import PROV
+
+    # 王芳 (h1111, of street s1) also sits on s2's working committee and c3's committee: 交叉任职 in s2 too
+    since = date(2024, 1, 1)
+    nodes: list[Post] = []
+    edges: list[PostIn | HeldBy] = []
+    for pid, body in (("p-s2-m", "o-s2"), ("p-c3-x", "o-c3")):
+        nodes.append(Post(id=pid, post=PostKind.MEMBER, person="王芳", valid_from=since, provenance=PROV))
+        edges += [PostIn(source=pid, target=body, valid_from=since, provenance=PROV), HeldBy(source=pid, target="h1111", provenance=PROV)]
+    known.write(Batch(nodes=nodes, edges=edges))
+    whole = people_counts(known, "d", as_of=AS_OF)
+    assert {p.body.id for p in next(p for p in whole.cross_posts if p.person == "王芳").places} == {"o-a11", "u3", "o-s2", "o-c3"}
+    west = Context(known, Principal(key_id="k-s2", role=AccessRole.VIEWER, scope="s2")).on(AS_OF)
+    with pytest.raises(UnknownNode):
+        west.people("d")
+    answer = west.people("s2")
+    assert answer.concurrent_members == PEOPLE["s2"]["concurrent_members"]
+    assert answer.cross_posted == 2 and sorted(p.person or "" for p in answer.cross_posts) == ["", "吴丽"]  # counted, not named
+    assert "王芳" not in answer.model_dump_json() and "h1111" not in answer.model_dump_json()
+
+
+def test_the_people_command_prints_the_counts_and_who_holds_several_places(tmp_path: Path) -> None:
+    from tests.test_cli import _grassroots
+
+    data = tmp_path / "data"
+    ledger = write_csv_folder(tmp_path / "in", _staffed())
+    assert _grassroots("import", str(ledger), data=data).returncode == 0
+    ran = _grassroots("people", "d", "--as-of", "2023-06-01", data=data)
+    assert ran.returncode == 0, ran.stderr
+    assert re.search(r"一肩挑 社区书记兼居委会主任\s+1$", ran.stdout, re.MULTILINE)
+    assert re.search(r"服务队 \(service teams\)\s+0$", ran.stdout, re.MULTILINE)  # t1 began in 2024
+    assert "刘书记: 和平社区党委 书记; 和平社区居民委员会 主任" in ran.stdout
