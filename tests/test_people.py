@@ -298,3 +298,15 @@ def test_the_people_command_prints_the_counts_and_who_holds_several_places(tmp_p
     assert re.search(r"一肩挑 社区书记兼居委会主任\s+1$", ran.stdout, re.MULTILINE)
     assert re.search(r"服务队 \(service teams\)\s+0$", ran.stdout, re.MULTILINE)  # t1 began in 2024
     assert "刘书记: 和平社区党委 书记; 和平社区居民委员会 主任" in ran.stdout
+
+
+def test_the_template_offers_the_posts_and_team_kinds_as_drop_downs(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from loaders.workbooks import write_template
+
+    write_template(tmp_path / "template.xlsx")
+    book = load_workbook(tmp_path / "template.xlsx")
+    offered = {name: [v.formula1 for v in book[name].data_validations.dataValidation] for name in ("posts", "teams")}
+    assert any("书记" in f and "主席" in f for f in offered["posts"])
+    assert any("党员志愿服务队" in f and "先锋队" in f for f in offered["teams"])
