@@ -192,7 +192,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _map(ctx: Context, scope: str, output: Path, *, max_nodes: int | None, expand: bool) -> None:
-    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised community's map beside it."""
+    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised scope's map beside it."""
     from visualizations.map import MAX_NODES, Links, render_map, summarised
 
     links = Links(map=f"{output.stem}-{{id}}.html" if expand else None, dashboard=None, gaps=None)
@@ -204,7 +204,7 @@ def _map(ctx: Context, scope: str, output: Path, *, max_nodes: int | None, expan
         for scope_id in summarised(data):
             target = output.with_name(f"{output.stem}-{scope_id}.html")
             atomic_write(target, render_map(ctx.map_data(scope_id, max_nodes=max_nodes or MAX_NODES), links=inner).encode("utf-8"))
-        print(f"wrote {len(summarised(data)):,} maps of the summarised communities beside it ({output.stem}-<id>.html)")
+        print(f"wrote {len(summarised(data)):,} maps of the summarised scopes beside it ({output.stem}-<id>.html)")
 
 
 def _keys(ctx: Context, args: argparse.Namespace) -> int:

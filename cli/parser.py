@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapper.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
     mapper.add_argument("--max-nodes", type=positive, help="draw at most about this many nodes (default 3000)")
     mapper.add_argument(
-        "--expand", action="store_true", help="also write the map of each summarised community beside it (<file>-<id>.html), linked"
+        "--expand", action="store_true", help="also write the map of each summarised scope beside it (<file>-<id>.html), linked"
     )
 
     reporter = commands.add_parser(
