@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapper.add_argument("-o", "--output", type=Path, required=True, help="the HTML file to write")
     mapper.add_argument("--max-nodes", type=positive, help="draw at most about this many nodes (default 3000)")
     mapper.add_argument(
-        "--expand", action="store_true", help="also write the map of each summarised community beside it (<file>-<id>.html), linked"
+        "--expand", action="store_true", help="also write the map of each summarised scope beside it (<file>-<id>.html), linked"
     )
 
     reporter = commands.add_parser(
@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     cover = commands.add_parser("coverage", help="how much of a scope the chain covers, broken down one level down")
     cover.add_argument("scope", help="id of a territory or of the organisation covering it")
     cover.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
+
+    people = commands.add_parser("people", help="一人多职: concurrent committee members, 一肩挑, 交叉任职 and service teams of a scope")
+    people.add_argument("scope", help="id of a territory or of the organisation covering it")
+    people.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
 
     gapper = commands.add_parser("gaps", help="where the network is thin: the gaps of a scope, by rule")
     gapper.add_argument("scope", help="id of a territory or of the organisation covering it")

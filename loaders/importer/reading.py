@@ -27,8 +27,11 @@ def header_names(table: Table) -> dict[str, str]:
     return {_normal(c.name): c.name for c in table.columns} | {_normal(c.chinese): c.name for c in table.columns}
 
 
-def columns_of(table: Table, header: list[Any], problems: Problems) -> Columns | None:
-    """What each header cell is; None, with the problems, if a column is doubled or a required one missing."""
+def columns_of(table: Table, header: list[Any], problems: Problems, *, row: int = 1) -> Columns | None:
+    """What each header cell is; None, with the problems, if a column is doubled or a required one missing.
+
+    ``row`` is the header's row number in the sheet: below a title row (XX街道党组织台账) it is not 1.
+    """
     known_names = header_names(table)
     columns: Columns = []
     seen: dict[str, int] = {}
@@ -41,14 +44,14 @@ def columns_of(table: Table, header: list[Any], problems: Problems) -> Columns |
         key = known or text
         if key and key in seen:
             reason = f"two columns ({seen[key]} and {position}) are both {key}; keep one"
-            problems.add(Problem(table=table.name, row=1, column=key, value=text, reason=reason))
+            problems.add(Problem(table=table.name, row=row, column=key, value=text, reason=reason))
             ok = False
         seen[key] = position
         columns.append((key, known is not None))
     for column in table.columns:
         if column.required and column.name not in seen:
             reason = f"the column is missing: add a column headed {column.name} or {column.chinese}"
-            problems.add(Problem(table=table.name, row=1, column=column.name, reason=reason))
+            problems.add(Problem(table=table.name, row=row, column=column.name, reason=reason))
             ok = False
     return columns if ok else None
 

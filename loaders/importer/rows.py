@@ -12,9 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from graph.errors import UnknownNode
-from graph.model import ID_PATTERN, Batch, EdgeKind, Level, Member, NodeKind, Provenance, Unit, UnitType
-from graph.store import GraphStore
-from loaders.importer.index import FileAlliance, IdIndex, Known
+from graph.model import ID_PATTERN, Batch, EdgeKind, Level, Member, NodeKind, Provenance
+from graph.store import Direction, GraphStore
+from loaders.importer.index import FileAlliance, FileTerm, IdIndex, Known
 from loaders.importer.problems import Problem, Problems, located, shown
 from loaders.importer.replace import Replacement
 from loaders.importer.scope import ScopeGuard
@@ -48,6 +48,16 @@ class _Row:
         """The alliances the file names, by id."""
         return self._ctx.index.alliances
 
+    @property
+    def terms(self) -> dict[tuple[str, str], list[FileTerm]]:
+        """The terms of single-holder posts the file gives, by (body, post)."""
+        return self._ctx.index.terms
+
+    @property
+    def store(self) -> GraphStore:
+        """The store the import writes to (read only here)."""
+        return self._ctx.store
+
     def problem(self, column: str, value: Any, reason: str) -> None:
         """Report a problem with a cell of this row; the row goes to the problems file."""
         self._ctx.problems.add(Problem(table=self.table, row=self.number, column=column, value=shown(value), reason=reason), self.cells)
@@ -70,10 +80,6 @@ class DefiningRow(_Row):
         if before is not None:
             self.problem(column, node_id, f"duplicate id: {before[0]} row {before[1]} has it too; ids are unique")
 
-    def note_unit_type(self, unit_id: str, unit_type: UnitType) -> None:
-        """Remember the type of a unit the file defines (a report goes to an industrial park, not any unit)."""
-        self._ctx.index.unit_types[unit_id] = unit_type
-
     def define_org(self, owner: str, org_id: str | None, level: Level, column: str) -> None:
         """Enter the party organisation this row puts over a territory or unit: ``org_id``, or when blank ``o-<owner>``."""
         if org_id is None:
@@ -82,6 +88,10 @@ class DefiningRow(_Row):
                 self.problem(column, None, f"is blank, and {org_id} would be longer than 80 characters: give the organisation an id")
         self.define(org_id, NodeKind.ORGANISATION, level, column)
         self._ctx.index.org_of[owner] = org_id
+
+    def unit_type(self, unit_id: str, unit_type: Any) -> None:
+        """Note the type of a unit this row defines (a post's body must be of a few types)."""
+        self._ctx.index.unit_types[unit_id] = unit_type
 
     def place(self, territory_id: str, parent_id: str | None) -> None:
         """Note the parent this row gives a territory, so that a scoped import can tell where the territory will lie."""
@@ -139,16 +149,9 @@ class BuildingRow(_Row):
             return None
         return held[0].target if held else None
 
-    def unit_type(self, unit_id: str) -> UnitType | None:
-        """A unit's type, as the file or else the store says."""
-        found = self._ctx.index.unit_types.get(unit_id)
-        if found is None:
-            try:
-                node = self._ctx.store.node(unit_id)
-            except UnknownNode:
-                return None
-            found = node.unit_type if isinstance(node, Unit) else None
-        return found
+    def defined(self, node_id: str) -> bool:
+        """Whether a row of this file defines the id."""
+        return self._ctx.index.defines(node_id)
 
     def stored(self, node_id: str) -> bool:
         """Whether the store holds the node already (the row changes it) or not (the row creates it)."""
@@ -243,6 +246,18 @@ class BuildingRow(_Row):
         gone = [e.ref for e in stored if e.target not in keep]
         if gone and source in self._ctx.guard.shared:
             self._shared_changed(source)
+        else:
+            self.batch.remove_edges.extend(gone)
+
+    def unlink_in(self, target: str, kind: EdgeKind, *, keep: set[str]) -> None:
+        """Remove the stored edges of a kind into a record from sources its row no longer lists (a team's former members)."""
+        try:
+            stored = self._ctx.store.edges_of(target, kind=kind, direction=Direction.IN)
+        except UnknownNode:
+            return
+        gone = [e.ref for e in stored if e.source not in keep]
+        if gone and target in self._ctx.guard.shared:
+            self._shared_changed(target)
         else:
             self.batch.remove_edges.extend(gone)
 

@@ -98,7 +98,7 @@ class Members(TableBuilder[MemberValues]):
                 v.reported_to,
                 f"是{level} (a {found.level}); 报到 goes to a community 社区, a street 街道 or an industrial park 园区",
             )
-        elif found.kind is NodeKind.UNIT and row.unit_type(v.reported_to) is not UnitType.INDUSTRIAL_PARK:
+        elif found.kind is NodeKind.UNIT and found.unit_type is not UnitType.INDUSTRIAL_PARK:
             row.problem(
                 "reported_to",
                 v.reported_to,

@@ -37,8 +37,7 @@ class Units(TableBuilder[UnitValues]):
 
     def define(self, v: UnitValues, row: DefiningRow) -> None:
         row.define(v.id, NodeKind.UNIT, Level.UNIT, "id")
-        if v.type is not None:
-            row.note_unit_type(v.id, v.type)
+        row.unit_type(v.id, v.type)
         if v.party_org_name:
             row.define_org(v.id, v.party_org_id, Level.UNIT, "party_org_id")
 
