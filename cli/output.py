@@ -54,11 +54,11 @@ def print_coverage(found: Coverage) -> None:
     if staff is not None:
         per = f"{staff.staff_per_norm:.2f}" if staff.staff_per_norm is not None else "-"
         print(f"专职人员 {staff.staff:,} 名，服务 {staff.households:,} 户：为标准的 {per} 倍 (每 {staff.households_per_worker} 户 1 名)")
-    members = "，".join(f"{label(category)} {n:,}" for category, n in found.figures.members_by_category.items())
-    in_units = "，".join(f"{label(category)} {n:,}" for category, n in found.figures.unit_members_by_category.items())
-    reported = found.figures.in_service_reported
-    print(f"在册党员 {found.figures.members_on_roll:,} 名；街道社区党组织：{members}；驻区单位党组织：{in_units}")
-    print(f"在职党员双报到：{_cell(reported)}；网格长：{_cell(found.figures.grids_with_leader)}")
+    figures = found.figures
+    both = {c: n + figures.unit_members_by_category.get(c, 0) for c, n in figures.members_by_category.items()}
+    members = "，".join(f"{label(category)} {n:,}" for category, n in both.items())
+    print(f"在册党员 {figures.members_on_roll:,} 名：{members} (其中驻区单位党组织 {sum(figures.unit_members_by_category.values()):,})")
+    print(f"在职党员双报到：{_cell(figures.in_service_reported)}；网格长：{_cell(figures.grids_with_leader)}")
 
 
 def _cell(figure: Figure) -> str:
