@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from graph.generator import GapRates
+from graph.i18n import Lang
 from loaders.exporter import FORMATS
 from service.principal import AccessRole
 
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Every subcommand with its arguments."""
     parser = argparse.ArgumentParser(prog="grassroots", description="The party-building network of a district as a graph.")
     commands = parser.add_subparsers(dest="command", required=True)
+    _language(parser, default=None)
 
     serve = commands.add_parser("serve", help="run the API and the map")
     serve.add_argument(
@@ -105,7 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     gapper.add_argument("--limit", type=positive, default=50, help="gaps to list (default %(default)s)")
     gapper.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
 
+    # --lang before or after the command (grassroots --lang en gaps d, grassroots gaps d --lang en)
+    for command in [*commands.choices.values(), *key_commands.choices.values()]:
+        _language(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _language(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=[lang.value for lang in Lang],
+        default=default,
+        help="zh (中文) or en: the language of messages (default GRASSROOTS_LANG, else zh)",
+    )
 
 
 def positive(text: str) -> int:

@@ -348,7 +348,7 @@ class BigCommitteeRow(Row):
     @model_validator(mode="after")
     def _term(self) -> BigCommitteeRow:
         if self.since and self.until and self.until < self.since:
-            raise ValueError("until: " + _("%(until)s 早于开始日期 since %(since)s", until=self.until, since=self.since))
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 

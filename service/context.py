@@ -21,6 +21,7 @@ from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_commit
 from graph.coverage import Coverage, coverage
 from graph.errors import InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
+from graph.i18n import N_, _
 from graph.model import Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
 from graph.norms import NORMS, Norms
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
     from visualizations.report import ReportData
 
 __all__ = ["Chain", "Context", "EdgePage", "Forbidden"]
+
+
+ROLE_NAMES = {AccessRole.VIEWER: N_("查看者"), AccessRole.EDITOR: N_("编辑者"), AccessRole.ADMIN: N_("管理员")}
+"""What a refusal calls each role, translated where shown."""
 
 
 class Forbidden(Exception):
@@ -88,9 +93,9 @@ class Context:
         """:class:`Forbidden` unless the principal's role reaches ``role`` (and, with ``unscoped``, spans the whole graph)."""
         mine = self.principal.role
         if mine.rank < role.rank:
-            raise Forbidden(f"this key is a {mine.value}'s; this needs an {role.value}'s key")
+            raise Forbidden(_("这是%(mine)s的密钥；这项操作需要%(role)s的密钥", mine=_(ROLE_NAMES[mine]), role=_(ROLE_NAMES[role])))
         if unscoped and self.principal.scope is not None:
-            raise Forbidden(f"this is for keys without a scope (it spans the whole graph); this key is held to {self.principal.scope}")
+            raise Forbidden(_("这项操作涉及全图，只限不限辖区的密钥；这个密钥限于 %(scope)s", scope=self.principal.scope))
 
     def inside(self, node_id: str) -> str:
         """The id, once it is known to lie within the principal's territory; :class:`UnknownNode` otherwise."""
@@ -112,7 +117,7 @@ class Context:
     def stats(self) -> tuple[dict[str, int], dict[str, int]]:
         """How many nodes and edges of each kind the whole graph holds (for principals without a scope)."""
         if self.principal.scope is not None:
-            raise Forbidden(f"counts of the whole graph are for keys without a scope; see /scopes/{self.principal.scope}/coverage")
+            raise Forbidden(_("全图计数只限不限辖区的密钥；请看 /scopes/%(scope)s/coverage", scope=self.principal.scope))
         return {k.value: self.store.count(k) for k in NodeKind}, {k.value: self.store.count_edges(k) for k in EdgeKind}
 
     def home(self) -> str | None:
@@ -297,7 +302,7 @@ class Context:
         """A new key and its token, shown once; a scope must be a territory, and an admin key has none."""
         self.require(AccessRole.ADMIN, unscoped=True)
         if scope is not None and not isinstance(self.store.node(scope), Territory):
-            raise WrongKind(f"a key's scope is a territory (district, street, community...); {scope} is not one")
+            raise WrongKind(_("密钥的辖区应是一个地域（区、街道、社区……）；%(scope)s 不是", scope=scope))
         return self._ring().create(role=role, scope=scope, name=name)
 
     def revoke_key(self, key_id: str) -> bool:

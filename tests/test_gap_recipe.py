@@ -14,6 +14,7 @@ import pytest
 from graph.gaps import CATALOGUE, GapRuleName, count_gaps, find_gaps, gap_rules
 from graph.gaps.facts import GapScope
 from graph.gaps.rule import Finding, gap_rule, territory_ref
+from graph.i18n import N_, _
 from graph.memory import MemoryStore
 from graph.model import Level, NodeKind
 from graph.norms import Norms
@@ -25,16 +26,18 @@ GRID_WITHOUT_HEAD = GapRuleName.declare("grid_without_household_head")
 
 @gap_rule(
     GRID_WITHOUT_HEAD,
-    title="网格无党员联户长",
-    description="a grid with households but no household head",
+    title=N_("网格无党员联户长"),
+    description=N_("有户数却没有党员联户长的网格"),
     node_kind=NodeKind.TERRITORY,
     source="Duyun (十联户); the example of docs/recipes/gap-rule.md",
 )
-def grid_without_household_head(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def grid_without_household_head(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for grid in scope.of_level(Level.GRID):
         if grid.households and not scope.chain[grid.id].heads:
             yield Finding(
-                territory_ref(grid), grid.id, f"网格 {grid.name} has {grid.households} households and no household head (党员联户长)"
+                territory_ref(grid),
+                grid.id,
+                _("网格 %(name)s 有 %(households)s 户，没有党员联户长", name=grid.name, households=grid.households),
             )
 
 

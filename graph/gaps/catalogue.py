@@ -12,6 +12,7 @@ from graph.gaps import agreements, chain, committees, households, staff, units
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
+from graph.i18n import _
 
 __all__ = ["CATALOGUE", "Catalogue", "gap_rules"]
 
@@ -81,5 +82,5 @@ assert CATALOGUE.names == list(GapRuleName), "every built-in name has its rule, 
 
 
 def gap_rules(catalogue: Catalogue = CATALOGUE) -> list[GapRule]:
-    """The catalogue of gap rules, with their parameters and defaults."""
-    return [rule.meta for rule in catalogue]
+    """The catalogue of gap rules, with their parameters and defaults; titles and descriptions in the reader's language."""
+    return [rule.meta.model_copy(update={"title": _(rule.meta.title), "description": _(rule.meta.description)}) for rule in catalogue]

@@ -212,7 +212,7 @@ class _Passes:
             count += 1
             self.total_rows += 1
             if self.total_rows > self.max_rows:
-                reason = _("文件超过 %(max)s 行，这是一次导入的上限；请拆分（例如按街道）", max=f"{self.max_rows:,}")
+                reason = _("文件超过 %(max)s 行，这是一次导入的上限；请拆分（例如按街道）", max=format(self.max_rows, ","))
                 self.problems.add(Problem(table=table.name, row=number, reason=reason))
                 break
             checked = check_row(table, columns, number, cells, self.problems)
