@@ -27,7 +27,7 @@ from cli.parser import build_parser
 from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
-from graph.i18n import N_, _, set_language
+from graph.i18n import N_, _, using
 from graph.model import Batch, EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings
 from graph.store import WriteSummary
@@ -55,7 +55,11 @@ def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None)
     """Run one command; 0 when it did its job, 1 when it could not (the reason on standard error), 2 for bad arguments."""
     args = build_parser().parse_args(argv)
     settings = settings or get_settings()
-    set_language(getattr(args, "lang", None) or settings.lang)  # --lang, else GRASSROOTS_LANG: every message below
+    with using(getattr(args, "lang", None) or settings.lang):  # --lang, else GRASSROOTS_LANG: every message below
+        return _command(args, settings)
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "template":  # needs no store
         write_template(args.path)
         print(_("已写入 %(path)s：填好需要的工作表，再运行 `grassroots import %(path)s`", path=args.path))
