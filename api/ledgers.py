@@ -82,7 +82,11 @@ async def upload(
                 f.write(chunk)
         report: ImportReport = await run_in_threadpool(ctx.import_file, path, dry_run=dry_run, replace=replace, name=name)
     if not report.ok:
-        message = f"{name}: {report.record.problems:,} problem(s); nothing was written. Fix them in the file and send it again."
+        message = _(
+            "%(name)s：%(problems)s 个问题；什么也没有写入。请在文件中改正后重新发送",
+            name=name,
+            problems=format(report.record.problems, ","),
+        )
         body = ErrorOut.model_validate({"error": {"code": "import_refused", "message": message, "problems": report.problems}})
         return JSONResponse(body.model_dump(mode="json"), status_code=422)
     return ImportOut(record=report.record, dry_run=report.dry_run, problems=[], ignored=report.ignored)
