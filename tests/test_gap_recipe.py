@@ -49,7 +49,7 @@ def test_the_new_rule_lists_each_grid_with_households_and_no_head_with_its_path(
     assert page.rules == [GRID_WITHOUT_HEAD]
     assert [(g.rule, g.node.id) for g in page.items] == [(GRID_WITHOUT_HEAD, "g121"), (GRID_WITHOUT_HEAD, "g411")]
     assert page.items[0].path_text == "东湖街道 › 幸福社区 › 锦绣园 › 锦绣园第1网格"
-    assert page.items[0].reason == "网格 锦绣园第1网格 has 50 households and no household head (党员联户长)"
+    assert page.items[0].reason == "网格 锦绣园第1网格 有 50 户，没有党员联户长"
 
 
 def test_counts_take_the_new_rule_after_the_built_in_ones_and_streets_add_up(known: GraphStore) -> None:
