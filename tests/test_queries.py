@@ -246,11 +246,11 @@ def test_a_unit_sits_on_the_committees_its_seats_are_on(known: GraphStore) -> No
 
 
 def test_committee_questions_refuse_the_wrong_kind_of_node(known: GraphStore) -> None:
-    with pytest.raises(WrongKind, match="community"):
+    with pytest.raises(WrongKind, match="问的是社区"):
         big_committee(known, "s1")
-    with pytest.raises(WrongKind, match="street"):
+    with pytest.raises(WrongKind, match="问的是街道"):
         street_committee(known, "c1")
-    with pytest.raises(WrongKind, match="resident unit"):
+    with pytest.raises(WrongKind, match="不是驻区单位"):
         unit_committees(known, "c1")
     with pytest.raises(UnknownNode):
         unit_committees(known, "u99")
