@@ -924,13 +924,17 @@ class _SheetReader:
                 self.ref = ref
             if self.column >= MAX_SHEET_COLUMNS:
                 raise SourceError(
-                    f"{self.origin} 第 {self.number} 行: 单元格超出 XFD 列 (row {self.number} has a cell past column XFD, "
-                    f"the {MAX_SHEET_COLUMNS:,}th, the last an Excel sheet has); this is not a workbook Excel saved"
+                    _(
+                        "%(origin)s 第 %(row)s 行：单元格超出 XFD 列（Excel 工作表的最后一列，第 %(last)s 列）；这不是 Excel 保存的工作簿",
+                        origin=self.origin,
+                        row=self.number,
+                        last=format(MAX_SHEET_COLUMNS, ","),
+                    )
                 )
             self.kind = attrs.get("t", "n")
             style = attrs.get("s")
             if style is not None and not (style.isascii() and style.isdigit() and len(style) < 10):
-                raise self._bad(f"样式编号 {style!r} 无效 (its style id is {style!r}, not a whole number)")
+                raise self._bad(_("样式编号 %(style)r 无效（不是整数）", style=style))
             self.style = style
             self.value = self.formula = self.inline = None
             self.in_cell = True
@@ -991,7 +995,7 @@ class _SheetReader:
         if self.text is not None:
             self.length += len(data)
             if self.length > MAX_CELL_CHARS:
-                raise self._bad(f"文字过长 (it holds more than {MAX_CELL_CHARS:,} characters, the most an Excel cell can); shorten it")
+                raise self._bad(_("文字过长（超过一个 Excel 单元格最多的 %(limit)s 个字符）；请缩短", limit=format(MAX_CELL_CHARS, ",")))
             self.text.append(data)
 
     def _row_start(self, r: str | None) -> None:
@@ -1001,13 +1005,21 @@ class _SheetReader:
             number = int(r)
         else:
             raise SourceError(
-                f"{self.origin}: 行号 {r!r} 无效 (a row is numbered {r!r} after row {self.number}, not a whole number); "
-                "save the workbook again from Excel"
+                _(
+                    "%(origin)s：第 %(after)s 行之后的行号 %(number)r 无效（不是整数）；请从 Excel 重新保存工作簿",
+                    origin=self.origin,
+                    number=r,
+                    after=self.number,
+                )
             )
         if not 1 <= number <= MAX_SHEET_ROWS:
             raise SourceError(
-                f"{self.origin}: 行号 {number:,} 超出范围 (row {number:,} lies outside rows 1 to {MAX_SHEET_ROWS:,}, "
-                "the rows an Excel sheet has); this is not a workbook Excel saved"
+                _(
+                    "%(origin)s：行号 %(number)s 超出范围（Excel 工作表只有第 1 到 %(last)s 行）；这不是 Excel 保存的工作簿",
+                    origin=self.origin,
+                    number=format(number, ","),
+                    last=format(MAX_SHEET_ROWS, ","),
+                )
             )
         self.number = number
         self.cells = []
@@ -1017,7 +1029,7 @@ class _SheetReader:
         match = _CELL_REF.fullmatch(ref)
         if match is None:
             raise SourceError(
-                f"{self.origin} 第 {self.number} 行: 单元格地址 {ref!r} 无效 (row {self.number} has a cell at {ref!r}, not a place like B7)"
+                _("%(origin)s 第 %(row)s 行：单元格地址 %(ref)r 无效（应是 B7 这样的位置）", origin=self.origin, row=self.number, ref=ref)
             )
         letters = match[1]
         if len(letters) > 3:
@@ -1029,7 +1041,12 @@ class _SheetReader:
 
     def _bad(self, what: str) -> SourceError:
         return SourceError(
-            f"{self.origin} 单元格 {self.ref}: {what}; the workbook is damaged or was not saved by Excel: save it again from Excel"
+            _(
+                "%(origin)s 单元格 %(ref)s：%(what)s；工作簿已损坏或不是 Excel 保存的：请从 Excel 重新保存",
+                origin=self.origin,
+                ref=self.ref,
+                what=what,
+            )
         )
 
     def _place(self, value: Any) -> None:
@@ -1040,8 +1057,13 @@ class _SheetReader:
             if value is None or value == "":
                 return  # formatting Excel keeps for empty cells far to the right: nothing to read
             raise SourceError(
-                f"{self.origin} 单元格 {self.ref}: 超出表格宽度 (the cell lies past column {_column_letters(self.width - 1)}, "
-                f"the widest this sheet may be: its table's columns and {EXTRA_COLUMNS} of your own); move or delete it"
+                _(
+                    "%(origin)s 单元格 %(ref)s：超出表格宽度（这张表最宽到 %(last)s 列：表的各列，加上自己的 %(extra)s 列）；请移走或删去",
+                    origin=self.origin,
+                    ref=self.ref,
+                    last=_column_letters(self.width - 1),
+                    extra=EXTRA_COLUMNS,
+                )
             )
         if position > len(cells):
             cells.extend([None] * (position - len(cells)))
@@ -1059,7 +1081,7 @@ class _SheetReader:
         if kind == "s":
             if not (text.isascii() and text.isdigit()) or int(text) >= len(self.shared):
                 raise self._bad(
-                    f"共享字符串编号 {text!r} 超出范围 (it points at shared string {text!r}, but the workbook holds {len(self.shared):,})"
+                    _("共享字符串编号 %(number)r 超出范围（工作簿只有 %(count)s 条）", number=text, count=format(len(self.shared), ","))
                 )
             return self.shared[int(text)]
         if kind in ("str", "d"):
@@ -1071,14 +1093,12 @@ class _SheetReader:
         try:
             number = float(text)
         except ValueError:
-            raise self._bad(f"数值 {text[:50]!r} 无效 (it holds {text[:50]!r} as a number)") from None
+            raise self._bad(_("数值 %(text)r 无效", text=text[:50])) from None
         if not math.isfinite(number):
-            raise self._bad(f"数值 {text[:50]!r} 无效 (it holds {text[:50]!r}, not a finite number)")
+            raise self._bad(_("数值 %(text)r 无效（不是有限的数）", text=text[:50]))
         if self.style is not None and int(self.style) in self.dates:
             try:
                 return self.epoch + timedelta(days=number)
             except OverflowError:
-                raise self._bad(
-                    f"日期 {text[:50]!r} 超出范围 (it holds the date serial {text[:50]!r}, past the years a date can have)"
-                ) from None
+                raise self._bad(_("日期序号 %(text)r 超出日期能有的年份范围", text=text[:50])) from None
         return int(number) if number.is_integer() and "E" not in text and "." not in text else number

@@ -168,12 +168,12 @@ def _damaged_zips() -> dict[str, tuple[bytes, tuple[str, ...]]]:
 MALFORMED: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "shared-index.xlsx": (
         _book(_cell('<c r="C2" t="s"><v>7</v></c>'), shared="<si><t>a</t></si>"),
-        ("structure", "C2", "shared string '7'"),
+        ("structure", "C2", "共享字符串编号 '7'"),
     ),
-    "number-12abc.xlsx": (_book(_cell('<c r="C2"><v>12abc</v></c>')), ("structure", "C2", "'12abc' as a number")),
+    "number-12abc.xlsx": (_book(_cell('<c r="C2"><v>12abc</v></c>')), ("structure", "C2", "数值 '12abc' 无效")),
     "row-two.xlsx": (_book('<row r="two"><c r="A2"><v>1</v></c></row>'), ("structure", "'two'")),
-    "style-x.xlsx": (_book(_cell('<c r="C2" s="x"><v>1</v></c>')), ("structure", "C2", "style id is 'x'")),
-    "date-1e300.xlsx": (_book(_cell('<c r="C2" s="1"><v>1e300</v></c>'), styles=_DATE_STYLES), ("structure", "C2", "date serial '1e300'")),
+    "style-x.xlsx": (_book(_cell('<c r="C2" s="x"><v>1</v></c>')), ("structure", "C2", "样式编号 'x'")),
+    "date-1e300.xlsx": (_book(_cell('<c r="C2" s="1"><v>1e300</v></c>'), styles=_DATE_STYLES), ("structure", "C2", "日期序号 '1e300'")),
     "format-abc.xlsx": (
         _book(
             _cell('<c r="C2" s="1"><v>1</v></c>'),
