@@ -302,7 +302,7 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
     """
     node = store.node(territory_id)
     if not isinstance(node, Territory):
-        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
     tree = ScopeTree(store, territory_id, as_of=day)
     out: list[TerritoryFacts] = []
     for territory in tree.territories:
@@ -336,7 +336,7 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
     """:meth:`GraphStore.chain_facts` the plain way, node by node: what the contract suite checks each store against."""
     node = store.node(territory_id)
     if not isinstance(node, Territory):
-        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
     tree = ScopeTree(store, territory_id, as_of=day)
 
     def org_facts(org: Organisation) -> OrgFacts:

@@ -252,7 +252,7 @@ class Context:
             self.store.clear()  # entered in the audit log at once: a generation that fails after it leaves an empty store on record
             log_write(self.store, f"{what} --replace: the store emptied first", [], actor=self.actor, scope=self.principal.scope)
         elif self.store.count(NodeKind.TERRITORY):
-            raise ValueError("the store already holds a network; add --replace to empty it first")
+            raise ValueError(_("库中已有网络；加 --replace 先清空"))
         return log_write(self.store, what, batches, actor=self.actor, scope=self.principal.scope).summary
 
     def export(self, path: Path, *, scope_id: str | None, fmt: str) -> ExportSummary:
@@ -308,7 +308,7 @@ class Context:
     def revoke_key(self, key_id: str) -> bool:
         self.require(AccessRole.ADMIN, unscoped=True)
         if key_id == self.principal.key_id:
-            raise ValueError("a key cannot revoke itself: use another admin key, or `grassroots keys revoke`")
+            raise ValueError(_("密钥不能吊销自己：请用另一个管理员密钥，或 `grassroots keys revoke`"))
         return self._ring().revoke(key_id)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ class Context:
         if fmt == "html":
             return self.dashboard_page(scope_id, standalone=True).encode("utf-8")
         if fmt != "xlsx":
-            raise ValueError(f"报表格式为 xlsx 或 html (a report is xlsx or html), not {fmt!r}")
+            raise ValueError(_("报表格式为 xlsx 或 html，而不是 %(format)r", format=fmt))
         from visualizations.report import render_report
 
         return render_report(self.report_data(scope_id))

@@ -248,7 +248,7 @@ def test_admin_keys_span_the_whole_graph_and_viewers_see_no_personal_extra_colum
     client, store, tokens = setup
     admin = _as(tokens["admin"])
     assert client.post("/keys", json={"role": "admin", "scope": "s1"}, headers=admin).status_code == 422
-    with pytest.raises(ValueError, match="no scope"):
+    with pytest.raises(ValueError, match="管理员密钥不限辖区"):
         KeyRing(tmp_path / "k.json").create(role=AccessRole.ADMIN, scope="s1")
 
     heads = copy(TOWN)["household_heads"]

@@ -65,7 +65,7 @@ def test_counts_take_the_new_rule_after_the_built_in_ones_and_streets_add_up(kno
 def test_the_catalogue_shows_the_rule_only_where_it_was_added() -> None:
     assert gap_rules(WITH_IT)[-1].title == "网格无党员联户长"
     assert [r.name for r in gap_rules()] == list(GapRuleName), "the built-in catalogue is as it was"
-    with pytest.raises(ValueError, match="unknown gap rule grid_without_household_head"):  # asked before the store is read
+    with pytest.raises(ValueError, match="没有短板规则 grid_without_household_head"):  # asked before the store is read
         find_gaps(MemoryStore(), "d", rules=["grid_without_household_head"])
 
 

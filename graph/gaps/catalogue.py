@@ -52,7 +52,7 @@ class Catalogue:
         known = {name.value for name in self._rules}
         unknown = sorted(str(n) for n in names if n not in known)
         if unknown:
-            raise ValueError(f"unknown gap rule {', '.join(unknown)}; the rules are {', '.join(self._rules)}")
+            raise ValueError(_("没有短板规则 %(unknown)s；规则有 %(rules)s", unknown=", ".join(unknown), rules=", ".join(self._rules)))
         wanted = {str(n) for n in names}
         return [rule for rule in self if rule.name.value in wanted]
 
