@@ -371,7 +371,8 @@ def _in_or_seen(mine: set[str], policy: Policy, node_id: str) -> bool:
 
 
 def _shared(node_id: str, scope: str | None) -> str:
-    return (
-        f"共享记录 (a record shared with another territory): {node_id} is tied to territories beyond {scope}; "
-        "only a key whose territory holds all of them, or a key without a scope, may delete it"
+    return _(
+        "共享记录：%(record)s 与 %(scope)s 以外的辖区相关；只有辖区包含所有这些辖区的密钥或不限辖区的密钥才能删除它",
+        record=node_id,
+        scope=scope,
     )
