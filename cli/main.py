@@ -149,7 +149,7 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
 def generate_network(ctx: Context, *, spec: NetworkSpec, replace: bool) -> WriteSummary:
     """Write a generated network through the context (so it enters the audit log), with a progress bar."""
     started = time.perf_counter()
-    with tqdm(total=spec.households, unit="households", desc="generating", file=sys.stderr) as bar:
+    with tqdm(total=spec.households, unit=_(" 户"), desc=_("生成"), file=sys.stderr) as bar:
 
         def batches() -> Iterator[Batch]:
             for batch in generate(spec):
@@ -183,7 +183,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         if phase not in bars:
             for bar in bars.values():
                 bar.close()
-            bars[phase] = tqdm(unit=" rows", desc="reading" if phase == "read" else "writing", file=sys.stderr)
+            bars[phase] = tqdm(unit=_(" 行"), desc=_("读取") if phase == "read" else _("写入"), file=sys.stderr)
         bars[phase].update(rows)
 
     try:

@@ -33,7 +33,7 @@ def test_generate_then_stats_then_map(tmp_path: Path) -> None:
     data = tmp_path / "data"
     made = _grassroots("generate", "--households", "3000", "--seed", "2", data=data)
     assert made.returncode == 0, made.stderr
-    assert "households" in made.stderr  # the progress bar
+    assert "生成" in made.stderr and " 户/s" in made.stderr  # the progress bar
     assert "写入了" in made.stdout
 
     stats = _grassroots("stats", data=data)
@@ -92,7 +92,7 @@ def test_template_import_imports_and_export_from_the_command_line(tmp_path: Path
     again = _grassroots("import", str(tmp_path / "city.xlsx"), data=data)
     assert again.returncode == 0, again.stderr
     assert "改动了 0 个节点和边" in again.stdout  # the same graph, from its own export
-    assert "writing" in again.stderr  # the progress bar
+    assert "写入" in again.stderr  # the progress bar
 
     bad = tmp_path / "bad"
     bad.mkdir()
