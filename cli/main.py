@@ -27,7 +27,7 @@ from cli.parser import build_parser
 from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
-from graph.i18n import N_, _, using
+from graph.i18n import N_, Lang, _, using
 from graph.model import Batch, EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings
 from graph.store import WriteSummary
@@ -53,10 +53,20 @@ def terminal_user() -> Principal:
 
 def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None) -> int:
     """Run one command; 0 when it did its job, 1 when it could not (the reason on standard error), 2 for bad arguments."""
-    args = build_parser().parse_args(argv)
     settings = settings or get_settings()
+    with using(_asked_language(sys.argv[1:] if argv is None else argv) or settings.lang):  # the help and errors of parsing too
+        args = build_parser().parse_args(argv)
     with using(getattr(args, "lang", None) or settings.lang):  # --lang, else GRASSROOTS_LANG: every message below
         return _command(args, settings)
+
+
+def _asked_language(argv: Sequence[str]) -> Lang | None:
+    """The language ``--lang`` names anywhere in the arguments, before they are parsed (so that ``--help`` is in it)."""
+    for i, arg in enumerate(argv):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if value is not None and value in {lang.value for lang in Lang}:
+            return Lang(value)
+    return None
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:

@@ -99,7 +99,7 @@ def test_template_import_imports_and_export_from_the_command_line(tmp_path: Path
     (bad / "household_heads.csv").write_text("id,name,grid_id,category\nh-x,张三,nowhere,retired\n", encoding="gb18030")
     refused = _grassroots("import", str(bad), data=data)
     assert refused.returncode == 1
-    assert "household_heads row 2 grid_id = 'nowhere'" in refused.stderr
+    assert "household_heads 第 2 行 grid_id = 'nowhere'" in refused.stderr
     assert (tmp_path / "bad.problems.xlsx").exists()
 
     listed = _grassroots("imports", data=data)
@@ -113,7 +113,7 @@ def test_keys_are_made_listed_and_revoked_from_the_command_line_and_kept_hashed(
     made = _grassroots("keys", "create", "--role", "editor", "--scope", "s01", "--name", "东湖街道", data=data)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip()
-    assert token.startswith("gg_") and "shown this once" in made.stderr
+    assert token.startswith("gg_") and "只显示这一次" in made.stderr
     kept = (data / "keys.json").read_text(encoding="utf-8")
     assert token.split("_", 2)[2] not in kept and "secret_sha256" in kept
     key_id = token.split("_")[1]

@@ -124,7 +124,9 @@ def test_import_and_generate_beside_the_server_say_how_to_write_through_it(data:
     assert 'curl -H "Authorization: Bearer <key>" --data-binary' in said
     assert f"'@{ledger}'" in said, "the file itself, quoted for the shell"
     assert "/imports?filename=%E4%B8%9C%E6%B9%96%20%E5%8F%B0%E8%B4%A6.xlsx&dry_run=true" in said, "the name as a URL carries it"
-    assert "http://127.0.0.1:8000/" in said and "停止服务" in said and "stop the server" in said
+    assert "http://127.0.0.1:8000/" in said and "停止服务" in said
+    english = _grassroots("import", str(ledger), "--dry-run", "--lang", "en", data=data).stderr
+    assert "stop the server" in english and "停止服务" not in english and "/imports?filename=" in english
 
     generated = _grassroots("generate", "--households", "1000", "--replace", data=data)
     assert generated.returncode == 1
