@@ -119,7 +119,7 @@ def test_keys_are_made_listed_and_revoked_from_the_command_line_and_kept_hashed(
     key_id = token.split("_")[1]
     assert f"{key_id}  editor  s01" in _grassroots("keys", "list", data=data).stdout
     wrong = _grassroots("keys", "create", "--role", "viewer", "--scope", "o-s01", data=data)
-    assert wrong.returncode == 1 and "is not one" in wrong.stderr
+    assert wrong.returncode == 1 and "o-s01 不是" in wrong.stderr
     assert _grassroots("keys", "revoke", key_id, data=data).returncode == 0
     assert key_id not in _grassroots("keys", "list", data=data).stdout
 
