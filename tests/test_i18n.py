@@ -159,3 +159,11 @@ def test_the_command_line_speaks_english_with_lang_en(tmp_path: Path, capsys: py
     assert "problems" in capsys.readouterr().out
     assert main(["imports"], settings=Settings(data_dir=tmp_path / "data", auth=False, lang=Lang.EN)) == 0  # GRASSROOTS_LANG=en
     assert "个问题" not in capsys.readouterr().out
+
+
+def test_the_command_lines_help_is_in_the_language_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, said in ((["gaps", "--help"], "按规则计数，不列出"), (["gaps", "--help", "--lang", "en"], "count per rule, without listing")):
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+        assert done.value.code == 0 and said in capsys.readouterr().out
+    assert current() is Lang.ZH  # the command's language ends with it
