@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from tqdm import tqdm
 
-from cli.output import pad, print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_refusal
+from cli.output import pad, print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_people, print_refusal
 from cli.parser import build_parser
 from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
@@ -38,7 +38,7 @@ from service.principal import AccessRole, Principal
 
 __all__ = ["READING_COMMANDS", "generate_network", "main", "terminal_user"]
 
-READING_COMMANDS = frozenset({"stats", "coverage", "gaps", "map", "report", "export", "imports", "keys"})
+READING_COMMANDS = frozenset({"stats", "coverage", "people", "gaps", "map", "report", "export", "imports", "keys"})
 """Commands that write nothing to the store, so they run read-only beside a running server (``keys``
 writes only the keys file, which has its own lock, after reading the store to check a scope)."""
 
@@ -128,6 +128,8 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
             print(f"{name:<14}{n:>10,}")
     elif command == "coverage":
         print_coverage(ctx.on(args.as_of).coverage(args.scope))
+    elif command == "people":
+        print_people(ctx.on(args.as_of).people(args.scope))
     elif command == "gaps":
         rules = args.rule  # the gap rules check their names, and list them when one is wrong
         day = ctx.on(args.as_of)
@@ -215,7 +217,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _map(ctx: Context, scope: str, output: Path, *, max_nodes: int | None, expand: bool) -> None:
-    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised community's map beside it."""
+    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised scope's map beside it."""
     from visualizations.map import MAX_NODES, Links, render_map, summarised
 
     links = Links(map=f"{output.stem}-{{id}}.html" if expand else None, dashboard=None, gaps=None)
@@ -231,7 +233,7 @@ def _map(ctx: Context, scope: str, output: Path, *, max_nodes: int | None, expan
             atomic_write(target, render_map(ctx.map_data(scope_id, max_nodes=max_nodes or MAX_NODES), links=inner).encode("utf-8"))
         print(
             _(
-                "在旁边写入了 %(count)s 张被概括社区的地图（%(pattern)s）",
+                "在旁边写入了 %(count)s 张被概括范围的地图（%(pattern)s）",
                 count=format(len(summarised(data)), ","),
                 pattern=output.stem + "-<id>.html",
             )

@@ -9,6 +9,7 @@ from graph.coverage import Coverage, Figure
 from graph.gaps import GapCount, GapPage
 from graph.i18n import N_, _
 from graph.labels import term
+from graph.people import PeopleCounts
 from graph.store import ImportRecord
 from loaders.importer import ImportReport
 
@@ -91,6 +92,28 @@ def print_gap_count(counted: GapCount) -> None:
     print(_("%(scope)s：%(total)s 个短板（截至 %(day)s）", scope=counted.scope.name, total=format(counted.total, ","), day=counted.as_of))
     for rule, n in counted.by_rule.items():
         print(f"  {rule.value:<42}{n:>8,}")
+
+
+def print_people(counts: PeopleCounts) -> None:
+    """一人多职 of a scope: each count the seeds report on a line, then who holds several places."""
+    print(_("%(scope)s：一人多职（截至 %(day)s）", scope=counts.scope.name, day=counts.as_of))
+    lines = [
+        (_("兼职委员（社区大党委）"), counts.concurrent_members),
+        (_("大工委成员（街道大工委）"), counts.street_committee_members),
+        (_("一肩挑：小区党支部书记兼业委会主任"), counts.one_shoulder_area),
+        (_("一肩挑：社区书记兼居委会主任"), counts.one_shoulder_community),
+        (_("交叉任职（两个及以上机构）"), counts.cross_posted),
+        (_("服务队"), counts.teams),
+        (_("服务队队员"), counts.team_members),
+    ]
+    for what, n in lines:
+        print("  " + pad(what, 40) + f"{n:>8,}")
+    grids = counts.grids_with_team
+    rate = f"{grids.rate:.1%}" if grids.rate is not None else "-"
+    print("  " + pad(_("网格有服务队"), 40) + f"{grids.numerator:>8,} / {grids.denominator:,} ({rate})")
+    for person in counts.cross_posts:
+        places = _("；").join(f"{p.body.name} {p.role}" for p in person.places)
+        print("  " + _("%(person)s：%(places)s", person=person.person or _("（不显示）"), places=places))
 
 
 def print_gaps(page: GapPage) -> None:

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapper.add_argument("scope", help=_("一个地域的 id（区、街道、社区……）"))
     mapper.add_argument("-o", "--output", type=Path, required=True, help=_("要写出的 HTML 文件"))
     mapper.add_argument("--max-nodes", type=positive, help=_("最多画大约这么多节点（默认 3000）"))
-    mapper.add_argument("--expand", action="store_true", help=_("同时在旁边写出每个被概括社区的地图（<文件>-<id>.html），并加上链接"))
+    mapper.add_argument("--expand", action="store_true", help=_("同时在旁边写出每个被概括范围的地图（<文件>-<id>.html），并加上链接"))
 
     reporter = commands.add_parser("report", help=_("写出一个范围上报用的报表：排好版可打印的工作簿（xlsx），或看板（html）"))
     reporter.add_argument("scope", help=_("一个地域的 id（区、街道、社区……）"))
@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     cover = commands.add_parser("coverage", help=_("五级链条覆盖了一个范围的多少，按下一级分列"))
     cover.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))
     cover.add_argument("--as-of", type=date.fromisoformat, help=_("按这一天的情况（YYYY-MM-DD；默认今天）"))
+
+    people = commands.add_parser("people", help=_("一人多职：一个范围的兼职委员、一肩挑、交叉任职和服务队"))
+    people.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))
+    people.add_argument("--as-of", type=date.fromisoformat, help=_("按这一天的情况（YYYY-MM-DD；默认今天）"))
 
     gapper = commands.add_parser("gaps", help=_("网络薄弱之处：一个范围的短板，按规则列出"))
     gapper.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))

@@ -28,7 +28,21 @@ from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Viol
 from graph.i18n import _
 from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
 from graph.labels import term
-from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Level, MemberCategory, Node, NodeKind, OrgForm, UnitType
+from graph.model import (
+    EDGE_ADAPTER,
+    NODE_ADAPTER,
+    Batch,
+    Edge,
+    EdgeKind,
+    EdgeRef,
+    Level,
+    MemberCategory,
+    Node,
+    NodeKind,
+    OrgForm,
+    PostKind,
+    UnitType,
+)
 from graph.store import (
     AgreementFacts,
     ChainFacts,
@@ -38,6 +52,7 @@ from graph.store import (
     OrgFacts,
     OrgRef,
     PartyRef,
+    PostFacts,
     RecordOf,
     ScopeUnit,
     TerritoryFacts,
@@ -446,7 +461,9 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
 
 def _chain_facts(r: neo4j.Record) -> ChainFacts:
     org = r["organisation"]
-    units = [ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None) for i, name, t, orgs in r["units"]]
+    units = [
+        ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None, _post_facts(posts)) for i, name, t, orgs, posts in r["units"]
+    ]
     return ChainFacts(
         id=r["id"],
         organisation=_org_facts(org) if org is not None else None,
@@ -477,7 +494,23 @@ def _org_facts(o: dict[str, Any]) -> OrgFacts:
         parent=OrgRef(parent["id"], parent["name"], Level(parent["level"])) if parent is not None else None,
         seats=o["seats"],
         agreements=tuple(sorted(agreements, key=lambda a: a.id)),
+        posts=_post_facts(o["posts"]),
     )
+
+
+def _post_facts(posts: list[dict[str, Any]]) -> tuple[PostFacts, ...]:
+    found = [
+        PostFacts(
+            p["id"],
+            PostKind(p["post"]),
+            p["person"],
+            p["holder"][0] if p["holder"] else None,
+            _native(p["valid_from"]),
+            _native(p["valid_to"]),
+        )
+        for p in posts
+    ]
+    return tuple(sorted(found, key=lambda f: f.id))
 
 
 def _party(p: dict[str, Any]) -> PartyRef:

@@ -121,6 +121,8 @@ class Sheet:
     origin: str
     header: list[Any]
     rows: Iterator[tuple[int, list[Any]]]
+    header_row: int = 1
+    """The header's row number as the sheet shows it (below a title row it is not 1): problems with the header name it."""
 
 
 class Source:
@@ -313,8 +315,8 @@ def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
         except _DAMAGED as exc:
             raise _damaged(origin, exc) from None
 
-    header, data = _headed(table, rows())
-    return Sheet(table, origin, header, data)
+    header_row, header, data = _headed(table, rows())
+    return Sheet(table, origin, header, data, header_row)
 
 
 HEADER_SEARCH = 10
@@ -337,8 +339,8 @@ _NOTE_LEADS = (
 """How a note row under a table begins (填表人：张三, 注：...): such a row, with its other cells empty, is no record."""
 
 
-def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
-    """The sheet's header and the rows under it: the first of the top rows naming two of the table's columns.
+def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The sheet's header, its row number and the rows under it: the first of the top rows naming two of the table's columns.
 
     Staff put a title above the header (often merged across the columns) and a blank row
     under it; those rows are passed over. When no top row names two columns, the first row is
@@ -348,13 +350,13 @@ def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[list[A
     looked: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
         if sum(1 for cell in cells if isinstance(cell, str) and _normal_name(cell) in names) >= 2:
-            return cells, rows
+            return number, cells, rows
         looked.append((number, cells))
         if len(looked) >= HEADER_SEARCH:
             break
     if not looked:
-        return [], rows
-    return looked[0][1], itertools.chain(looked[1:], rows)
+        return 1, [], rows
+    return looked[0][0], looked[0][1], itertools.chain(looked[1:], rows)
 
 
 @functools.cache
@@ -658,8 +660,8 @@ def _workbook(source: Source) -> None:
         target = targets.get(relation, "")
         member = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
         reader = _SheetReader(f"{origin}:{name}", shared=shared, dates=dates, epoch=epoch, width=len(table.columns) + EXTRA_COLUMNS)
-        header, rows = _headed(table, reader.rows(archive, member))
-        source.sheets.append(Sheet(table, f"{origin}:{name}", header, rows))
+        header_row, header, rows = _headed(table, reader.rows(archive, member))
+        source.sheets.append(Sheet(table, f"{origin}:{name}", header, rows, header_row))
 
 
 def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
@@ -789,19 +791,36 @@ def _is_date_format(code: str) -> bool:
 
 
 MAX_MERGED = 100_000
-"""Ranges merged down more than one row a sheet may hold (a ledger has a few hundred at most)."""
+"""Merged ranges a sheet may hold (a ledger has a few hundred at most)."""
 _MERGE_CELLS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s>/]")
 _MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def _merged_down(stream: IO[bytes], where: str) -> dict[int, list[tuple[int, int]]]:
-    """The sheet's ranges merged down more than one row, by first row: (first column, last row).
+@dataclass(frozen=True)
+class _Merged:
+    """One merged range (合并单元格) of a sheet: its columns (0 is A) and its last row."""
+
+    first_column: int
+    last_column: int
+    last_row: int
+
+
+def _letters_index(letters: bytes) -> int:
+    """The column index (0 is A) of column letters as a sheet's XML writes them."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _merged_ranges(stream: IO[bytes], where: str) -> dict[int, list[_Merged]]:
+    """The sheet's merged ranges of more than one cell, by first row.
 
     Excel writes ``<mergeCells>`` after the rows, so the sheet's bytes are run through once
     before its rows are read (inflating is quick beside parsing: no XML is parsed here, the
     markup is searched for). A ``<`` in cell text is written ``&lt;``, so text cannot pass for it.
     """
-    merged: dict[int, list[tuple[int, int]]] = {}
+    merged: dict[int, list[_Merged]] = {}
     count = 0
     tail = b""
     found = False
@@ -820,20 +839,26 @@ def _merged_down(stream: IO[bytes], where: str) -> dict[int, list[tuple[int, int
             for ref in _MERGE_REF.finditer(data):
                 end = ref.end()
                 first_row, last_row = int(ref[2]), int(ref[4])
-                if last_row > first_row:
+                first_column, last_column = _letters_index(ref[1]), _letters_index(ref[3])
+                if last_row > first_row or last_column > first_column:
                     count += 1
                     if count > MAX_MERGED:
                         raise SourceError(
                             _("%(where)s：合并单元格区域超过 %(limit)s 个；这不是台账", where=where, limit=format(MAX_MERGED, ","))
                         )
-                    column = 0
-                    for letter in ref[1]:
-                        column = column * 26 + letter - 64
-                    merged.setdefault(first_row, []).append((column - 1, last_row))
+                    merged.setdefault(first_row, []).append(_Merged(first_column, last_column, last_row))
             tail = data[max(end, len(data) - 512) :]
     except _DAMAGED as exc:
         raise _damaged(where, exc) from None
     return merged
+
+
+def _fill(cells: list[Any], column: int, value: Any) -> None:
+    """Put ``value`` in an empty cell of a row (widening the row to reach it)."""
+    if column >= len(cells):
+        cells.extend([None] * (column + 1 - len(cells)))
+    if cells[column] is None or cells[column] == "":
+        cells[column] = value
 
 
 def _column_letters(index: int) -> str:
@@ -870,8 +895,8 @@ class _SheetReader:
         self.inline: list[str] | None = None
         self.text: list[str] | None = None
         self.length = 0
-        self.merged: dict[int, list[tuple[int, int]]] = {}
-        """The sheet's ranges merged down more than one row, by first row: (column, last row)."""
+        self.merged: dict[int, list[_Merged]] = {}
+        """The sheet's merged ranges, by first row."""
         self.carrying: dict[int, tuple[int, Any]] = {}
         """Merged ranges the rows being read lie in, by column: (last row, the range's value)."""
 
@@ -880,7 +905,7 @@ class _SheetReader:
         where = f"{self.origin} ({member})"
         try:
             with archive.open(member) as first_pass:  # merged ranges come after the rows: found first
-                self.merged = _merged_down(first_pass, where)
+                self.merged = _merged_ranges(first_pass, where)
             stream = archive.open(member)
         except KeyError:
             raise SourceError(
@@ -973,23 +998,31 @@ class _SheetReader:
             self.text = None
 
     def _fill_merged(self, cells: list[Any]) -> None:
-        """Give each cell of a merged range (合并单元格) below its first the first's value, as staff read it.
+        """Give every cell of a merged range (合并单元格) its first cell's value, as staff read it.
 
-        Excel keeps the value only in a merged range's first cell. Only the range's first column
-        is filled: a range merged across columns (a title) holds one value, not one per column.
+        Excel keeps the value only in a merged range's first cell; staff mean it in every cell of
+        the range: a grid's parent merged down its rows, a date merged across two columns, a block
+        merged over rows and columns. A range that is all its first row holds (a title,
+        「XX街道党组织台账」, merged across the columns) is left as one value: it is no record.
         """
         number = self.number
         for column, (last, value) in list(self.carrying.items()):
             if number > last:
                 del self.carrying[column]
-            elif value is not None:
-                if column >= len(cells):
-                    cells.extend([None] * (column + 1 - len(cells)))
-                if cells[column] is None or cells[column] == "":
-                    cells[column] = value
-        for column, last in self.merged.get(number, ()):
-            if column < self.width:
-                self.carrying[column] = (last, cells[column] if column < len(cells) else None)
+            else:
+                _fill(cells, column, value)
+        for merged in self.merged.get(number, ()):
+            first = merged.first_column
+            value = cells[first] if first < len(cells) else None
+            if first >= self.width or value is None or value == "":
+                continue
+            last_column = min(merged.last_column, self.width - 1)
+            if last_column > first and _is_blank([c for i, c in enumerate(cells) if not first <= i <= last_column]):
+                continue  # a title
+            for column in range(first, last_column + 1):
+                _fill(cells, column, value)
+                if merged.last_row > number:
+                    self.carrying[column] = (merged.last_row, value)
 
     def _characters(self, data: str) -> None:
         if self.text is not None:

@@ -35,7 +35,7 @@ class Problem(BaseModel):
     """One thing wrong with the file, pointing at the cell to fix."""
 
     table: str | None = Field(default=None, description="the table (sheet or CSV file)")
-    row: int | None = Field(default=None, description="row number as Excel shows it (the header is row 1)")
+    row: int | None = Field(default=None, description="row number as Excel shows it (a problem with the header names the header's own row)")
     column: str | None = Field(default=None, description="the column, by its English name (the same in every language)")
     header: str | None = Field(default=None, description="the column as the file headed it (户数 or households), for the reader")
     value: str | None = Field(default=None, description="what the cell holds")

@@ -28,8 +28,11 @@ def header_names(table: Table) -> dict[str, str]:
     return {_normal(c.name): c.name for c in table.columns} | {_normal(c.chinese): c.name for c in table.columns}
 
 
-def columns_of(table: Table, header: list[Any], problems: Problems) -> Columns | None:
-    """What each header cell is; None, with the problems, if a column is doubled or a required one missing."""
+def columns_of(table: Table, header: list[Any], problems: Problems, *, row: int = 1) -> Columns | None:
+    """What each header cell is; None, with the problems, if a column is doubled or a required one missing.
+
+    ``row`` is the header's row number in the sheet: below a title row (XX街道党组织台账) it is not 1.
+    """
     known_names = header_names(table)
     columns: Columns = []
     seen: dict[str, int] = {}
@@ -43,7 +46,7 @@ def columns_of(table: Table, header: list[Any], problems: Problems) -> Columns |
         key = known or text
         if key and key in seen:
             reason = _("第 %(first)s 列和第 %(second)s 列都是 %(column)s：只留一列", first=seen[key], second=position, column=text)
-            problems.add(Problem(table=table.name, row=1, column=key, value=text, reason=reason))
+            problems.add(Problem(table=table.name, row=row, column=key, value=text, reason=reason))
             ok = False
         seen[key] = position
         if known and key not in headed:
@@ -52,7 +55,7 @@ def columns_of(table: Table, header: list[Any], problems: Problems) -> Columns |
     for column in table.columns:
         if column.required and column.name not in seen:
             reason = _("缺少这一列：请加一列，表头写 %(chinese)s 或 %(name)s", chinese=column.chinese, name=column.name)
-            problems.add(Problem(table=table.name, row=1, column=column.name, reason=reason))
+            problems.add(Problem(table=table.name, row=row, column=column.name, reason=reason))
             ok = False
     return columns if ok else None
 

@@ -197,7 +197,7 @@ class _Passes:
         builder = BUILDERS[table.name]
         self.tables.append(table.name)
         self.headers[table.name] = sheet.header
-        columns = columns_of(table, sheet.header, self.problems)
+        columns = columns_of(table, sheet.header, self.problems, row=sheet.header_row)
         if columns is None:
             return
         known_names = header_names(table)
