@@ -164,7 +164,7 @@ def test_a_post_in_a_body_that_does_not_exist_or_cannot_hold_posts_is_refused(st
         ("posts", 3, "body_id", "u1"),
         ("posts", 4, "body_id", "c1"),
     ]
-    assert "hospital" in found[1][4] and "residents' committee" in found[1][4]
+    assert "是医院" in found[1][4] and "居民委员会" in found[1][4]
 
 
 def test_two_secretaries_of_one_organisation_at_once_are_refused_naming_both_rows(store: GraphStore, tmp_path: Path) -> None:
