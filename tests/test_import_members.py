@@ -122,7 +122,7 @@ def test_bad_rows_of_the_roll_are_each_named_and_nothing_is_written(store: Graph
     assert not report.ok and contents(store) == before
     found = {(p.row, p.column): p for p in report.problems if p.table == "members"}
     assert set(found) == {(2, "org_id"), (3, "reported_to"), (4, "reported_to"), (5, "roles"), (6, "serves_id"), (7, "roles")}
-    assert found[(2, "org_id")].value == "o-nowhere" and "no organisation" in found[(2, "org_id")].reason
+    assert found[(2, "org_id")].value == "o-nowhere" and "党组织" in found[(2, "org_id")].reason
     assert "residential_area" in found[(3, "reported_to")].reason and "industrial park" in found[(4, "reported_to")].reason
     assert found[(5, "roles")].value == "网格长" and "grid" in found[(5, "roles")].reason
     assert "building" in found[(7, "roles")].reason

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from graph.gaps import gap_rules
+from graph.i18n import Lang, current
 from graph.labels import label
 from graph.model import MemberRole
 
@@ -108,10 +109,11 @@ def legend_name(style: str) -> str:
 
 
 @cache
-def _rule_titles() -> dict[str, str]:
+def _rule_titles(lang: Lang) -> dict[str, str]:
+    """The rules' titles in one language, worked out once per language."""
     return {rule.name.value: rule.title for rule in gap_rules()}
 
 
 def rule_title(rule: str) -> str:
-    """The Chinese title of a gap rule, as staff say it; the rule's code when it has none."""
-    return _rule_titles().get(rule, str(rule))
+    """The title of a gap rule in the reader's language, as staff say it; the rule's code when it has none."""
+    return _rule_titles(current()).get(rule, str(rule))
