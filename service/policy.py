@@ -8,7 +8,8 @@ The policy, as the README states it:
 - A relation that crosses the territory's edge (a co-building agreement with a unit of another
   street, an alliance spanning streets, a seat held for a unit elsewhere) shows its far end as a
   bare reference: id, kind and name of a unit, a unit's or community's or street's
-  organisation, or an alliance; nothing behind it. Asking for that reference by id answers 404.
+  organisation, a system organisation (系统党组织, a unit organisation's superior), or an
+  alliance; nothing behind it. Asking for that reference by id answers 404.
 - Nothing else of another territory appears: never its people, phones, residential areas,
   grids, branches, groups, seats or agreements. The territories above the key's own (and their
   organisations) appear by name, as the context of a chain path.
@@ -46,8 +47,9 @@ from service.principal import Principal
 
 __all__ = ["REFERABLE_LEVELS", "Policy", "mask_phone"]
 
-REFERABLE_LEVELS = frozenset({Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT})
-"""Organisations of these levels may stand as the far end of a relation (they sign agreements, lead alliances)."""
+REFERABLE_LEVELS = frozenset({Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT, Level.SYSTEM})
+"""Organisations of these levels may stand as the far end of a relation (they sign agreements, lead alliances; a
+system organisation is the superior a unit's organisation reports to in its own line)."""
 
 T = TypeVar("T")
 _NODE_TYPES = tuple(NODE_MODELS.values())

@@ -9,11 +9,14 @@ from graph.model import (
     Alliance,
     AllianceKind,
     Batch,
+    CentreFor,
+    CentreLevel,
     Covers,
     HeldBy,
     InAlliance,
     Level,
     LocatedIn,
+    Manages,
     Member,
     MemberCategory,
     MemberOf,
@@ -26,7 +29,9 @@ from graph.model import (
     Seat,
     SeatOn,
     Serves,
+    ServiceCentre,
     SignedBy,
+    SystemKind,
     Territory,
     Unit,
     UnitType,
@@ -90,7 +95,20 @@ def town() -> Batch:
         Member(
             id="h2", name="李强", category=MemberCategory.IN_SERVICE, roles=(MemberRole.HOUSEHOLD_HEAD,), households=12, provenance=PROV
         ),
-        Unit(id="u1", name="抚东供电公司", unit_type=UnitType.SOE, provenance=PROV),
+        Unit(id="u1", name="抚东供电公司", unit_type=UnitType.SOE, eligible=True, members=30, provenance=PROV),
+        Organisation(
+            id="o-sys", name="区卫健工委", level=Level.SYSTEM, form=OrgForm.COMMITTEE, members=40, system_kind=SystemKind.HEALTH, provenance=PROV
+        ),
+        ServiceCentre(
+            id="sc1",
+            name="幸福社区党群服务中心",
+            centre_level=CentreLevel.COMMUNITY_CENTRE,
+            floor_area=850.5,
+            service_share=92.0,
+            has_venue=True,
+            has_flag=True,
+            provenance=PROV,
+        ),
         Organisation(id="o-u1", name="抚东供电公司党支部", level=Level.UNIT, form=OrgForm.BRANCH, members=30, provenance=PROV),
         Unit(id="u2", name="春晖苑物业", unit_type=UnitType.PROPERTY_COMPANY, properties={"备注": "无党组织"}, provenance=PROV),
         Agreement(
@@ -141,6 +159,9 @@ def town() -> Batch:
         SeatOn(source="seat1", target="o-c1", valid_from=date(2024, 6, 1), valid_to=date(2029, 5, 31), provenance=PROV),
         OnBehalfOf(source="seat1", target="u1", provenance=PROV),
         HeldBy(source="seat1", target="m1", provenance=PROV),
+        ReportsTo(source="o-sys", target="o-d", provenance=PROV),
+        Manages(source="u2", target="a1", valid_from=date(2024, 1, 1), provenance=PROV),
+        CentreFor(source="sc1", target="c1", provenance=PROV),
     ]
     return Batch(nodes=nodes, edges=edges)
 
