@@ -5,10 +5,10 @@ to what it covers (or, covering nothing, to the organisation it reports to), a m
 grid they serve and the organisation they belong to, a unit to its community, an agreement to
 its parties, a seat to its committee and its unit, an alliance to its members, a service centre
 (党群服务中心) to the territory it serves; a system organisation (系统党组织) covers nothing and so
-belongs where it reports (the district). A node lies within a scope when one of its territories lies at or under the scope's territory, and is held
-whole by a scope when every one of them does (a relation shared with another street is within
-both streets, held whole by neither: only their common ancestor, or a key without a scope, may
-change it).
+belongs where it reports (the district). A node lies within a scope when one of its territories
+lies at or under the scope's territory, and is held whole by a scope when every one of them does
+(a relation shared with another street is within both streets, held whole by neither: only their
+common ancestor, or a key without a scope, may change it).
 
 The definition is walked two ways over the same table: up from one node
 (:func:`territories_of`, :func:`within`: is this id mine?) and down from a scope, over a list of

@@ -351,7 +351,8 @@ def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -
         return None
     if child.level is Level.SYSTEM:
         if parent.level not in SYSTEM_ORG_PARENTS:
-            return f"a system organisation reports to another system organisation or the district committee, not one of level {_label(parent.level)}"
+            wrong = _label(parent.level)
+            return f"a system organisation reports to another system organisation or the district committee, not one of level {wrong}"
         return None
     if child.level is None or child.level is Level.DISTRICT:
         return "a district has nothing above it in this graph"

@@ -81,6 +81,8 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
         "产业园区": "industrial_park",
         "开发园区": "industrial_park",
         "商业楼宇": "commercial_building",
+        "商圈": "commercial_building",
+        "互联网企业": "enterprise",
         "居委会": "residents_committee",
     },
     SystemKind: {"卫健委党委": "health", "教育局党委": "education", "两新组织党工委": "two_new"},

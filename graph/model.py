@@ -410,7 +410,9 @@ class Unit(_NodeBase):
     kind: Literal[NodeKind.UNIT] = NodeKind.UNIT
     name: Name
     unit_type: UnitType
-    eligible: bool | None = Field(default=None, description="符合条件: counted in the denominators the seeds use (None: not recorded, counted)")
+    eligible: bool | None = Field(
+        default=None, description="符合条件: counted in the denominators the seeds use (None: not recorded, counted)"
+    )
     members: Count | None = Field(default=None, description="党员数: party members working here, with or without an organisation")
 
 

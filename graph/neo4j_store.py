@@ -26,9 +26,25 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
-from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Level, MemberCategory, Node, NodeKind, OrgForm, UnitType
+from graph.model import (
+    EDGE_ADAPTER,
+    NODE_ADAPTER,
+    SIX_HAVES,
+    Batch,
+    CentreLevel,
+    Edge,
+    EdgeKind,
+    EdgeRef,
+    Level,
+    MemberCategory,
+    Node,
+    NodeKind,
+    OrgForm,
+    UnitType,
+)
 from graph.store import (
     AgreementFacts,
+    CentreFacts,
     ChainFacts,
     Direction,
     HeadFacts,
@@ -425,9 +441,15 @@ def _edge_from(record: neo4j.Record) -> Edge:
 
 def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
     units = []
-    for unit_type, org_holds, unit_holds in r["units"]:
+    for unit_type, org_holds, unit_holds, eligible in r["units"]:
         # the organisation signs for its unit; a unit without one signs for itself
-        units.append(UnitFacts(UnitType(unit_type), bool(org_holds), bool(org_holds[0] if org_holds else unit_holds)))
+        units.append(
+            UnitFacts(UnitType(unit_type), bool(org_holds), bool(org_holds[0] if org_holds else unit_holds), eligible is not False)
+        )
+    centres = [
+        CentreFacts(c["id"], c["name"], CentreLevel(c["centre_level"]), c["service_share"], tuple(f for f in SIX_HAVES if not c[f]))
+        for c in r["centres"]
+    ]
     return TerritoryFacts(
         id=r["id"],
         name=r["name"],
@@ -439,12 +461,16 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
         linked=sum(r["heads"]),
         units=tuple(sorted(units)),
         members=dict(Counter(MemberCategory(c) for c in r["categories"])),
+        centres=tuple(sorted(centres)),
     )
 
 
 def _chain_facts(r: neo4j.Record) -> ChainFacts:
     org = r["organisation"]
-    units = [ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None) for i, name, t, orgs in r["units"]]
+    units = [
+        ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None, eligible, members)
+        for i, name, t, orgs, eligible, members in r["units"]
+    ]
     return ChainFacts(
         id=r["id"],
         organisation=_org_facts(org) if org is not None else None,

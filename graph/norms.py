@@ -35,6 +35,10 @@ class Norms(BaseModel):
         default=90, ge=0, le=3650, description="how soon an agreement's end counts as expiring; ours (a quarter to renew it)"
     )
     """协议即将到期的天数: docs/DOMAIN.md#expiring_within_days (ours, not the seeds')."""
+    service_share_min: float = Field(
+        default=90, ge=0, le=100, description="percent of a service centre's space for service (Fuzhou: over 90%)"
+    )
+    """服务面积占比下限: docs/DOMAIN.md#service_share_min."""
 
 
 NORMS = Norms()

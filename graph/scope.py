@@ -28,11 +28,13 @@ from graph.model import (
     NodeKind,
     Organisation,
     Seat,
+    ServiceCentre,
     Territory,
     Unit,
 )
 from graph.store import (
     AgreementFacts,
+    CentreFacts,
     ChainFacts,
     Direction,
     GraphStore,
@@ -222,6 +224,11 @@ class DayReader:
         units = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.LOCATED_IN, Direction.IN)]
         return sorted((u for u in units if isinstance(u, Unit)), key=lambda u: (u.name, u.id))
 
+    def centres(self, territory_id: str) -> list[ServiceCentre]:
+        """党群服务中心 serving a territory on the day (CENTRE_FOR valid on the day), by id."""
+        found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.CENTRE_FOR, Direction.IN)]
+        return sorted((c for c in found if isinstance(c, ServiceCentre)), key=lambda c: c.id)
+
     def party_of(self, unit: Unit) -> str:
         """The id that signs for a unit: its organisation on the day, or the unit itself when it has none."""
         org = self.coverer(unit.id)
@@ -311,7 +318,7 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
         for unit in tree.units(territory.id):
             party = tree.party_of(unit)
             holds = any(tree.agreement_holds(a, party) for a in tree.agreements(party))
-            units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds))
+            units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds, unit.eligible is not False))
         members = {m.id: m for m in tree.members_serving(territory.id)}
         if org is not None:
             members |= {m.id: m for m in tree.members_of(org.id) if m.id not in members and not tree.edges(m.id, EdgeKind.SERVES)}
@@ -327,6 +334,7 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 linked=sum(h.households for h in tree.household_heads(territory.id)),
                 units=tuple(sorted(units)),
                 members=dict(Counter(m.category for m in members.values())),
+                centres=tuple(CentreFacts(c.id, c.name, c.centre_level, c.service_share, c.missing) for c in tree.centres(territory.id)),
             )
         )
     return out
@@ -372,7 +380,8 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
         units = []
         for unit in tree.units(territory.id):
             unit_org = tree.coverer(unit.id)
-            units.append(ScopeUnit(unit.id, unit.name, unit.unit_type, org_facts(unit_org) if unit_org is not None else None))
+            facts = org_facts(unit_org) if unit_org is not None else None
+            units.append(ScopeUnit(unit.id, unit.name, unit.unit_type, facts, unit.eligible, unit.members))
         out.append(
             ChainFacts(
                 id=territory.id,

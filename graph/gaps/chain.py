@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref, territory_ref
+from graph.invariants import UNIT_ORG_PARENTS
 from graph.model import Level, NodeKind
 from graph.norms import Norms
 
@@ -59,13 +60,10 @@ def community_without_organisation(scope: GapScope, _: Norms) -> Iterator[Findin
             )
 
 
-_UNIT_ORG_PARENTS = (Level.STREET, Level.COMMUNITY)
-
-
 @gap_rule(
     GapRuleName.HANGING_ORGANISATION,
     title="党组织挂空挡",
-    description="an organisation with no parent, or a parent of the wrong level (a unit's reports to its street or community)",
+    description="an organisation with no parent, or a parent of the wrong level (a unit's reports up its own line or locally)",
     node_kind=NodeKind.ORGANISATION,
     source="Duyun (五级党建链接); docs/DOMAIN.md#hanging_organisation",
 )
@@ -75,8 +73,8 @@ def hanging_organisation(scope: GapScope, _: Norms) -> Iterator[Finding]:
             continue  # the district committee heads the chain in this graph
         parent = org.parent
         if org.level is Level.UNIT:
-            wanted = "a street or community organisation (属地管理)"
-            fits = parent is not None and parent.level in _UNIT_ORG_PARENTS
+            wanted = "its own line's system organisation (系统党组织), or where it is managed locally (属地: street, community or park)"
+            fits = parent is not None and parent.level in UNIT_ORG_PARENTS
         else:
             up = org.level.up
             assert up is not None

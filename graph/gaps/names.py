@@ -31,8 +31,13 @@ class GapRuleName(StrEnum):
     AGREEMENT_EXPIRING = "agreement_expiring"
     PROPERTY_COMPANY_WITHOUT_ORGANISATION = "property_company_without_organisation"
     OWNERS_COMMITTEE_WITHOUT_ORGANISATION = "owners_committee_without_organisation"
+    TWO_NEW_WITHOUT_ORGANISATION = "two_new_without_organisation"
+    ELIGIBLE_UNIT_WITHOUT_ORGANISATION = "eligible_unit_without_organisation"
     COMMITTEE_WITHOUT_CONCURRENT_MEMBER = "committee_without_concurrent_member"
     UNDER_STAFFED = "under_staffed"
+    COMMUNITY_WITHOUT_CENTRE = "community_without_centre"
+    CENTRE_SHORT_OF_SERVICE = "centre_short_of_service"
+    CENTRE_MISSING_SIX_HAVES = "centre_missing_six_haves"
 
     @classmethod
     def declare(cls, name: str) -> GapRuleName:

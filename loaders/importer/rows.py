@@ -144,6 +144,22 @@ class BuildingRow(_Row):
         elif not ctx.guard.holds(node_id):
             ctx.guard.shared[node_id] = column
 
+    def beyond(self, node_id: str) -> bool:
+        """For a scoped import, whether a stored record lies outside the scope (a system organisation, the district's)."""
+        ctx = self._ctx
+        return ctx.guard.scope is not None and ctx.index.stored(node_id) is not None and not ctx.guard.allows(node_id)
+
+    def restates(self, model: type[BaseModel], *, parent: tuple[EdgeKind, str | None] | None = None, **fields: Any) -> bool:
+        """Whether the row gives a stored record exactly as it is (and, with ``parent``, the same target of that edge kind)."""
+        made = self._made(model, provenance=self.provenance, **fields)
+        if made is None or self._ctx.guard.changes_node(made):
+            return False
+        if parent is None:
+            return True
+        kind, target = parent
+        stored = [e.target for e in self._ctx.store.edges_of(made.id, kind=kind)]
+        return stored == ([target] if target else [])
+
     def lands(self, column: str, value: Any, territory_id: str) -> None:
         """A territory the row lists: for a scoped import, its parents (the file's, then the graph's) must lead to the scope."""
         scope = self._ctx.guard.scope

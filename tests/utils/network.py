@@ -97,7 +97,13 @@ def town() -> Batch:
         ),
         Unit(id="u1", name="抚东供电公司", unit_type=UnitType.SOE, eligible=True, members=30, provenance=PROV),
         Organisation(
-            id="o-sys", name="区卫健工委", level=Level.SYSTEM, form=OrgForm.COMMITTEE, members=40, system_kind=SystemKind.HEALTH, provenance=PROV
+            id="o-sys",
+            name="区卫健工委",
+            level=Level.SYSTEM,
+            form=OrgForm.COMMITTEE,
+            members=40,
+            system_kind=SystemKind.HEALTH,
+            provenance=PROV,
         ),
         ServiceCentre(
             id="sc1",

@@ -13,12 +13,15 @@ from loaders.importer.tables.alliances import Alliances
 from loaders.importer.tables.base import TableBuilder
 from loaders.importer.tables.big_committee import BigCommittee, seat_id
 from loaders.importer.tables.household_heads import HouseholdHeads
+from loaders.importer.tables.service_centres import ServiceCentres
 from loaders.importer.tables.structure import Structure
+from loaders.importer.tables.system_orgs import SystemOrgs
 from loaders.importer.tables.units import Units
 
 __all__ = ["BUILDERS", "TableBuilder", "seat_id"]
 
 BUILDERS: dict[str, TableBuilder[Any]] = {
-    builder.table: builder for builder in (Structure(), HouseholdHeads(), Units(), Agreements(), Alliances(), BigCommittee())
+    builder.table: builder
+    for builder in (Structure(), SystemOrgs(), HouseholdHeads(), Units(), Agreements(), Alliances(), BigCommittee(), ServiceCentres())
 }
 """Each table's builder, by the table's name."""
