@@ -17,6 +17,8 @@ it). Figures:
 - communities with a party-mass service centre (党群服务中心) / all communities; centres meeting
   Duyun's 六有 / all centres; centres giving at least the norm's share of their space to service
   (Fuzhou: over 90%) / centres whose share is recorded;
+- residential areas where branch, owners' committee and property company all take part (Duyun's
+  三方共议) / all residential areas; abandoned areas (弃管小区) someone runs / all abandoned areas;
 - party members on record by category (党员类别);
 - full-time community staff (专职社区工作者) per 300 households, for a community and above.
 """
@@ -80,6 +82,10 @@ class CoverageFigures(BaseModel):
     centres_mostly_for_service: Figure = Field(
         description="service centres giving at least service_share_min percent of their space to service, of those recorded"
     )
+    areas_with_three_parties: Figure = Field(
+        description="residential areas with a branch, an owners' committee and a property company serving them (三方共议, Duyun)"
+    )
+    abandoned_areas_run: Figure = Field(description="abandoned residential areas (弃管小区) a unit runs")
     members_by_category: dict[MemberCategory, int] = Field(description="party members on record in the scope, every category listed")
     staff: StaffFigure | None = Field(description="for a community and above; None below, where staff are not recorded")
 
@@ -124,11 +130,17 @@ _COUNTS = (
     "centres_six_haves",
     "centres_with_share",
     "centres_for_service",
+    "areas_with_three_parties",
+    "abandoned",
+    "abandoned_run",
 )
 _AREAS, _AREAS_WITH_BRANCH, _GRIDS, _GRIDS_WITH_GROUP, _HOUSEHOLDS, _LINKED = range(6)
 _PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _COMMUNITY_HOUSEHOLDS = range(6, 14)
 _TWO_NEW, _TWO_NEW_WITH_ORG, _COMMUNITIES, _COMMUNITIES_WITH_CENTRE = range(14, 18)
 _CENTRES, _CENTRES_SIX_HAVES, _CENTRES_WITH_SHARE, _CENTRES_FOR_SERVICE = range(18, 22)
+_THREE_PARTIES, _ABANDONED, _ABANDONED_RUN = range(22, 25)
+_THREE = frozenset({UnitType.PROPERTY_COMPANY, UnitType.OWNERS_COMMITTEE})
+"""The two units that sit with the branch in Duyun's 三方共议 (小区党支部、业主委员会、物业企业)."""
 
 
 @dataclass(slots=True)
@@ -159,6 +171,8 @@ class _Tally:
             communities_with_centre=Figure.of(c[_COMMUNITIES_WITH_CENTRE], c[_COMMUNITIES]),
             centres_meeting_six_haves=Figure.of(c[_CENTRES_SIX_HAVES], c[_CENTRES]),
             centres_mostly_for_service=Figure.of(c[_CENTRES_FOR_SERVICE], c[_CENTRES_WITH_SHARE]),
+            areas_with_three_parties=Figure.of(c[_THREE_PARTIES], c[_AREAS]),
+            abandoned_areas_run=Figure.of(c[_ABANDONED_RUN], c[_ABANDONED]),
             members_by_category={category: self.members[category] for category in MemberCategory},
             staff=StaffFigure.of(c[_STAFF], c[_COMMUNITY_HOUSEHOLDS], norms.households_per_worker)
             if level.rank <= Level.COMMUNITY.rank
@@ -221,6 +235,10 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms) -> None:
     if territory.level is Level.RESIDENTIAL_AREA:
         c[_AREAS] += 1
         c[_AREAS_WITH_BRANCH] += territory.covered
+        c[_THREE_PARTIES] += territory.covered and set(territory.managers) >= _THREE
+        if territory.abandoned:
+            c[_ABANDONED] += 1
+            c[_ABANDONED_RUN] += bool(territory.managers)
     elif territory.level is Level.GRID:
         households = territory.households or 0
         c[_GRIDS] += 1

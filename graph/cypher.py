@@ -169,7 +169,9 @@ RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS hou
            u.eligible
        ]] AS units,
        [(sc:{LABELS[NodeKind.SERVICE_CENTRE]})-[cf:CENTRE_FOR]->(t) WHERE {_valid("cf")} | sc {{.id, .name, .centre_level,
-           .service_share, .has_venue, .has_facilities, .has_sign, .has_flag, .has_reading, .has_rules}}] AS centres
+           .service_share, .has_venue, .has_facilities, .has_sign, .has_flag, .has_reading, .has_rules}}] AS centres,
+       coalesce(t.abandoned, false) AS abandoned,
+       [(mu:Unit)-[mg:MANAGES]->(t) WHERE {_valid("mg")} | mu.unit_type] AS managers
 ORDER BY depth
 """
 )

@@ -61,7 +61,8 @@ class GapRates:
     Each rate bears the name of the gap rule (graph/gaps) that finds what it plants, so
     ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Three rules have no rate:
     community_without_organisation (every community generated is covered; hanging_organisation's
-    rate leaves units' organisations without a superior), community_over_threshold_not_committee (the
+    rate leaves units' organisations without a superior), area_without_three_parties (an area lacks its
+    branch or owners' committee at their own rates), community_over_threshold_not_committee (the
     communities generated as a branch or general branch stay under the threshold) and
     agreement_expiring (agreements in force end on random days, so some fall due anyway).
     """
@@ -84,6 +85,7 @@ class GapRates:
     community_without_centre: float = 0.05  # communities no party-mass service centre serves
     centre_short_of_service: float = 0.10  # centres under 90% of their space for service (Fuzhou)
     centre_missing_six_haves: float = 0.10  # centres lacking one of Duyun's 六有
+    abandoned_area_unrun: float = 0.3  # of the abandoned areas (弃管小区, about 5%), those no company runs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,6 +220,8 @@ class _Generator:
         self.nodes: list[BaseModel] = []
         self.edges: list[BaseModel] = []
         self.community_orgs: list[str] = []
+        self.unrun: set[str] = set()
+        """Abandoned residential areas no company runs: their property company's MANAGES is left out."""
 
     def batches(self) -> Iterator[Batch]:
         rng = self.rng
@@ -401,6 +405,10 @@ class _Generator:
         rng, gaps = self.rng, self.gaps
         aname = f"{word}{rng.choice(['苑', '园', '小区', '家园', '花园'])}"
         self._territory(aid, aname, Level.RESIDENTIAL_AREA, parent=cid)
+        if self.more.random() < 0.05:  # 弃管小区: run by the community's company (代管), or at the planted rate by nobody
+            self.nodes[-1] = self.nodes[-1].model_copy(update={"abandoned": True})
+            if self.more.random() < gaps.abandoned_area_unrun:
+                self.unrun.add(aid)
         branch = None
         if rng.random() >= gaps.area_without_branch:
             branch = f"o-{aid}"
@@ -462,7 +470,9 @@ class _Generator:
 
         for aid, area_name in areas:  # each residential area has a property company, most an owners' committee
             pm_rate = 1 - gaps.property_company_without_organisation
-            unit(f"u-{aid}-pm", f"{area_name}物业服务有限公司", UnitType.PROPERTY_COMPANY, pm_rate, serves=aid)
+            unit(
+                f"u-{aid}-pm", f"{area_name}物业服务有限公司", UnitType.PROPERTY_COMPANY, pm_rate, serves=None if aid in self.unrun else aid
+            )
             if rng.random() < 0.7:
                 oc_rate = 1 - gaps.owners_committee_without_organisation
                 unit(f"u-{aid}-oc", f"{area_name}业主委员会", UnitType.OWNERS_COMMITTEE, oc_rate, serves=aid)

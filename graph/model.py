@@ -370,6 +370,7 @@ class Territory(_NodeBase):
     level: Level
     households: Count | None = Field(default=None, description="户数 living here (recorded on grids)")
     staff: Count | None = Field(default=None, description="专职人员数: full-time community workers")
+    abandoned: bool = Field(default=False, description="弃管小区: a residential area its property company has abandoned")
 
     @field_validator("level")
     @classmethod

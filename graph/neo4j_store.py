@@ -462,6 +462,8 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
         units=tuple(sorted(units)),
         members=dict(Counter(MemberCategory(c) for c in r["categories"])),
         centres=tuple(sorted(centres)),
+        abandoned=bool(r["abandoned"]),
+        managers=tuple(sorted(UnitType(t) for t in r["managers"])),
     )
 
 

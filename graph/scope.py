@@ -229,6 +229,11 @@ class DayReader:
         found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.CENTRE_FOR, Direction.IN)]
         return sorted((c for c in found if isinstance(c, ServiceCentre)), key=lambda c: c.id)
 
+    def managers(self, territory_id: str) -> list[Unit]:
+        """Units MANAGING a residential area on the day (property company, owners' committee, who runs it), by id."""
+        found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.MANAGES, Direction.IN)]
+        return sorted((u for u in found if isinstance(u, Unit)), key=lambda u: u.id)
+
     def party_of(self, unit: Unit) -> str:
         """The id that signs for a unit: its organisation on the day, or the unit itself when it has none."""
         org = self.coverer(unit.id)
@@ -335,6 +340,8 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 units=tuple(sorted(units)),
                 members=dict(Counter(m.category for m in members.values())),
                 centres=tuple(CentreFacts(c.id, c.name, c.centre_level, c.service_share, c.missing) for c in tree.centres(territory.id)),
+                abandoned=territory.abandoned,
+                managers=tuple(sorted(u.unit_type for u in tree.managers(territory.id))),
             )
         )
     return out

@@ -141,6 +141,10 @@ class TerritoryFacts:
     on the day, counted by category (categories with none left out)."""
     centres: tuple[CentreFacts, ...] = ()
     """The service centres CENTRE_FOR it on the day, by id."""
+    abandoned: bool = False
+    """弃管小区: a residential area its property company has abandoned."""
+    managers: tuple[UnitType, ...] = ()
+    """The types of the units MANAGING it on the day (property companies, owners' committees, who runs it), sorted."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -272,6 +272,8 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
             cells += [org.id, org.name, org.form.value, org.members, t.households, t.staff, "yes" if org.upgraded else "no"]
         else:
             cells += [None, None, None, None, t.households, t.staff, None]
+        runners = sorted(e.source for e in view.into[EdgeKind.MANAGES].get(t.id, [])) if t.abandoned else []
+        cells += ["yes" if t.abandoned else None, runners[0] if runners else None]
         tables["structure"].append((cells, t.properties))
     for m in sorted(view.of_kind(Member), key=lambda m: m.id):
         grid = view.target(EdgeKind.SERVES, m.id)

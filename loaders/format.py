@@ -292,6 +292,8 @@ class StructureRow(Row):
     households: Count
     staff: Count
     upgraded: YesNo
+    abandoned: YesNo
+    managed_by: OptId
 
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
@@ -303,6 +305,9 @@ class StructureRow(Row):
             raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {self.level.up.value}")
         if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
             raise ValueError("org_name: is blank, so there is no party organisation here; give its name or leave every org_ column blank")
+        if self.level is not Level.RESIDENTIAL_AREA and (self.abandoned or self.managed_by):
+            column = "abandoned" if self.abandoned else "managed_by"
+            raise ValueError(f"{column}: is for a residential area (弃管小区), not a {self.level.value}; leave it blank")
         return self
 
 
@@ -497,6 +502,10 @@ TABLES: dict[str, Table] = {
                 Column("households", "户数", "households living here (on grids)"),
                 Column("staff", "专职人员数", "full-time community workers (on communities)"),
                 Column("upgraded", "特批升格", "made a committee by decision under 100 members: yes/no, 是/否"),
+                Column("abandoned", "弃管", "a residential area its property company has abandoned (弃管小区): yes/no"),
+                Column(
+                    "managed_by", "代管单位编号", "the unit running the residential area (for an abandoned one, 代管); it MANAGES the area"
+                ),
             ),
         ),
         Table(

@@ -157,3 +157,22 @@ def test_a_street_names_the_districts_system_organisations_and_its_own_export_im
     changed = import_file(store, write_xlsx(tmp_path / "changed.xlsx", {k: tables[k] for k in ("system_orgs", "units")}), scope="s1")
     assert not changed.ok
     assert any(p.table == "system_orgs" and p.value == "o-sys-health" for p in changed.problems)
+
+
+def test_duyuns_three_parties_and_an_abandoned_area_run_by_a_company(store: GraphStore, tmp_path: Path) -> None:
+    tables = _ledger()
+    tables["structure"] = [[*row, None, None] for row in tables["structure"]]
+    tables["structure"][0][-2:] = ["弃管", "代管单位编号"]
+    tables["structure"][4][-2:] = ["是", "u2"]  # 阳光苑, abandoned, run by 阳光物业
+    report = import_file(store, write_xlsx(tmp_path / "ledger.xlsx", tables))
+    assert report.ok, report.problems
+    figures = coverage(store, "d", as_of=DAY).figures
+    assert (figures.areas_with_three_parties.numerator, figures.areas_with_three_parties.denominator) == (1, 1)
+    assert (figures.abandoned_areas_run.numerator, figures.abandoned_areas_run.denominator) == (1, 1)
+    assert not find_gaps(store, "d", rules=["abandoned_area_unrun", "area_without_three_parties"], as_of=DAY).items
+    export(store, tmp_path / "out.xlsx")
+    assert not import_file(store, tmp_path / "out.xlsx").record.summary.changed
+
+    tables["structure"][5][-2:] = ["是", None]  # a grid cannot be an abandoned area
+    refused = import_file(store, write_xlsx(tmp_path / "bad.xlsx", tables))
+    assert any(p.table == "structure" and p.row == 6 and p.column == "abandoned" for p in refused.problems)

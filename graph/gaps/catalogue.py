@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from graph.gaps import agreements, centres, chain, committees, households, staff, units
+from graph.gaps import agreements, areas, centres, chain, committees, households, staff, units
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
@@ -79,6 +79,8 @@ CATALOGUE = Catalogue(
         centres.community_without_centre,
         centres.centre_short_of_service,
         centres.centre_missing_six_haves,
+        areas.area_without_three_parties,
+        areas.abandoned_area_unrun,
     ]
 )
 """The built-in rules: the catalogue `GET /gap-rules` serves and the gap queries apply by default."""

@@ -38,6 +38,8 @@ class GapRuleName(StrEnum):
     COMMUNITY_WITHOUT_CENTRE = "community_without_centre"
     CENTRE_SHORT_OF_SERVICE = "centre_short_of_service"
     CENTRE_MISSING_SIX_HAVES = "centre_missing_six_haves"
+    AREA_WITHOUT_THREE_PARTIES = "area_without_three_parties"
+    ABANDONED_AREA_UNRUN = "abandoned_area_unrun"
 
     @classmethod
     def declare(cls, name: str) -> GapRuleName:

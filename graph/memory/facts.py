@@ -26,6 +26,7 @@ __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
 _T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
 _T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
+_T_ABANDONED = at(NodeKind.TERRITORY, "abandoned")
 _M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER, "households")
 _U_TYPE, _U_ELIGIBLE, _U_MEMBERS = at(NodeKind.UNIT, "unit_type"), at(NodeKind.UNIT, "eligible"), at(NodeKind.UNIT, "members")
 _C_NAME, _C_LEVEL, _C_SHARE = (
@@ -138,6 +139,7 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
         serving: list[str] = []
         units: list[UnitFacts] = []
         centres: list[CentreFacts] = []
+        managers: list[Any] = []
         for src, d in pred[tid].items():
             kind = d[0]
             if kind is within:
@@ -160,6 +162,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 c = nodes[src]
                 missing = tuple(name for name, i in _C_HAVES if not c[i])
                 centres.append(CentreFacts(src, c[_C_NAME], c[_C_LEVEL], c[_C_SHARE], missing))
+            elif kind is EdgeKind.MANAGES and nodes[src][0].kind is NodeKind.UNIT and valid(d):
+                managers.append(nodes[src][_U_TYPE])
         categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
         if covered_by is not None:
             counted = set(serving)
@@ -181,6 +185,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 units=tuple(sorted(units)),
                 members=dict(categories),
                 centres=tuple(sorted(centres)),
+                abandoned=t[_T_ABANDONED],
+                managers=tuple(sorted(managers)),
             )
         )
     return out

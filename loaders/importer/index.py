@@ -52,6 +52,8 @@ class IdIndex:
         self.org_of: dict[str, str] = {}
         """The organisation the file puts over a territory or unit, by the territory's or unit's id."""
         self.alliances: dict[str, FileAlliance] = {}
+        self.managed: dict[str, set[str]] = {}
+        """The residential areas the file's structure rows say each unit runs (managed_by), by the unit's id."""
         self._stored: dict[str, Known | None] = {}
 
     def define(self, node_id: str, kind: NodeKind, level: Level | None, *, table: str, row: int) -> tuple[str, int] | None:

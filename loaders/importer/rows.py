@@ -73,6 +73,10 @@ class DefiningRow(_Row):
         self.define(org_id, NodeKind.ORGANISATION, level, column)
         self._ctx.index.org_of[owner] = org_id
 
+    def manages(self, unit_id: str, area_id: str) -> None:
+        """Note a residential area a structure row says a unit runs (managed_by), so the unit's own row keeps it."""
+        self._ctx.index.managed.setdefault(unit_id, set()).add(area_id)
+
     def place(self, territory_id: str, parent_id: str | None) -> None:
         """Note the parent this row gives a territory, so that a scoped import can tell where the territory will lie."""
         self._ctx.guard.place(territory_id, parent_id)
@@ -104,6 +108,10 @@ class BuildingRow(_Row):
     def known(self, node_id: str) -> Known | None:
         """What the file, or else the store, says of a node."""
         return self._ctx.index.known(node_id)
+
+    def managed_here(self, unit_id: str) -> set[str]:
+        """The residential areas the file's structure rows say a unit runs (managed_by)."""
+        return self._ctx.index.managed.get(unit_id, set())
 
     def stored(self, node_id: str) -> bool:
         """Whether the store holds the node already (the row changes it) or not (the row creates it)."""

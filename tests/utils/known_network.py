@@ -10,7 +10,7 @@ the day they hold on). Change the network and those constants together.
     │   │   ├── 春晖苑 a11 (o-a11)
     │   │   │   ├── 春晖苑第1网格 g111: 30 households, group, heads 10+10+10
     │   │   │   └── 春晖苑第2网格 g112: 40 households, group since 2025-09-01, heads 15+16 (16 over the norm)
-    │   │   ├── 锦绣园 a12: no branch
+    │   │   ├── 锦绣园 a12: no branch; abandoned (弃管), run by u2
     │   │   │   └── 锦绣园第1网格 g121: 50 households, no group, no heads
     │   │   └── units: u1 SOE (o-u1, seat, agreements ag0 expired + ag1 renewal), u2 property co. without org
     │   │       (MANAGES a11), u3 owners' committee (o-u3, 2 members; MANAGES a11), u4 organ (o-u4 in its own
@@ -34,7 +34,7 @@ the day they hold on). Change the network and those constants together.
         │   └── units: u6 hospital without org, ag4 signed by the unit itself, open-ended; u8 hospital whose
         │       党委 of 300 (o-u8) reports up its own line to 卫健工委 o-sys-health: neither hanging nor under c3
         └── 团结社区 c4 (no organisation; staff 1; no centre)
-            └── 团结苑 a41: no branch
+            └── 团结苑 a41: no branch; abandoned, run by nobody
                 └── 团结苑第1网格 g411: 10 households, no group
 """
 
@@ -116,7 +116,8 @@ def _territories() -> Batch:
         ("g311", "光明苑第1网格", Level.GRID, "a31", 20, None),
         ("g411", "团结苑第1网格", Level.GRID, "a41", 10, None),
     ]
-    nodes = [Territory(id=i, name=n, level=lv, households=h, staff=s, provenance=PROV) for i, n, lv, _, h, s in t]
+    abandoned = {"a12", "a41"}  # 弃管小区
+    nodes = [Territory(id=i, name=n, level=lv, households=h, staff=s, abandoned=i in abandoned, provenance=PROV) for i, n, lv, _, h, s in t]
     edges = [Within(source=i, target=p, provenance=PROV) for i, _, _, p, _, _ in t if p]
     return Batch(nodes=nodes, edges=edges)
 
@@ -212,7 +213,8 @@ def _units() -> Batch:
             edges.append(Covers(source=oid, target=uid, provenance=PROV))
             if parent:
                 edges.append(ReportsTo(source=oid, target=parent, provenance=PROV))
-    edges += [Manages(source=u, target=a, provenance=PROV) for u, a in (("u2", "a11"), ("u3", "a11"), ("u5", "a21"))]
+    # 三方共议: a11 has its branch, owners' committee and property company; u2 also runs the abandoned a12
+    edges += [Manages(source=u, target=a, provenance=PROV) for u, a in (("u2", "a11"), ("u3", "a11"), ("u5", "a21"), ("u2", "a12"))]
     return Batch(nodes=nodes, edges=edges)
 
 
@@ -300,6 +302,8 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (2, 4),
         "centres_meeting_six_haves": (2, 3),
         "centres_mostly_for_service": (1, 2),
+        "areas_with_three_parties": (1, 5),
+        "abandoned_areas_run": (1, 2),
     },
     "s1": {
         "residential_areas_with_branch": (2, 3),
@@ -312,6 +316,8 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (2, 2),
         "centres_meeting_six_haves": (2, 3),
         "centres_mostly_for_service": (1, 2),
+        "areas_with_three_parties": (1, 3),
+        "abandoned_areas_run": (1, 1),
     },
     "s2": {
         "residential_areas_with_branch": (1, 2),
@@ -324,6 +330,8 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (0, 2),
         "centres_meeting_six_haves": (0, 0),
         "centres_mostly_for_service": (0, 0),
+        "areas_with_three_parties": (0, 2),
+        "abandoned_areas_run": (0, 1),
     },
     "c1": {
         "residential_areas_with_branch": (1, 2),
@@ -336,6 +344,8 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (1, 1),
         "centres_meeting_six_haves": (1, 1),
         "centres_mostly_for_service": (1, 1),
+        "areas_with_three_parties": (1, 2),
+        "abandoned_areas_run": (1, 1),
     },
     "c2": {
         "residential_areas_with_branch": (1, 1),
@@ -348,6 +358,8 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (1, 1),
         "centres_meeting_six_haves": (0, 1),
         "centres_mostly_for_service": (0, 1),
+        "areas_with_three_parties": (0, 1),
+        "abandoned_areas_run": (0, 0),
     },
 }
 STAFF = {"d": (8, 460), "s1": (2, 430), "s2": (6, 30), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
@@ -381,8 +393,10 @@ GAPS: dict[str, list[str]] = {
     "community_without_centre": ["c3", "c4"],
     "centre_short_of_service": ["sc2"],
     "centre_missing_six_haves": ["sc2"],
+    "area_without_three_parties": ["a12", "a21", "a31", "a41"],  # a11 alone has all three
+    "abandoned_area_unrun": ["a41"],  # a12 is run by u2
 }
-_IN_S2 = {"a41", "g411", "c3", "c4", "o-a31", "o-c3"}
+_IN_S2 = {"a31", "a41", "g411", "c3", "c4", "o-a31", "o-c3"}
 GAPS_BY_STREET = {
     "s1": {rule: [n for n in ids if n not in _IN_S2] for rule, ids in GAPS.items()},
     "s2": {rule: [n for n in ids if n in _IN_S2] for rule, ids in GAPS.items()},

@@ -76,7 +76,7 @@ class Units(TableBuilder[UnitValues]):
         row.edge(LocatedIn, v.id, v.community_id, **term)
         for area in v.residential_area_id:
             row.edge(Manages, v.id, area, **term)
-        row.unlink(v.id, EdgeKind.MANAGES, keep=set(v.residential_area_id))
+        row.unlink(v.id, EdgeKind.MANAGES, keep=set(v.residential_area_id) | row.managed_here(v.id))
         org = _org(v)
         if org:
             row.edge(Covers, org, v.id, **term)
