@@ -86,6 +86,7 @@ class GapRates:
     centre_short_of_service: float = 0.10  # centres under 90% of their space for service (Fuzhou)
     centre_missing_six_haves: float = 0.10  # centres lacking one of Duyun's 六有
     abandoned_area_unrun: float = 0.3  # of the abandoned areas (弃管小区, about 5%), those no company runs
+    big_working_committee_without_unit: float = 0.2  # streets whose 大工委 seats no unit (Suyu)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -309,7 +310,7 @@ class _Generator:
             if placed >= budget:
                 break
             placed += self._community(sid, c, name=f"{community_word}社区", budget=budget - placed, street_alliance=alliance)
-        if rng.random() < 0.8:  # 大工委: a few units join the street working committee
+        if rng.random() < 1 - self.gaps.big_working_committee_without_unit:  # 大工委: a few units join the street working committee
             units = [n for n in self.nodes if isinstance(n, Unit) and n.unit_type in (UnitType.ORGAN, UnitType.SOE, UnitType.HOSPITAL)]
             for k, unit in enumerate(rng.sample(units, min(len(units), rng.randint(2, 5))), start=1):
                 self._seat(f"seat-{sid}-{k}", committee=f"o-{sid}", unit=unit.id)

@@ -81,6 +81,7 @@ CATALOGUE = Catalogue(
         centres.centre_missing_six_haves,
         areas.area_without_three_parties,
         areas.abandoned_area_unrun,
+        committees.big_working_committee_without_unit,
     ]
 )
 """The built-in rules: the catalogue `GET /gap-rules` serves and the gap queries apply by default."""

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref
-from graph.model import NodeKind, OrgForm
+from graph.model import Level, NodeKind, OrgForm
 from graph.norms import Norms
 
 __all__ = [
+    "big_working_committee_without_unit",
     "branch_under_minimum",
     "committee_under_threshold",
     "committee_without_concurrent_member",
@@ -92,4 +93,20 @@ def committee_without_concurrent_member(scope: GapScope, _: Norms) -> Iterator[F
                 org_ref(org),
                 community.id,
                 f"{org.name} has no concurrent member (兼职委员) from a resident unit on {scope.day}: its big committee (大党委) is empty",
+            )
+
+
+@gap_rule(
+    GapRuleName.BIG_WORKING_COMMITTEE_WITHOUT_UNIT,
+    title="街道大工委无成员单位",
+    description="a street working committee with no member unit seated on it (大工委)",
+    node_kind=NodeKind.ORGANISATION,
+    source="Suyu (大工委……要将辖内主要和重要单位吸收为工委单位成员); docs/DOMAIN.md#big_working_committee_without_unit",
+)
+def big_working_committee_without_unit(scope: GapScope, _: Norms) -> Iterator[Finding]:
+    for street in scope.of_level(Level.STREET):
+        org = scope.organisation(street.id)
+        if org is not None and not org.seats:
+            yield Finding(
+                org_ref(org), street.id, f"{org.name} has no member unit seated on {scope.day}: its big working committee (大工委) is empty"
             )

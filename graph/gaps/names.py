@@ -40,6 +40,7 @@ class GapRuleName(StrEnum):
     CENTRE_MISSING_SIX_HAVES = "centre_missing_six_haves"
     AREA_WITHOUT_THREE_PARTIES = "area_without_three_parties"
     ABANDONED_AREA_UNRUN = "abandoned_area_unrun"
+    BIG_WORKING_COMMITTEE_WITHOUT_UNIT = "big_working_committee_without_unit"
 
     @classmethod
     def declare(cls, name: str) -> GapRuleName:

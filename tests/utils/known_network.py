@@ -395,6 +395,7 @@ GAPS: dict[str, list[str]] = {
     "centre_missing_six_haves": ["sc2"],
     "area_without_three_parties": ["a12", "a21", "a31", "a41"],  # a11 alone has all three
     "abandoned_area_unrun": ["a41"],  # a12 is run by u2
+    "big_working_committee_without_unit": ["o-s1"],  # o-s2 has seat2 (seat3 ended in 2024)
 }
 _IN_S2 = {"a31", "a41", "g411", "c3", "c4", "o-a31", "o-c3"}
 GAPS_BY_STREET = {
