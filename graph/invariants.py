@@ -54,6 +54,7 @@ _T, _O, _U, _M, _A, _L, _S, _C = (
     NodeKind.SEAT,
     NodeKind.SERVICE_CENTRE,
 )
+_P, _TEAM = NodeKind.POST, NodeKind.TEAM
 
 ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     EdgeKind.WITHIN: (frozenset({_T}), frozenset({_T})),
@@ -66,7 +67,10 @@ ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     EdgeKind.IN_ALLIANCE: (frozenset({_O, _T, _U}), frozenset({_L})),
     EdgeKind.SEAT_ON: (frozenset({_S}), frozenset({_O})),
     EdgeKind.ON_BEHALF_OF: (frozenset({_S}), frozenset({_U})),
-    EdgeKind.HELD_BY: (frozenset({_S}), frozenset({_M})),
+    EdgeKind.HELD_BY: (frozenset({_S, _P}), frozenset({_M})),
+    EdgeKind.POST_IN: (frozenset({_P}), frozenset({_O, _U})),
+    EdgeKind.TEAM_SERVES: (frozenset({_TEAM}), frozenset({_T})),
+    EdgeKind.IN_TEAM: (frozenset({_M}), frozenset({_TEAM})),
     EdgeKind.MANAGES: (frozenset({_U}), frozenset({_T})),
     EdgeKind.CENTRE_FOR: (frozenset({_C}), frozenset({_T})),
 }
@@ -92,6 +96,8 @@ FUNCTIONAL = frozenset(
         EdgeKind.ON_BEHALF_OF,
         EdgeKind.HELD_BY,
         EdgeKind.CENTRE_FOR,
+        EdgeKind.POST_IN,
+        EdgeKind.TEAM_SERVES,
     }
 )
 """Edge kinds a node has at most one of; writing a new one replaces the old (a move)."""

@@ -40,6 +40,7 @@ from graph.model import (
     Node,
     NodeKind,
     OrgForm,
+    PostKind,
     UnitType,
 )
 from graph.store import (
@@ -52,6 +53,7 @@ from graph.store import (
     OrgFacts,
     OrgRef,
     PartyRef,
+    PostFacts,
     RecordOf,
     ScopeUnit,
     TerritoryFacts,
@@ -470,8 +472,8 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
 def _chain_facts(r: neo4j.Record) -> ChainFacts:
     org = r["organisation"]
     units = [
-        ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None, eligible, members)
-        for i, name, t, orgs, eligible, members in r["units"]
+        ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None, _post_facts(posts), eligible=eligible, members=members)
+        for i, name, t, orgs, posts, eligible, members in r["units"]
     ]
     return ChainFacts(
         id=r["id"],
@@ -503,7 +505,23 @@ def _org_facts(o: dict[str, Any]) -> OrgFacts:
         parent=OrgRef(parent["id"], parent["name"], Level(parent["level"])) if parent is not None else None,
         seats=o["seats"],
         agreements=tuple(sorted(agreements, key=lambda a: a.id)),
+        posts=_post_facts(o["posts"]),
     )
+
+
+def _post_facts(posts: list[dict[str, Any]]) -> tuple[PostFacts, ...]:
+    found = [
+        PostFacts(
+            p["id"],
+            PostKind(p["post"]),
+            p["person"],
+            p["holder"][0] if p["holder"] else None,
+            _native(p["valid_from"]),
+            _native(p["valid_to"]),
+        )
+        for p in posts
+    ]
+    return tuple(sorted(found, key=lambda f: f.id))
 
 
 def _party(p: dict[str, Any]) -> PartyRef:

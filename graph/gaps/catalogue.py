@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from graph.gaps import agreements, areas, centres, chain, committees, households, staff, units
+from graph.gaps import agreements, areas, centres, chain, committees, households, posts, staff, units
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
@@ -76,6 +76,9 @@ CATALOGUE = Catalogue(
         units.eligible_unit_without_organisation,
         committees.committee_without_concurrent_member,
         staff.under_staffed,
+        posts.organisation_without_secretary,
+        posts.post_vacant,
+        posts.residents_committee_without_director,
         centres.community_without_centre,
         centres.centre_short_of_service,
         centres.centre_missing_six_haves,

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from graph.errors import UnknownNode
 from graph.model import ID_PATTERN, Batch, EdgeKind, Level, NodeKind, Provenance
-from graph.store import GraphStore
-from loaders.importer.index import FileAlliance, IdIndex, Known
+from graph.store import Direction, GraphStore
+from loaders.importer.index import FileAlliance, FileTerm, IdIndex, Known
 from loaders.importer.problems import Problem, Problems, located, shown
 from loaders.importer.replace import Replacement
 from loaders.importer.scope import ScopeGuard
@@ -48,6 +48,16 @@ class _Row:
         """The alliances the file names, by id."""
         return self._ctx.index.alliances
 
+    @property
+    def terms(self) -> dict[tuple[str, str], list[FileTerm]]:
+        """The terms of single-holder posts the file gives, by (body, post)."""
+        return self._ctx.index.terms
+
+    @property
+    def store(self) -> GraphStore:
+        """The store the import writes to (read only here)."""
+        return self._ctx.store
+
     def problem(self, column: str, value: Any, reason: str) -> None:
         """Report a problem with a cell of this row; the row goes to the problems file."""
         self._ctx.problems.add(Problem(table=self.table, row=self.number, column=column, value=shown(value), reason=reason), self.cells)
@@ -76,6 +86,10 @@ class DefiningRow(_Row):
     def manages(self, unit_id: str, area_id: str) -> None:
         """Note a residential area a structure row says a unit runs (managed_by), so the unit's own row keeps it."""
         self._ctx.index.managed.setdefault(unit_id, set()).add(area_id)
+
+    def unit_type(self, unit_id: str, unit_type: Any) -> None:
+        """Note the type of a unit this row defines (a post's body must be of a few types)."""
+        self._ctx.index.unit_types[unit_id] = unit_type
 
     def place(self, territory_id: str, parent_id: str | None) -> None:
         """Note the parent this row gives a territory, so that a scoped import can tell where the territory will lie."""
@@ -112,6 +126,10 @@ class BuildingRow(_Row):
     def managed_here(self, unit_id: str) -> set[str]:
         """The residential areas the file's structure rows say a unit runs (managed_by)."""
         return self._ctx.index.managed.get(unit_id, set())
+
+    def defined(self, node_id: str) -> bool:
+        """Whether a row of this file defines the id."""
+        return self._ctx.index.defines(node_id)
 
     def stored(self, node_id: str) -> bool:
         """Whether the store holds the node already (the row changes it) or not (the row creates it)."""
@@ -222,6 +240,18 @@ class BuildingRow(_Row):
         gone = [e.ref for e in stored if e.target not in keep]
         if gone and source in self._ctx.guard.shared:
             self._shared_changed(source)
+        else:
+            self.batch.remove_edges.extend(gone)
+
+    def unlink_in(self, target: str, kind: EdgeKind, *, keep: set[str]) -> None:
+        """Remove the stored edges of a kind into a record from sources its row no longer lists (a team's former members)."""
+        try:
+            stored = self._ctx.store.edges_of(target, kind=kind, direction=Direction.IN)
+        except UnknownNode:
+            return
+        gone = [e.ref for e in stored if e.source not in keep]
+        if gone and target in self._ctx.guard.shared:
+            self._shared_changed(target)
         else:
             self.batch.remove_edges.extend(gone)
 
