@@ -21,10 +21,6 @@ _FIGURES = {
     "units_in_agreements": "共建单位",
     "property_companies_with_organisation": "物业党组织",
     "owners_committees_with_organisation": "业委会党组织",
-    "two_new_with_organisation": "两新党组织",
-    "communities_with_centre": "服务中心",
-    "centres_meeting_six_haves": "六有达标",
-    "centres_mostly_for_service": "服务面积达标",
 }
 """The figures of a coverage table, in its column order, headed as staff name them."""
 _NAME_WIDTH = 18

@@ -120,6 +120,15 @@ class Policy:
             return True
         return kind is NodeKind.ORGANISATION and level in REFERABLE_LEVELS
 
+    def heads_a_line(self, node_id: str) -> bool:
+        """Whether a node is a system organisation (系统党组织): every key names it, as the superior its units' organisations
+        report to, and a street's export carries it so that the street's units name their superiors."""
+        try:
+            node = self.store.node(node_id)
+        except UnknownNode:
+            return False
+        return isinstance(node, Organisation) and node.level is Level.SYSTEM
+
     def edge_shown(self, edge: Edge, from_id: str) -> bool:
         """Whether an edge of a node the principal sees may be listed: its other end must be nameable."""
         other = edge.target if edge.source == from_id else edge.source

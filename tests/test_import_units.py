@@ -11,6 +11,8 @@ from graph.model import EdgeKind, Level, Organisation, ServiceCentre, SystemKind
 from graph.store import Direction, GraphStore
 from loaders.exporter import export
 from loaders.importer import import_file
+from service.context import Context
+from service.principal import AccessRole, Principal
 from tests.utils.ledgers import TOWN, Tables, copy, write_xlsx
 
 DAY = date(2026, 6, 1)
@@ -147,7 +149,8 @@ def test_a_missing_superior_and_a_share_over_100_are_problems_naming_row_column_
 
 def test_a_street_names_the_districts_system_organisations_and_its_own_export_imports_again(store: GraphStore, tmp_path: Path) -> None:
     assert import_file(store, write_xlsx(tmp_path / "ledger.xlsx", _ledger())).ok
-    export(store, tmp_path / "street.xlsx", scope="s1", ancestors=False)
+    editor = Principal(key_id="k", role=AccessRole.EDITOR, scope="s1")
+    Context(store, editor).export(tmp_path / "street.xlsx", scope_id="s1", fmt="xlsx")  # as the street's key downloads it
     again = import_file(store, tmp_path / "street.xlsx", scope="s1")
     assert again.ok, again.problems
     assert not again.record.summary.changed

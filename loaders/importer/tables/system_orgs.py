@@ -43,7 +43,8 @@ class SystemOrgs(TableBuilder[SystemOrgValues]):
         if row.beyond(v.id):
             # the district's line, named by the scope's units as their superior: the scope's own export carries it,
             # and restated as it is it is no change; changed, it is refused as any record beyond the scope is
-            if not row.restates(Organisation, parent=(EdgeKind.REPORTS_TO, v.parent_id), properties=row.props, **fields):
+            parent = (EdgeKind.REPORTS_TO, v.parent_id) if v.parent_id else None  # blank: the key's export withheld the district's
+            if not row.restates(Organisation, parent=parent, properties=row.props, **fields):
                 row.own("id", v.id)
             return
         if v.parent_id:
