@@ -18,7 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from graph.labels import ALIASES, LABELS, choices
+from graph.i18n import _
+from graph.labels import ALIASES, LABELS, choices, term
 from graph.model import (
     ID_PATTERN,
     AllianceKind,
@@ -137,11 +138,11 @@ def _count(value: Any) -> Any:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"a whole number is needed, such as 120, not {value!r}") from None
+            raise ValueError(_("应为整数，例如 120，而不是 %(value)r", value=value)) from None
         value = number
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"a whole number is needed, not {value}")
+            raise ValueError(_("应为整数，而不是 %(value)s", value=value))
         value = int(value)
     return value
 
@@ -160,8 +161,8 @@ def parse_date(value: Any) -> date | None:
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a day of the calendar ({exc})") from None
-    raise ValueError(f"a date is needed, written as 2023-05-01, 2023/5/1, 2023.5.1 or 2023年5月1日, not {value!r}")
+            raise ValueError(_("%(value)r 不是日历上的日期（%(error)s）", value=value, error=exc)) from None
+    raise ValueError(_("应为日期，写作 2023-05-01、2023/5/1、2023.5.1 或 2023年5月1日，而不是 %(value)r", value=value))
 
 
 def _yes_no(value: Any) -> bool:
@@ -172,7 +173,7 @@ def _yes_no(value: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"yes or no is needed (yes/no, 是/否), not {value!r}")
+    raise ValueError(_("应为是或否（是/否、yes/no），而不是 %(value)r", value=value))
 
 
 @functools.cache
@@ -187,7 +188,7 @@ def _enum(enum: type[StrEnum]) -> Callable[[Any], Any]:
             return None
         found = by_text.get(str(value).strip().lower())
         if found is None:
-            raise ValueError(f"{value!r} is not one of: {choices(enum)}")
+            raise ValueError(_("%(value)r 不在可选值中：%(choices)s", value=value, choices=choices(enum)))
         return found
 
     return read
@@ -223,7 +224,7 @@ def _percent(value: Any) -> Any:
     try:
         return float(text.removesuffix("%"))
     except ValueError:
-        raise ValueError(f"a percentage is needed, such as 92 or 92%, not {value!r}") from None
+        raise ValueError(_("应为百分比，例如 92 或 92%%，而不是 %(value)r", value=value)) from None
 
 
 def _number(value: Any) -> Any:
@@ -233,14 +234,14 @@ def _number(value: Any) -> Any:
         try:
             return float(str(_code(value)).replace(",", ""))
         except ValueError:
-            raise ValueError(f"a number is needed, such as 850 or 850.5, not {value!r}") from None
+            raise ValueError(_("应为数字，例如 850 或 850.5，而不是 %(value)r", value=value)) from None
     return value
 
 
 def _id(value: Any) -> Any:
     value = _code(value)
     if isinstance(value, str) and not ID_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a usable id: letters, digits and _ . : - only, up to 80 characters")
+        raise ValueError(_("%(value)r 不能用作 id：只能用字母、数字和 _ . : -，最多 80 个字符", value=value))
     return value
 
 
@@ -306,16 +307,16 @@ class StructureRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
         if self.level is None:
-            raise ValueError(f"level: is blank; it is one of {choices(Level)}")
+            raise ValueError("level: " + _("为空；可选值：%(choices)s", choices=choices(Level)))
         if self.level is Level.DISTRICT and self.parent_id:
-            raise ValueError("parent_id: a district is the top of the territory; leave its parent_id blank")
+            raise ValueError("parent_id: " + _("区是地域的最上一级；请让它的 parent_id 留空"))
         if self.level is not Level.DISTRICT and not self.parent_id:
-            raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {self.level.up.value}")
+            raise ValueError("parent_id: " + _("为空；%(level)s需要填写所属%(up)s的 id", level=term(self.level), up=term(self.level.up)))
         if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
-            raise ValueError("org_name: is blank, so there is no party organisation here; give its name or leave every org_ column blank")
+            raise ValueError("org_name: " + _("为空，即这里没有党组织；请填写党组织名称，或让所有 org_ 列留空"))
         if self.level is not Level.RESIDENTIAL_AREA and (self.abandoned or self.managed_by):
             column = "abandoned" if self.abandoned else "managed_by"
-            raise ValueError(f"{column}: is for a residential area (弃管小区), not a {self.level.value}; leave it blank")
+            raise ValueError(f"{column}: " + _("只用于小区（弃管小区），不用于%(level)s；请留空", level=term(self.level)))
         return self
 
 
@@ -333,7 +334,7 @@ class HouseholdHeadRow(Row):
     @model_validator(mode="after")
     def _category(self) -> HouseholdHeadRow:
         if self.category is None:
-            raise ValueError(f"category: is blank; it is one of {choices(MemberCategory)}")
+            raise ValueError("category: " + _("为空；可选值：%(choices)s", choices=choices(MemberCategory)))
         return self
 
 
@@ -358,16 +359,13 @@ class UnitRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> UnitRow:
         if self.type is None:
-            raise ValueError(f"type: is blank; it is one of {choices(UnitType)}")
+            raise ValueError("type: " + _("为空；可选值：%(choices)s", choices=choices(UnitType)))
         if not self.party_org_name and (self.party_org_id or self.party_org_members or self.party_org_form):
-            raise ValueError("party_org_name: is blank, so the unit has no party organisation; give its name or leave party_org_ blank")
+            raise ValueError("party_org_name: " + _("为空，即该单位没有党组织；请填写党组织名称，或让所有 party_org_ 列留空"))
         if self.superior_org_id and not self.party_org_name:
-            raise ValueError(
-                "superior_org_id: 单位未建党组织 (the unit has no party organisation to report up): "
-                "give its party_org_name or leave superior_org_id blank"
-            )
+            raise ValueError("superior_org_id: " + _("该单位没有党组织，无从隶属上级；请填写 party_org_name，或让 superior_org_id 留空"))
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -402,11 +400,11 @@ class ServiceCentreRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> ServiceCentreRow:
         if self.level is None:
-            raise ValueError(f"level: is blank; it is one of {choices(CentreLevel)}")
+            raise ValueError("level: " + _("为空；可选值：%(choices)s", choices=choices(CentreLevel)))
         if self.service_share is not None and self.service_share > 100:
-            raise ValueError(f"service_share: {self.service_share:g}% is over 100%: the space used for service is a share of the whole")
+            raise ValueError("service_share: " + _("%(share)s%% 超过 100%%：服务面积是总面积的一部分", share=f"{self.service_share:g}"))
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -425,9 +423,9 @@ class AgreementRow(Row):
     @model_validator(mode="after")
     def _term(self) -> AgreementRow:
         if self.signed_on is None:
-            raise ValueError("signed_on: is blank; an agreement needs the date it was signed")
+            raise ValueError("signed_on: " + _("为空；协议需要签订日期"))
         if self.expires_on is not None and self.expires_on < self.signed_on:
-            raise ValueError(f"expires_on: {self.expires_on} is before signed_on {self.signed_on}")
+            raise ValueError("expires_on: " + _("%(expires)s 早于签订日期 %(signed)s", expires=self.expires_on, signed=self.signed_on))
         return self
 
 
@@ -456,7 +454,7 @@ class BigCommitteeRow(Row):
     @model_validator(mode="after")
     def _term(self) -> BigCommitteeRow:
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -473,11 +471,11 @@ class PostRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> PostRow:
         if self.post is None:
-            raise ValueError(f"post: is blank; it is one of {choices(PostKind)}")
+            raise ValueError("post: " + _("为空；可选值：%(choices)s", choices=choices(PostKind)))
         if not self.person and not self.person_id:
-            raise ValueError("person: is blank, and so is person_id; name who holds the post (or give their member id)")
+            raise ValueError("person: " + _("为空，person_id 也为空；请写明任职人（或给出其党员编号）"))
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -495,9 +493,9 @@ class TeamRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> TeamRow:
         if self.kind is None:
-            raise ValueError(f"kind: is blank; it is one of {choices(TeamKind)}")
+            raise ValueError("kind: " + _("为空；可选值：%(choices)s", choices=choices(TeamKind)))
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 

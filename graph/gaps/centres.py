@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, territory_ref
+from graph.i18n import N_, _
 from graph.model import Level, NodeKind
 from graph.norms import Norms
 from graph.scope import NodeRef
@@ -35,21 +36,21 @@ def _ref(centre: CentreFacts) -> NodeRef:
 
 @gap_rule(
     GapRuleName.COMMUNITY_WITHOUT_CENTRE,
-    title="社区无党群服务中心",
-    description="a community no party-mass service centre serves",
+    title=N_("社区无党群服务中心"),
+    description=N_("没有党群服务中心服务的社区"),
     node_kind=NodeKind.TERRITORY,
     source="Fuzhou (92 centres rebuilt), Heshan (146); docs/DOMAIN.md#community_without_centre",
 )
-def community_without_centre(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def community_without_centre(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for community in scope.of_level(Level.COMMUNITY):
         if not community.centres:
-            yield Finding(territory_ref(community), community.id, f"社区 {community.name} has no party-mass service centre (党群服务中心)")
+            yield Finding(territory_ref(community), community.id, _("社区 %(name)s 没有党群服务中心", name=community.name))
 
 
 @gap_rule(
     GapRuleName.CENTRE_SHORT_OF_SERVICE,
-    title="服务面积占比不足",
-    description="a service centre giving less than the norm's share of its space to service",
+    title=N_("服务面积占比不足"),
+    description=N_("用于服务的面积占比低于标准的党群服务中心"),
     node_kind=NodeKind.SERVICE_CENTRE,
     source="Fuzhou (服务面积占比90%以上); docs/DOMAIN.md#centre_short_of_service",
     norms=("service_share_min",),
@@ -58,20 +59,25 @@ def centre_short_of_service(scope: GapScope, norms: Norms) -> Iterator[Finding]:
     for territory in scope.territories:
         for centre in territory.centres:
             if centre.service_share is not None and centre.service_share < norms.service_share_min:
-                reason = f"{centre.name} gives {centre.service_share:g}% of its space to service, under {norms.service_share_min:g}%"
+                reason = _(
+                    "%(name)s 服务面积占比 %(share)s%%，低于 %(minimum)s%%",
+                    name=centre.name,
+                    share=f"{centre.service_share:g}",
+                    minimum=f"{norms.service_share_min:g}",
+                )
                 yield Finding(_ref(centre), territory.id, reason)
 
 
 @gap_rule(
     GapRuleName.CENTRE_MISSING_SIX_HAVES,
-    title="党群服务中心六有不全",
-    description="a service centre lacking one of Duyun's six haves (六有)",
+    title=N_("党群服务中心六有不全"),
+    description=N_("“六有”（有场所、有设施、有标志、有党旗、有书报、有制度）不全的党群服务中心"),
     node_kind=NodeKind.SERVICE_CENTRE,
     source="Duyun (有场所、有设施、有标志、有党旗、有书报、有制度); docs/DOMAIN.md#centre_missing_six_haves",
 )
-def centre_missing_six_haves(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def centre_missing_six_haves(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for territory in scope.territories:
         for centre in territory.centres:
             if centre.missing:
                 lacking = "、".join(SIX_HAVES_LABELS[f] for f in centre.missing)
-                yield Finding(_ref(centre), territory.id, f"{centre.name} lacks {lacking} (六有)")
+                yield Finding(_ref(centre), territory.id, _("%(name)s 缺少%(lacking)s（六有）", name=centre.name, lacking=lacking))

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref
+from graph.i18n import N_, _
+from graph.labels import term
 from graph.model import Level, NodeKind, OrgForm
 from graph.norms import Norms
 
@@ -25,8 +27,8 @@ __all__ = [
 
 @gap_rule(
     GapRuleName.COMMITTEE_UNDER_THRESHOLD,
-    title="社区党委党员数不足",
-    description="a community committee under the member threshold, not upgraded by decision",
+    title=N_("社区党委党员数不足"),
+    description=N_("党员数未达门槛、又未经特批升格的社区党委"),
     node_kind=NodeKind.ORGANISATION,
     source="Heshan; docs/DOMAIN.md#committee_under_threshold",
     norms=("committee_threshold",),
@@ -37,15 +39,19 @@ def committee_under_threshold(scope: GapScope, norms: Norms) -> Iterator[Finding
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"{org.name} is a committee (党委) with {org.members} members, under {norms.committee_threshold}, "
-                "and was not upgraded by decision (特批升格)",
+                _(
+                    "%(org)s 是党委，党员 %(members)s 名，少于 %(threshold)s 名，且未经特批升格",
+                    org=org.name,
+                    members=org.members,
+                    threshold=norms.committee_threshold,
+                ),
             )
 
 
 @gap_rule(
     GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE,
-    title="社区党组织应升格未升格",
-    description="a community organisation at or over the threshold that is still a branch or general branch",
+    title=N_("社区党组织应升格未升格"),
+    description=N_("党员数达到门槛、仍是党支部或党总支的社区党组织"),
     node_kind=NodeKind.ORGANISATION,
     source="Heshan, read the other way round (ours); docs/DOMAIN.md#community_over_threshold_not_committee",
     norms=("committee_threshold",),
@@ -56,15 +62,20 @@ def community_over_threshold_not_committee(scope: GapScope, norms: Norms) -> Ite
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"{org.name} has {org.members} members, {norms.committee_threshold} or more, "
-                f"and is still a {org.form.value}, not a committee (党委)",
+                _(
+                    "%(org)s 有党员 %(members)s 名，达到 %(threshold)s 名，仍是%(form)s，未升格为党委",
+                    org=org.name,
+                    members=org.members,
+                    threshold=norms.committee_threshold,
+                    form=term(org.form),
+                ),
             )
 
 
 @gap_rule(
     GapRuleName.BRANCH_UNDER_MINIMUM,
-    title="党支部正式党员不足",
-    description="a branch of the chain or of a unit with too few full members",
+    title=N_("党支部正式党员不足"),
+    description=N_("正式党员过少的党支部（五级链条的或单位的）"),
     node_kind=NodeKind.ORGANISATION,
     source="party rules, not the seeds; docs/DOMAIN.md#branch_under_minimum",
     norms=("branch_min_members",),
@@ -75,38 +86,42 @@ def branch_under_minimum(scope: GapScope, norms: Norms) -> Iterator[Finding]:
             yield Finding(
                 org_ref(org),
                 where.id,
-                f"branch {org.name} has {org.members} full members; a branch (党支部) needs at least {norms.branch_min_members}",
+                _(
+                    "党支部 %(org)s 有正式党员 %(members)s 名；党支部至少需要 %(minimum)s 名",
+                    org=org.name,
+                    members=org.members,
+                    minimum=norms.branch_min_members,
+                ),
             )
 
 
 @gap_rule(
     GapRuleName.COMMITTEE_WITHOUT_CONCURRENT_MEMBER,
-    title="大党委无兼职委员",
-    description="a community committee with no concurrent member from a resident unit",
+    title=N_("大党委无兼职委员"),
+    description=N_("没有来自驻区单位兼职委员的社区党委"),
     node_kind=NodeKind.ORGANISATION,
     source="Duyun (38 兼职委员), Suyu (大党委); docs/DOMAIN.md#committee_without_concurrent_member",
 )
-def committee_without_concurrent_member(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def committee_without_concurrent_member(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for community, org in scope.community_organisations():
         if org.form is OrgForm.COMMITTEE and not org.seats:
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"{org.name} has no concurrent member (兼职委员) from a resident unit on {scope.day}: its big committee (大党委) is empty",
+                _("%(org)s 在 %(day)s 没有来自驻区单位的兼职委员：大党委是空的", org=org.name, day=scope.day),
             )
 
 
 @gap_rule(
     GapRuleName.BIG_WORKING_COMMITTEE_WITHOUT_UNIT,
-    title="街道大工委无成员单位",
-    description="a street working committee with no member unit seated on it (大工委)",
+    title=N_("街道大工委无成员单位"),
+    description=N_("没有成员单位的街道党工委（大工委）"),
     node_kind=NodeKind.ORGANISATION,
     source="Suyu (大工委……要将辖内主要和重要单位吸收为工委单位成员); docs/DOMAIN.md#big_working_committee_without_unit",
 )
-def big_working_committee_without_unit(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def big_working_committee_without_unit(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for street in scope.of_level(Level.STREET):
         org = scope.organisation(street.id)
         if org is not None and not org.seats:
-            yield Finding(
-                org_ref(org), street.id, f"{org.name} has no member unit seated on {scope.day}: its big working committee (大工委) is empty"
-            )
+            reason = _("%(org)s 在 %(day)s 没有成员单位：大工委是空的", org=org.name, day=scope.day)
+            yield Finding(org_ref(org), street.id, reason)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, territory_ref
+from graph.i18n import N_, _
 from graph.model import Level, NodeKind
 from graph.norms import Norms
 
@@ -19,8 +20,8 @@ __all__ = ["under_staffed"]
 
 @gap_rule(
     GapRuleName.UNDER_STAFFED,
-    title="社区专职人员不足",
-    description="a community with fewer full-time staff than one per N households",
+    title=N_("社区专职人员不足"),
+    description=N_("专职人员少于每 N 户一名的社区"),
     node_kind=NodeKind.TERRITORY,
     source="Heshan (1 per 300 households); docs/DOMAIN.md#under_staffed",
     norms=("households_per_worker",),
@@ -31,9 +32,13 @@ def under_staffed(scope: GapScope, norms: Norms) -> Iterator[Finding]:
         needed = math.ceil(households / norms.households_per_worker)
         staff = community.staff or 0
         if staff < needed:
-            recorded = "no full-time staff on record" if community.staff is None else f"{staff} full-time staff"
-            yield Finding(
-                territory_ref(community),
-                community.id,
-                f"社区 {community.name} has {recorded} for {households} households; one per {norms.households_per_worker} needs {needed}",
-            )
+            figures = {"name": community.name, "households": households, "per": norms.households_per_worker, "needed": needed}
+            if community.staff is None:
+                reason = _("社区 %(name)s 没有专职人员记录，有 %(households)s 户；按每 %(per)s 户一名，需要 %(needed)s 名", **figures)
+            else:
+                reason = _(
+                    "社区 %(name)s 有专职人员 %(staff)s 名，有 %(households)s 户；按每 %(per)s 户一名，需要 %(needed)s 名",
+                    staff=staff,
+                    **figures,
+                )
+            yield Finding(territory_ref(community), community.id, reason)
