@@ -32,6 +32,7 @@ from graph.model import (
     Organisation,
     Post,
     Seat,
+    ServiceCentre,
     Team,
     Territory,
     Unit,
@@ -39,6 +40,7 @@ from graph.model import (
 )
 from graph.store import (
     AgreementFacts,
+    CentreFacts,
     ChainFacts,
     Direction,
     GraphStore,
@@ -259,6 +261,16 @@ class DayReader:
         units = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.LOCATED_IN, Direction.IN)]
         return sorted((u for u in units if isinstance(u, Unit)), key=lambda u: (u.name, u.id))
 
+    def centres(self, territory_id: str) -> list[ServiceCentre]:
+        """党群服务中心 serving a territory on the day (CENTRE_FOR valid on the day), by id."""
+        found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.CENTRE_FOR, Direction.IN)]
+        return sorted((c for c in found if isinstance(c, ServiceCentre)), key=lambda c: c.id)
+
+    def managers(self, territory_id: str) -> list[Unit]:
+        """Units MANAGING a residential area on the day (property company, owners' committee, who runs it), by id."""
+        found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.MANAGES, Direction.IN)]
+        return sorted((u for u in found if isinstance(u, Unit)), key=lambda u: u.id)
+
     def party_of(self, unit: Unit) -> str:
         """The id that signs for a unit: its organisation on the day, or the unit itself when it has none."""
         org = self.coverer(unit.id)
@@ -366,7 +378,7 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
         for unit in tree.units(territory.id):
             party = tree.party_of(unit)
             holds = any(tree.agreement_holds(a, party) for a in tree.agreements(party))
-            units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds))
+            units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds, unit.eligible is not False))
         chain, unit_roll = tree.roll(territory.id)
         in_service = [m for m in chain + unit_roll if m.category is MemberCategory.IN_SERVICE]
         reporting = list(tree.reported_here(territory.id))
@@ -394,6 +406,9 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 roles=frozenset(role for m in serving for role in m.roles),
                 heads=sum(1 for m in heads if m.party_member),
                 resident_heads=sum(1 for m in heads if not m.party_member),
+                centres=tuple(CentreFacts(c.id, c.name, c.centre_level, c.service_share, c.missing) for c in tree.centres(territory.id)),
+                abandoned=territory.abandoned,
+                managers=tuple(sorted(u.unit_type for u in tree.managers(territory.id))),
             )
         )
     return out
@@ -441,7 +456,11 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
         for unit in tree.units(territory.id):
             unit_org = tree.coverer(unit.id)
             unit_facts = org_facts(unit_org) if unit_org is not None else None
-            units.append(ScopeUnit(unit.id, unit.name, unit.unit_type, unit_facts, tree.post_facts(unit.id)))
+            units.append(
+                ScopeUnit(
+                    unit.id, unit.name, unit.unit_type, unit_facts, tree.post_facts(unit.id), eligible=unit.eligible, members=unit.members
+                )
+            )
         chain, unit_roll = tree.roll(territory.id)
         in_service = [
             InServiceFacts(m.id, m.name, tree.held_since(m.id)[1], bool(tree.edges(m.id, EdgeKind.REPORTED_TO)))

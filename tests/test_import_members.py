@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from graph.i18n import Lang, using
 from graph.model import EdgeKind, Member, MemberCategory, MemberRole
 from graph.store import GraphStore
 from loaders.importer import ImportReport, import_file
@@ -123,9 +124,13 @@ def test_bad_rows_of_the_roll_are_each_named_and_nothing_is_written(store: Graph
     found = {(p.row, p.column): p for p in report.problems if p.table == "members"}
     assert set(found) == {(2, "org_id"), (3, "reported_to"), (4, "reported_to"), (5, "roles"), (6, "serves_id"), (7, "roles")}
     assert found[(2, "org_id")].value == "o-nowhere" and "党组织" in found[(2, "org_id")].reason
-    assert "residential_area" in found[(3, "reported_to")].reason and "industrial park" in found[(4, "reported_to")].reason
-    assert found[(5, "roles")].value == "网格长" and "grid" in found[(5, "roles")].reason
-    assert "building" in found[(7, "roles")].reason
+    assert found[(3, "reported_to")].reason.startswith("是小区") and "不是园区" in found[(4, "reported_to")].reason
+    assert found[(5, "roles")].value == "网格长" and "在网格担任" in found[(5, "roles")].reason
+    assert "在楼栋担任" in found[(7, "roles")].reason and "是网格" in found[(7, "roles")].reason
+    with using(Lang.EN):  # the same problems in English on request (the catalogue's)
+        english = {(p.row, p.column): p for p in import_file(store, write_xlsx(tmp_path / "bad.xlsx", _town(*rows))).problems}
+    assert "residential area" in english[(3, "reported_to")].reason and "industrial park" in english[(4, "reported_to")].reason
+    assert "building" in english[(7, "roles")].reason
 
 
 def test_a_person_twice_in_one_table_is_a_duplicate(store: GraphStore, tmp_path: Path) -> None:

@@ -58,10 +58,14 @@ FIGURES: list[tuple[str, str]] = [
     ("units_in_agreements", "驻区单位共建率 (有在效共建协议的单位 / 全部驻区单位)"),
     ("property_companies_with_organisation", "物业服务企业党组织覆盖率"),
     ("owners_committees_with_organisation", "业主委员会党组织覆盖率"),
+    ("two_new_with_organisation", "两新组织党组织覆盖率 (符合条件的)"),
+    ("communities_with_centre", "社区党群服务中心覆盖率"),
+    ("centres_meeting_six_haves", "党群服务中心“六有”达标率"),
+    ("centres_mostly_for_service", "党群服务中心服务面积达标率 (90%以上用于服务)"),
     ("in_service_reported", "在职党员双报到率 (已报到的在职党员 / 在职党员, 按组织关系所在)"),
     ("grids_with_leader", "网格长配备率 (有网格长的网格 / 全部网格)"),
 ]
-"""The eight rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
+"""The rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
 
 
 def dashboard(store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None, norms: Norms = NORMS) -> str:

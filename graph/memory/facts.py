@@ -21,9 +21,10 @@ from graph.errors import UnknownNode, WrongKind
 from graph.i18n import _
 from graph.labels import term
 from graph.memory.packing import HEAD, NODE_FIELDS, PackedEdge, at, valid_on
-from graph.model import EdgeKind, MemberCategory, MemberRole, NodeKind, UnitType
+from graph.model import SIX_HAVES, EdgeKind, MemberCategory, MemberRole, NodeKind, UnitType
 from graph.store import (
     AgreementFacts,
+    CentreFacts,
     ChainFacts,
     HeadFacts,
     InServiceFacts,
@@ -40,8 +41,15 @@ __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
 _T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
 _T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
+_T_ABANDONED = at(NodeKind.TERRITORY, "abandoned")
 _M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER, "households")
-_U_TYPE = at(NodeKind.UNIT, "unit_type")
+_U_TYPE, _U_ELIGIBLE, _U_MEMBERS = at(NodeKind.UNIT, "unit_type"), at(NodeKind.UNIT, "eligible"), at(NodeKind.UNIT, "members")
+_C_NAME, _C_LEVEL, _C_SHARE = (
+    at(NodeKind.SERVICE_CENTRE, "name"),
+    at(NodeKind.SERVICE_CENTRE, "centre_level"),
+    at(NodeKind.SERVICE_CENTRE, "service_share"),
+)
+_C_HAVES = tuple((name, at(NodeKind.SERVICE_CENTRE, name)) for name in SIX_HAVES)
 _A_SIGNED, _A_EXPIRES = at(NodeKind.AGREEMENT, "signed_on"), at(NodeKind.AGREEMENT, "expires_on")
 _M_NAME, _U_NAME = at(NodeKind.MEMBER, "name"), at(NodeKind.UNIT, "name")
 _M_PARTY, _M_ROLES = at(NodeKind.MEMBER, "party_member"), at(NodeKind.MEMBER, "roles")
@@ -159,6 +167,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
         units: list[UnitFacts] = []
         unit_roll: list[str] = []
         reported_here = 0
+        centres: list[CentreFacts] = []
+        managers: list[Any] = []
         for src, d in pred[tid].items():
             kind = d[0]
             if kind is within:
@@ -179,11 +189,18 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                     reported_here += 1
             elif kind is located_in and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 unit_org = _coverer_on(graph, src, day)
-                units.append(UnitFacts(nodes[src][_U_TYPE], unit_org is not None, in_agreement(unit_org or src)))
+                u = nodes[src]
+                units.append(UnitFacts(u[_U_TYPE], unit_org is not None, in_agreement(unit_org or src), u[_U_ELIGIBLE] is not False))
                 if unit_org is not None:
                     unit_roll += _held_by(graph, unit_org, day)
-                if nodes[src][_U_TYPE] is park:
+                if u[_U_TYPE] is park:
                     reported_here += reporting_in_service(src)
+            elif kind is EdgeKind.CENTRE_FOR and nodes[src][0].kind is NodeKind.SERVICE_CENTRE and valid(d):
+                c = nodes[src]
+                missing = tuple(name for name, i in _C_HAVES if not c[i])
+                centres.append(CentreFacts(src, c[_C_NAME], c[_C_LEVEL], c[_C_SHARE], missing))
+            elif kind is EdgeKind.MANAGES and nodes[src][0].kind is NodeKind.UNIT and valid(d):
+                managers.append(nodes[src][_U_TYPE])
         chain_roll = _held_by(graph, covered_by, day) if covered_by is not None else []
         if serving:  # those serving here whose membership is held nowhere; most serving are held right here
             held_here = set(chain_roll)
@@ -218,6 +235,9 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 roles=frozenset(roles),
                 heads=heads,
                 resident_heads=resident_heads,
+                centres=tuple(sorted(centres)),
+                abandoned=t[_T_ABANDONED],
+                managers=tuple(sorted(managers)),
             )
         )
     return out
@@ -328,7 +348,7 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
                 u = nodes[src]
                 unit_org = _coverer_on(graph, src, day)
                 unit_facts = org_facts(unit_org) if unit_org is not None else None
-                units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], unit_facts, posts(src)))
+                units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], unit_facts, posts(src), eligible=u[_U_ELIGIBLE], members=u[_U_MEMBERS]))
         org = _coverer_on(graph, tid, day)
         out.append(
             ChainFacts(

@@ -70,6 +70,8 @@ class IdIndex:
         self.org_of: dict[str, str] = {}
         """The organisation the file puts over a territory or unit, by the territory's or unit's id."""
         self.alliances: dict[str, FileAlliance] = {}
+        self.managed: dict[str, set[str]] = {}
+        """The residential areas the file's structure rows say each unit runs (managed_by), by the unit's id."""
         self.unit_types: dict[str, UnitType] = {}
         """The type of each unit the file defines."""
         self.people: dict[str, dict[str, tuple[int, Any]]] = {}

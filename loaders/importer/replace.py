@@ -59,6 +59,8 @@ class Replacement:
             if t.level is Level.GRID and "household_heads" in listed:
                 serving = store.edges_of(t.id, kind=EdgeKind.SERVES, direction=Direction.IN)
                 gone.update(e.source for e in serving if missing(e.source) and _household_head(store, e.source))
+            if "service_centres" in listed:
+                gone.update(e.source for e in store.edges_of(t.id, kind=EdgeKind.CENTRE_FOR, direction=Direction.IN) if missing(e.source))
             if t.level is Level.COMMUNITY and ("units" in listed or "members" in listed):
                 for e in store.edges_of(t.id, kind=EdgeKind.LOCATED_IN, direction=Direction.IN):
                     unit_orgs = [c.source for c in store.edges_of(e.source, kind=EdgeKind.COVERS, direction=Direction.IN)]

@@ -80,7 +80,7 @@ class DefiningRow(_Row):
         """Enter the person a row of members or household_heads describes; one row per table for each person."""
         before = self._ctx.index.define_person(node_id, level, table=self.table, row=self.number, values=values)
         if before is not None:
-            self.problem(column, node_id, f"duplicate id: {before[0]} row {before[1]} has it too; ids are unique")
+            self.problem(column, node_id, _("id 重复：%(table)s 第 %(row)s 行也用了它；id 不能重复", table=before[0], row=before[1]))
 
     def define_org(self, owner: str, org_id: str | None, level: Level, column: str) -> None:
         """Enter the party organisation this row puts over a territory or unit: ``org_id``, or when blank ``o-<owner>``."""
@@ -90,6 +90,10 @@ class DefiningRow(_Row):
                 self.problem(column, None, _("为空，而 %(org_id)s 会超过 80 个字符：请给这个党组织一个 id", org_id=org_id))
         self.define(org_id, NodeKind.ORGANISATION, level, column)
         self._ctx.index.org_of[owner] = org_id
+
+    def manages(self, unit_id: str, area_id: str) -> None:
+        """Note a residential area a structure row says a unit runs (managed_by), so the unit's own row keeps it."""
+        self._ctx.index.managed.setdefault(unit_id, set()).add(area_id)
 
     def unit_type(self, unit_id: str, unit_type: Any) -> None:
         """Note the type of a unit this row defines (a post's body must be of a few types)."""
@@ -151,6 +155,10 @@ class BuildingRow(_Row):
             return None
         return held[0].target if held else None
 
+    def managed_here(self, unit_id: str) -> set[str]:
+        """The residential areas the file's structure rows say a unit runs (managed_by)."""
+        return self._ctx.index.managed.get(unit_id, set())
+
     def defined(self, node_id: str) -> bool:
         """Whether a row of this file defines the id."""
         return self._ctx.index.defines(node_id)
@@ -201,6 +209,22 @@ class BuildingRow(_Row):
             self.problem(column, node_id, reason)
         elif not ctx.guard.holds(node_id):
             ctx.guard.shared[node_id] = column
+
+    def beyond(self, node_id: str) -> bool:
+        """For a scoped import, whether a stored record lies outside the scope (a system organisation, the district's)."""
+        ctx = self._ctx
+        return ctx.guard.scope is not None and ctx.index.stored(node_id) is not None and not ctx.guard.allows(node_id)
+
+    def restates(self, model: type[BaseModel], *, parent: tuple[EdgeKind, str | None] | None = None, **fields: Any) -> bool:
+        """Whether the row gives a stored record exactly as it is (and, with ``parent``, the same target of that edge kind)."""
+        made = self._made(model, provenance=self.provenance, **fields)
+        if made is None or self._ctx.guard.changes_node(made):
+            return False
+        if parent is None:
+            return True
+        kind, target = parent
+        stored = [e.target for e in self._ctx.store.edges_of(made.id, kind=kind)]
+        return stored == ([target] if target else [])
 
     def lands(self, column: str, value: Any, territory_id: str) -> None:
         """A territory the row lists: for a scoped import, its parents (the file's, then the graph's) must lead to the scope."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from graph.i18n import _
 from graph.invariants import REPORT_LEVELS
-from graph.labels import label
+from graph.labels import label, term
 from graph.model import Level, Member, MemberCategory, MemberOf, MemberRole, NodeKind, ReportedTo, Serves, UnitType
 from loaders.importer.rows import BuildingRow, DefiningRow
 from loaders.importer.tables.base import TableBuilder
@@ -36,7 +37,12 @@ ROLE_LEVELS: dict[MemberRole, frozenset[str]] = {
 }
 """The levels of territory each role is held on (Fuzhou's 三长制: 网格长 on a grid, 楼栋长 and 单元长 in a building)."""
 
-_LEVEL_NAMES = {Level.GRID.value: "网格 grid", Level.RESIDENTIAL_AREA.value: "小区 residential_area", _BUILDING: "楼栋 building"}
+
+def _level_term(value: str) -> str:
+    """A level named by its value, as the reader's language names it; 楼栋 before the level exists in the model."""
+    if value in {lv.value for lv in Level}:
+        return term(Level(value))
+    return _("楼栋") if value == _BUILDING else value or "?"
 
 
 class MemberValues(NamedTuple):
@@ -92,40 +98,33 @@ class Members(TableBuilder[MemberValues]):
         if found is None:
             return
         if found.kind is NodeKind.TERRITORY and found.level not in REPORT_LEVELS:
-            level = label(found.level) if found.level is not None else "?"
-            row.problem(
-                "reported_to",
-                v.reported_to,
-                f"是{level} (a {found.level}); 报到 goes to a community 社区, a street 街道 or an industrial park 园区",
-            )
+            level = term(found.level) if found.level is not None else "?"
+            row.problem("reported_to", v.reported_to, _("是%(level)s；报到（双报到）的去处是社区、街道或园区", level=level))
         elif found.kind is NodeKind.UNIT and found.unit_type is not UnitType.INDUSTRIAL_PARK:
-            row.problem(
-                "reported_to",
-                v.reported_to,
-                "is a unit that is not an industrial park (园区); 报到 goes to a community, a street or a park",
-            )
+            what = term(found.unit_type) if found.unit_type is not None else term(NodeKind.UNIT)
+            row.problem("reported_to", v.reported_to, _("是%(what)s，不是园区；报到（双报到）的去处是社区、街道或园区", what=what))
 
     def _check_serves(self, v: MemberValues, row: BuildingRow, *, head_grid: str | None, head_row: int | None) -> None:
         assert v.serves_id is not None
         if head_grid is not None and head_grid != v.serves_id:
-            row.problem(
-                "serves_id",
-                v.serves_id,
-                f"household_heads row {head_row} has this person serve {head_grid}; one person serves one place: give the same id",
-            )
+            reason = _("household_heads 第 %(row)s 行让此人服务 %(grid)s；一人只服务一处：请填写同一个编号", row=head_row, grid=head_grid)
+            row.problem("serves_id", v.serves_id, reason)
             return
         found = row.ref("serves_id", v.serves_id, (NodeKind.TERRITORY,))
         if found is None:
             return
         level = found.level.value if found.level is not None else ""
         if level not in SERVE_LEVELS:
-            row.problem("serves_id", v.serves_id, f"is a {level}; roles are held on a grid, a building or a residential area")
+            row.problem("serves_id", v.serves_id, _("是%(level)s；角色在网格、楼栋或小区担任", level=_level_term(level)))
             return
         for role in v.roles:
             if level not in ROLE_LEVELS[role]:
-                wanted = " or ".join(_LEVEL_NAMES[lv] for lv in sorted(ROLE_LEVELS[role]))
-                row.problem(
-                    "roles",
-                    label(role),
-                    f"{label(role)} ({role.value}) is held on a {wanted}; serves_id {v.serves_id} is a {_LEVEL_NAMES[level]}",
+                wanted = " / ".join(_level_term(lv) for lv in sorted(ROLE_LEVELS[role]))
+                reason = _(
+                    "%(role)s在%(wanted)s担任；服务网格 %(serves)s 是%(level)s",
+                    role=term(role),
+                    wanted=wanted,
+                    serves=v.serves_id,
+                    level=_level_term(level),
                 )
+                row.problem("roles", label(role), reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from graph.model import Covers, Level, NodeKind, Organisation, OrgForm, ReportsTo, Territory, Within
+from graph.model import Covers, Level, Manages, NodeKind, Organisation, OrgForm, ReportsTo, Territory, Within
 from loaders.format import DEFAULT_FORM
 from loaders.importer.rows import BuildingRow, DefiningRow
 from loaders.importer.tables.base import TableBuilder
@@ -26,6 +26,8 @@ class StructureValues(NamedTuple):
     households: int | None
     staff: int | None
     upgraded: bool
+    abandoned: bool
+    managed_by: str | None
 
 
 def _org(v: StructureValues) -> str | None:
@@ -42,6 +44,8 @@ class Structure(TableBuilder[StructureValues]):
     def define(self, v: StructureValues, row: DefiningRow) -> None:
         row.define(v.id, NodeKind.TERRITORY, v.level, "id")
         row.place(v.id, v.parent_id)
+        if v.managed_by:
+            row.manages(v.managed_by, v.id)
         if v.org_name:
             row.define_org(v.id, v.org_id, v.level, "org_id")
 
@@ -56,10 +60,13 @@ class Structure(TableBuilder[StructureValues]):
                 row.problem("parent_id", v.parent_id, f"{v.id} is this import's scope: it may keep its parent, not move")
         if parent is not None or not v.parent_id:  # a parent refused above is that row's one problem
             row.lands("parent_id", v.parent_id, v.id)
+        if v.managed_by:
+            row.ref("managed_by", v.managed_by, (NodeKind.UNIT,))
         row.own("id", v.id)
         if org:
             row.own("org_id", org)
-        row.node(Territory, id=v.id, name=v.name, level=v.level, households=v.households, staff=v.staff, properties=row.props)
+        fields = {"households": v.households, "staff": v.staff, "abandoned": v.abandoned}
+        row.node(Territory, id=v.id, name=v.name, level=v.level, properties=row.props, **fields)
         if org:
             form = v.org_form or DEFAULT_FORM[v.level]
             row.node(Organisation, id=org, name=v.org_name, level=v.level, form=form, members=v.org_members or 0, upgraded=v.upgraded)
@@ -67,6 +74,8 @@ class Structure(TableBuilder[StructureValues]):
     def edges(self, v: StructureValues, row: BuildingRow) -> None:
         if v.parent_id:
             row.edge(Within, v.id, v.parent_id)
+        if v.managed_by:
+            row.edge(Manages, v.managed_by, v.id)
         org = _org(v)
         if org:
             row.edge(Covers, org, v.id)
