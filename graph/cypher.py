@@ -29,10 +29,10 @@ __all__ = [
     "TERRITORY_FACTS",
     "all_edges",
     "all_nodes",
+    "close_edges",
     "create_edges",
     "create_nodes",
     "delete_edges",
-    "drop_other_edges",
     "merge_edges",
     "update_nodes",
 ]
@@ -124,9 +124,10 @@ def delete_edges(kind: EdgeKind) -> str:
     return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(:Node {{id: row.target}}) DELETE r"
 
 
-def drop_other_edges(kind: EdgeKind) -> str:
-    """Delete a node's edges of a functional kind other than the one being written (a move)."""
-    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(b:Node) WHERE b.id <> row.target DELETE r"
+def close_edges(kind: EdgeKind) -> str:
+    """End edges of a functional kind on a day: a newer one to another target starts the day after (dated structure)."""
+    rel = EdgeKind(kind).value
+    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{rel}]->(:Node {{id: row.target}}) SET r.valid_to = row.valid_to"
 
 
 def _valid(rel: str) -> str:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
 from graph.errors import Violation
-from graph.model import Batch, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
+from graph.model import ALLOWED_PARENTS, Batch, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
 
 __all__ = [
+    "DROP",
     "ENDPOINTS",
     "FUNCTIONAL",
     "PARENT_EDGE",
@@ -24,6 +26,8 @@ __all__ = [
     "Rule",
     "check",
     "facts_of",
+    "in_force_last",
+    "superseded",
 ]
 
 
@@ -35,7 +39,7 @@ class Rule:
     ENDPOINT_EXISTS = "endpoint_exists"
     ENDPOINT_KINDS = "endpoint_kinds"
     ONE_PARENT = "one_parent"
-    PARENT_LEVEL = "parent_one_level_up"
+    PARENT_LEVEL = "parent_allowed_level"
     COVERS_OWN_LEVEL = "covers_own_level"
     ONE_COVERER = "one_organisation_per_unit"
     NO_CYCLE = "no_cycle"
@@ -71,7 +75,6 @@ FUNCTIONAL = frozenset(
     {
         EdgeKind.WITHIN,
         EdgeKind.REPORTS_TO,
-        EdgeKind.COVERS,
         EdgeKind.MEMBER_OF,
         EdgeKind.SERVES,
         EdgeKind.LOCATED_IN,
@@ -80,7 +83,44 @@ FUNCTIONAL = frozenset(
         EdgeKind.HELD_BY,
     }
 )
-"""Edge kinds a node has at most one of; writing a new one replaces the old (a move)."""
+"""Edge kinds a node has at most one of in force on any day (dated structure).
+
+Writing one to a new target with a ``valid_from`` closes the others the day before, so that a
+move keeps its history; without a ``valid_from`` it replaces them (:func:`superseded`). COVERS
+is not among them: a joint organisation (联合党支部) covers several territories of its level, and
+rule ``one_organisation_per_unit`` keeps one organisation over each territory or unit."""
+
+_CLOSED = object()
+
+
+def superseded(new_from: date | None, old_from: date | None, old_to: date | None) -> date | object | None:
+    """What writing a functional edge in force from ``new_from`` does to another of its source and kind.
+
+    Returns ``old_to`` when the other ended before the new one starts (history, kept as it is),
+    the day before ``new_from`` when it was in force then (closed), or :data:`DROP` when the new
+    edge has no start or starts no later than the other (replaced). Both stores follow this.
+    """
+    if new_from is None or (old_from is not None and old_from >= new_from):
+        return DROP
+    if old_to is not None and old_to < new_from:
+        return old_to
+    return new_from - timedelta(days=1)
+
+
+DROP = _CLOSED
+""":func:`superseded`'s answer for an edge the new one replaces outright."""
+
+
+def in_force_last(terms: Iterable[tuple[str, date | None, date | None]]) -> str | None:
+    """Of a node's edges of one functional kind (target, valid_from, valid_to), the target of the one in force last:
+    an open one, else the one ending latest. What the rules take as the node's current parent."""
+    best: tuple[bool, date, str] | None = None
+    for target, _, valid_to in terms:
+        key = (valid_to is None, valid_to or date.min, target)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best is not None else None
+
 
 PARENT_EDGE: dict[NodeKind, EdgeKind] = {
     NodeKind.TERRITORY: EdgeKind.WITHIN,
@@ -245,7 +285,7 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
         problem = _pair_problem(kind, src, dst)
         if problem is not None:
             rule, reason = problem
-            # Edges that keep the level rule always climb (levels fall by one, a unit's
+            # Edges that keep the level rule always climb (every allowed parent ranks higher, a unit's
             # organisation reports to a lower level, members are leaves), so a cycle needs
             # an edge that breaks it: the walk is only worth taking for those.
             if rule == Rule.PARENT_LEVEL and is_new and _climbs_to(overlay, start=target, goal=source):
@@ -317,8 +357,10 @@ def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -
         return None
     if child.level is None or child.level is Level.DISTRICT:
         return "a district has nothing above it in this graph"
-    if parent.level is not child.level.up:
-        return f"the parent of a {child.level.value} must be a {_label(child.level.up)}, one level up, not a {_label(parent.level)}"
+    allowed = ALLOWED_PARENTS.get(child.level, frozenset())
+    if parent.level not in allowed:
+        wanted = " or ".join(sorted(level.value for level in allowed))
+        return f"the parent of a {child.level.value} must be a {wanted} (ALLOWED_PARENTS), not a {_label(parent.level)}"
     return None
 
 
@@ -334,7 +376,7 @@ def _covers_problem(org: NodeFacts, covered: NodeFacts) -> str | None:
 
 def _current_coverer(overlay: _Overlay, target: str, *, exclude: str) -> str | None:
     for source in overlay.base.sources(target, EdgeKind.COVERS):
-        if source != exclude and overlay.target(source, EdgeKind.COVERS) == target:
+        if source != exclude and source not in overlay.removed_nodes and (source, EdgeKind.COVERS, target) not in overlay.removed_edges:
             return source
     return None
 

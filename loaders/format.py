@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from graph.labels import ALIASES, LABELS, choices
 from graph.model import (
     ID_PATTERN,
+    TERRITORY_LEVELS,
     AllianceKind,
     Level,
     MemberCategory,
@@ -58,6 +59,7 @@ DEFAULT_FORM = {
     Level.COMMUNITY: OrgForm.COMMITTEE,
     Level.RESIDENTIAL_AREA: OrgForm.BRANCH,
     Level.GRID: OrgForm.GROUP,
+    Level.BUILDING: OrgForm.GROUP,  # 楼栋党小组; a courtyard branch (院落党支部) gives org_form branch
 }
 """The form an organisation takes when ``org_form`` is blank, by the level it covers."""
 
@@ -248,15 +250,23 @@ class StructureRow(Row):
     households: Count
     staff: Count
     upgraded: YesNo
+    population: Count
+    since: Day
+    until: Day
 
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
         if self.level is None:
             raise ValueError(f"level: is blank; it is one of {choices(Level)}")
+        if self.level not in TERRITORY_LEVELS:
+            raise ValueError(f"level: {self.level.value} is not a territory's level; it is one of {choices(Level)}")
         if self.level is Level.DISTRICT and self.parent_id:
             raise ValueError("parent_id: a district is the top of the territory; leave its parent_id blank")
         if self.level is not Level.DISTRICT and not self.parent_id:
-            raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {self.level.up.value}")
+            wanted = " or ".join(sorted(level.value for level in self.level.parents))
+            raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {wanted}")
+        if self.since is not None and self.until is not None and self.until < self.since:
+            raise ValueError(f"until: {self.until} (撤销日期) is before since {self.since} (设立日期); a territory ends after it starts")
         if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
             raise ValueError("org_name: is blank, so there is no party organisation here; give its name or leave every org_ column blank")
         return self
@@ -393,14 +403,26 @@ TABLES: dict[str, Table] = {
                 Column("id", "编号", "the territory's id, unique in the whole file", required=True),
                 Column("level", "层级", _values(Level), required=True),
                 Column("name", "名称", "the territory's name", required=True),
-                Column("parent_id", "上级编号", "id of the territory one level up (blank for the district)"),
+                Column(
+                    "parent_id",
+                    "上级编号",
+                    "id of the territory it lies within (blank for the district): a grid within a residential area, community or street; "
+                    "a building within a residential area or grid",
+                ),
                 Column("org_id", "党组织编号", "id of its party organisation (blank: o-<id>)"),
                 Column("org_name", "党组织名称", "blank: no party organisation yet"),
                 Column("org_form", "组织形式", _values(OrgForm) + " (blank: the usual form of the level)"),
                 Column("org_members", "党员数", "full party members of the organisation"),
-                Column("households", "户数", "households living here (on grids)"),
-                Column("staff", "专职人员数", "full-time community workers (on communities)"),
+                Column("households", "户数", "households living here (any level: counted where no territory below records them)"),
+                Column("staff", "专职人员数", "full-time workers (any level: counted where no territory below records them)"),
                 Column("upgraded", "特批升格", "made a committee by decision under 100 members: yes/no, 是/否"),
+                Column("population", "常住人口", "resident population (any level: counted where no territory below records it)"),
+                Column(
+                    "since",
+                    "设立日期",
+                    "the day this row's place and line start (blank: always); a later ledger moving it keeps the history",
+                ),
+                Column("until", "撤销日期", "the day the territory and its organisation end (blank: still in force)"),
             ),
         ),
         Table(

@@ -256,7 +256,7 @@ def test_a_unit_already_covered_is_refused_a_second_organisation(store: GraphSto
 
 def test_changing_a_level_that_breaks_existing_edges_is_refused(store: GraphStore) -> None:
     store.write(town())
-    demoted = Territory(id="a1", name="春晖苑", level=Level.GRID, provenance=PROV)
+    demoted = Territory(id="a1", name="春晖苑", level=Level.BUILDING, provenance=PROV)
     _refused(store, Batch(nodes=[demoted]), rule=Rule.PARENT_LEVEL, node="a1")
 
 

@@ -65,7 +65,7 @@ _UNIT_ORG_PARENTS = (Level.STREET, Level.COMMUNITY)
 @gap_rule(
     GapRuleName.HANGING_ORGANISATION,
     title="党组织挂空挡",
-    description="an organisation with no parent, or a parent of the wrong level (a unit's reports to its street or community)",
+    description="an organisation with no parent, or one of a level ALLOWED_PARENTS does not allow (a unit's: its street or community)",
     node_kind=NodeKind.ORGANISATION,
     source="Duyun (五级党建链接); docs/DOMAIN.md#hanging_organisation",
 )
@@ -78,10 +78,9 @@ def hanging_organisation(scope: GapScope, _: Norms) -> Iterator[Finding]:
             wanted = "a street or community organisation (属地管理)"
             fits = parent is not None and parent.level in _UNIT_ORG_PARENTS
         else:
-            up = org.level.up
-            assert up is not None
-            wanted = f"an organisation of level {up.value}, one level up"
-            fits = parent is not None and parent.level is up
+            ups = org.level.parents
+            wanted = "an organisation of level " + " or ".join(sorted(level.value for level in ups))
+            fits = parent is not None and parent.level in ups
         if fits:
             continue
         if parent is None:

@@ -52,6 +52,9 @@ class IdIndex:
         self.org_of: dict[str, str] = {}
         """The organisation the file puts over a territory or unit, by the territory's or unit's id."""
         self.alliances: dict[str, FileAlliance] = {}
+        self.joint: dict[str, tuple[int, Level, tuple[object, ...]]] = {}
+        """A structure row's organisation by its given id: the first row naming it, its level and (name, form), so that
+        further rows of the level naming it make it a joint organisation (联合党支部) and must agree with the first."""
         self._stored: dict[str, Known | None] = {}
 
     def define(self, node_id: str, kind: NodeKind, level: Level | None, *, table: str, row: int) -> tuple[str, int] | None:

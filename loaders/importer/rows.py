@@ -73,6 +73,32 @@ class DefiningRow(_Row):
         self.define(org_id, NodeKind.ORGANISATION, level, column)
         self._ctx.index.org_of[owner] = org_id
 
+    def define_joint_org(self, owner: str, org_id: str, level: Level, column: str, signature: tuple[object, ...]) -> None:
+        """A structure row's organisation by its given id: the same id on several rows of one level is one joint
+        organisation (联合党支部) covering each territory; rows that disagree on its ``signature`` (name, form) are a problem."""
+        index = self._ctx.index
+        first = index.joint.get(org_id)
+        if first is None:
+            self.define_org(owner, org_id, level, column)
+            index.joint[org_id] = (self.number, level, signature)
+            return
+        row, first_level, first_signature = first
+        if first_level is not level:
+            reason = (
+                f"duplicate id: {self.table} row {row} gives it to a {first_level.value}; a joint organisation (联合党支部) "
+                f"covers territories of one level, not a {level.value} too"
+            )
+            self.problem(column, org_id, reason)
+        elif first_signature != signature:
+            shown_first = " / ".join(str(getattr(v, "value", v)) for v in first_signature)
+            shown_here = " / ".join(str(getattr(v, "value", v)) for v in signature)
+            reason = (
+                f"联合党组织各行不一致 (a joint organisation's rows disagree): {self.table} row {row} gives it {shown_first}, "
+                f"this row {shown_here}; give every row of it the same org_name and org_form"
+            )
+            self.problem(column, org_id, reason)
+        index.org_of[owner] = org_id
+
     def place(self, territory_id: str, parent_id: str | None) -> None:
         """Note the parent this row gives a territory, so that a scoped import can tell where the territory will lie."""
         self._ctx.guard.place(territory_id, parent_id)
@@ -104,6 +130,10 @@ class BuildingRow(_Row):
     def known(self, node_id: str) -> Known | None:
         """What the file, or else the store, says of a node."""
         return self._ctx.index.known(node_id)
+
+    def defines_first(self, node_id: str) -> bool:
+        """Whether this row is the one defining an id (a joint organisation's other rows only cover with it)."""
+        return self._ctx.index.row_of(node_id) == (self.table, self.number)
 
     def stored(self, node_id: str) -> bool:
         """Whether the store holds the node already (the row changes it) or not (the row creates it)."""
