@@ -475,7 +475,7 @@ class ReportsTo(_EdgeBase):
 
 
 class Covers(_EdgeBase):
-    """Organisation → a territory of its own level (a joint organisation 联合党支部 covers several), or, for a unit's organisation, the unit."""
+    """Organisation → a territory of its own level (a joint organisation, 联合党支部, covers several); a unit's → its unit."""
 
     kind: Literal[EdgeKind.COVERS] = EdgeKind.COVERS
 
