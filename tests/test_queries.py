@@ -165,7 +165,7 @@ def test_a_scope_below_a_gap_does_not_see_it(known: GraphStore) -> None:
     ("settings", "rule", "expected"),
     [
         (Norms(committee_threshold=80), "committee_under_threshold", []),
-        (Norms(committee_threshold=130), "community_over_threshold_not_committee", []),
+        (Norms(committee_threshold=130, general_branch_threshold=130), "community_over_threshold_not_committee", []),
         (Norms(committee_threshold=95), "committee_under_threshold", ["o-c2"]),  # o-c1 has 90 but was upgraded
         (Norms(expiring_within_days=30), "agreement_expiring", []),
         (Norms(expiring_within_days=44), "agreement_expiring", ["ag2"]),

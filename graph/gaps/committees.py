@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graph.gaps.facts import GapScope
+from graph.gaps.models import Severity
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref
 from graph.model import NodeKind, OrgForm
@@ -43,11 +44,14 @@ def committee_under_threshold(scope: GapScope, norms: Norms) -> Iterator[Finding
 
 @gap_rule(
     GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE,
-    title="社区党组织应升格未升格",
-    description="a community organisation at or over the threshold that is still a branch or general branch",
+    title="社区党组织可升格",
+    description="advice: a community organisation at or over the committee threshold that is not a committee (may upgrade), "
+    "or a branch at or over the general-branch threshold (may become a general branch)",
     node_kind=NodeKind.ORGANISATION,
-    source="Heshan, read the other way round (ours); docs/DOMAIN.md#community_over_threshold_not_committee",
-    norms=("committee_threshold",),
+    source="Heshan (100 a committee), party rules (50 a general branch), read as what may be; "
+    "docs/DOMAIN.md#community_over_threshold_not_committee",
+    norms=("committee_threshold", "general_branch_threshold"),
+    severity=Severity.ADVICE,
 )
 def community_over_threshold_not_committee(scope: GapScope, norms: Norms) -> Iterator[Finding]:
     for community, org in scope.community_organisations():
@@ -55,8 +59,15 @@ def community_over_threshold_not_committee(scope: GapScope, norms: Norms) -> Ite
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"{org.name} has {org.members} members, {norms.committee_threshold} or more, "
-                f"and is still a {org.form.value}, not a committee (党委)",
+                f"可升格 (may upgrade): {org.name} has {org.members} members, {norms.committee_threshold} or more, "
+                f"and is a {org.form.value}; it may become a committee (党委)",
+            )
+        elif org.form is OrgForm.BRANCH and org.members >= norms.general_branch_threshold:
+            yield Finding(
+                org_ref(org),
+                community.id,
+                f"可升格 (may upgrade): {org.name} has {org.members} members, {norms.general_branch_threshold} or more, "
+                "and is a branch; it may become a general branch (党总支)",
             )
 
 
