@@ -155,7 +155,7 @@ OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
 WITH t, parent, depth, head(collect(o)) AS o
 WITH t, parent, depth, o, [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving
 RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS households, t.staff AS staff,
-       o IS NOT NULL AS covered,
+       t.population AS population, o IS NOT NULL AS covered, coalesce(o.upgraded, false) AS upgraded,
        [m IN serving WHERE 'household_head' IN m.roles | m.households] AS heads,
        [m IN serving | m.category]
        + CASE WHEN o IS NULL THEN [] ELSE

@@ -450,6 +450,8 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
         linked=sum(r["heads"]),
         units=tuple(sorted(units)),
         members=dict(Counter(MemberCategory(c) for c in r["categories"])),
+        population=r["population"],
+        upgraded=bool(r["upgraded"]),
     )
 
 

@@ -327,6 +327,8 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 linked=sum(h.households for h in tree.household_heads(territory.id)),
                 units=tuple(sorted(units)),
                 members=dict(Counter(m.category for m in members.values())),
+                population=territory.population,
+                upgraded=org is not None and org.upgraded,
             )
         )
     return out

@@ -123,6 +123,10 @@ class TerritoryFacts:
     members: Mapping[MemberCategory, int]
     """Members serving it on the day, plus members of its covering organisation who serve nowhere
     on the day, counted by category (categories with none left out)."""
+    population: int | None = None
+    """常住人口 recorded on it (any level)."""
+    upgraded: bool = False
+    """Its covering organisation was made a committee by decision under the threshold (特批升格)."""
 
 
 @dataclass(frozen=True, slots=True)

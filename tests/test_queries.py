@@ -201,7 +201,9 @@ def test_the_catalogue_states_each_parameter_with_the_domain_default() -> None:
     assert params["households_per_head"] == 10
     assert params["households_per_worker"] == 300
     by_name = {r.name: r for r in gap_rules()}
-    assert [p.name for p in by_name[GapRuleName.UNDER_STAFFED].parameters] == ["households_per_worker"]
+    assert params["staff_per_10000_residents"] == 18  # Fuzhou: 6 → 18 per 10,000 residents
+    assert params["general_branch_threshold"] == 50
+    assert [p.name for p in by_name[GapRuleName.UNDER_STAFFED].parameters] == ["households_per_worker", "staff_per_10000_residents"]
     assert by_name[GapRuleName.AREA_WITHOUT_BRANCH].parameters == []
 
 

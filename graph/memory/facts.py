@@ -26,6 +26,7 @@ __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
 _T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
 _T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
+_T_POPULATION = at(NodeKind.TERRITORY, "population")
 _M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER, "households")
 _U_TYPE = at(NodeKind.UNIT, "unit_type")
 _A_SIGNED, _A_EXPIRES = at(NodeKind.AGREEMENT, "signed_on"), at(NodeKind.AGREEMENT, "expires_on")
@@ -168,6 +169,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 linked=linked,
                 units=tuple(sorted(units)),
                 members=dict(categories),
+                population=t[_T_POPULATION],
+                upgraded=covered_by is not None and nodes[covered_by][_O_UPGRADED],
             )
         )
     return out
