@@ -8,13 +8,13 @@ rule at once, so that a refused write can say everything that is wrong with it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
 from graph.errors import Violation
-from graph.model import ALLOWED_PARENTS, Batch, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
+from graph.model import ALLOWED_PARENTS, Batch, Edge, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
 
 __all__ = [
     "DROP",
@@ -27,6 +27,7 @@ __all__ = [
     "check",
     "facts_of",
     "in_force_last",
+    "latest",
     "superseded",
 ]
 
@@ -109,6 +110,19 @@ def superseded(new_from: date | None, old_from: date | None, old_to: date | None
 
 DROP = _CLOSED
 """:func:`superseded`'s answer for an edge the new one replaces outright."""
+
+
+def latest(edges: Sequence[Edge]) -> Edge | None:
+    """Of a node's edges of one functional kind, the one in force last (:func:`in_force_last`): its present place."""
+    if len(edges) <= 1:
+        return edges[0] if edges else None
+    target = in_force_last((e.target, e.valid_from, e.valid_to) for e in edges)
+    return next(e for e in edges if e.target == target)
+
+
+def _overlap(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
+    """Whether two terms (inclusive, None open) share a day."""
+    return (a_from is None or b_to is None or a_from <= b_to) and (b_from is None or a_to is None or b_from <= a_to)
 
 
 def in_force_last(terms: Iterable[tuple[str, date | None, date | None]]) -> str | None:
@@ -241,6 +255,7 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
     overlay = _Overlay(facts, new_nodes, set(batch.remove_nodes) - set(new_nodes), removed_edges, {})
 
     to_check: dict[tuple[str, EdgeKind, str], bool] = {}  # edge → is it new in this batch
+    batch_terms: dict[tuple[str, EdgeKind], list[tuple[str, date | None, date | None]]] = {}  # functional edges' terms, so far
     for edge in batch.edges:
         key = (edge.source, edge.kind, edge.target)
         if key in to_check:
@@ -250,18 +265,21 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
             continue
         to_check[key] = True
         if edge.kind in FUNCTIONAL:
-            other = overlay.targets.get((edge.source, edge.kind))
+            terms = batch_terms.setdefault((edge.source, edge.kind), [])
+            other = next((t for t, start, end in terms if _overlap(start, end, edge.valid_from, edge.valid_to)), None)
             if other is not None:
                 rule = Rule.ONE_PARENT if edge.kind in _HIERARCHY else Rule.UNIQUE_ID
                 found.append(
                     Violation(
                         rule,
                         edge.source,
-                        f"{edge.source} is given two {edge.kind} edges in one write ({other} and {edge.target}); it has one",
+                        f"{edge.source} is given two {edge.kind} edges in force on one day in one write ({other} and {edge.target}); "
+                        "it has one at a time",
                     )
                 )
                 continue
-            overlay.targets[(edge.source, edge.kind)] = edge.target
+            terms.append((edge.target, edge.valid_from, edge.valid_to))
+            overlay.targets[(edge.source, edge.kind)] = in_force_last(terms) or edge.target
     for node_id in changed:  # a node whose level or role changed must still fit the edges it has
         for ref in facts.incident(node_id):
             key = (ref.source, ref.kind, ref.target)

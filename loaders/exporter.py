@@ -33,7 +33,7 @@ import networkx as nx
 from graph.access import belonging_kinds
 from graph.errors import UnknownNode, WrongKind
 from graph.files import atomic_write
-from graph.invariants import ENDPOINTS, in_force_last
+from graph.invariants import ENDPOINTS, in_force_last, latest
 from graph.model import (
     Agreement,
     Alliance,
@@ -237,8 +237,8 @@ def _scope_ids(store: GraphStore, scope: str, *, ancestors: bool = True) -> tupl
 
 
 def _parent(store: GraphStore, territory: str) -> str | None:
-    up = store.edges_of(territory, kind=EdgeKind.WITHIN)
-    return up[0].target if up else None
+    up = latest(store.edges_of(territory, kind=EdgeKind.WITHIN))
+    return up.target if up is not None else None
 
 
 # -- the import format ------------------------------------------------------------------------

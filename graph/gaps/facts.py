@@ -61,10 +61,13 @@ class GapScope:
         return self.chain[territory_id].organisation
 
     def organisations(self) -> Iterator[tuple[OrgFacts, TerritoryFacts]]:
-        """Each organisation of the chain covering a territory of the scope, then each unit's own, with where it sits."""
+        """Each organisation of the chain covering a territory of the scope, then each unit's own, with where it sits;
+        a joint organisation (联合党支部) once, at the first territory it covers."""
+        seen: set[str] = set()
         for territory in self.territories:
             chain = self.chain[territory.id]
-            if chain.organisation is not None:
+            if chain.organisation is not None and chain.organisation.id not in seen:
+                seen.add(chain.organisation.id)
                 yield chain.organisation, territory
             if territory.level is Level.COMMUNITY:
                 for unit in chain.units:
