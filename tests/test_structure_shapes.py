@@ -18,6 +18,7 @@ from graph.model import EdgeKind, Level, NodeKind
 from graph.store import GraphStore
 from loaders.importer import ImportReport, import_file
 from tests.utils.ledgers import Tables, write_xlsx
+from visualizations.map.reading import map_data
 
 HEADER = [
     "id",
@@ -108,6 +109,8 @@ def test_integrated_grids_buildings_and_a_joint_branch(store: GraphStore, tmp_pa
     # gz records 300 and b2 below it 60: the finer record wins, so gz counts 60; b1 40, b3 50.
     assert figures.households_linked.denominator == 150
     assert count_gaps(store, "c", as_of=AFTER).by_rule[GapRuleName.HANGING_ORGANISATION] == 0
+    building = map_data(store, "b1", as_of=AFTER)  # a building's own map draws it, with its courtyard branch
+    assert [(n.style, n.organised) for n in building.nodes.values()] == [("building", True)]
 
 
 def test_shapes_the_rules_refuse_name_row_and_column(store: GraphStore, tmp_path: Path) -> None:
@@ -164,6 +167,8 @@ def test_duyuns_26_communities_redrawn_as_45(store: GraphStore, tmp_path: Path) 
         return sum(1 for child in coverage(store, "s", as_of=day).breakdown if child.scope.level is Level.COMMUNITY)
 
     assert (communities(BEFORE), communities(MOVED)) == (26, 45)
+    for day, drawn in ((BEFORE, 26), (MOVED, 45)):  # the map answers as on the day too
+        assert sum(n.style == "community" for n in map_data(store, "s", as_of=day).nodes.values()) == drawn
     for day in (BEFORE, MOVED):
         figures = coverage(store, "s", as_of=day).figures
         assert (figures.residential_areas_with_branch.numerator, figures.residential_areas_with_branch.denominator) == (26, 26)
