@@ -158,7 +158,7 @@ RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS hou
        t.population AS population, o IS NOT NULL AS covered, coalesce(o.upgraded, false) AS upgraded,
        [m IN serving WHERE 'household_head' IN m.roles | m.households] AS heads,
        [m IN serving | m.category]
-       + CASE WHEN o IS NULL THEN [] ELSE
+       + CASE WHEN o IS NULL OR any(x IN [(o)-[c2:COVERS]->(x:Territory) WHERE {_valid("c2")} | x.id] WHERE x < t.id) THEN [] ELSE
            [(m:Member)-[mo:MEMBER_OF]->(o)
             WHERE {_valid("mo")} AND NOT m IN serving AND none(x IN [(m)-[s2:SERVES]->() | s2] WHERE {_valid("x")}) | m.category]
          END AS categories,

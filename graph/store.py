@@ -122,7 +122,8 @@ class TerritoryFacts:
     """The units LOCATED_IN it on the day, sorted."""
     members: Mapping[MemberCategory, int]
     """Members serving it on the day, plus members of its covering organisation who serve nowhere
-    on the day, counted by category (categories with none left out)."""
+    on the day (a joint organisation's at the first by id of the territories it covers that day),
+    counted by category (categories with none left out)."""
     population: int | None = None
     """常住人口 recorded on it (any level)."""
     upgraded: bool = False

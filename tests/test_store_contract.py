@@ -395,6 +395,13 @@ def test_an_undated_move_replaces_the_old_place_and_a_move_to_an_earlier_day_rep
 
 def test_a_joint_organisation_covers_several_territories_of_its_level(store: GraphStore) -> None:
     store.write(town())
+    member = Member(id="m9", name="钱敏", category=MemberCategory.RETIRED, provenance=PROV)  # of o-a1, serving nowhere
+    store.write(Batch(nodes=[member], edges=[MemberOf(source="m9", target="o-a1", provenance=PROV)]))
+
+    def members() -> int:
+        return sum(sum(f.members.values()) for f in store.territory_facts("c1", day=date(2026, 6, 1)))
+
+    before = members()
     joint = Organisation(
         id="o-a1", name="春晖锦绣联合党支部", level=Level.RESIDENTIAL_AREA, form=OrgForm.BRANCH, members=12, provenance=PROV
     )
@@ -402,6 +409,7 @@ def test_a_joint_organisation_covers_several_territories_of_its_level(store: Gra
     assert sorted(e.target for e in store.edges_of("o-a1", kind=EdgeKind.COVERS)) == ["a1", "a2"]
     covered = {f.id: f.covered for f in store.territory_facts("c1", day=date(2026, 6, 1)) if f.level is Level.RESIDENTIAL_AREA}
     assert covered == {"a1": True, "a2": True}
+    assert members() == before  # its own members count once, not once per territory it covers
     # Still one organisation over each territory.
     other = Organisation(id="o-a2", name="锦绣园党支部", level=Level.RESIDENTIAL_AREA, form=OrgForm.BRANCH, members=5, provenance=PROV)
     _refused(store, Batch(nodes=[other], edges=[Covers(source="o-a2", target="a2", provenance=PROV)]), rule=Rule.ONE_COVERER, node="o-a2")

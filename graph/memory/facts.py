@@ -93,6 +93,11 @@ def _coverer_on(graph: nx.DiGraph, node_id: str, day: date) -> str | None:
     return None
 
 
+def _first_covered(outgoing: dict[str, PackedEdge], day: date) -> str | None:
+    """The first by id of the territories an organisation covers on a day: where a joint organisation's own members are counted."""
+    return min((v for v, d in outgoing.items() if d[0] is EdgeKind.COVERS and valid_on(d, day)), default=None)
+
+
 def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[TerritoryFacts]:
     """The facts of territory ``root`` and every territory within it on ``day``, walked down the packed graph."""
     nodes, succ, pred = graph._node, graph._succ, graph._pred
@@ -150,7 +155,7 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 unit_org = _coverer_on(graph, src, day)
                 units.append(UnitFacts(nodes[src][_U_TYPE], unit_org is not None, in_agreement(unit_org or src)))
         categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
-        if covered_by is not None:
+        if covered_by is not None and _first_covered(succ[covered_by], day) == tid:  # a joint organisation's members count once
             counted = set(serving)
             categories.update(
                 nodes[m][_M_CATEGORY]
