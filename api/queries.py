@@ -24,6 +24,7 @@ from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, gap_rules
 from graph.model import NodeKind
 from graph.navigation import AllianceMembership, Partner, SearchPage
 from graph.norms import NORMS, Norms
+from graph.people import PeopleCounts
 from graph.scope import NodeRef
 
 __all__ = ["router"]
@@ -182,6 +183,12 @@ def scope_gaps(
 def scope_gap_count(scope_id: str, ctx: ViewerContext, norms: NormsDep, rules: Rules = None, as_of: AsOf = None) -> GapCount:
     """How many gaps a scope has under each rule, without listing them."""
     return ctx.on(as_of, norms=norms).gap_count(scope_id, rules=rules)
+
+
+@router.get("/scopes/{scope_id}/people", response_model=PeopleCounts)
+def scope_people(scope_id: str, ctx: ViewerContext, as_of: AsOf = None) -> PeopleCounts:
+    """People holding several places in a scope: concurrent committee members (兼职委员), 一肩挑, 交叉任职, service teams."""
+    return ctx.on(as_of).people(scope_id)
 
 
 @router.get("/communities/{community_id}/big-committee", response_model=BigCommitteeOut)

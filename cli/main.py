@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from tqdm import tqdm
 
-from cli.output import print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_refusal
+from cli.output import print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_people, print_refusal
 from cli.parser import build_parser
 from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
@@ -37,7 +37,7 @@ from service.principal import AccessRole, Principal
 
 __all__ = ["READING_COMMANDS", "generate_network", "main", "terminal_user"]
 
-READING_COMMANDS = frozenset({"stats", "coverage", "gaps", "map", "report", "export", "imports", "keys"})
+READING_COMMANDS = frozenset({"stats", "coverage", "people", "gaps", "map", "report", "export", "imports", "keys"})
 """Commands that write nothing to the store, so they run read-only beside a running server (``keys``
 writes only the keys file, which has its own lock, after reading the store to check a scope)."""
 
@@ -111,6 +111,8 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
             print(f"{name:<14}{n:>10,}")
     elif command == "coverage":
         print_coverage(ctx.on(args.as_of).coverage(args.scope))
+    elif command == "people":
+        print_people(ctx.on(args.as_of).people(args.scope))
     elif command == "gaps":
         rules = args.rule  # the gap rules check their names, and list them when one is wrong
         day = ctx.on(args.as_of)

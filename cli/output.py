@@ -8,6 +8,7 @@ import unicodedata
 from graph.coverage import Coverage, Figure
 from graph.gaps import GapCount, GapPage
 from graph.labels import label
+from graph.people import PeopleCounts
 from graph.store import ImportRecord
 from loaders.importer import ImportReport
 
@@ -81,6 +82,28 @@ def print_gap_count(counted: GapCount) -> None:
     print(f"{counted.scope.name}: {counted.total:,} gaps (as of {counted.as_of})")
     for rule, n in counted.by_rule.items():
         print(f"  {rule.value:<42}{n:>8,}")
+
+
+def print_people(counts: PeopleCounts) -> None:
+    """一人多职 of a scope: each count the seeds report on a line, then who holds several places."""
+    print(f"{counts.scope.name}: people holding several places (as of {counts.as_of})")
+    lines = [
+        ("兼职委员 (community big committees)", counts.concurrent_members),
+        ("大工委成员 (street working committees)", counts.street_committee_members),
+        ("一肩挑 小区党支部书记兼业委会主任", counts.one_shoulder_area),
+        ("一肩挑 社区书记兼居委会主任", counts.one_shoulder_community),
+        ("交叉任职 (two or more bodies)", counts.cross_posted),
+        ("服务队 (service teams)", counts.teams),
+        ("服务队队员 (team members)", counts.team_members),
+    ]
+    for what, n in lines:
+        print(f"  {what:<40}{n:>8,}")
+    grids = counts.grids_with_team
+    rate = f"{grids.rate:.1%}" if grids.rate is not None else "-"
+    print(f"  {'网格有服务队 (grids with a service team)':<40}{grids.numerator:>8,} / {grids.denominator:,} ({rate})")
+    for person in counts.cross_posts:
+        places = "; ".join(f"{p.body.name} {p.role}" for p in person.places)
+        print(f"  {person.person or '(withheld)'}: {places}")
 
 
 def print_gaps(page: GapPage) -> None:

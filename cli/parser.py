@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     cover.add_argument("scope", help="id of a territory or of the organisation covering it")
     cover.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
 
+    people = commands.add_parser("people", help="一人多职: concurrent committee members, 一肩挑, 交叉任职 and service teams of a scope")
+    people.add_argument("scope", help="id of a territory or of the organisation covering it")
+    people.add_argument("--as-of", type=date.fromisoformat, help="as things stood on this day (YYYY-MM-DD; default today)")
+
     gapper = commands.add_parser("gaps", help="where the network is thin: the gaps of a scope, by rule")
     gapper.add_argument("scope", help="id of a territory or of the organisation covering it")
     gapper.add_argument("--rule", action="append", help="only this rule (repeatable); `grassroots gaps SCOPE --count` lists them all")

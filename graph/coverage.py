@@ -232,6 +232,8 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, households: Recorded, sta
         c[_BUILDINGS_WITH_GROUP] += territory.covered
     elif territory.level is Level.COMMUNITY:
         for unit in territory.units:
+            if unit.unit_type is UnitType.RESIDENTS_COMMITTEE:
+                continue  # the community's own residents' committee is not a resident unit (驻区单位)
             c[_UNITS] += 1
             c[_UNITS_IN_AGREEMENTS] += unit.in_agreement
             if unit.unit_type is UnitType.PROPERTY_COMPANY:

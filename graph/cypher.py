@@ -176,6 +176,12 @@ ORDER BY depth
 whether it (or that organisation) is party to an agreement in force. Sums are left to Python."""
 
 
+def _posts(body: str) -> str:
+    """Every post on record in the body bound to ``body`` (a fixed name, never input), as :class:`graph.store.PostFacts` holds it."""
+    return f"""[(p:Post)-[:POST_IN]->({body}) | p {{.id, .post, .person, .valid_from, .valid_to,
+        holder: [(p)-[:HELD_BY]->(hm:Member) | hm.id]}}]"""
+
+
 def _organisation(o: str) -> str:
     """A map of what :class:`graph.store.OrgFacts` holds of the organisation bound to ``o`` (a fixed name, never input)."""
     return f"""{o} {{.id, .name, .level, .form, .members, .upgraded,
@@ -184,7 +190,8 @@ def _organisation(o: str) -> str:
                      WHERE {_valid("so")} AND {_valid("st")} | 1]),
         agreements: [(a:Agreement)-[:SIGNED_BY]->({o}) | a {{.id, .signed_on, .expires_on,
             on_day: [(a)-[sb:SIGNED_BY]->(p:Node) WHERE {_valid("sb")} | p.id],
-            parties: [(a)-[:SIGNED_BY]->(p:Node) | p {{.id, .kind, .name, .person}}]}}]}}"""
+            parties: [(a)-[:SIGNED_BY]->(p:Node) | p {{.id, .kind, .name, .person}}]}}],
+        posts: {_posts(o)}}}"""
 
 
 CHAIN_FACTS = (
@@ -196,7 +203,7 @@ RETURN t.id AS id,
        CASE WHEN o IS NULL THEN null ELSE {_organisation("o")} END AS organisation,
        [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} AND 'household_head' IN m.roles | [m.id, m.name, m.households]] AS heads,
        [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | [u.id, u.name, u.unit_type,
-           [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} | {_organisation("uo")}]]] AS units
+           [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} | {_organisation("uo")}], {_posts("u")}]] AS units
 ORDER BY depth
 """
 )

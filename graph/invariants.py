@@ -55,6 +55,7 @@ _T, _O, _U, _M, _A, _L, _S = (
     NodeKind.ALLIANCE,
     NodeKind.SEAT,
 )
+_P, _TEAM = NodeKind.POST, NodeKind.TEAM
 
 ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     EdgeKind.WITHIN: (frozenset({_T}), frozenset({_T})),
@@ -67,7 +68,10 @@ ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     EdgeKind.IN_ALLIANCE: (frozenset({_O, _T, _U}), frozenset({_L})),
     EdgeKind.SEAT_ON: (frozenset({_S}), frozenset({_O})),
     EdgeKind.ON_BEHALF_OF: (frozenset({_S}), frozenset({_U})),
-    EdgeKind.HELD_BY: (frozenset({_S}), frozenset({_M})),
+    EdgeKind.HELD_BY: (frozenset({_S, _P}), frozenset({_M})),
+    EdgeKind.POST_IN: (frozenset({_P}), frozenset({_O, _U})),
+    EdgeKind.TEAM_SERVES: (frozenset({_TEAM}), frozenset({_T})),
+    EdgeKind.IN_TEAM: (frozenset({_M}), frozenset({_TEAM})),
 }
 """Which node kinds each edge kind may join. No two kinds share a (source, target) kind pair,
 so at most one edge of any kind joins an ordered pair of nodes."""
@@ -82,6 +86,8 @@ FUNCTIONAL = frozenset(
         EdgeKind.SEAT_ON,
         EdgeKind.ON_BEHALF_OF,
         EdgeKind.HELD_BY,
+        EdgeKind.POST_IN,
+        EdgeKind.TEAM_SERVES,
     }
 )
 """Edge kinds a node has at most one of in force on any day (dated structure).

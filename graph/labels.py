@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from graph.model import AllianceKind, Level, MemberCategory, MemberRole, OrgForm, UnitType
+from graph.model import AllianceKind, Level, MemberCategory, MemberRole, OrgForm, PostKind, TeamKind, UnitType
 
 __all__ = ["ALIASES", "LABELS", "choices", "label", "parse_label"]
 
@@ -49,14 +49,32 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "social_org": "社会组织",
         "property_company": "物业服务企业",
         "owners_committee": "业主委员会",
+        "residents_committee": "居民委员会",
     },
     AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
     MemberRole: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
+    PostKind: {
+        "secretary": "书记",
+        "deputy_secretary": "副书记",
+        "director": "主任",
+        "chair": "主席",
+        "head": "负责人",
+        "member": "委员",
+    },
+    TeamKind: {"volunteer": "党员志愿服务队", "grid_service": "网格服务团队", "vanguard": "先锋队"},
 }
 
 ALIASES: dict[type[StrEnum], dict[str, str]] = {
     Level: {"楼栋": "building", "院落": "building"},
-    UnitType: {"国企": "soe", "物业企业": "property_company", "物业公司": "property_company", "业委会": "owners_committee"},
+    UnitType: {
+        "国企": "soe",
+        "物业企业": "property_company",
+        "物业公司": "property_company",
+        "业委会": "owners_committee",
+        "居委会": "residents_committee",
+    },
+    PostKind: {"支部书记": "secretary", "业委会主任": "chair", "居委会主任": "director"},
+    TeamKind: {"志愿服务队": "volunteer", "网格服务队": "grid_service", "先锋服务队": "vanguard"},
 }
 """Other names staff write for a value (short forms in the seeds and in ledgers); accepted on import, never written."""
 

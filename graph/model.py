@@ -44,6 +44,7 @@ __all__ = [
     "EdgeRef",
     "HeldBy",
     "InAlliance",
+    "InTeam",
     "Item",
     "Items",
     "Level",
@@ -60,6 +61,9 @@ __all__ = [
     "Organisation",
     "PersonName",
     "PhoneText",
+    "Post",
+    "PostIn",
+    "PostKind",
     "Properties",
     "Provenance",
     "ReportsTo",
@@ -69,6 +73,9 @@ __all__ = [
     "ShortText",
     "SignedBy",
     "SourceText",
+    "Team",
+    "TeamKind",
+    "TeamServes",
     "Territory",
     "Unit",
     "UnitType",
@@ -238,6 +245,8 @@ class NodeKind(StrEnum):
     AGREEMENT = "agreement"
     ALLIANCE = "alliance"
     SEAT = "seat"
+    POST = "post"  # 职务: one term of one post in a body (书记, 主任...), held by a person
+    TEAM = "team"  # 服务队: a volunteer or grid service team serving a territory
 
 
 class EdgeKind(StrEnum):
@@ -253,7 +262,10 @@ class EdgeKind(StrEnum):
     IN_ALLIANCE = "IN_ALLIANCE"  # organisation, territory or unit → alliance
     SEAT_ON = "SEAT_ON"  # big-committee seat → the committee it is a seat on
     ON_BEHALF_OF = "ON_BEHALF_OF"  # big-committee seat → the unit it is held for
-    HELD_BY = "HELD_BY"  # big-committee seat → the party member who holds it
+    HELD_BY = "HELD_BY"  # big-committee seat or post → the party member who holds it
+    POST_IN = "POST_IN"  # post → the body it is a post in (an organisation or a unit)
+    TEAM_SERVES = "TEAM_SERVES"  # service team → the territory it serves
+    IN_TEAM = "IN_TEAM"  # party member → a service team they are on
 
 
 class OrgForm(StrEnum):
@@ -277,6 +289,7 @@ class UnitType(StrEnum):
     SOCIAL_ORG = "social_org"  # 社会组织
     PROPERTY_COMPANY = "property_company"  # 物业服务企业
     OWNERS_COMMITTEE = "owners_committee"  # 业主委员会
+    RESIDENTS_COMMITTEE = "residents_committee"  # 居民委员会: a community's, LOCATED_IN it; not a resident unit in coverage
 
 
 class MemberCategory(StrEnum):
@@ -296,6 +309,30 @@ class MemberRole(StrEnum):
     GRID_LEADER = "grid_leader"  # 网格长
     BUILDING_LEADER = "building_leader"  # 楼栋长
     UNIT_LEADER = "unit_leader"  # 单元长
+
+
+class PostKind(StrEnum):
+    """职务: the posts of a party organisation or of a residents', owners' committee or property company."""
+
+    SECRETARY = "secretary"  # 书记
+    DEPUTY_SECRETARY = "deputy_secretary"  # 副书记
+    DIRECTOR = "director"  # 主任 (居委会主任)
+    CHAIR = "chair"  # 主任 / 主席 (业委会主任)
+    HEAD = "head"  # 负责人 (of a property company)
+    MEMBER = "member"  # 委员
+
+    @property
+    def single(self) -> bool:
+        """Whether one person at a time holds it in a body (every post but 委员 and 副书记)."""
+        return self not in (PostKind.MEMBER, PostKind.DEPUTY_SECRETARY)
+
+
+class TeamKind(StrEnum):
+    """服务队类型: the kinds of service team the seeds name."""
+
+    VOLUNTEER = "volunteer"  # 党员志愿服务队 (Duyun)
+    GRID_SERVICE = "grid_service"  # 网格服务团队 (Haishu's 1+1+n)
+    VANGUARD = "vanguard"  # 先锋队
 
 
 class AllianceKind(StrEnum):
@@ -430,8 +467,38 @@ class Seat(_NodeBase):
     valid_to: date | None = None
 
 
+class Post(_NodeBase):
+    """职务: one person's term in one post of a body (党组织书记, 居委会主任, 业委会主任...), POST_IN the body.
+
+    Like Popolo's Post with its Membership folded in: a re-import of the same term updates it
+    (its id is made from body, post, person and start; see the README).
+    """
+
+    kind: Literal[NodeKind.POST] = NodeKind.POST
+    post: PostKind
+    person: ShortText | None = Field(default=None, description="the holder's name as recorded")
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @model_validator(mode="after")
+    def _term(self) -> Post:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(f"post {self.id} ends on {self.valid_to}, before it starts on {self.valid_from}")
+        return self
+
+
+class Team(_NodeBase):
+    """服务队: a party members' volunteer team or a grid service team, TEAM_SERVES a territory."""
+
+    kind: Literal[NodeKind.TEAM] = NodeKind.TEAM
+    name: Name
+    team_kind: TeamKind
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
 Node = Annotated[
-    Territory | Organisation | Unit | Member | Agreement | Alliance | Seat,
+    Territory | Organisation | Unit | Member | Agreement | Alliance | Seat | Post | Team,
     Field(discriminator="kind"),
 ]
 NODE_MODELS: dict[NodeKind, type[_NodeBase]] = {
@@ -442,6 +509,8 @@ NODE_MODELS: dict[NodeKind, type[_NodeBase]] = {
     NodeKind.AGREEMENT: Agreement,
     NodeKind.ALLIANCE: Alliance,
     NodeKind.SEAT: Seat,
+    NodeKind.POST: Post,
+    NodeKind.TEAM: Team,
 }
 
 
@@ -524,13 +593,44 @@ class OnBehalfOf(_EdgeBase):
 
 
 class HeldBy(_EdgeBase):
-    """Seat → the party member holding it, where the member is on record."""
+    """Seat or post → the party member holding it, where the member is on record."""
 
     kind: Literal[EdgeKind.HELD_BY] = EdgeKind.HELD_BY
 
 
+class PostIn(_EdgeBase):
+    """Post → the body it is a post in: a party organisation, or a residents', owners' committee or property company."""
+
+    kind: Literal[EdgeKind.POST_IN] = EdgeKind.POST_IN
+
+
+class TeamServes(_EdgeBase):
+    """Service team → the territory it serves (a grid, area, community...)."""
+
+    kind: Literal[EdgeKind.TEAM_SERVES] = EdgeKind.TEAM_SERVES
+
+
+class InTeam(_EdgeBase):
+    """Party member → a service team they are on."""
+
+    kind: Literal[EdgeKind.IN_TEAM] = EdgeKind.IN_TEAM
+
+
 Edge = Annotated[
-    Within | ReportsTo | Covers | MemberOf | Serves | LocatedIn | SignedBy | InAlliance | SeatOn | OnBehalfOf | HeldBy,
+    Within
+    | ReportsTo
+    | Covers
+    | MemberOf
+    | Serves
+    | LocatedIn
+    | SignedBy
+    | InAlliance
+    | SeatOn
+    | OnBehalfOf
+    | HeldBy
+    | PostIn
+    | TeamServes
+    | InTeam,
     Field(discriminator="kind"),
 ]
 EDGE_MODELS: dict[EdgeKind, type[_EdgeBase]] = {
@@ -545,6 +645,9 @@ EDGE_MODELS: dict[EdgeKind, type[_EdgeBase]] = {
     EdgeKind.SEAT_ON: SeatOn,
     EdgeKind.ON_BEHALF_OF: OnBehalfOf,
     EdgeKind.HELD_BY: HeldBy,
+    EdgeKind.POST_IN: PostIn,
+    EdgeKind.TEAM_SERVES: TeamServes,
+    EdgeKind.IN_TEAM: InTeam,
 }
 
 

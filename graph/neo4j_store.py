@@ -26,7 +26,21 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
-from graph.model import EDGE_ADAPTER, NODE_ADAPTER, Batch, Edge, EdgeKind, EdgeRef, Level, MemberCategory, Node, NodeKind, OrgForm, UnitType
+from graph.model import (
+    EDGE_ADAPTER,
+    NODE_ADAPTER,
+    Batch,
+    Edge,
+    EdgeKind,
+    EdgeRef,
+    Level,
+    MemberCategory,
+    Node,
+    NodeKind,
+    OrgForm,
+    PostKind,
+    UnitType,
+)
 from graph.store import (
     AgreementFacts,
     ChainFacts,
@@ -36,6 +50,7 @@ from graph.store import (
     OrgFacts,
     OrgRef,
     PartyRef,
+    PostFacts,
     RecordOf,
     ScopeUnit,
     TerritoryFacts,
@@ -457,7 +472,9 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
 
 def _chain_facts(r: neo4j.Record) -> ChainFacts:
     org = r["organisation"]
-    units = [ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None) for i, name, t, orgs in r["units"]]
+    units = [
+        ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None, _post_facts(posts)) for i, name, t, orgs, posts in r["units"]
+    ]
     return ChainFacts(
         id=r["id"],
         organisation=_org_facts(org) if org is not None else None,
@@ -488,7 +505,23 @@ def _org_facts(o: dict[str, Any]) -> OrgFacts:
         parent=OrgRef(parent["id"], parent["name"], Level(parent["level"])) if parent is not None else None,
         seats=o["seats"],
         agreements=tuple(sorted(agreements, key=lambda a: a.id)),
+        posts=_post_facts(o["posts"]),
     )
+
+
+def _post_facts(posts: list[dict[str, Any]]) -> tuple[PostFacts, ...]:
+    found = [
+        PostFacts(
+            p["id"],
+            PostKind(p["post"]),
+            p["person"],
+            p["holder"][0] if p["holder"] else None,
+            _native(p["valid_from"]),
+            _native(p["valid_to"]),
+        )
+        for p in posts
+    ]
+    return tuple(sorted(found, key=lambda f: f.id))
 
 
 def _party(p: dict[str, Any]) -> PartyRef:

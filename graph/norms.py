@@ -39,6 +39,10 @@ class Norms(BaseModel):
         default=90, ge=0, le=3650, description="how soon an agreement's end counts as expiring; ours (a quarter to renew it)"
     )
     """协议即将到期的天数: docs/DOMAIN.md#expiring_within_days (ours, not the seeds')."""
+    post_vacant_days: int = Field(
+        default=90, ge=0, le=3650, description="days a single-holder post may stay vacant before it is a gap; ours (a quarter to fill it)"
+    )
+    """职务空缺天数: docs/DOMAIN.md#post_vacant_days (ours, not the seeds')."""
 
 
 NORMS = Norms()

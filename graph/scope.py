@@ -27,7 +27,9 @@ from graph.model import (
     Node,
     NodeKind,
     Organisation,
+    Post,
     Seat,
+    Team,
     Territory,
     Unit,
 )
@@ -40,6 +42,7 @@ from graph.store import (
     OrgFacts,
     OrgRef,
     PartyRef,
+    PostFacts,
     ScopeUnit,
     TerritoryFacts,
     UnitFacts,
@@ -57,6 +60,7 @@ __all__ = [
     "on_date",
     "resolve_scope",
     "seat_in_force",
+    "term_covers",
     "valid_on",
     "walk_chain_facts",
     "walk_territory_facts",
@@ -86,12 +90,19 @@ def seat_in_force(seat: Seat, day: date) -> bool:
     return (seat.valid_from is None or seat.valid_from <= day) and (seat.valid_to is None or day <= seat.valid_to)
 
 
+def term_covers(node: Seat | Post | Team, day: date) -> bool:
+    """Whether a seat's, post's or team's own term covers a day (both ends inclusive, None open)."""
+    return (node.valid_from is None or node.valid_from <= day) and (node.valid_to is None or day <= node.valid_to)
+
+
 def display_name(node: Node) -> str:
-    """A name a person can read for any node: its name, a seat's holder, or an agreement's id."""
+    """A name a person can read for any node: its name, a seat's or post's holder, or an agreement's id."""
     if isinstance(node, Seat):
         return node.person or f"席位 {node.id}"
     if isinstance(node, Agreement):
         return f"共建协议 {node.id}"
+    if isinstance(node, Post):
+        return node.person or f"职务 {node.id}"
     return node.name
 
 
@@ -248,6 +259,24 @@ class DayReader:
         seats = [self.node(e.source) for e in self.edges(org_id, EdgeKind.SEAT_ON, Direction.IN)]
         return sorted((s for s in seats if isinstance(s, Seat) and seat_in_force(s, self.day)), key=lambda s: s.id)
 
+    def posts_in(self, body_id: str) -> list[Post]:
+        """职务: every post on record in a body (an organisation or a unit), whatever its term, by id."""
+        found = [self.node(e.source) for e in self.edges(body_id, EdgeKind.POST_IN, Direction.IN, any_day=True)]
+        return sorted((p for p in found if isinstance(p, Post)), key=lambda p: p.id)
+
+    def post_holder(self, post_id: str) -> Member | None:
+        """The party member on record as holding a post, if any (whatever the day: the post's term says when)."""
+        members = [self.node(e.target) for e in self.edges(post_id, EdgeKind.HELD_BY, any_day=True)]
+        return next((m for m in members if isinstance(m, Member)), None)
+
+    def post_facts(self, body_id: str) -> tuple[PostFacts, ...]:
+        """The posts of a body as the gap rules read them."""
+        out = []
+        for p in self.posts_in(body_id):
+            holder = self.post_holder(p.id)
+            out.append(PostFacts(p.id, p.post, p.person, holder.id if holder else None, p.valid_from, p.valid_to))
+        return tuple(out)
+
     def seat_unit(self, seat_id: str) -> Unit | None:
         """The unit a seat is held for on the day."""
         units = [self.node(e.target) for e in self.edges(seat_id, EdgeKind.ON_BEHALF_OF)]
@@ -367,6 +396,7 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
             parent=OrgRef(parent.id, parent.name, parent.level) if parent is not None else None,
             seats=len(tree.seats_on(org.id)),
             agreements=tuple(agreements),
+            posts=tree.post_facts(org.id),
         )
 
     out: list[ChainFacts] = []
@@ -375,7 +405,8 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
         units = []
         for unit in tree.units(territory.id):
             unit_org = tree.coverer(unit.id)
-            units.append(ScopeUnit(unit.id, unit.name, unit.unit_type, org_facts(unit_org) if unit_org is not None else None))
+            unit_facts = org_facts(unit_org) if unit_org is not None else None
+            units.append(ScopeUnit(unit.id, unit.name, unit.unit_type, unit_facts, tree.post_facts(unit.id)))
         out.append(
             ChainFacts(
                 id=territory.id,

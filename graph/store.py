@@ -11,7 +11,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from graph.model import Batch, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, OrgForm, UnitType
+from graph.model import Batch, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, OrgForm, PostKind, UnitType
 
 __all__ = [
     "AgreementFacts",
@@ -23,6 +23,7 @@ __all__ = [
     "OrgFacts",
     "OrgRef",
     "PartyRef",
+    "PostFacts",
     "RecordOf",
     "ScopeUnit",
     "TerritoryFacts",
@@ -163,6 +164,19 @@ class OrgRef:
 
 
 @dataclass(frozen=True, slots=True)
+class PostFacts:
+    """职务: one term of one post in a body, on record whatever the day (the gap rules read its term)."""
+
+    id: str
+    post: PostKind
+    person: str | None
+    holder: str | None
+    """The member holding it (HELD_BY), when on record."""
+    valid_from: date | None
+    valid_to: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class OrgFacts:
     """What the gap rules read of one party organisation on a day."""
 
@@ -178,6 +192,8 @@ class OrgFacts:
     """兼职委员 seats on it in force on the day (the seat's own term and its SEAT_ON edge)."""
     agreements: tuple[AgreementFacts, ...]
     """Every agreement on record it signed, whatever its term or the edge's, by id."""
+    posts: tuple[PostFacts, ...] = ()
+    """Every post on record in it (POST_IN), whatever its term, by id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +213,8 @@ class ScopeUnit:
     name: str
     unit_type: UnitType
     organisation: OrgFacts | None
+    posts: tuple[PostFacts, ...] = ()
+    """Every post on record in the unit itself (a residents' or owners' committee's 主任...), by id."""
 
 
 @dataclass(frozen=True, slots=True)

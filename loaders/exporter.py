@@ -6,8 +6,9 @@
   (OWASP, "CSV Injection"); the import drops that quote again (``loaders.format.unquoted``).
 - ``.graphml`` and ``.gexf`` (Gephi): every attribute a plain string, number or boolean.
 - ``.json``: Popolo-shaped (areas, organizations with ``parent_id``, persons, memberships
-  with ``on_behalf_of_id``, ``start_date``, ``end_date``), the open standard for
-  organisations and their posts; co-building agreements ride along as ``agreements``.
+  with ``on_behalf_of_id``, ``post_id``, ``start_date``, ``end_date``, and posts with their
+  terms), the open standard for organisations and their posts; service teams are organizations
+  (``team:<kind>``); co-building agreements ride along as ``agreements``.
 
 Every file is written beside its target and renamed over it: a failed export leaves no half file.
 """
@@ -34,6 +35,7 @@ from graph.access import belonging_kinds
 from graph.errors import UnknownNode, WrongKind
 from graph.files import atomic_write
 from graph.invariants import ENDPOINTS, in_force_last, latest
+from graph.labels import label
 from graph.model import (
     Agreement,
     Alliance,
@@ -45,7 +47,9 @@ from graph.model import (
     Node,
     NodeKind,
     Organisation,
+    Post,
     Seat,
+    Team,
     Territory,
     Unit,
 )
@@ -225,7 +229,7 @@ def _scope_ids(store: GraphStore, scope: str, *, ancestors: bool = True) -> tupl
     far = {
         e.target
         for node_id, kind in found.items()
-        if kind in (NodeKind.AGREEMENT, NodeKind.SEAT)
+        if kind in (NodeKind.AGREEMENT, NodeKind.SEAT, NodeKind.POST)
         for e in store.edges_of(node_id)
         if e.kind in _FAR_ENDS
     }
@@ -304,6 +308,21 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
         territory = view.covered(committee)
         cells = [territory or committee, s.person, unit, s.role, s.valid_from, s.valid_to, s.id, view.target(EdgeKind.HELD_BY, s.id)]
         tables["big_committee"].append((cells, s.properties))
+    for p in sorted(view.of_kind(Post), key=lambda p: p.id):
+        body = view.target(EdgeKind.POST_IN, p.id)
+        if body is None:
+            summary.left_out["post (in no body)"] += 1
+            continue
+        cells = [body, p.post.value, view.target(EdgeKind.HELD_BY, p.id), p.person, p.valid_from, p.valid_to]
+        tables["posts"].append((cells, p.properties))
+    for team in sorted(view.of_kind(Team), key=lambda t: t.id):
+        territory = view.target(EdgeKind.TEAM_SERVES, team.id)
+        if territory is None:
+            summary.left_out["team (serving no territory)"] += 1
+            continue
+        team_members = _LIST_JOIN.join(sorted(e.source for e in view.into[EdgeKind.IN_TEAM].get(team.id, []))) or None
+        cells = [team.id, team.name, team.team_kind.value, territory, team_members, team.valid_from, team.valid_to]
+        tables["teams"].append((cells, team.properties))
     out: dict[str, list[list[Any]]] = {}
     for name, rows in tables.items():
         keys = sorted({k for _, props in rows for k in props})
@@ -505,6 +524,28 @@ def _popolo(view: _View) -> dict[str, Any]:
             "role": s.role or "concurrent member",
         }
         memberships.append(dated(record, s.valid_from, s.valid_to))
+    posts: list[dict[str, Any]] = []
+    for p in sorted(view.of_kind(Post), key=lambda p: p.id):
+        body = view.target(EdgeKind.POST_IN, p.id)
+        posts.append(dated({"id": p.id, "label": label(p.post), "role": p.post.value, "organization_id": body}, p.valid_from, p.valid_to))
+        holder = view.target(EdgeKind.HELD_BY, p.id)
+        if holder is None:
+            holder = f"person-{p.id}"
+            persons.append({"id": holder, "name": p.person or ""})
+        record = {"id": f"{holder}@{p.id}", "person_id": holder, "organization_id": body, "post_id": p.id, "role": p.post.value}
+        memberships.append(dated(record, p.valid_from, p.valid_to))
+    for team in view.of_kind(Team):
+        classification = f"team:{team.team_kind.value}"
+        organizations.append(
+            dated(
+                {"id": team.id, "name": team.name, "classification": classification, "area_id": view.target(EdgeKind.TEAM_SERVES, team.id)},
+                team.valid_from,
+                team.valid_to,
+            )
+        )
+        for e in view.into[EdgeKind.IN_TEAM].get(team.id, []):
+            record = {"id": f"{e.source}@{team.id}", "person_id": e.source, "organization_id": team.id, "role": "member"}
+            memberships.append(dated(record, e.valid_from, e.valid_to))
     agreements = [
         dated(
             {"id": a.id, "parties": [e.target for e in view.out[EdgeKind.SIGNED_BY].get(a.id, [])], "needs": list(a.needs)}
@@ -519,5 +560,6 @@ def _popolo(view: _View) -> dict[str, Any]:
         "organizations": organizations,
         "persons": persons,
         "memberships": memberships,
+        "posts": posts,
         "agreements": agreements,
     }

@@ -30,6 +30,8 @@ from graph.model import (
     OrgForm,
     PersonName,
     PhoneText,
+    PostKind,
+    TeamKind,
     UnitType,
 )
 from graph.model import Items as _Items
@@ -42,9 +44,11 @@ __all__ = [
     "BigCommitteeRow",
     "Column",
     "HouseholdHeadRow",
+    "PostRow",
     "Row",
     "StructureRow",
     "Table",
+    "TeamRow",
     "UnitRow",
     "parse_date",
     "quoted",
@@ -207,6 +211,15 @@ def _id(value: Any) -> Any:
     return value
 
 
+def _ids(value: Any) -> tuple[str, ...]:
+    """队员编号 and the like: ids separated by ; ； 、 , ， or line breaks, each a usable id, none twice."""
+    text = _code(value)
+    if text is None:
+        return ()
+    items = [item for item in re.split(r"\s*[;；、,，\n]\s*", str(text)) if item]
+    return tuple(dict.fromkeys(_id(item) for item in items))
+
+
 # The graph model's text types (graph.model: safe characters, bounded sizes), read from cells.
 _Number = Annotated[int, Field(ge=0, le=10_000_000)]
 _Phone = Annotated[PhoneText, Field(pattern=r"^[0-9+\-() *]+$")]
@@ -361,6 +374,47 @@ class BigCommitteeRow(Row):
         return self
 
 
+class PostRow(Row):
+    """职务: one person's term in one post of a body (a party organisation, a residents', owners' committee or property company)."""
+
+    body_id: Id
+    post: _enum_field(PostKind)  # type: ignore[valid-type]
+    person_id: OptId
+    person: ShortText
+    since: Day
+    until: Day
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PostRow:
+        if self.post is None:
+            raise ValueError(f"post: is blank; it is one of {choices(PostKind)}")
+        if not self.person and not self.person_id:
+            raise ValueError("person: is blank, and so is person_id; name who holds the post (or give their member id)")
+        if self.since and self.until and self.until < self.since:
+            raise ValueError(f"until: {self.until} is before since {self.since}")
+        return self
+
+
+class TeamRow(Row):
+    """服务队: a party members' volunteer team or grid service team, the territory it serves and its members."""
+
+    id: Id
+    name: Text
+    kind: _enum_field(TeamKind)  # type: ignore[valid-type]
+    territory_id: Id
+    member_ids: Annotated[tuple[str, ...], BeforeValidator(_ids), Field(default=(), max_length=10_000)]
+    since: Day
+    until: Day
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TeamRow:
+        if self.kind is None:
+            raise ValueError(f"kind: is blank; it is one of {choices(TeamKind)}")
+        if self.since and self.until and self.until < self.since:
+            raise ValueError(f"until: {self.until} is before since {self.since}")
+        return self
+
+
 # -- the tables --------------------------------------------------------------------------------
 
 
@@ -499,6 +553,41 @@ TABLES: dict[str, Table] = {
                 Column("until", "结束日期", "blank: still serving"),
                 Column("id", "编号", "the seat's id (blank: made from community, unit and person)", extension=True),
                 Column("member_id", "党员编号", "the holder's id, when they are on record as a member", extension=True),
+            ),
+        ),
+        Table(
+            "posts",
+            "职务",
+            "One row per person's term in a post (书记, 主任...); a re-import of the same term updates it (its id is made from "
+            "body, post, person and since).",
+            PostRow,
+            (
+                Column(
+                    "body_id",
+                    "组织编号",
+                    "a party organisation, or a residents' committee, owners' committee or property company unit",
+                    required=True,
+                ),
+                Column("post", "职务", _values(PostKind) + " (主任 of an owners' committee is its chair)", required=True),
+                Column("person_id", "人员编号", "the holder's member id, where they are on record as one"),
+                Column("person", "姓名", "the holder's name"),
+                Column("since", "任职日期", ""),
+                Column("until", "离任日期", "blank: still in post"),
+            ),
+        ),
+        Table(
+            "teams",
+            "服务队",
+            "One row per service team (党员志愿服务队, 网格服务团队, 先锋队) with the territory it serves and its members.",
+            TeamRow,
+            (
+                Column("id", "编号", "the team's id", required=True),
+                Column("name", "名称", "", required=True),
+                Column("kind", "类型", _values(TeamKind), required=True),
+                Column("territory_id", "服务区域编号", "the grid, residential area, community or street it serves", required=True),
+                Column("member_ids", "队员编号", "member ids separated by ; or 、"),
+                Column("since", "成立日期", ""),
+                Column("until", "解散日期", "blank: still serving"),
             ),
         ),
     )

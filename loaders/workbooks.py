@@ -30,6 +30,8 @@ _CHOICES = {
     ("units", "party_org_form"): "OrgForm",
     ("alliances", "kind"): "AllianceKind",
     ("alliances", "lead"): "yes/no",
+    ("posts", "post"): "PostKind",
+    ("teams", "kind"): "TeamKind",
 }
 
 

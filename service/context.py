@@ -24,6 +24,7 @@ from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
 from graph.model import Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
 from graph.norms import NORMS, Norms
+from graph.people import PeopleCounts, people_counts
 from graph.scope import PATH_SEPARATOR, NodeRef, display_name, on_date
 from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from loaders.exporter import ExportSummary, export
@@ -167,6 +168,10 @@ class Context:
 
     def gap_count(self, scope_id: str, *, rules: Collection[GapRuleName | str] | None) -> GapCount:
         return self.policy.redact(count_gaps(self.store, self.inside(scope_id), rules=rules, settings=self.norms, as_of=self.day))
+
+    def people(self, scope_id: str) -> PeopleCounts:
+        """一人多职: concurrent committee members, 一肩挑, 交叉任职 and service teams of a scope."""
+        return self.policy.redact(people_counts(self.store, self.inside(scope_id), as_of=self.day))
 
     def big_committee(self, community_id: str) -> BigCommittee:
         return self.policy.redact(big_committee(self.store, self.inside(community_id), as_of=self.day))

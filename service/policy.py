@@ -39,7 +39,8 @@ from pydantic import BaseModel
 from graph.access import held_whole, within
 from graph.committees import CommitteeSeat
 from graph.errors import UnknownNode
-from graph.model import NODE_MODELS, Edge, EdgeKind, Level, Member, Node, NodeKind, Organisation, Seat, Territory
+from graph.model import NODE_MODELS, Edge, EdgeKind, Level, Member, Node, NodeKind, Organisation, Post, Seat, Territory
+from graph.people import OneShoulder, PersonPlaces
 from graph.scope import NodeRef, ancestors, on_date
 from graph.store import Direction, GraphStore
 from service.principal import Principal
@@ -123,7 +124,7 @@ class Policy:
         return self.may_name(other)
 
     def withholds_person(self, seat_id: str) -> bool:
-        """Whether a seat's person is another territory's: a holder on record lies outside the principal's territory."""
+        """Whether a seat's (or post's) person is another territory's: a holder on record lies outside the principal's territory."""
         if self.principal.scope is None:
             return False
         return any(not self.sees(e.target) for e in self.store.edges_of(seat_id, kind=EdgeKind.HELD_BY, direction=Direction.OUT))
@@ -131,7 +132,7 @@ class Policy:
     def mask(self, node: Node) -> Node:
         """A record as this principal may read it: a seat's person withheld when its holder is another territory's;
         for viewers, no extra columns on any kind of record (they may be personal) and a member's phone masked."""
-        if isinstance(node, Seat) and node.person and self.withholds_person(node.id):
+        if isinstance(node, Seat | Post) and node.person and self.withholds_person(node.id):
             node = node.model_copy(update={"person": None})
         if self.principal.sees_personal_data:
             return node
@@ -160,7 +161,7 @@ class Policy:
         if isinstance(value, NodeRef):
             if not self.may_name(value.id, value.kind, value.level):
                 return _DROP
-            if value.kind is NodeKind.SEAT and self.withholds_person(value.id):
+            if value.kind in (NodeKind.SEAT, NodeKind.POST) and self.withholds_person(value.id):
                 return NodeRef.of(self.mask(self.store.node(value.id)))  # named as a seat, not by its holder
             return value
         if isinstance(value, _NODE_TYPES):
@@ -169,6 +170,8 @@ class Policy:
             updates: dict[str, Any] = {}
             if isinstance(value, CommitteeSeat) and value.person and self.withholds_person(value.seat.id):
                 updates["person"] = None
+            if isinstance(value, PersonPlaces | OneShoulder) and value.member is not None and not self.may_name(value.member.id):
+                updates["person"] = None  # another territory's member: neither named nor referred to
             for name, field in type(value).model_fields.items():
                 current = getattr(value, name)
                 changed = self._redact(current)

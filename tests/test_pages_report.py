@@ -97,7 +97,7 @@ def test_the_gap_page_pages_through_every_gap_with_its_path_reason_and_links(cli
     total = sum(len(ids) for ids in GAPS.values())
     seen: list[str] = []
     url: str = "/gaps"
-    params: dict[str, str] | None = {"scope": "d", "as_of": str(AS_OF), "limit": "10"}  # 23 gaps: three pages
+    params: dict[str, str] | None = {"scope": "d", "as_of": str(AS_OF), "limit": "10"}  # 27 gaps: three pages
     for _ in range(10):
         page = client.get(url, params=params)
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")

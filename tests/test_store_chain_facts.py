@@ -9,7 +9,7 @@ import pytest
 
 from graph.errors import UnknownNode, WrongKind
 from graph.generator import NetworkSpec, generate
-from graph.model import Batch, EdgeKind, EdgeRef, Level, NodeKind, OrgForm, UnitType
+from graph.model import Batch, EdgeKind, EdgeRef, Level, NodeKind, OrgForm, PostKind, UnitType
 from graph.scope import walk_chain_facts
 from graph.store import ChainFacts, GraphStore, HeadFacts, OrgRef, PartyRef
 from tests.utils.known_network import AS_OF
@@ -44,8 +44,13 @@ def test_the_chain_facts_name_the_organisation_its_parent_seats_agreements_heads
     assert all(isinstance(h, HeadFacts) for h in facts["g112"].heads)
     assert sum(h.households for h in facts["g112"].heads) == 31
     units = facts["c1"].units
-    assert len(units) == 4 and [u.name for u in units] == sorted(u.name for u in units)
+    assert len(units) == 5 and [u.name for u in units] == sorted(u.name for u in units)
     assert any(u.unit_type is UnitType.PROPERTY_COMPANY and u.organisation is None for u in units)
+    assert [(p.id, p.post, p.person, p.holder) for p in org.posts] == [("p-c1", PostKind.SECRETARY, "陈红", None)]
+    u3 = next(u for u in units if u.id == "u3")
+    assert [(p.id, p.post, p.holder, p.valid_from) for p in u3.posts] == [("p-u3-chair", PostKind.CHAIR, "h1111", date(2022, 1, 1))]
+    rc2 = _by_id(known.chain_facts("c2", day=AS_OF))["c2"].units
+    assert [p.valid_to for u in rc2 if u.id == "rc2" for p in u.posts] == [date(2025, 12, 31)]  # an ended term is still on record
 
 
 def test_the_chain_facts_follow_every_write(known: GraphStore) -> None:

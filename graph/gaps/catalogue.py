@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from graph.gaps import agreements, chain, committees, households, staff, units
+from graph.gaps import agreements, chain, committees, households, posts, staff, units
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
@@ -74,6 +74,9 @@ CATALOGUE = Catalogue(
         units.owners_committee_without_organisation,
         committees.committee_without_concurrent_member,
         staff.under_staffed,
+        posts.organisation_without_secretary,
+        posts.post_vacant,
+        posts.residents_committee_without_director,
     ]
 )
 """The built-in rules: the catalogue `GET /gap-rules` serves and the gap queries apply by default."""

@@ -33,6 +33,9 @@ class GapRuleName(StrEnum):
     OWNERS_COMMITTEE_WITHOUT_ORGANISATION = "owners_committee_without_organisation"
     COMMITTEE_WITHOUT_CONCURRENT_MEMBER = "committee_without_concurrent_member"
     UNDER_STAFFED = "under_staffed"
+    ORGANISATION_WITHOUT_SECRETARY = "organisation_without_secretary"
+    POST_VACANT = "post_vacant"
+    RESIDENTS_COMMITTEE_WITHOUT_DIRECTOR = "residents_committee_without_director"
 
     @classmethod
     def declare(cls, name: str) -> GapRuleName:

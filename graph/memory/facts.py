@@ -20,7 +20,7 @@ import networkx as nx
 from graph.errors import UnknownNode, WrongKind
 from graph.memory.packing import HEAD, NODE_FIELDS, PackedEdge, at, valid_on
 from graph.model import EdgeKind, MemberCategory, NodeKind
-from graph.store import AgreementFacts, ChainFacts, HeadFacts, OrgFacts, OrgRef, PartyRef, ScopeUnit, TerritoryFacts, UnitFacts
+from graph.store import AgreementFacts, ChainFacts, HeadFacts, OrgFacts, OrgRef, PartyRef, PostFacts, ScopeUnit, TerritoryFacts, UnitFacts
 
 __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
@@ -34,6 +34,8 @@ _M_NAME, _U_NAME = at(NodeKind.MEMBER, "name"), at(NodeKind.UNIT, "name")
 _O_NAME, _O_LEVEL, _O_FORM = at(NodeKind.ORGANISATION, "name"), at(NodeKind.ORGANISATION, "level"), at(NodeKind.ORGANISATION, "form")
 _O_MEMBERS, _O_UPGRADED = at(NodeKind.ORGANISATION, "members"), at(NodeKind.ORGANISATION, "upgraded")
 _S_FROM, _S_TO, _S_PERSON = at(NodeKind.SEAT, "valid_from"), at(NodeKind.SEAT, "valid_to"), at(NodeKind.SEAT, "person")
+_P_POST, _P_PERSON = at(NodeKind.POST, "post"), at(NodeKind.POST, "person")
+_P_FROM, _P_TO = at(NodeKind.POST, "valid_from"), at(NodeKind.POST, "valid_to")
 _FACTS_KEPT = 256  # scope-and-day answers kept between writes
 
 _Answer = TypeVar("_Answer")
@@ -211,6 +213,15 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
             parties=tuple(party(v) for v in sorted(v for v, _ in signed)),
         )
 
+    def posts(body_id: str) -> tuple[PostFacts, ...]:
+        found = []
+        for src, d in pred[body_id].items():
+            if d[0] is EdgeKind.POST_IN and nodes[src][0].kind is NodeKind.POST:
+                p = nodes[src]
+                holder = next((v for v, e in succ[src].items() if e[0] is EdgeKind.HELD_BY), None)
+                found.append(PostFacts(src, p[_P_POST], p[_P_PERSON], holder, p[_P_FROM], p[_P_TO]))
+        return tuple(sorted(found, key=lambda f: f.id))
+
     def org_facts(org_id: str) -> OrgFacts:
         o = nodes[org_id]
         parent = next(
@@ -237,6 +248,7 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
             parent=OrgRef(parent, nodes[parent][_O_NAME], nodes[parent][_O_LEVEL]) if parent is not None else None,
             seats=seats,
             agreements=tuple(agreement(a) for a in signed),
+            posts=posts(org_id),
         )
 
     out: list[ChainFacts] = []
@@ -252,7 +264,8 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
             elif kind is EdgeKind.LOCATED_IN and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 u = nodes[src]
                 unit_org = _coverer_on(graph, src, day)
-                units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], org_facts(unit_org) if unit_org is not None else None))
+                unit_facts = org_facts(unit_org) if unit_org is not None else None
+                units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], unit_facts, posts(src)))
         org = _coverer_on(graph, tid, day)
         out.append(
             ChainFacts(

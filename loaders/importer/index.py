@@ -9,12 +9,13 @@ not define (asked once each). References are checked against this, never against
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from graph.errors import UnknownNode
-from graph.model import AllianceKind, EdgeKind, Level, NodeKind
+from graph.model import AllianceKind, EdgeKind, Level, NodeKind, UnitType
 from graph.store import Direction, GraphStore
 
-__all__ = ["FileAlliance", "IdIndex", "Known"]
+__all__ = ["FileAlliance", "FileTerm", "IdIndex", "Known"]
 
 _COVERED = (NodeKind.TERRITORY, NodeKind.UNIT)
 """The kinds an organisation covers: a reference to one may need its organisation."""
@@ -30,6 +31,18 @@ class Known:
     table: str | None = None
     """The table defining it; None for a node only the store has."""
     row: int | None = None
+    unit_type: UnitType | None = None
+    """A unit's type (a post's body must be one of a few)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileTerm:
+    """职务任期: one term of a single-holder post as the file gives it, to find two holders at once."""
+
+    since: date | None
+    until: date | None
+    row: int
+    post_id: str
 
 
 @dataclass(slots=True)
@@ -55,6 +68,10 @@ class IdIndex:
         self.joint: dict[str, tuple[int, Level, tuple[object, ...]]] = {}
         """A structure row's organisation by its given id: the first row naming it, its level and (name, form), so that
         further rows of the level naming it make it a joint organisation (联合党支部) and must agree with the first."""
+        self.unit_types: dict[str, UnitType] = {}
+        """The type of each unit the file defines."""
+        self.terms: dict[tuple[str, str], list[FileTerm]] = {}
+        """The terms the file gives each single-holder post, by (body, post)."""
         self._stored: dict[str, Known | None] = {}
 
     def define(self, node_id: str, kind: NodeKind, level: Level | None, *, table: str, row: int) -> tuple[str, int] | None:
@@ -82,7 +99,11 @@ class IdIndex:
             if org is None and kind in _COVERED:
                 stored = self.stored(node_id)
                 org = stored.org if stored else None
-            return Known(kind, level, org, table, row)
+            unit_type = self.unit_types.get(node_id)
+            if unit_type is None and kind is NodeKind.UNIT:
+                stored = self.stored(node_id)
+                unit_type = stored.unit_type if stored else None
+            return Known(kind, level, org, table, row, unit_type)
         return self.stored(node_id)
 
     def stored(self, node_id: str) -> Known | None:
@@ -98,6 +119,6 @@ class IdIndex:
             if node.kind in _COVERED:
                 covers = self.store.edges_of(node_id, kind=EdgeKind.COVERS, direction=Direction.IN)
                 org = covers[0].source if covers else None
-            found = Known(node.kind, getattr(node, "level", None), org)
+            found = Known(node.kind, getattr(node, "level", None), org, unit_type=getattr(node, "unit_type", None))
         self._stored[node_id] = found
         return found

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from graph.errors import UnknownNode
 from graph.model import ID_PATTERN, Batch, EdgeKind, Level, NodeKind, Provenance
-from graph.store import GraphStore
-from loaders.importer.index import FileAlliance, IdIndex, Known
+from graph.store import Direction, GraphStore
+from loaders.importer.index import FileAlliance, FileTerm, IdIndex, Known
 from loaders.importer.problems import Problem, Problems, located, shown
 from loaders.importer.replace import Replacement
 from loaders.importer.scope import ScopeGuard
@@ -47,6 +47,16 @@ class _Row:
     def alliances(self) -> dict[str, FileAlliance]:
         """The alliances the file names, by id."""
         return self._ctx.index.alliances
+
+    @property
+    def terms(self) -> dict[tuple[str, str], list[FileTerm]]:
+        """The terms of single-holder posts the file gives, by (body, post)."""
+        return self._ctx.index.terms
+
+    @property
+    def store(self) -> GraphStore:
+        """The store the import writes to (read only here)."""
+        return self._ctx.store
 
     def problem(self, column: str, value: Any, reason: str) -> None:
         """Report a problem with a cell of this row; the row goes to the problems file."""
@@ -99,6 +109,10 @@ class DefiningRow(_Row):
             self.problem(column, org_id, reason)
         index.org_of[owner] = org_id
 
+    def unit_type(self, unit_id: str, unit_type: Any) -> None:
+        """Note the type of a unit this row defines (a post's body must be of a few types)."""
+        self._ctx.index.unit_types[unit_id] = unit_type
+
     def place(self, territory_id: str, parent_id: str | None) -> None:
         """Note the parent this row gives a territory, so that a scoped import can tell where the territory will lie."""
         self._ctx.guard.place(territory_id, parent_id)
@@ -134,6 +148,10 @@ class BuildingRow(_Row):
     def defines_first(self, node_id: str) -> bool:
         """Whether this row is the one defining an id (a joint organisation's other rows only cover with it)."""
         return self._ctx.index.row_of(node_id) == (self.table, self.number)
+
+    def defined(self, node_id: str) -> bool:
+        """Whether a row of this file defines the id."""
+        return self._ctx.index.defines(node_id)
 
     def stored(self, node_id: str) -> bool:
         """Whether the store holds the node already (the row changes it) or not (the row creates it)."""
@@ -228,6 +246,18 @@ class BuildingRow(_Row):
         gone = [e.ref for e in stored if e.target not in keep]
         if gone and source in self._ctx.guard.shared:
             self._shared_changed(source)
+        else:
+            self.batch.remove_edges.extend(gone)
+
+    def unlink_in(self, target: str, kind: EdgeKind, *, keep: set[str]) -> None:
+        """Remove the stored edges of a kind into a record from sources its row no longer lists (a team's former members)."""
+        try:
+            stored = self._ctx.store.edges_of(target, kind=kind, direction=Direction.IN)
+        except UnknownNode:
+            return
+        gone = [e.ref for e in stored if e.source not in keep]
+        if gone and target in self._ctx.guard.shared:
+            self._shared_changed(target)
         else:
             self.batch.remove_edges.extend(gone)
 

@@ -36,6 +36,15 @@ covers a21 and a22, 联合党支部), and a re-drawn community: 旧团结社区 
         │   └── 团结苑 a41: no branch (in c0 until 2025-12-31, in c4 since 2026-01-01)
         │       └── 团结苑第1网格 g411: 10 households, no group
         └── 旧团结社区 c0 (o-c0, until 2025-12-31: gone on AS_OF)
+
+Posts (职务) and teams (服务队), on AS_OF: every organisation but the groups has a secretary, except
+o-a21 (its secretary left 2026-05-01, 31 days before: no secretary, not yet a vacant post) and o-u5
+(no post on record). 一肩挑: 王芳 h1111 is secretary of o-a11 and chair of u3 (its community's owners'
+committee); 陈红 (a name, no member) is secretary of o-c1 and director of rc1, c1's residents'
+committee. 赵敏 m1 is secretary of o-u1 and holds seat1 on o-c1. Residents' committees: rc1 (c1),
+rc2 (c2: its director left 2025-12-31, none since: vacant past 90 days) and rc3 (c3, director 吴丽,
+not the secretary). Teams: t1 volunteer on g111 (h1111, h1112), t2 grid service on g311 (h3111, m3),
+t3 vanguard on c1, ended 2025-12-31.
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ from graph.model import (
     Edge,
     HeldBy,
     InAlliance,
+    InTeam,
     Level,
     LocatedIn,
     Member,
@@ -62,12 +72,18 @@ from graph.model import (
     OnBehalfOf,
     Organisation,
     OrgForm,
+    Post,
+    PostIn,
+    PostKind,
     Provenance,
     ReportsTo,
     Seat,
     SeatOn,
     Serves,
     SignedBy,
+    Team,
+    TeamKind,
+    TeamServes,
     Territory,
     Unit,
     UnitType,
@@ -81,9 +97,12 @@ __all__ = [
     "GAPS",
     "GAPS_BY_STREET",
     "MEMBERS",
+    "PEOPLE",
+    "POSTS",
     "REDRAWING",
     "REDRAWN",
     "STAFF",
+    "TEAMS",
     "UPGRADED",
     "known_network",
     "known_store",
@@ -218,6 +237,9 @@ def _units() -> Batch:
         ("u5", "和平苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c2", ("o-u5", 5, None)),
         ("u6", "区人民医院", UnitType.HOSPITAL, "c3", None),
         ("u7", "和平苑业主委员会", UnitType.OWNERS_COMMITTEE, "c2", None),
+        ("rc1", "幸福社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c1", None),
+        ("rc2", "和平社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c2", None),
+        ("rc3", "光明社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c3", None),
     ]
     nodes: list[Node] = []
     edges: list[Edge] = []
@@ -275,9 +297,52 @@ def _seats_and_alliances() -> Batch:
     return Batch(nodes=nodes, edges=edges)
 
 
+SECRETARY, DIRECTOR, CHAIR, MEMBER = PostKind.SECRETARY, PostKind.DIRECTOR, PostKind.CHAIR, PostKind.MEMBER
+POSTS = [  # id, body, post, person, holder, from, to
+    ("p-d", "o-d", SECRETARY, "郑书记", None, date(2021, 1, 1), None),
+    ("p-s1", "o-s1", SECRETARY, "冯书记", None, date(2021, 1, 1), None),
+    ("p-s2", "o-s2", SECRETARY, "蒋书记", None, date(2021, 1, 1), None),
+    ("p-c1", "o-c1", SECRETARY, "陈红", None, date(2021, 1, 1), None),
+    ("p-c2", "o-c2", SECRETARY, "韩书记", None, date(2021, 1, 1), None),
+    ("p-c3", "o-c3", SECRETARY, "曹书记", None, date(2021, 1, 1), None),
+    ("p-c3-m", "o-c3", MEMBER, "吴丽", None, date(2021, 1, 1), None),  # a committee member and rc3's director: two bodies
+    ("p-a11", "o-a11", SECRETARY, "王芳", "h1111", date(2022, 1, 1), None),
+    ("p-a21", "o-a21", SECRETARY, "彭书记", None, date(2021, 1, 1), date(2026, 5, 1)),  # left 31 days before AS_OF
+    ("p-a31", "o-a31", SECRETARY, "许书记", None, date(2021, 1, 1), None),
+    ("p-u1", "o-u1", SECRETARY, "赵敏", "m1", date(2023, 1, 1), None),
+    ("p-u3", "o-u3", SECRETARY, "何书记", None, date(2023, 1, 1), None),
+    ("p-u4", "o-u4", SECRETARY, "吕书记", None, date(2023, 1, 1), None),
+    ("p-u3-chair", "u3", CHAIR, "王芳", "h1111", date(2022, 1, 1), None),  # 一肩挑 with p-a11
+    ("p-rc1", "rc1", DIRECTOR, "陈红", None, date(2021, 1, 1), None),  # 一肩挑 with p-c1
+    ("p-rc2", "rc2", DIRECTOR, "施主任", None, date(2020, 1, 1), date(2025, 12, 31)),  # vacant since 2026-01-01
+    ("p-rc3", "rc3", DIRECTOR, "吴丽", None, date(2021, 1, 1), None),
+    ("p-rc3-old", "rc3", DIRECTOR, "张主任", None, date(2015, 1, 1), date(2020, 12, 31)),  # a predecessor: not vacant
+]
+TEAMS = [  # id, name, kind, territory, members, from, to
+    ("t1", "春晖苑党员志愿服务队", TeamKind.VOLUNTEER, "g111", ("h1111", "h1112"), date(2024, 1, 1), None),
+    ("t2", "光明苑网格服务团队", TeamKind.GRID_SERVICE, "g311", ("h3111", "m3"), date(2024, 1, 1), None),
+    ("t3", "幸福社区先锋队", TeamKind.VANGUARD, "c1", ("h1113",), date(2023, 1, 1), date(2025, 12, 31)),
+]
+
+
+def _posts_and_teams() -> Batch:
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for pid, body, post, person, holder, start, end in POSTS:
+        nodes.append(Post(id=pid, post=post, person=person, valid_from=start, valid_to=end, provenance=PROV))
+        edges.append(PostIn(source=pid, target=body, valid_from=start, valid_to=end, provenance=PROV))
+        if holder:
+            edges.append(HeldBy(source=pid, target=holder, valid_from=start, valid_to=end, provenance=PROV))
+    for tid, name, kind, territory, members, start, end in TEAMS:
+        nodes.append(Team(id=tid, name=name, team_kind=kind, valid_from=start, valid_to=end, provenance=PROV))
+        edges.append(TeamServes(source=tid, target=territory, valid_from=start, valid_to=end, provenance=PROV))
+        edges += [InTeam(source=m, target=tid, valid_from=start, valid_to=end, provenance=PROV) for m in members]
+    return Batch(nodes=nodes, edges=edges)
+
+
 def known_network() -> list[Batch]:
     """The network as batches, to write in order."""
-    return [_territories(), _redrawn(), _chain(), _units(), _members(), _agreements(), _seats_and_alliances()]
+    return [_territories(), _redrawn(), _chain(), _units(), _members(), _agreements(), _seats_and_alliances(), _posts_and_teams()]
 
 
 def known_store() -> MemoryStore:
@@ -364,6 +429,9 @@ GAPS: dict[str, list[str]] = {
     "owners_committee_without_organisation": ["u7"],
     "committee_without_concurrent_member": ["o-c2"],
     "under_staffed": ["c2"],
+    "organisation_without_secretary": ["o-a21", "o-u5"],
+    "post_vacant": ["p-rc2"],
+    "residents_committee_without_director": ["rc2"],
 }
 UPGRADED = {"d": 1, "s1": 1, "s2": 0, "c1": 1}
 """Organisations upgraded by decision (特批升格) covering the scope's territories: o-c1."""
@@ -377,4 +445,38 @@ REDRAWING: dict[date, dict[str, object]] = {
 GAPS_BY_STREET = {
     "s1": {rule: [n for n in ids if n not in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
     "s2": {rule: [n for n in ids if n in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
+}
+
+PEOPLE: dict[str, dict[str, object]] = {
+    # scope: the people counts (graph.people) on AS_OF
+    "d": {
+        "concurrent_members": 1,  # seat1 on o-c1 (seat4 ended 2023)
+        "street_committee_members": 1,  # seat2 on o-s2 (seat3 ended 2024)
+        "one_shoulder_area": 1,  # 王芳: o-a11 and u3
+        "one_shoulder_community": 1,  # 陈红: o-c1 and rc1
+        "cross_posted": ["吴丽", "王芳", "赵敏", "陈红"],  # 吴丽: o-c3 member and rc3 director; 赵敏: o-u1 and seat1
+        "teams": 2,
+        "team_members": 4,
+        "grids_with_team": (2, 7),  # g2x, the street's large grid, has none
+    },
+    "s1": {
+        "concurrent_members": 1,
+        "street_committee_members": 0,
+        "one_shoulder_area": 1,
+        "one_shoulder_community": 1,
+        "cross_posted": ["王芳", "赵敏", "陈红"],
+        "teams": 1,
+        "team_members": 2,
+        "grids_with_team": (1, 4),
+    },
+    "s2": {
+        "concurrent_members": 0,
+        "street_committee_members": 1,
+        "one_shoulder_area": 0,
+        "one_shoulder_community": 0,
+        "cross_posted": ["吴丽"],
+        "teams": 1,
+        "team_members": 2,
+        "grids_with_team": (1, 3),
+    },
 }

@@ -12,6 +12,7 @@ from graph.model import (
     Covers,
     HeldBy,
     InAlliance,
+    InTeam,
     Level,
     LocatedIn,
     Member,
@@ -21,12 +22,18 @@ from graph.model import (
     OnBehalfOf,
     Organisation,
     OrgForm,
+    Post,
+    PostIn,
+    PostKind,
     Provenance,
     ReportsTo,
     Seat,
     SeatOn,
     Serves,
     SignedBy,
+    Team,
+    TeamKind,
+    TeamServes,
     Territory,
     Unit,
     UnitType,
@@ -105,6 +112,8 @@ def town() -> Batch:
         Alliance(id="al1", name="东湖党建联盟", alliance_kind=AllianceKind.ALLIANCE, provenance=PROV),
         Member(id="m1", name="赵敏", category=MemberCategory.IN_SERVICE, provenance=PROV),
         Seat(id="seat1", person="赵敏", role="兼职委员", valid_from=date(2024, 6, 1), valid_to=date(2029, 5, 31), provenance=PROV),
+        Post(id="post-u1", post=PostKind.SECRETARY, person="赵敏", valid_from=date(2023, 1, 1), provenance=PROV),
+        Team(id="team1", name="春晖苑党员志愿服务队", team_kind=TeamKind.VOLUNTEER, valid_from=date(2024, 1, 1), provenance=PROV),
     ]
     edges = [
         Within(source="s1", target="d", provenance=PROV),
@@ -141,6 +150,10 @@ def town() -> Batch:
         SeatOn(source="seat1", target="o-c1", valid_from=date(2024, 6, 1), valid_to=date(2029, 5, 31), provenance=PROV),
         OnBehalfOf(source="seat1", target="u1", provenance=PROV),
         HeldBy(source="seat1", target="m1", provenance=PROV),
+        PostIn(source="post-u1", target="o-u1", valid_from=date(2023, 1, 1), provenance=PROV),
+        HeldBy(source="post-u1", target="m1", valid_from=date(2023, 1, 1), provenance=PROV),
+        TeamServes(source="team1", target="a1", valid_from=date(2024, 1, 1), provenance=PROV),
+        InTeam(source="h1", target="team1", valid_from=date(2024, 1, 1), provenance=PROV),
     ]
     return Batch(nodes=nodes, edges=edges)
 

@@ -13,12 +13,24 @@ from loaders.importer.tables.alliances import Alliances
 from loaders.importer.tables.base import TableBuilder
 from loaders.importer.tables.big_committee import BigCommittee, seat_id
 from loaders.importer.tables.household_heads import HouseholdHeads
+from loaders.importer.tables.posts import Posts, post_id
 from loaders.importer.tables.structure import Structure
+from loaders.importer.tables.teams import Teams
 from loaders.importer.tables.units import Units
 
-__all__ = ["BUILDERS", "TableBuilder", "seat_id"]
+__all__ = ["BUILDERS", "TableBuilder", "post_id", "seat_id"]
 
 BUILDERS: dict[str, TableBuilder[Any]] = {
-    builder.table: builder for builder in (Structure(), HouseholdHeads(), Units(), Agreements(), Alliances(), BigCommittee())
+    builder.table: builder
+    for builder in (
+        Structure(),
+        HouseholdHeads(),
+        Units(),
+        Agreements(),
+        Alliances(),
+        BigCommittee(),
+        Posts(),
+        Teams(),
+    )
 }
 """Each table's builder, by the table's name."""

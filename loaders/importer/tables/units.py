@@ -37,6 +37,7 @@ class Units(TableBuilder[UnitValues]):
 
     def define(self, v: UnitValues, row: DefiningRow) -> None:
         row.define(v.id, NodeKind.UNIT, Level.UNIT, "id")
+        row.unit_type(v.id, v.type)
         if v.party_org_name:
             row.define_org(v.id, v.party_org_id, Level.UNIT, "party_org_id")
 

@@ -1,0 +1,147 @@
+"""职务: the posts table, one person's term in one post of a body (a party organisation, a residents',
+owners' committee or property company) per row.
+
+A post row has no id column: its id is made from body, post, holder and start (:func:`post_id`), so
+importing the same term again updates it (an ``until`` filled in later closes it) rather than adding
+a second. Two terms of one single-holder post (书记, 主任...) that overlap are refused, naming both rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import NamedTuple
+
+from graph.errors import UnknownNode
+from graph.labels import label
+from graph.model import EdgeKind, HeldBy, Member, NodeKind, Post, PostIn, PostKind, UnitType
+from graph.store import Direction
+from loaders.importer.index import FileTerm
+from loaders.importer.rows import BuildingRow, DefiningRow
+from loaders.importer.tables.base import TableBuilder
+
+__all__ = ["BODY_UNIT_TYPES", "PostValues", "Posts", "post_id"]
+
+BODY_UNIT_TYPES = frozenset({UnitType.RESIDENTS_COMMITTEE, UnitType.OWNERS_COMMITTEE, UnitType.PROPERTY_COMPANY})
+"""The units that have posts of their own (居委会, 业委会, 物业服务企业); any party organisation has them too."""
+
+
+def _family(post: PostKind) -> PostKind:
+    """主任 and 主席 are one post of a committee: an owners' committee's 主任 is its chair."""
+    return PostKind.DIRECTOR if post is PostKind.CHAIR else post
+
+
+def post_id(body_id: str, post: PostKind, holder: str, since: date | None) -> str:
+    """The id of one term of a post: the same body, post, holder (member id, else name) and start always give the same id."""
+    key = f"{body_id}|{_family(post).value}|{holder}|{since.isoformat() if since else ''}"
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    readable = f"post-{body_id}-{_family(post).value}-{digest[:8]}"
+    return readable if len(readable) <= 80 else f"post-{digest[:20]}"
+
+
+class PostValues(NamedTuple):
+    """A checked posts row (:class:`loaders.format.PostRow`)."""
+
+    body_id: str
+    post: PostKind
+    person_id: str | None
+    person: str | None
+    since: date | None
+    until: date | None
+
+    @property
+    def id(self) -> str:
+        return post_id(self.body_id, self.post, self.person_id or self.person or "", self.since)
+
+
+def _overlap(a_since: date | None, a_until: date | None, b_since: date | None, b_until: date | None) -> bool:
+    """Whether two terms share a day (ends inclusive, None open)."""
+    return not (
+        (a_until is not None and b_since is not None and a_until < b_since)
+        or (b_until is not None and a_since is not None and b_until < a_since)
+    )
+
+
+def _term(since: date | None, until: date | None) -> str:
+    return f"{since or '…'} – {until or '…'}"
+
+
+class Posts(TableBuilder[PostValues]):
+    """Posts POST_IN their body, HELD_BY the member named, where one is."""
+
+    table = "posts"
+    values = PostValues
+
+    def define(self, v: PostValues, row: DefiningRow) -> None:
+        pid = v.id
+        row.define(pid, NodeKind.POST, None, "body_id")
+        if not v.post.single:
+            return
+        terms = row.terms.setdefault((v.body_id, _family(v.post).value), [])
+        for other in terms:
+            if _overlap(other.since, other.until, v.since, v.until):
+                reason = (
+                    f"一职多人 (two holders of one post at once): row {other.row} holds the {label(v.post)} ({v.post.value}) of "
+                    f"{v.body_id} for {_term(other.since, other.until)}, overlapping this row's {_term(v.since, v.until)}; "
+                    "one person holds it at a time: end the earlier term (until) before the later starts"
+                )
+                row.problem("since", v.since, reason)
+                break
+        terms.append(FileTerm(v.since, v.until, row.number, pid))
+
+    def nodes(self, v: PostValues, row: BuildingRow) -> None:
+        body = row.ref("body_id", v.body_id, (NodeKind.ORGANISATION, NodeKind.UNIT))
+        if body is not None and body.kind is NodeKind.UNIT and body.unit_type not in BODY_UNIT_TYPES:
+            what = body.unit_type.value if body.unit_type else "unit"
+            row.problem(
+                "body_id",
+                v.body_id,
+                f"is a {what}; a post is held in a party organisation, a residents' committee, an owners' committee or a property company",
+            )
+        if v.person_id:
+            row.ref("person_id", v.person_id, (NodeKind.MEMBER,))
+        pid = v.id
+        row.own("body_id", pid)
+        post = (
+            PostKind.CHAIR if body is not None and body.unit_type is UnitType.OWNERS_COMMITTEE and v.post is PostKind.DIRECTOR else v.post
+        )
+        if body is not None and v.post.single and row.stored(v.body_id):
+            self._overlaps_stored(v, row, pid)
+        person = v.person or self._member_name(row, v.person_id)
+        row.node(Post, id=pid, post=post, person=person, valid_from=v.since, valid_to=v.until, properties=row.props)
+
+    def edges(self, v: PostValues, row: BuildingRow) -> None:
+        pid, term = v.id, {"valid_from": v.since, "valid_to": v.until}
+        row.edge(PostIn, pid, v.body_id, **term)
+        if v.person_id:
+            row.edge(HeldBy, pid, v.person_id, **term)
+        else:
+            row.unlink(pid, EdgeKind.HELD_BY, keep=set())
+
+    @staticmethod
+    def _member_name(row: BuildingRow, member_id: str | None) -> str | None:
+        if not member_id or not row.stored(member_id):
+            return None
+        node = row.store.node(member_id)
+        return node.name if isinstance(node, Member) else None
+
+    @staticmethod
+    def _overlaps_stored(v: PostValues, row: BuildingRow, pid: str) -> None:
+        """A stored term of the same post, which this file does not restate, that overlaps this row's."""
+        family = _family(v.post)
+        for edge in row.store.edges_of(v.body_id, kind=EdgeKind.POST_IN, direction=Direction.IN):
+            if edge.source == pid or row.defined(edge.source):
+                continue
+            try:
+                other = row.store.node(edge.source)
+            except UnknownNode:
+                continue
+            if isinstance(other, Post) and _family(other.post) is family and _overlap(other.valid_from, other.valid_to, v.since, v.until):
+                who = other.person or other.id
+                reason = (
+                    f"一职多人 (two holders of one post at once): {who} holds the {label(other.post)} of {v.body_id} on record "
+                    f"({other.id}) for {_term(other.valid_from, other.valid_to)}, overlapping this row's {_term(v.since, v.until)}; "
+                    "one person holds it at a time: give the earlier term its until in this file"
+                )
+                row.problem("since", v.since, reason)
+                return
