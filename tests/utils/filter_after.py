@@ -14,7 +14,8 @@ from unittest import mock
 
 from graph.access import belonging, within
 from graph.errors import WrongKind
-from graph.model import EdgeKind, NodeKind, Territory
+from graph.invariants import latest
+from graph.model import Edge, EdgeKind, NodeKind, Territory
 from graph.navigation import SearchPage, search
 from graph.store import GraphStore
 from loaders import exporter
@@ -39,7 +40,12 @@ def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str 
         if not isinstance(nodes[scope], Territory):
             raise WrongKind(f"{scope} is a {nodes[scope].kind.value}")
         keep = belonging(edges, scope)
-        parent = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN}
+        places: dict[str, list[Edge]] = defaultdict(list)
+        for e in edges:
+            if e.kind is EdgeKind.WITHIN:
+                places[e.source].append(e)
+        present = {source: latest(found) for source, found in places.items()}  # a re-drawn territory's present place
+        parent = {source: e.target for source, e in present.items() if e is not None}
         up = scope
         while ancestors and up in parent:
             up = parent[up]
@@ -47,7 +53,7 @@ def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str 
         far = (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY)
         keep.update(e.target for e in edges if e.kind in far and e.source in keep)
         keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)
-        above = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN and e.source == scope and e.target not in keep}
+        above = {scope: parent[scope]} if scope in parent and parent[scope] not in keep else {}
         nodes = {i: n for i, n in nodes.items() if i in keep}
         edges = [e for e in edges if e.source in keep and e.target in keep]
     else:
