@@ -1,7 +1,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system run lint check test bench constraints
+.PHONY: setup system run lint check test bench constraints messages
 
 # Debian packages the page tests drive: a headless Chromium, and a CJK font so that Chinese
 # text renders in its screenshots. Installed every time (apt-get is quick when they are there).
@@ -50,3 +50,11 @@ constraints:
 	"$$pins/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"; \
 	{ sed -n '/^#/p' constraints.txt; "$$pins/bin/python" -m pip freeze --exclude-editable; } > "$$pins/constraints.txt"; \
 	mv "$$pins/constraints.txt" constraints.txt
+
+# The message catalogue (CONTRIBUTING.md, "Messages and languages"): every msgid the code marks with _() or N_(),
+# merged into the English catalogue; a new one arrives with an empty msgstr to fill in, a gone one leaves.
+MESSAGE_DIRS := graph service api cli loaders visualizations
+messages: setup
+	set -e; pot=$$(mktemp); trap 'rm -f "$$pot"' EXIT; \
+	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap -k N_ -o "$$pot" $(MESSAGE_DIRS); \
+	$(BIN)/pybabel -q update -i "$$pot" -d graph/locale -D messages -l en --no-wrap --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from api.deps import AdminContext
+from graph.i18n import _
 from graph.model import ID_PATTERN
 from graph.store import ImportRecord
 from service.principal import AccessRole
@@ -60,7 +61,7 @@ def revoke_key(key_id: str, ctx: AdminContext) -> None:
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
     if not found:
-        raise HTTPException(404, f"no key has id {key_id!r}")
+        raise HTTPException(404, _("没有 id 为 %(id)r 的密钥", id=key_id))
 
 
 @router.get("/audit", response_model=list[ImportRecord])

@@ -14,12 +14,15 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import admin, ledgers, login, nodes, pages, queries, records
+from api.language import RequestLanguage, request_language
 from api.limits import BodyLimit
 from api.schemas import ErrorOut
 from api.schemas import error_response as _error
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, WrongKind
+from graph.i18n import Lang, _, using
 from graph.settings import Settings, get_settings, open_store
 from graph.store import GraphStore
+from graph.validation import error_message
 from service.bootstrap import bootstrap
 from service.context import Forbidden
 
@@ -54,8 +57,10 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
         lifespan=lifespan,
         responses=_ERRORS,
     )
-    _error_handlers(app)
+    default_lang = (settings or get_settings()).lang
+    _error_handlers(app, default_lang=default_lang)
     app.add_middleware(BodyLimit, exempt={"/imports"})  # an upload streams to a file under its own limit
+    app.add_middleware(RequestLanguage, default=default_lang)  # outermost: every message below is in the language asked for
     app.include_router(nodes.router)
     app.include_router(queries.router)
     app.include_router(ledgers.router)
@@ -66,41 +71,53 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     return app
 
 
-def _error_handlers(app: FastAPI) -> None:
+def _error_handlers(app: FastAPI, *, default_lang: Lang) -> None:
+    """Every error as one shape (``code``, ``message``, ``details``): the code the same in every language, the message in the reader's."""
+
     @app.exception_handler(UnknownNode)
-    async def unknown(_: Request, exc: UnknownNode) -> JSONResponse:
-        return _error(404, "not_found", f"{exc}; check the id (ids are case-sensitive)")
+    async def unknown(_request: Request, exc: UnknownNode) -> JSONResponse:
+        return _error(404, "not_found", _("没有 id 为 %(id)r 的节点；请核对 id（区分大小写）", id=exc.node_id))
 
     @app.exception_handler(InvariantViolation)
-    async def refused(_: Request, exc: InvariantViolation) -> JSONResponse:
+    async def refused(_request: Request, exc: InvariantViolation) -> JSONResponse:
         found = [{"rule": v.rule, "node_id": v.node_id, "message": v.message} for v in exc.violations]
-        return _error(422, "refused", str(exc), found)
+        shown = "; ".join(str(v) for v in exc.violations[:5])
+        if len(exc.violations) > 5:
+            message = _("写入被拒绝，什么也没有写入：%(found)s（另有 %(more)s 条）", found=shown, more=len(exc.violations) - 5)
+        else:
+            message = _("写入被拒绝，什么也没有写入：%(found)s", found=shown)
+        return _error(422, "refused", message, found)
 
     @app.exception_handler(StoreUnavailable)
-    async def unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
+    async def unavailable(_request: Request, exc: StoreUnavailable) -> JSONResponse:
         response = _error(503, "unavailable", str(exc))
         response.headers["Retry-After"] = "5"
         return response
 
     @app.exception_handler(Forbidden)
-    async def forbidden(_: Request, exc: Forbidden) -> JSONResponse:
+    async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
         return _error(403, "forbidden", str(exc))
 
     @app.exception_handler(WrongKind)
-    async def wrong_kind(_: Request, exc: WrongKind) -> JSONResponse:
+    async def wrong_kind(_request: Request, exc: WrongKind) -> JSONResponse:
         return _error(422, "invalid", str(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        message = f"{exc.detail}: see /docs for the routes this service has" if exc.status_code == 404 else str(exc.detail)
+        if exc.status_code == 404 and exc.detail == "Not Found":  # no route: Starlette's own words
+            message = _("没有这个路径：本服务的路径见 /docs")
+        elif exc.status_code == 405 and exc.detail == "Method Not Allowed":
+            message = _("这个路径不接受这种请求方法：见 /docs")
+        else:
+            message = str(exc.detail)
         response = _error(exc.status_code, code, message)
         response.headers.update(exc.headers or {})
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {error_message(e)}" for e in exc.errors()]
         return _error(422, "invalid", "; ".join(parts))
 
     @app.exception_handler(Exception)
@@ -109,5 +126,6 @@ def _error_handlers(app: FastAPI) -> None:
         # the log keeps the whole traceback under that reference.
         reference = secrets.token_hex(4)
         log.error("internal error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
-        message = f"服务器内部错误 (an internal error, reference {reference}): try again; if it persists, give the operator this reference"
+        with using(request_language(request.scope.get("headers", []), default=default_lang)):  # outside the language middleware
+            message = _("服务器内部错误（编号 %(reference)s）：请重试；如果一直出错，请把这个编号告诉管理员", reference=reference)
         return _error(500, "internal", message)

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 
+from graph.i18n import _
 from service.bootstrap import Services
 from service.context import Context, Forbidden
 from service.principal import OPEN, AccessRole, Principal
@@ -50,8 +51,10 @@ def current_principal(request: Request, services: ServicesDep) -> Principal:
     if key is None:
         raise HTTPException(
             401,
-            "需要有效的 API 密钥 (a valid API key is needed): send it as 'Authorization: Bearer <key>' "
-            "(or sign in at /login in a browser); `grassroots keys create` makes one",
+            _(
+                "需要有效的 API 密钥：请以 'Authorization: Bearer <密钥>' 发送（或在浏览器中到 /login 登录）；"
+                "`grassroots keys create` 可生成密钥"
+            ),
             headers={"WWW-Authenticate": "Bearer"},
         )
     return Principal(key_id=key.id, name=key.name, role=key.role, scope=key.scope)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from api.deps import AdminContext, EditorContext, ServicesDep, ViewerContext
 from api.limits import RateLimited
 from api.schemas import ErrorOut, odd_character
+from graph.i18n import _
 from graph.store import ImportRecord
 from loaders.importer import ImportReport, Problem
 from loaders.workbooks import write_template
@@ -56,7 +57,7 @@ class ImportOut(BaseModel):
 async def upload(
     request: Request,
     ctx: EditorContext,
-    _: RateLimited,
+    _rate: RateLimited,
     services: ServicesDep,
     filename: Annotated[str, Query(min_length=1, max_length=200, description="the file's name; its suffix says how to read it")],
     dry_run: Annotated[bool, Query(description="check and count, write nothing")] = False,
@@ -65,7 +66,7 @@ async def upload(
     """Import a ledger, all or nothing, exactly as ``grassroots import`` does; a refused one answers 422 with every problem."""
     name = _upload_name(filename)
     if not name.lower().endswith(_UPLOAD_SUFFIXES):
-        raise HTTPException(422, f"filename {filename!r}: send an .xlsx workbook, a .csv named after its table, or a .zip of CSV files")
+        raise HTTPException(422, _("文件名 %(name)r：请发送 .xlsx 工作簿、以表名命名的 .csv，或 CSV 文件的 .zip", name=filename))
     limit = services.settings.max_upload_mb * 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="grassroots-upload-") as folder:
         path = Path(folder) / name
@@ -75,12 +76,17 @@ async def upload(
                 size += len(chunk)
                 if size > limit:
                     raise HTTPException(
-                        413, f"{name} is larger than {limit // 1024 // 1024} MB (GRASSROOTS_MAX_UPLOAD_MB); split it by street"
+                        413,
+                        _("%(name)s 超过 %(mb)s MB（GRASSROOTS_MAX_UPLOAD_MB）：请按街道拆分", name=name, mb=limit // 1024 // 1024),
                     )
                 f.write(chunk)
         report: ImportReport = await run_in_threadpool(ctx.import_file, path, dry_run=dry_run, replace=replace, name=name)
     if not report.ok:
-        message = f"{name}: {report.record.problems:,} problem(s); nothing was written. Fix them in the file and send it again."
+        message = _(
+            "%(name)s：%(problems)s 个问题；什么也没有写入。请在文件中改正后重新发送",
+            name=name,
+            problems=format(report.record.problems, ","),
+        )
         body = ErrorOut.model_validate({"error": {"code": "import_refused", "message": message, "problems": report.problems}})
         return JSONResponse(body.model_dump(mode="json"), status_code=422)
     return ImportOut(record=report.record, dry_run=report.dry_run, problems=[], ignored=report.ignored)
@@ -93,7 +99,7 @@ def imports(ctx: AdminContext, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 
 
 @router.get("/template", response_class=Response, responses={200: {"content": {_MEDIA["xlsx"]: {}}}})
-def template(_: ViewerContext) -> Response:
+def template(_ctx: ViewerContext) -> Response:
     """The empty workbook to fill in: every sheet, both header rows, and the documentation of each column."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "grassroots-template.xlsx"
@@ -106,7 +112,7 @@ def template(_: ViewerContext) -> Response:
 )
 def export_file(
     ctx: ViewerContext,
-    _: RateLimited,
+    _rate: RateLimited,
     scope: Annotated[str | None, Query(description="a territory id (default: the whole graph)")] = None,
     format: Annotated[str, Query(pattern="^(xlsx|zip|graphml|gexf|json)$", description="xlsx or zip: the import format")] = "xlsx",
 ) -> Response:
@@ -126,11 +132,11 @@ def _upload_name(filename: str) -> str:
     """The name the upload is kept under while it is read; 422 for one no file system would hold."""
     odd = odd_character(filename)
     if odd is not None:
-        raise HTTPException(422, f"filename {filename!r}: 文件名含控制字符 (the file name holds {odd}): rename the file without it")
+        raise HTTPException(422, _("文件名 %(name)r 含控制字符 %(odd)s：请去掉它后重新命名", name=filename, odd=odd))
     name = Path(filename).name
     if len(name.encode("utf-8")) > _NAME_BYTES:
         raise HTTPException(
-            422, f"filename {name[:40]!r}...: 文件名过长 (longer than {_NAME_BYTES} bytes in UTF-8): give the file a shorter name"
+            422, _("文件名 %(name)r…过长（UTF-8 超过 %(limit)s 字节）：请起一个短些的名字", name=name[:40], limit=_NAME_BYTES)
         )
     return name
 

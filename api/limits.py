@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import PrincipalDep, ServicesDep
 from api.schemas import error_response
+from graph.i18n import _
 from graph.settings import Settings
 
 __all__ = ["BodyLimit", "RateLimited", "RateLimiter"]
@@ -190,8 +191,13 @@ def _rate_limited(request: Request, services: ServicesDep, principal: PrincipalD
         seconds = max(1, math.ceil(wait))
         raise HTTPException(
             429,
-            f"请求过于频繁 (key {principal.key_id} asked for exports, imports or searches faster than "
-            f"{limiter.per_minute:g} a minute, GRASSROOTS_RATE_PER_MINUTE): try again in {seconds} s",
+            _(
+                "请求过于频繁：密钥 %(key)s 请求导出、导入或搜索的速度超过每分钟 %(rate)s 次（GRASSROOTS_RATE_PER_MINUTE）；"
+                "请在 %(seconds)s 秒后重试",
+                key=principal.key_id,
+                rate=format(limiter.per_minute, "g"),
+                seconds=seconds,
+            ),
             headers={"Retry-After": str(seconds)},
         )
 

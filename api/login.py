@@ -14,6 +14,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import COOKIE, ServicesDep
+from graph.i18n import _
 
 __all__ = ["router"]
 
@@ -63,14 +64,14 @@ async def login(
 ) -> HTMLResponse | RedirectResponse:
     """Check the posted key, keep it in an HttpOnly, SameSite cookie, and open the key's own scope."""
     if content_length is not None and content_length > _MAX_FORM:
-        return _page("表单过大 (the form is too large): send the key alone", status=413)
+        return _page(_("表单过大：只发送密钥"), status=413)
     body = await request.body()
     if len(body) > _MAX_FORM:
-        return _page("表单过大 (the form is too large): send the key alone", status=413)
+        return _page(_("表单过大：只发送密钥"), status=413)
     key = parse_qs(body.decode("utf-8", errors="replace")).get("key", [""])[0].strip()
     found = services.keys.verify(key) if services.settings.auth and key else None
     if services.settings.auth and found is None:
-        return _page("密钥无效 (that key is not valid): check it, or ask an admin for one (grassroots keys create)", status=401)
+        return _page(_("密钥无效：请核对，或请管理员生成一个（grassroots keys create）"), status=401)
     response = RedirectResponse(f"/dashboard?scope={found.scope}" if found and found.scope else "/", status_code=303)
     response.set_cookie(COOKIE, key, httponly=True, samesite="strict")
     return response

@@ -21,6 +21,7 @@ from graph.agreements import AgreementStatus, AgreementView
 from graph.committees import CommitteeSeat, UnitSeat
 from graph.coverage import Coverage
 from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, gap_rules
+from graph.i18n import _
 from graph.model import NodeKind
 from graph.navigation import AllianceMembership, Partner, SearchPage
 from graph.norms import NORMS, Norms
@@ -42,7 +43,7 @@ def _typed_text(text: str) -> str:
     """Search text a person could have typed: no control character, lone surrogate or broken UTF-8 (U+FFFD)."""
     odd = odd_character(text)
     if odd is not None:
-        raise ValueError(f"搜索词含控制字符或无效字符 (the search text holds {odd}, which no name holds): remove it")
+        raise ValueError(_("搜索词含控制字符或无效字符 %(odd)s（名称中不会有）：请删去", odd=odd))
     return text
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from api.deps import EditorContext
 from api.schemas import ErrorOut
 from graph.errors import GraphError, WrongKind
+from graph.i18n import _
 from graph.model import ID_PATTERN, Items, Member, MemberCategory, MemberRole, Node, NodeKind, PersonName, PhoneText, ShortText
 from graph.store import ImportRecord
 from service.context import Context
@@ -83,7 +84,7 @@ def _items(values: Sequence[str]) -> str:
 async def _write(ctx: Context, table: str, row: dict[str, Any], node_id: str, name: str) -> WrittenOut | JSONResponse:
     report = await run_in_threadpool(ctx.write_row, table, row, name=name)
     if not report.ok:
-        message = f"{name}: refused, nothing written; " + "; ".join(str(p) for p in report.problems[:5])
+        message = _("%(name)s：被拒绝，什么也没有写入；%(problems)s", name=name, problems=_("；").join(str(p) for p in report.problems[:5]))
         body = ErrorOut.model_validate({"error": {"code": "refused", "message": message, "problems": report.problems}})
         return JSONResponse(body.model_dump(mode="json"), status_code=422)
     try:
@@ -115,7 +116,7 @@ async def put_seat(seat_id: RecordId, body: SeatIn, ctx: EditorContext) -> Writt
 
 def _is_household_head(node: Node) -> None:
     if not (isinstance(node, Member) and node.is_household_head):
-        raise WrongKind(f"{node.id} is not a household head (党员联户长); this route deletes household heads only")
+        raise WrongKind(_("%(id)s 不是党员联户长；这个路径只删除党员联户长", id=node.id))
 
 
 @router.delete("/agreements/{agreement_id}", response_model=RemovedOut, responses=_REFUSED)

@@ -22,11 +22,12 @@ from urllib.parse import quote
 
 from tqdm import tqdm
 
-from cli.output import print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_people, print_refusal
+from cli.output import pad, print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_people, print_refusal
 from cli.parser import build_parser
 from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
+from graph.i18n import N_, Lang, _, using
 from graph.model import Batch, EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings
 from graph.store import WriteSummary
@@ -41,7 +42,8 @@ READING_COMMANDS = frozenset({"stats", "coverage", "people", "gaps", "map", "rep
 """Commands that write nothing to the store, so they run read-only beside a running server (``keys``
 writes only the keys file, which has its own lock, after reading the store to check a scope)."""
 
-READ_ONLY_NOTICE = "数据目录正由运行中的服务使用，以只读方式读取 (the data folder is in use by the running server: read read-only)"
+READ_ONLY_NOTICE = N_("数据目录正由运行中的服务使用，以只读方式读取")
+"""What a reading command says on standard error when it reads beside the server (translated where printed)."""
 
 
 def terminal_user() -> Principal:
@@ -51,12 +53,27 @@ def terminal_user() -> Principal:
 
 def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None) -> int:
     """Run one command; 0 when it did its job, 1 when it could not (the reason on standard error), 2 for bad arguments."""
-    args = build_parser().parse_args(argv)
+    settings = settings or get_settings()
+    with using(_asked_language(sys.argv[1:] if argv is None else argv) or settings.lang):  # the help and errors of parsing too
+        args = build_parser().parse_args(argv)
+    with using(getattr(args, "lang", None) or settings.lang):  # --lang, else GRASSROOTS_LANG: every message below
+        return _command(args, settings)
+
+
+def _asked_language(argv: Sequence[str]) -> Lang | None:
+    """The language ``--lang`` names anywhere in the arguments, before they are parsed (so that ``--help`` is in it)."""
+    for i, arg in enumerate(argv):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None
+        if value is not None and value in {lang.value for lang in Lang}:
+            return Lang(value)
+    return None
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "template":  # needs no store
         write_template(args.path)
-        print(f"wrote {args.path}: fill in the sheets you need, then `grassroots import {args.path}`")
+        print(_("已写入 %(path)s：填好需要的工作表，再运行 `grassroots import %(path)s`", path=args.path))
         return 0
-    settings = settings or get_settings()
     try:
         if args.command == "serve":
             from cli.serve import serve
@@ -79,7 +96,7 @@ def _open_services(settings: Settings, args: argparse.Namespace) -> Services:
         if args.command not in READING_COMMANDS:
             raise StoreBusy(_server_owns_folder(settings, args)) from busy
         services = bootstrap(settings, read_only=True)
-        print(f"grassroots {args.command}: {READ_ONLY_NOTICE}", file=sys.stderr)
+        print(f"grassroots {args.command}: {_(READ_ONLY_NOTICE)}", file=sys.stderr)
         return services
 
 
@@ -93,10 +110,10 @@ def _server_owns_folder(settings: Settings, args: argparse.Namespace) -> str:
         f'curl -H "Authorization: Bearer <key>" --data-binary {shlex.quote("@" + str(file))} '
         f'"http://{settings.host}:{settings.port}/imports?filename={quote(file.name)}{query}"'
     )
-    return (
-        f"数据目录 {settings.data_dir} 正由运行中的服务使用，命令行不能写入：请通过服务导入台账，或先停止服务再运行本命令 "
-        f"(the data folder {settings.data_dir} is owned by the running server, so the command line cannot write to it: "
-        f"import a ledger through the server, or stop the server and run this command again):\n  {upload}"
+    return _(
+        "数据目录 %(folder)s 正由运行中的服务使用，命令行不能写入：请通过服务导入台账，或先停止服务再运行本命令：\n  %(upload)s",
+        folder=settings.data_dir,
+        upload=upload,
     )
 
 
@@ -127,15 +144,15 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
     elif command == "export":
         summary = ctx.export(args.path, scope_id=args.scope, fmt=args.format)
         rows = ", ".join(f"{n:,} {what}" for what, n in summary.rows.items() if n)
-        print(f"wrote {args.path} ({summary.format}): {rows or 'nothing'}")
+        print(_("已写入 %(path)s（%(format)s）：%(rows)s", path=args.path, format=summary.format, rows=rows or _("没有内容")))
         for what, n in summary.left_out.items():
-            print(f"left out {n:,} {what}: the import format has no place for it", file=sys.stderr)
+            print(_("略去了 %(count)s 个 %(what)s：导入格式中没有它的位置", count=format(n, ","), what=what), file=sys.stderr)
     elif command == "map":
         _map(ctx, args.scope, args.output, max_nodes=args.max_nodes, expand=args.expand)
     elif command == "report":
         fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "html")
         atomic_write(args.output, ctx.on(args.as_of).report(args.scope, fmt=fmt))
-        print(f"wrote {args.output} ({fmt})")
+        print(_("已写入 %(path)s（%(format)s）", path=args.output, format=fmt))
     elif command == "keys":
         return _keys(ctx, args)
     return 0
@@ -144,7 +161,7 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
 def generate_network(ctx: Context, *, spec: NetworkSpec, replace: bool) -> WriteSummary:
     """Write a generated network through the context (so it enters the audit log), with a progress bar."""
     started = time.perf_counter()
-    with tqdm(total=spec.households, unit="households", desc="generating", file=sys.stderr) as bar:
+    with tqdm(total=spec.households, unit=_(" 户"), desc=_("生成"), file=sys.stderr) as bar:
 
         def batches() -> Iterator[Batch]:
             for batch in generate(spec):
@@ -159,7 +176,15 @@ def generate_network(ctx: Context, *, spec: NetworkSpec, replace: bool) -> Write
     elapsed = time.perf_counter() - started
     nodes = sum(total.created[k.value] for k in NodeKind)
     edges = sum(total.created[k.value] for k in EdgeKind)
-    print(f"wrote {nodes:,} nodes and {edges:,} edges in {elapsed:.1f} s ({(nodes + edges) / elapsed:,.0f} a second)")
+    print(
+        _(
+            "写入了 %(nodes)s 个节点和 %(edges)s 条边，用时 %(seconds)s 秒（每秒 %(rate)s）",
+            nodes=format(nodes, ","),
+            edges=format(edges, ","),
+            seconds=format(elapsed, ".1f"),
+            rate=format((nodes + edges) / elapsed, ",.0f"),
+        )
+    )
     return total
 
 
@@ -170,7 +195,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         if phase not in bars:
             for bar in bars.values():
                 bar.close()
-            bars[phase] = tqdm(unit=" rows", desc="reading" if phase == "read" else "writing", file=sys.stderr)
+            bars[phase] = tqdm(unit=_(" 行"), desc=_("读取") if phase == "read" else _("写入"), file=sys.stderr)
         bars[phase].update(rows)
 
     try:
@@ -179,44 +204,61 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         for bar in bars.values():
             bar.close()
     if report.ignored:
-        print(f"left alone (not a table): {', '.join(report.ignored)}")
+        print(_("未读取（不是导入格式中的表）：%(files)s", files=", ".join(report.ignored)))
     if not report.ok:
         print_refusal(report)
         if report.problems and not args.no_problems_file:
             target = args.problems_file or args.path.with_name(f"{args.path.stem}.problems.xlsx")
             write_problems(report, target)
-            print(f"the problems and the refused rows are in {target}: fix them in the original, then import it again", file=sys.stderr)
+            print(_("问题和被拒绝的行在 %(target)s 中：请在原文件中改正，然后重新导入", target=target), file=sys.stderr)
         return 1
     print_import(report, dry_run=args.dry_run)
     return 0
 
 
 def _map(ctx: Context, scope: str, output: Path, *, max_nodes: int | None, expand: bool) -> None:
-    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised community's map beside it."""
+    """The map of a scope as a file, UTF-8 whatever the platform; with ``expand``, each summarised scope's map beside it."""
     from visualizations.map import MAX_NODES, Links, render_map, summarised
 
     links = Links(map=f"{output.stem}-{{id}}.html" if expand else None, dashboard=None, gaps=None)
     data = ctx.map_data(scope, max_nodes=max_nodes or MAX_NODES)
     atomic_write(output, render_map(data, links=links).encode("utf-8"))
-    print(f"wrote {output}: {len(data.nodes):,} nodes, drawn down to {data.depth.value}")
+    print(
+        _("已写入 %(path)s：%(nodes)s 个节点，绘制深度 %(depth)s", path=output, nodes=format(len(data.nodes), ","), depth=data.depth.value)
+    )
     if expand:
         inner = Links(map=None, dashboard=None, gaps=None)
         for scope_id in summarised(data):
             target = output.with_name(f"{output.stem}-{scope_id}.html")
             atomic_write(target, render_map(ctx.map_data(scope_id, max_nodes=max_nodes or MAX_NODES), links=inner).encode("utf-8"))
-        print(f"wrote {len(summarised(data)):,} maps of the summarised communities beside it ({output.stem}-<id>.html)")
+        print(
+            _(
+                "在旁边写入了 %(count)s 张被概括范围的地图（%(pattern)s）",
+                count=format(len(summarised(data)), ","),
+                pattern=output.stem + "-<id>.html",
+            )
+        )
 
 
 def _keys(ctx: Context, args: argparse.Namespace) -> int:
     if args.keys_command == "create":
         key, token = ctx.create_key(role=AccessRole(args.role), scope=args.scope, name=args.name)
         print(token)
-        print(f"key {key.id}: {key.role.value}, scope {key.scope or 'everything'}; shown this once, kept only as a hash", file=sys.stderr)
+        print(
+            _(
+                "密钥 %(id)s：%(role)s，辖区 %(scope)s；只显示这一次，只保存它的哈希",
+                id=key.id,
+                role=key.role.value,
+                scope=key.scope or _("全部"),
+            ),
+            file=sys.stderr,
+        )
     elif args.keys_command == "list":
         for key in ctx.list_keys():
-            print(f"{key.id}  {key.role.value:<7} {key.scope or '(everything)':<14} {key.created_at:%Y-%m-%d}  {key.name}")
+            scope = key.scope or _("（全部）")
+            print(f"{key.id}  {key.role.value:<7} {pad(scope, 14)} {key.created_at:%Y-%m-%d}  {key.name}")
     elif not ctx.revoke_key(args.key_id):
-        print(f"grassroots keys: no key has id {args.key_id!r}; `grassroots keys list` shows them", file=sys.stderr)
+        print("grassroots keys: " + _("没有 id 为 %(id)r 的密钥；`grassroots keys list` 列出所有密钥", id=args.key_id), file=sys.stderr)
         return 1
     return 0
 

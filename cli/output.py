@@ -7,7 +7,8 @@ import unicodedata
 
 from graph.coverage import Coverage, Figure
 from graph.gaps import GapCount, GapPage
-from graph.labels import label
+from graph.i18n import N_, _
+from graph.labels import term
 from graph.people import PeopleCounts
 from graph.store import ImportRecord
 from loaders.importer import ImportReport
@@ -15,14 +16,14 @@ from loaders.importer import ImportReport
 __all__ = ["pad", "print_coverage", "print_gap_count", "print_gaps", "print_import", "print_imports", "print_refusal"]
 
 _FIGURES = {
-    "residential_areas_with_branch": "小区党支部",
-    "grids_with_group": "网格党小组",
-    "households_linked": "联户",
-    "units_in_agreements": "共建单位",
-    "property_companies_with_organisation": "物业党组织",
-    "owners_committees_with_organisation": "业委会党组织",
+    "residential_areas_with_branch": N_("小区党支部"),
+    "grids_with_group": N_("网格党小组"),
+    "households_linked": N_("联户"),
+    "units_in_agreements": N_("共建单位"),
+    "property_companies_with_organisation": N_("物业党组织"),
+    "owners_committees_with_organisation": N_("业委会党组织"),
 }
-"""The figures of a coverage table, in its column order, headed as staff name them."""
+"""The figures of a coverage table, in its column order, headed as staff name them (translated where printed)."""
 _NAME_WIDTH = 18
 """Terminal columns of a table's first column (names longer are cut with …); each figure column is as wide as its widest cell."""
 
@@ -41,21 +42,30 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
 
 def print_coverage(found: Coverage) -> None:
     """A scope's figures, then a row for each territory one level down: the figures are the columns, so it fits a terminal."""
-    print(f"{found.path}  (截至 {found.as_of})")
-    rows = [(f"{found.scope.name} 合计", found.figures)] + [(child.scope.name, child.figures) for child in found.breakdown]
-    cells = [[_cell(getattr(figures, field)) for field in _FIGURES] for _, figures in rows]
-    widths = [max(_width(text) for text in [heading, *(row[i] for row in cells)]) + 2 for i, heading in enumerate(_FIGURES.values())]
-    print(pad("", _NAME_WIDTH) + "".join(pad(heading, w, right=True) for heading, w in zip(_FIGURES.values(), widths, strict=True)))
-    for (name, _), row in zip(rows, cells, strict=True):
+    print(_("%(path)s（截至 %(day)s）", path=found.path, day=found.as_of))
+    headings = [_(heading) for heading in _FIGURES.values()]
+    rows = [(_("%(name)s 合计", name=found.scope.name), found.figures)] + [(child.scope.name, child.figures) for child in found.breakdown]
+    cells = [[_cell(getattr(figures, field)) for field in _FIGURES] for _name, figures in rows]
+    widths = [max(_width(text) for text in [heading, *(row[i] for row in cells)]) + 2 for i, heading in enumerate(headings)]
+    print(pad("", _NAME_WIDTH) + "".join(pad(heading, w, right=True) for heading, w in zip(headings, widths, strict=True)))
+    for (name, _figures), row in zip(rows, cells, strict=True):
         print(
             pad(clip(name, _NAME_WIDTH - 1), _NAME_WIDTH) + "".join(pad(cell, w, right=True) for cell, w in zip(row, widths, strict=True))
         )
     staff = found.figures.staff
     if staff is not None:
         per = f"{staff.staff_per_norm:.2f}" if staff.staff_per_norm is not None else "-"
-        print(f"专职人员 {staff.staff:,} 名，服务 {staff.households:,} 户：为标准的 {per} 倍 (每 {staff.households_per_worker} 户 1 名)")
-    members = "，".join(f"{label(category)} {n:,}" for category, n in found.figures.members_by_category.items())
-    print(f"在册党员：{members}")
+        print(
+            _(
+                "专职人员 %(staff)s 名，服务 %(households)s 户：为标准的 %(per)s 倍（每 %(norm)s 户 1 名）",
+                staff=format(staff.staff, ","),
+                households=format(staff.households, ","),
+                per=per,
+                norm=staff.households_per_worker,
+            )
+        )
+    members = _("，").join(f"{term(category)} {n:,}" for category, n in found.figures.members_by_category.items())
+    print(_("在册党员：%(members)s", members=members))
 
 
 def _cell(figure: Figure) -> str:
@@ -79,59 +89,71 @@ def clip(text: str, width: int) -> str:
 
 
 def print_gap_count(counted: GapCount) -> None:
-    print(f"{counted.scope.name}: {counted.total:,} gaps (as of {counted.as_of})")
+    print(_("%(scope)s：%(total)s 个短板（截至 %(day)s）", scope=counted.scope.name, total=format(counted.total, ","), day=counted.as_of))
     for rule, n in counted.by_rule.items():
         print(f"  {rule.value:<42}{n:>8,}")
 
 
 def print_people(counts: PeopleCounts) -> None:
     """一人多职 of a scope: each count the seeds report on a line, then who holds several places."""
-    print(f"{counts.scope.name}: people holding several places (as of {counts.as_of})")
+    print(_("%(scope)s：一人多职（截至 %(day)s）", scope=counts.scope.name, day=counts.as_of))
     lines = [
-        ("兼职委员 (community big committees)", counts.concurrent_members),
-        ("大工委成员 (street working committees)", counts.street_committee_members),
-        ("一肩挑 小区党支部书记兼业委会主任", counts.one_shoulder_area),
-        ("一肩挑 社区书记兼居委会主任", counts.one_shoulder_community),
-        ("交叉任职 (two or more bodies)", counts.cross_posted),
-        ("服务队 (service teams)", counts.teams),
-        ("服务队队员 (team members)", counts.team_members),
+        (_("兼职委员（社区大党委）"), counts.concurrent_members),
+        (_("大工委成员（街道大工委）"), counts.street_committee_members),
+        (_("一肩挑：小区党支部书记兼业委会主任"), counts.one_shoulder_area),
+        (_("一肩挑：社区书记兼居委会主任"), counts.one_shoulder_community),
+        (_("交叉任职（两个及以上机构）"), counts.cross_posted),
+        (_("服务队"), counts.teams),
+        (_("服务队队员"), counts.team_members),
     ]
     for what, n in lines:
-        print(f"  {what:<40}{n:>8,}")
+        print("  " + pad(what, 40) + f"{n:>8,}")
     grids = counts.grids_with_team
     rate = f"{grids.rate:.1%}" if grids.rate is not None else "-"
-    print(f"  {'网格有服务队 (grids with a service team)':<40}{grids.numerator:>8,} / {grids.denominator:,} ({rate})")
+    print("  " + pad(_("网格有服务队"), 40) + f"{grids.numerator:>8,} / {grids.denominator:,} ({rate})")
     for person in counts.cross_posts:
-        places = "; ".join(f"{p.body.name} {p.role}" for p in person.places)
-        print(f"  {person.person or '(withheld)'}: {places}")
+        places = _("；").join(f"{p.body.name} {p.role}" for p in person.places)
+        print("  " + _("%(person)s：%(places)s", person=person.person or _("（不显示）"), places=places))
 
 
 def print_gaps(page: GapPage) -> None:
-    print(f"{page.scope.name}: {page.total:,} gaps (as of {page.as_of}), the first {len(page.items)}:")
+    print(
+        _(
+            "%(scope)s：%(total)s 个短板（截至 %(day)s），前 %(shown)s 个：",
+            scope=page.scope.name,
+            total=format(page.total, ","),
+            day=page.as_of,
+            shown=len(page.items),
+        )
+    )
     for gap in page.items:
-        print(f"  [{gap.rule.value}] {gap.path_text}: {gap.reason}")
+        print("  " + _("[%(rule)s] %(path)s：%(reason)s", rule=gap.rule.value, path=gap.path_text, reason=gap.reason))
     if page.total > len(page.items):
-        print(f"  ... {page.total - len(page.items):,} more: --limit, --rule, or --count")
+        print("  " + _("……还有 %(more)s 个：用 --limit、--rule 或 --count", more=format(page.total - len(page.items), ",")))
 
 
 def print_imports(records: list[ImportRecord]) -> None:
     if not records:
-        print("no imports yet")
+        print(_("还没有导入记录"))
     for r in records:
         rows = sum(r.rows.values())
         changed = r.summary.total("created") + r.summary.total("updated") + r.summary.total("removed")
-        detail = f"{r.problems:,} problems" if r.outcome == "refused" else r.message or f"{changed:,} changed"
-        print(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.outcome:<8} {r.file}  {rows:,} rows, {detail}  sha256 {r.sha256[:12]}  ({r.id})")
+        if r.outcome == "refused":
+            detail = _("%(problems)s 个问题", problems=format(r.problems, ","))
+        else:
+            detail = r.message or _("改动 %(changed)s 处", changed=format(changed, ","))
+        figures = _("%(rows)s 行，%(detail)s", rows=format(rows, ","), detail=detail)
+        print(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.outcome:<8} {r.file}  {figures}  sha256 {r.sha256[:12]}  ({r.id})")
 
 
 def print_refusal(report: ImportReport) -> None:
     """A refused import on standard error: the first problems, and how many more."""
     record = report.record
-    print(f"{record.file}: {record.problems:,} problem(s); nothing was written", file=sys.stderr)
+    print(_("%(file)s：%(problems)s 个问题；什么也没有写入", file=record.file, problems=format(record.problems, ",")), file=sys.stderr)
     for problem in report.problems[:20]:
         print(f"  {problem}", file=sys.stderr)
     if record.problems > 20:
-        print(f"  ... and {record.problems - 20:,} more", file=sys.stderr)
+        print("  " + _("……另有 %(more)s 个", more=format(record.problems - 20, ",")), file=sys.stderr)
 
 
 def print_import(report: ImportReport, *, dry_run: bool) -> None:
@@ -139,12 +161,16 @@ def print_import(report: ImportReport, *, dry_run: bool) -> None:
     record = report.record
     summary = record.summary
     kinds = sorted(set(summary.created) | set(summary.updated) | set(summary.unchanged) | set(summary.removed))
-    print(f"{'':<14}{'created':>10}{'updated':>10}{'unchanged':>10}{'removed':>10}")
+    headings = (_("新增"), _("更新"), _("未变"), _("删除"))
+    print(pad("", 14) + "".join(pad(heading, 10, right=True) for heading in headings))
     for kind in kinds:
         figures = (summary.created[kind], summary.updated[kind], summary.unchanged[kind], summary.removed[kind])
         print(f"{kind:<14}" + "".join(f"{n:>10,}" for n in figures))
     rows = sum(record.rows.values())
     seconds = (record.finished_at - record.started_at).total_seconds()
-    verb = "would change" if dry_run else "changed"
     changed = summary.total("created") + summary.total("updated") + summary.total("removed")
-    print(f"{rows:,} rows in {seconds:.1f} s; {verb} {changed:,} nodes and edges" + (" (dry run: nothing written)" if dry_run else ""))
+    took = {"rows": format(rows, ","), "seconds": f"{seconds:.1f}", "changed": format(changed, ",")}
+    if dry_run:
+        print(_("%(rows)s 行，用时 %(seconds)s 秒；将改动 %(changed)s 个节点和边（试运行：什么也没有写入）", **took))
+    else:
+        print(_("%(rows)s 行，用时 %(seconds)s 秒；改动了 %(changed)s 个节点和边", **took))

@@ -22,7 +22,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 
 from graph.errors import UnknownNode, WrongKind
+from graph.i18n import _
 from graph.invariants import ENDPOINTS, latest
+from graph.labels import term
 from graph.model import Edge, EdgeKind, NodeKind
 from graph.store import Direction, GraphStore
 
@@ -55,7 +57,7 @@ def _tied_here() -> dict[NodeKind, dict[Direction, frozenset[EdgeKind]]]:
     """For each kind of node, the tying edges other nodes may hang on it by, by the side it reads them from."""
     here: dict[NodeKind, dict[Direction, set[EdgeKind]]] = defaultdict(lambda: defaultdict(set))
     here[NodeKind.TERRITORY][Direction.IN].add(EdgeKind.WITHIN)  # the territories under a territory
-    for edge_kind, (_, direction) in _TIED_END.items():
+    for edge_kind, (_end, direction) in _TIED_END.items():
         sources, targets = ENDPOINTS[edge_kind]
         for kind in targets if direction is Direction.OUT else sources:
             here[kind][Direction.IN if direction is Direction.OUT else Direction.OUT].add(edge_kind)
@@ -200,7 +202,7 @@ def belonging_kinds(store: GraphStore, scope_id: str) -> dict[str, NodeKind]:
     """:func:`belonging_in` with the kind of each id (known from the edge that tied it, so no node is read)."""
     scope_kind = store.node(scope_id).kind
     if scope_kind is not NodeKind.TERRITORY:
-        raise WrongKind(f"a scope is a territory (district, street, community, area or grid); {scope_id} is a {scope_kind.value}")
+        raise WrongKind(_("范围应是一个地域（区、街道、社区、小区或网格）；%(id)s 是%(kind)s", id=scope_id, kind=term(scope_kind)))
     mine: dict[str, NodeKind] = {scope_id: scope_kind}
     frontier = [scope_id]
     while frontier:

@@ -14,6 +14,8 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from graph.errors import WrongKind
+from graph.i18n import _
+from graph.labels import term
 from graph.model import EdgeKind, Level, Organisation, OrgForm, Seat, Territory, Unit
 from graph.scope import DayReader, NodeRef, resolve_scope, seat_in_force
 from graph.store import Direction, GraphStore
@@ -108,7 +110,15 @@ class _Scoped(DayReader):
 def _scope_of_level(store: GraphStore, scope_id: str, level: Level, *, as_of: date | None) -> _Scoped:
     root = resolve_scope(store, scope_id)
     if root.level is not level:
-        raise WrongKind(f"{scope_id} names {root.name}, a {root.level.value}; this question is about a {level.value}")
+        raise WrongKind(
+            _(
+                "%(id)s 是%(level)s %(name)s；这个问题问的是%(wanted)s",
+                id=scope_id,
+                name=root.name,
+                level=term(root.level),
+                wanted=term(level),
+            )
+        )
     return _Scoped(store, root, as_of=as_of)
 
 
@@ -166,7 +176,7 @@ def unit_committees(store: GraphStore, unit_id: str, *, as_of: date | None = Non
     """The big committees a resident unit sits on, through seats in force on ``as_of``, by committee name."""
     unit = store.node(unit_id)
     if not isinstance(unit, Unit):
-        raise WrongKind(f"{unit_id} is of kind {unit.kind.value}, not a resident unit (驻区单位)")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是驻区单位", id=unit_id, kind=term(unit.kind)))
     reader = DayReader(store, as_of=as_of)
     out: list[UnitSeat] = []
     for edge in reader.edges(unit_id, EdgeKind.ON_BEHALF_OF, Direction.IN):

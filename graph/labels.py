@@ -11,9 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from graph.model import AllianceKind, Level, MemberCategory, MemberRole, OrgForm, PostKind, TeamKind, UnitType
+from graph.i18n import Lang, current
+from graph.model import AllianceKind, Level, MemberCategory, MemberRole, NodeKind, OrgForm, PostKind, TeamKind, UnitType
 
-__all__ = ["ALIASES", "LABELS", "choices", "label", "parse_label"]
+__all__ = ["ALIASES", "LABELS", "choices", "label", "parse_label", "term"]
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -53,6 +54,17 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
     MemberRole: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
+    NodeKind: {
+        "territory": "地域",
+        "organisation": "党组织",
+        "unit": "单位",
+        "member": "党员",
+        "agreement": "共建协议",
+        "alliance": "党建联盟",
+        "seat": "兼职委员席位",
+        "post": "职务",
+        "team": "服务队",
+    },
     PostKind: {
         "secretary": "书记",
         "deputy_secretary": "副书记",
@@ -97,3 +109,9 @@ def parse_label(enum: type[E], text: str) -> E | None:
             return enum(value)
     alias = ALIASES.get(enum, {}).get(folded)
     return enum(alias) if alias is not None else None
+
+
+def term(value: StrEnum) -> str:
+    """An enumeration value as the reader's language names it (graph.i18n): its label in Chinese, its code in English."""
+    labels = LABELS.get(type(value), {})
+    return labels.get(value.value, value.value) if current() is Lang.ZH else value.value.replace("_", " ")

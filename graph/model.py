@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
+from graph.i18n import _
+
 __all__ = [
     "ALLOWED_PARENTS",
     "EDGE_MODELS",
@@ -124,17 +126,17 @@ def unsafe_reason(text: str, *, limit: int, allowed: str = "") -> str | None:
     noncharacter is refused rather than removed, so that what is stored is what was sent.
     """
     if len(text) > limit:
-        return f"过长: {len(text)} 个字符, 最多 {limit} (too long: {len(text)} characters, at most {limit}); shorten it"
+        return _("过长：%(length)s 个字符，最多 %(limit)s；请缩短", length=len(text), limit=limit)
     for found in _UNSAFE.finditer(text):
         char = found.group()
         if char in allowed:
             continue
         code = f"U+{ord(char):04X}"
         if "\ud800" <= char <= "\udfff":
-            return f"含孤立代理码位 {code} (a lone surrogate, which is not a character): remove it"
+            return _("含孤立代理码位 %(code)s（不是字符）：请删去", code=code)
         if unicodedata.category(char) == "Cc":
-            return f"含控制字符 {code} (a control character, which exports cannot hold): remove it"
-        return f"含非字符 {code} (a Unicode noncharacter, which exports cannot hold): remove it"
+            return _("含控制字符 %(code)s（导出无法保存）：请删去", code=code)
+        return _("含非字符 %(code)s（Unicode 非字符，导出无法保存）：请删去", code=code)
     return None
 
 
@@ -154,7 +156,7 @@ def _safe(limit: int, allowed: str = "") -> Callable[[Any], Any]:
 def _at_most(limit: int) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if isinstance(value, list | tuple) and len(value) > limit:
-            raise ValueError(f"条目过多: {len(value)} 项, 最多 {limit} (too many items: {len(value)}, at most {limit})")
+            raise ValueError(_("条目过多：%(count)s 项，最多 %(limit)s", count=len(value), limit=limit))
         return value
 
     return check
@@ -184,15 +186,13 @@ SourceText = Annotated[str, BeforeValidator(cleaned), Field(min_length=1, max_le
 def _properties(values: dict[str, Any]) -> dict[str, Any]:
     """Extra columns: at most :data:`MAX_PROPERTIES`, keys one short line, text values bounded free text."""
     if len(values) > MAX_PROPERTIES:
-        raise ValueError(
-            f"列过多: {len(values)} 个额外列, 最多 {MAX_PROPERTIES} (too many extra columns: {len(values)}, at most {MAX_PROPERTIES})"
-        )
+        raise ValueError(_("列过多：%(count)s 个额外列，最多 %(limit)s", count=len(values), limit=MAX_PROPERTIES))
     for key, value in values.items():
         reason = unsafe_reason(key, limit=MAX_SHORT) or (
             unsafe_reason(value, limit=MAX_PROPERTY, allowed=LINE_BREAKS) if isinstance(value, str) else None
         )
         if reason:
-            raise ValueError(f"列 {key[:MAX_SHORT]!r}: {reason}")
+            raise ValueError(_("列 %(column)r：%(reason)s", column=key[:MAX_SHORT], reason=reason))
     return values
 
 

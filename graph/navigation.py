@@ -8,6 +8,8 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from graph.errors import UnknownNode, WrongKind
+from graph.i18n import _
+from graph.labels import term
 from graph.model import Alliance, AllianceKind, EdgeKind, InAlliance, Level, Node, NodeKind, Organisation, Territory, Unit
 from graph.scope import PATH_SEPARATOR, DayReader, NodeRef, ScopeTree, display_name
 from graph.store import Direction, GraphStore
@@ -40,7 +42,7 @@ def territory_subtree(store: GraphStore, scope_id: str, *, as_of: date | None = 
     """The scope and every territory under it on the day, parents first."""
     root = store.node(scope_id)
     if not isinstance(root, Territory):
-        raise WrongKind(f"{scope_id} is of kind {root.kind.value}, not a territory (district, street, community, residential area or grid)")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是地域（区、街道、社区、小区或网格）", id=scope_id, kind=term(root.kind)))
     return ScopeTree(store, scope_id, as_of=as_of).territories
 
 
@@ -258,9 +260,9 @@ def search(
     """
     needle = text.strip().casefold()
     if not needle:
-        raise ValueError("search needs some text to look for")
+        raise ValueError(_("搜索需要要找的文字"))
     if limit < 0 or offset < 0:
-        raise ValueError("limit and offset are 0 or more")
+        raise ValueError(_("limit 和 offset 应为 0 或更大"))
     found: list[tuple[bool, int, str, str, Node]] = []
     for node in _candidates(store, kinds or SEARCHABLE, among):
         name = display_name(node)

@@ -25,7 +25,9 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
+from graph.i18n import _
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
+from graph.labels import term
 from graph.model import (
     EDGE_ADAPTER,
     NODE_ADAPTER,
@@ -198,7 +200,7 @@ class Neo4jStore:
     def _refuse_scope(self, territory_id: str) -> NoReturn:
         """Why a subtree query found nothing: no such node, or one that is no territory."""
         node = self.node(territory_id)
-        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
 
     def count(self, kind: NodeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])
@@ -234,7 +236,7 @@ def _reachable() -> Iterator[None]:
     try:
         yield
     except (ServiceUnavailable, SessionExpired, TransientError) as exc:
-        raise StoreUnavailable(f"Neo4j is not reachable now ({type(exc).__name__}); try again shortly") from exc
+        raise StoreUnavailable(_("现在连不上 Neo4j（%(error)s）；请稍后重试", error=type(exc).__name__)) from exc
 
 
 # -- the write transaction ---------------------------------------------------------------------

@@ -17,6 +17,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.errors import WrongKind
+from graph.i18n import _
+from graph.labels import term
 from graph.model import (
     TERRITORY_LEVELS,
     Agreement,
@@ -139,12 +141,10 @@ def resolve_scope(store: GraphStore, node_id: str) -> Territory:
             covered = store.node(edge.target)
             if isinstance(covered, Territory):
                 return covered
-        raise WrongKind(f"organisation {node_id} covers no territory, so it names no scope; link it to its territory first (COVERS)")
+        raise WrongKind(_("党组织 %(id)s 没有覆盖任何地域，所以不能作为范围；请先把它连到它的地域（COVERS）", id=node_id))
+    kind = f"{term(node.kind)}（{term(node.level)}）" if isinstance(node, Organisation) else term(node.kind)
     raise WrongKind(
-        f"{node_id} is of kind {node.kind.value}"
-        + (f" (level {node.level.value})" if isinstance(node, Organisation) else "")
-        + ", not a scope: give a territory (district, street, community, residential area, grid)"
-        + " or the organisation of the chain that covers one"
+        _("%(id)s 是%(kind)s，不能作为范围：请给一个地域（区、街道、社区、小区、网格），或覆盖它的五级链条党组织", id=node_id, kind=kind)
     )
 
 
@@ -331,7 +331,7 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
     """
     node = store.node(territory_id)
     if not isinstance(node, Territory):
-        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
     tree = ScopeTree(store, territory_id, as_of=day)
     out: list[TerritoryFacts] = []
     for territory in tree.territories:
@@ -368,7 +368,7 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
     """:meth:`GraphStore.chain_facts` the plain way, node by node: what the contract suite checks each store against."""
     node = store.node(territory_id)
     if not isinstance(node, Territory):
-        raise WrongKind(f"{territory_id} is of kind {node.kind.value}, not a territory")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
     tree = ScopeTree(store, territory_id, as_of=day)
 
     def org_facts(org: Organisation) -> OrgFacts:

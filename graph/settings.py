@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.i18n import Lang
 from graph.store import GraphStore
 
 __all__ = ["Settings", "StoreKind", "get_settings", "open_store"]
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
     )
     rate_burst: int = Field(default=30, ge=1, description="how many of those a key may ask for at once before the rate applies")
     auth: bool = Field(default=True, description="require an API key on every route; off opens everything (a laptop, a test)")
+    lang: Lang = Field(
+        default=Lang.ZH,
+        description="the language of what a person reads: zh (Chinese) or en; a request's Accept-Language and --lang choose per use",
+    )
     keys_file: Path | None = Field(default=None, description="where API keys are kept, hashed (default: keys.json in data_dir)")
 
     @property

@@ -34,8 +34,9 @@ import networkx as nx
 from graph.access import belonging_kinds
 from graph.errors import UnknownNode, WrongKind
 from graph.files import atomic_write
+from graph.i18n import _
 from graph.invariants import ENDPOINTS, in_force_last, latest
-from graph.labels import label
+from graph.labels import label, term
 from graph.model import (
     Agreement,
     Alliance,
@@ -75,14 +76,15 @@ def format_of(path: Path, fmt: str | None = None) -> str:
     """The export format: as asked, or from the path's suffix (a path without one is a CSV folder)."""
     if fmt:
         if fmt not in FORMATS:
-            raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+            raise ValueError(_("没有导出格式 %(format)r；可选：%(formats)s", format=fmt, formats=", ".join(FORMATS)))
         return fmt
     suffix = path.suffix.lower().lstrip(".")
     if suffix in FORMATS:
         return suffix
     if suffix == "":
         return "csv"
-    raise ValueError(f"{path.name}: cannot tell the format from .{suffix}; use .xlsx, .zip, .graphml, .gexf, .json or a folder name")
+    hint = ".xlsx、.zip、.graphml、.gexf、.json"
+    raise ValueError(_("%(name)s：从 .%(suffix)s 看不出格式；请用 %(hint)s 或文件夹名", name=path.name, suffix=suffix, hint=hint))
 
 
 def export(
@@ -151,7 +153,7 @@ class _View:
             return cls._indexed({n.id: n for n in store.nodes()}, list(store.edges()), above={})
         root = store.node(scope)  # raises UnknownNode, naming it
         if not isinstance(root, Territory):
-            raise WrongKind(f"an export's scope is a territory (district, street, community...); {scope} is a {root.kind.value}")
+            raise WrongKind(_("导出的范围应是一个地域（区、街道、社区……）；%(scope)s 是%(kind)s", scope=scope, kind=term(root.kind)))
         keep, parent = _scope_ids(store, scope, ancestors=ancestors)
         nodes: dict[str, Node] = {}
         for node_id in sorted(keep):  # by id: the order every format writes a scope's nodes in

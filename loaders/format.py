@@ -18,7 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from graph.labels import ALIASES, LABELS, choices
+from graph.i18n import _
+from graph.labels import ALIASES, LABELS, choices, term
 from graph.model import (
     ID_PATTERN,
     TERRITORY_LEVELS,
@@ -135,11 +136,11 @@ def _count(value: Any) -> Any:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"a whole number is needed, such as 120, not {value!r}") from None
+            raise ValueError(_("应为整数，例如 120，而不是 %(value)r", value=value)) from None
         value = number
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueError(f"a whole number is needed, not {value}")
+            raise ValueError(_("应为整数，而不是 %(value)s", value=value))
         value = int(value)
     return value
 
@@ -158,8 +159,8 @@ def parse_date(value: Any) -> date | None:
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a day of the calendar ({exc})") from None
-    raise ValueError(f"a date is needed, written as 2023-05-01, 2023/5/1, 2023.5.1 or 2023年5月1日, not {value!r}")
+            raise ValueError(_("%(value)r 不是日历上的日期（%(error)s）", value=value, error=exc)) from None
+    raise ValueError(_("应为日期，写作 2023-05-01、2023/5/1、2023.5.1 或 2023年5月1日，而不是 %(value)r", value=value))
 
 
 def _yes_no(value: Any) -> bool:
@@ -170,7 +171,7 @@ def _yes_no(value: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"yes or no is needed (yes/no, 是/否), not {value!r}")
+    raise ValueError(_("应为是或否（是/否、yes/no），而不是 %(value)r", value=value))
 
 
 @functools.cache
@@ -185,7 +186,7 @@ def _enum(enum: type[StrEnum]) -> Callable[[Any], Any]:
             return None
         found = by_text.get(str(value).strip().lower())
         if found is None:
-            raise ValueError(f"{value!r} is not one of: {choices(enum)}")
+            raise ValueError(_("%(value)r 不在可选值中：%(choices)s", value=value, choices=choices(enum)))
         return found
 
     return read
@@ -207,7 +208,7 @@ def _roles(value: Any) -> tuple[MemberRole, ...]:
 def _id(value: Any) -> Any:
     value = _code(value)
     if isinstance(value, str) and not ID_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a usable id: letters, digits and _ . : - only, up to 80 characters")
+        raise ValueError(_("%(value)r 不能用作 id：只能用字母、数字和 _ . : -，最多 80 个字符", value=value))
     return value
 
 
@@ -270,18 +271,20 @@ class StructureRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
         if self.level is None:
-            raise ValueError(f"level: is blank; it is one of {choices(Level)}")
+            raise ValueError("level: " + _("为空；可选值：%(choices)s", choices=choices(Level)))
         if self.level not in TERRITORY_LEVELS:
-            raise ValueError(f"level: {self.level.value} is not a territory's level; it is one of {choices(Level)}")
+            raise ValueError("level: " + _("%(level)s 不是地域层级；可选值：%(choices)s", level=self.level.value, choices=choices(Level)))
         if self.level is Level.DISTRICT and self.parent_id:
-            raise ValueError("parent_id: a district is the top of the territory; leave its parent_id blank")
+            raise ValueError("parent_id: " + _("区是地域的最上一级；请让它的 parent_id 留空"))
         if self.level is not Level.DISTRICT and not self.parent_id:
-            wanted = " or ".join(sorted(level.value for level in self.level.parents))
-            raise ValueError(f"parent_id: is blank; a {self.level.value} needs the id of its {wanted}")
+            wanted = "、".join(term(level) for level in sorted(self.level.parents))
+            raise ValueError("parent_id: " + _("为空；%(level)s需要填写所属%(up)s的 id", level=term(self.level), up=wanted))
         if self.since is not None and self.until is not None and self.until < self.since:
-            raise ValueError(f"until: {self.until} (撤销日期) is before since {self.since} (设立日期); a territory ends after it starts")
+            raise ValueError(
+                "until: " + _("撤销日期 %(until)s 早于设立日期 since %(since)s；撤销应在设立之后", until=self.until, since=self.since)
+            )
         if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
-            raise ValueError("org_name: is blank, so there is no party organisation here; give its name or leave every org_ column blank")
+            raise ValueError("org_name: " + _("为空，即这里没有党组织；请填写党组织名称，或让所有 org_ 列留空"))
         return self
 
 
@@ -299,7 +302,7 @@ class HouseholdHeadRow(Row):
     @model_validator(mode="after")
     def _category(self) -> HouseholdHeadRow:
         if self.category is None:
-            raise ValueError(f"category: is blank; it is one of {choices(MemberCategory)}")
+            raise ValueError("category: " + _("为空；可选值：%(choices)s", choices=choices(MemberCategory)))
         return self
 
 
@@ -318,9 +321,9 @@ class UnitRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> UnitRow:
         if self.type is None:
-            raise ValueError(f"type: is blank; it is one of {choices(UnitType)}")
+            raise ValueError("type: " + _("为空；可选值：%(choices)s", choices=choices(UnitType)))
         if not self.party_org_name and (self.party_org_id or self.party_org_members or self.party_org_form):
-            raise ValueError("party_org_name: is blank, so the unit has no party organisation; give its name or leave party_org_ blank")
+            raise ValueError("party_org_name: " + _("为空，即该单位没有党组织；请填写党组织名称，或让所有 party_org_ 列留空"))
         return self
 
 
@@ -339,9 +342,9 @@ class AgreementRow(Row):
     @model_validator(mode="after")
     def _term(self) -> AgreementRow:
         if self.signed_on is None:
-            raise ValueError("signed_on: is blank; an agreement needs the date it was signed")
+            raise ValueError("signed_on: " + _("为空；协议需要签订日期"))
         if self.expires_on is not None and self.expires_on < self.signed_on:
-            raise ValueError(f"expires_on: {self.expires_on} is before signed_on {self.signed_on}")
+            raise ValueError("expires_on: " + _("%(expires)s 早于签订日期 %(signed)s", expires=self.expires_on, signed=self.signed_on))
         return self
 
 
@@ -370,7 +373,7 @@ class BigCommitteeRow(Row):
     @model_validator(mode="after")
     def _term(self) -> BigCommitteeRow:
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -387,11 +390,11 @@ class PostRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> PostRow:
         if self.post is None:
-            raise ValueError(f"post: is blank; it is one of {choices(PostKind)}")
+            raise ValueError("post: " + _("为空；可选值：%(choices)s", choices=choices(PostKind)))
         if not self.person and not self.person_id:
-            raise ValueError("person: is blank, and so is person_id; name who holds the post (or give their member id)")
+            raise ValueError("person: " + _("为空，person_id 也为空；请写明任职人（或给出其党员编号）"))
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -409,9 +412,9 @@ class TeamRow(Row):
     @model_validator(mode="after")
     def _consistent(self) -> TeamRow:
         if self.kind is None:
-            raise ValueError(f"kind: is blank; it is one of {choices(TeamKind)}")
+            raise ValueError("kind: " + _("为空；可选值：%(choices)s", choices=choices(TeamKind)))
         if self.since and self.until and self.until < self.since:
-            raise ValueError(f"until: {self.until} is before since {self.since}")
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 

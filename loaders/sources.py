@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import charset_normalizer
 
+from graph.i18n import _
 from loaders.format import SHEET_NAMES, TABLES, Table
 
 # A workbook is untrusted input. Expat never fetches external entities, and 2.4.1 and later refuse
@@ -120,6 +121,8 @@ class Sheet:
     origin: str
     header: list[Any]
     rows: Iterator[tuple[int, list[Any]]]
+    header_row: int = 1
+    """The header's row number as the sheet shows it (below a title row it is not 1): problems with the header name it."""
 
 
 class Source:
@@ -165,7 +168,7 @@ def _open_tables(source: Source) -> None:
     if path.is_dir():
         _csv_folder(source)
     elif not path.exists():
-        raise SourceError(f"{path}: no such file or folder")
+        raise SourceError(_("%(path)s：没有这个文件或文件夹", path=path))
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         _workbook(source)
     elif path.suffix.lower() == ".zip":
@@ -173,12 +176,12 @@ def _open_tables(source: Source) -> None:
     elif path.suffix.lower() in (".csv", ".txt"):
         table = _table_of(path.stem)
         if table is None:
-            raise SourceError(f"{path.name}: a CSV file is named after its table: one of {', '.join(SHEET_NAMES)} (.csv)")
+            raise SourceError(_("%(name)s：CSV 文件要以它的表命名：%(tables)s 之一（.csv）", name=path.name, tables=", ".join(SHEET_NAMES)))
         source.sheets.append(_csv_sheet(source, table, path.name, lambda: path.open("rb")))
     elif path.suffix.lower() == ".xls":
-        raise SourceError(f"{path.name}: the old .xls format is not read; in Excel, save it as .xlsx (Excel 工作簿) and import that")
+        raise SourceError(_("%(name)s：不读取旧的 .xls 格式；请在 Excel 中另存为 .xlsx（Excel 工作簿）再导入", name=path.name))
     else:
-        raise SourceError(f"{path.name}: import an .xlsx workbook, a .csv file, a .zip of CSV files, or a folder of CSV files")
+        raise SourceError(_("%(name)s：请导入 .xlsx 工作簿、.csv 文件、CSV 文件的 .zip，或放 CSV 文件的文件夹", name=path.name))
     if not source.sheets:
         raise _no_table(source)
     order = list(TABLES)
@@ -186,18 +189,39 @@ def _open_tables(source: Source) -> None:
     seen: dict[str, str] = {}
     for sheet in source.sheets:
         if sheet.table.name in seen:
-            raise SourceError(f"{path.name}: both {seen[sheet.table.name]} and {sheet.origin} hold the table {sheet.table.name}; keep one")
+            raise SourceError(
+                _(
+                    "%(name)s：%(first)s 和 %(second)s 都是表 %(table)s；只留一个",
+                    name=path.name,
+                    first=seen[sheet.table.name],
+                    second=sheet.origin,
+                    table=sheet.table.name,
+                )
+            )
         seen[sheet.table.name] = sheet.origin
 
 
 def _no_table(source: Source) -> SourceError:
     """A file holding no table the format knows: refused, naming what it holds and what a table is called."""
-    what = "files" if source.path.is_dir() or source.path.suffix.lower() == ".zip" else "sheets"
-    found = "、".join(source.ignored[:20]) + (" ..." if len(source.ignored) > 20 else "") if source.ignored else "nothing"
+    files = source.path.is_dir() or source.path.suffix.lower() == ".zip"
+    found = "、".join(source.ignored[:20]) + (" ..." if len(source.ignored) > 20 else "") if source.ignored else _("没有内容")
     expected = "、".join(f"{t.chinese} ({t.name})" for t in TABLES.values())
+    if files:
+        return SourceError(
+            _(
+                "%(name)s：没有可导入的表（其中的文件是 %(found)s）；请以表名给每个 CSV 文件命名：%(expected)s",
+                name=source.path.name,
+                found=found,
+                expected=expected,
+            )
+        )
     return SourceError(
-        f"{source.path.name}: 没有可导入的表 (it holds no table of the import format: its {what} are {found}); "
-        f"name each {'CSV file' if what == 'files' else 'sheet'} after its table: {expected}"
+        _(
+            "%(name)s：没有可导入的表（其中的工作表是 %(found)s）；请以表名给每个工作表命名：%(expected)s",
+            name=source.path.name,
+            found=found,
+            expected=expected,
+        )
     )
 
 
@@ -220,7 +244,7 @@ def _csv_folder(source: Source) -> None:
         else:
             source.sheets.append(_csv_sheet(source, table, file.name, lambda file=file: file.open("rb")))
     if not source.sheets and not source.ignored:
-        raise SourceError(f"{folder}: holds no .csv file; name each file after its table ({', '.join(TABLES)})")
+        raise SourceError(_("%(folder)s：没有 .csv 文件；请以表名给每个文件命名（%(tables)s）", folder=folder, tables=", ".join(TABLES)))
 
 
 def _csv_zip(source: Source) -> None:
@@ -285,12 +309,14 @@ def _csv_sheet(source: Source, table: Table, origin: str, opener: Any) -> Sheet:
                 if any(cell.strip() for cell in cells) and not (_may_be_note(cells[0]) and _is_note(cells)):
                     yield line_number, _bounded(cells, origin=origin, line=line_number, width=width)
         except csv.Error as exc:
-            raise SourceError(f"{origin}: line {line_number + 1} is not CSV ({exc}); check its quotes") from None
+            raise SourceError(
+                _("%(origin)s：第 %(line)s 行不是 CSV（%(error)s）；请检查其中的引号", origin=origin, line=line_number + 1, error=exc)
+            ) from None
         except _DAMAGED as exc:
             raise _damaged(origin, exc) from None
 
-    header, data = _headed(table, rows())
-    return Sheet(table, origin, header, data)
+    header_row, header, data = _headed(table, rows())
+    return Sheet(table, origin, header, data, header_row)
 
 
 HEADER_SEARCH = 10
@@ -313,8 +339,8 @@ _NOTE_LEADS = (
 """How a note row under a table begins (填表人：张三, 注：...): such a row, with its other cells empty, is no record."""
 
 
-def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
-    """The sheet's header and the rows under it: the first of the top rows naming two of the table's columns.
+def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The sheet's header, its row number and the rows under it: the first of the top rows naming two of the table's columns.
 
     Staff put a title above the header (often merged across the columns) and a blank row
     under it; those rows are passed over. When no top row names two columns, the first row is
@@ -324,13 +350,13 @@ def _headed(table: Table, rows: Iterator[tuple[int, list[Any]]]) -> tuple[list[A
     looked: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
         if sum(1 for cell in cells if isinstance(cell, str) and _normal_name(cell) in names) >= 2:
-            return cells, rows
+            return number, cells, rows
         looked.append((number, cells))
         if len(looked) >= HEADER_SEARCH:
             break
     if not looked:
-        return [], rows
-    return looked[0][1], itertools.chain(looked[1:], rows)
+        return 1, [], rows
+    return looked[0][0], looked[0][1], itertools.chain(looked[1:], rows)
 
 
 @functools.cache
@@ -369,15 +395,29 @@ def _bounded(cells: list[str], *, origin: str, line: int, width: int) -> list[An
         beyond = next((i for i in range(width, len(cells)) if cells[i].strip()), None)
         if beyond is not None:
             raise SourceError(
-                f"{origin} 第 {line} 行第 {beyond + 1} 列: 超出表格宽度 (line {line} has a value in field {beyond + 1}, past the "
-                f"{width} a line of this table may have: its table's columns and {EXTRA_COLUMNS} of your own); move or delete it"
+                _(
+                    "%(origin)s 第 %(line)s 行第 %(field)s 列：超出表格宽度（这张表一行最多 %(width)s 列："
+                    "表的各列，加上自己的 %(extra)s 列）；"
+                    "请移走或删去",
+                    origin=origin,
+                    line=line,
+                    field=beyond + 1,
+                    width=width,
+                    extra=EXTRA_COLUMNS,
+                )
             )
         del cells[width:]
     if max(map(len, cells), default=0) > MAX_CELL_CHARS:
         field = next(i for i, cell in enumerate(cells) if len(cell) > MAX_CELL_CHARS)
         raise SourceError(
-            f"{origin} 第 {line} 行第 {field + 1} 列: 文字过长 (field {field + 1} of line {line} holds {len(cells[field]):,} "
-            f"characters, more than the {MAX_CELL_CHARS:,} a cell may); shorten it"
+            _(
+                "%(origin)s 第 %(line)s 行第 %(field)s 列：文字过长（%(length)s 个字符，一个单元格最多 %(limit)s 个）；请缩短",
+                origin=origin,
+                line=line,
+                field=field + 1,
+                length=format(len(cells[field]), ","),
+                limit=format(MAX_CELL_CHARS, ","),
+            )
         )
     return cells
 
@@ -413,8 +453,12 @@ def _detect_encoding(origin: str, opener: Any) -> str:
         if guessed is not None:
             raise _wrong_encoding(origin, guessed)
         raise SourceError(
-            f"{origin}: is neither UTF-8 nor GB18030 text (unreadable byte at offset {failed_at}); "
-            "in Excel, save it as 'CSV UTF-8 (逗号分隔)' and import again"
+            _(
+                "%(origin)s：既不是 UTF-8 也不是 GB18030 文本（第 %(offset)s 字节无法读取）；"
+                "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”再导入",
+                origin=origin,
+                offset=failed_at,
+            )
         )
     if guessed is not None:
         raise _wrong_encoding(origin, guessed)
@@ -491,8 +535,12 @@ def _guess(sample: bytes) -> str | None:
 def _wrong_encoding(origin: str, encoding: str) -> SourceError:
     name = _NAMES.get(encoding, encoding)
     return SourceError(
-        f"{origin}: 文件编码为 {name}，不是 UTF-8 或 GB18030 (the file is {name} text, which is neither UTF-8 nor GB18030 "
-        "text: read as either it would be garbage); in Excel, save it as 'CSV UTF-8 (逗号分隔)' and import again"
+        _(
+            "%(origin)s：文件编码为 %(encoding)s，不是 UTF-8 或 GB18030（按这两种读都会是乱码）；"
+            "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”再导入",
+            origin=origin,
+            encoding=name,
+        )
     )
 
 
@@ -503,21 +551,28 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(f"{path.name}: is not a readable .xlsx or .zip file ({exc}); save it again from Excel") from None
+        raise SourceError(
+            _("%(name)s：不是可读的 .xlsx 或 .zip 文件（%(error)s）；请从 Excel 重新保存", name=path.name, error=exc)
+        ) from None
     unpacked = sum(i.file_size for i in archive.infolist())
     packed = sum(i.compress_size for i in archive.infolist()) or 1
     if unpacked > MAX_UNPACKED or (unpacked / packed > MAX_RATIO and unpacked > 50 * 1024**2):
         archive.close()
         raise SourceError(
-            f"{path.name}: would unpack to {unpacked:,} bytes from {packed:,} ({unpacked // packed}x); "
-            "that is not a ledger (a zip bomb?), so it is refused"
+            _(
+                "%(name)s：会从 %(packed)s 字节解压成 %(unpacked)s 字节（%(ratio)s 倍）；这不是台账（压缩炸弹？），拒绝导入",
+                name=path.name,
+                packed=format(packed, ","),
+                unpacked=format(unpacked, ","),
+                ratio=unpacked // packed,
+            )
         )
     return archive
 
 
 def _damaged(where: str, exc: BaseException) -> SourceError:
     """A zip member that cannot be unpacked (a bad CRC, a broken deflate stream, a cut-off file)."""
-    return SourceError(f"{where}: 文件已损坏，无法解压 (the packed file is damaged: {exc}); save it again and import the new copy")
+    return SourceError(_("%(where)s：文件已损坏，无法解压（%(error)s）；请重新保存后导入新的副本", where=where, error=exc))
 
 
 def _member(archive: zipfile.ZipFile, name: str, *, origin: str, limit: int) -> bytes:
@@ -525,10 +580,18 @@ def _member(archive: zipfile.ZipFile, name: str, *, origin: str, limit: int) -> 
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise SourceError(f"{origin}: is not an Excel workbook (it holds no {name}); save it again from Excel as .xlsx") from None
+        raise SourceError(
+            _("%(origin)s：不是 Excel 工作簿（其中没有 %(part)s）；请从 Excel 另存为 .xlsx", origin=origin, part=name)
+        ) from None
     if info.file_size > limit:
         raise SourceError(
-            f"{origin}: {name} unpacks to {info.file_size:,} bytes, more than the {limit:,} such a part may have; this is not a ledger"
+            _(
+                "%(origin)s：%(part)s 解压后有 %(size)s 字节，超过这一部分最多的 %(limit)s 字节；这不是台账",
+                origin=origin,
+                part=name,
+                size=format(info.file_size, ","),
+                limit=format(limit, ","),
+            )
         )
     try:
         return archive.read(info)
@@ -541,8 +604,8 @@ def _parser(where: str) -> Any:
     parser = pyexpat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
 
-    def no_doctype(*_: object) -> None:
-        raise SourceError(f"{where}: holds a <!DOCTYPE> declaration, which Excel never writes; this is not a workbook Excel saved")
+    def no_doctype(*_args: object) -> None:
+        raise SourceError(_("%(where)s：含 <!DOCTYPE> 声明，Excel 从不写它；这不是 Excel 保存的工作簿", where=where))
 
     parser.StartDoctypeDeclHandler = no_doctype
     return parser
@@ -552,7 +615,7 @@ def _parse(parser: Any, data: bytes, where: str) -> None:
     try:
         parser.Parse(data, True)
     except pyexpat.ExpatError as exc:
-        raise SourceError(f"{where}: damaged XML ({exc}); save the workbook again from Excel") from None
+        raise SourceError(_("%(where)s：XML 已损坏（%(error)s）；请从 Excel 重新保存工作簿", where=where, error=exc)) from None
 
 
 def _workbook(source: Source) -> None:
@@ -566,7 +629,9 @@ def _workbook(source: Source) -> None:
         nonlocal date1904
         if tag == _SHEET_TAG:
             if len(sheets) >= MAX_SHEETS:
-                raise SourceError(f"{origin}: holds more than {MAX_SHEETS:,} sheets; a ledger has one per table")
+                raise SourceError(
+                    _("%(origin)s：工作表超过 %(limit)s 张；台账每张表一个工作表", origin=origin, limit=format(MAX_SHEETS, ","))
+                )
             sheets.append((attrs.get("name", ""), attrs.get(_REL_ID, "")))
         elif tag == _WORKBOOK_PR_TAG:
             date1904 = attrs.get("date1904") in ("1", "true")
@@ -595,8 +660,8 @@ def _workbook(source: Source) -> None:
         target = targets.get(relation, "")
         member = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
         reader = _SheetReader(f"{origin}:{name}", shared=shared, dates=dates, epoch=epoch, width=len(table.columns) + EXTRA_COLUMNS)
-        header, rows = _headed(table, reader.rows(archive, member))
-        source.sheets.append(Sheet(table, f"{origin}:{name}", header, rows))
+        header_row, header, rows = _headed(table, reader.rows(archive, member))
+        source.sheets.append(Sheet(table, f"{origin}:{name}", header, rows, header_row))
 
 
 def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
@@ -628,10 +693,14 @@ def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
             in_text = False
         elif tag == _SI_TAG:
             if len(strings) >= MAX_SHARED_STRINGS:
-                raise SourceError(f"{where}: holds more than {MAX_SHARED_STRINGS:,} shared strings; this is not a ledger")
+                raise SourceError(
+                    _("%(where)s：共享字符串超过 %(limit)s 条；这不是台账", where=where, limit=format(MAX_SHARED_STRINGS, ","))
+                )
             total += length
             if total > MAX_SHARED_CHARS:
-                raise SourceError(f"{where}: its shared strings hold more than {MAX_SHARED_CHARS:,} characters; this is not a ledger")
+                raise SourceError(
+                    _("%(where)s：共享字符串共超过 %(limit)s 个字符；这不是台账", where=where, limit=format(MAX_SHARED_CHARS, ","))
+                )
             strings.append("".join(parts))
 
     def text(data: str) -> None:
@@ -640,8 +709,12 @@ def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
             length += len(data)
             if length > MAX_CELL_CHARS:
                 raise SourceError(
-                    f"{where}: 共享字符串第 {len(strings) + 1} 条过长 (shared string {len(strings)} holds more than "
-                    f"{MAX_CELL_CHARS:,} characters, the most an Excel cell can); shorten it"
+                    _(
+                        "%(where)s：共享字符串第 %(number)s 条过长（超过一个 Excel 单元格最多的 %(limit)s 个字符）；请缩短",
+                        where=where,
+                        number=len(strings) + 1,
+                        limit=format(MAX_CELL_CHARS, ","),
+                    )
                 )
             parts.append(data)
 
@@ -655,7 +728,7 @@ def _shared_strings(archive: zipfile.ZipFile, origin: str) -> list[str]:
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except pyexpat.ExpatError as exc:
-            raise SourceError(f"{where}: damaged XML ({exc}); save the workbook again from Excel") from None
+            raise SourceError(_("%(where)s：XML 已损坏（%(error)s）；请从 Excel 重新保存工作簿", where=where, error=exc)) from None
         except _DAMAGED as exc:
             raise _damaged(where, exc) from None
     return strings
@@ -683,7 +756,11 @@ def _date_styles(archive: zipfile.ZipFile, origin: str) -> set[int]:
         elif tag == _XF_TAG and depth_in_xfs:
             if len(formats) >= MAX_STYLES:
                 raise SourceError(
-                    f"{where}: holds more than {MAX_STYLES:,} cell styles, the most Excel allows; this is not a workbook Excel saved"
+                    _(
+                        "%(where)s：单元格样式超过 Excel 允许的 %(limit)s 种；这不是 Excel 保存的工作簿",
+                        where=where,
+                        limit=format(MAX_STYLES, ","),
+                    )
                 )
             formats.append(_format_id(attrs.get("numFmtId", "0"), where=where, what=f"cell style {len(formats)}"))
 
@@ -703,8 +780,7 @@ def _date_styles(archive: zipfile.ZipFile, origin: str) -> set[int]:
 def _format_id(text: str, *, where: str, what: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise SourceError(
-            f"{where}: 数字格式编号 {text!r} 无效 ({what} has number format id {text!r}, not a whole number); "
-            "save the workbook again from Excel"
+            _("%(where)s：%(what)s 的数字格式编号 %(text)r 无效（不是整数）；请从 Excel 重新保存工作簿", where=where, what=what, text=text)
         )
     return int(text)
 
@@ -715,19 +791,36 @@ def _is_date_format(code: str) -> bool:
 
 
 MAX_MERGED = 100_000
-"""Ranges merged down more than one row a sheet may hold (a ledger has a few hundred at most)."""
+"""Merged ranges a sheet may hold (a ledger has a few hundred at most)."""
 _MERGE_CELLS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCells[\s>/]")
 _MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def _merged_down(stream: IO[bytes], where: str) -> dict[int, list[tuple[int, int]]]:
-    """The sheet's ranges merged down more than one row, by first row: (first column, last row).
+@dataclass(frozen=True)
+class _Merged:
+    """One merged range (合并单元格) of a sheet: its columns (0 is A) and its last row."""
+
+    first_column: int
+    last_column: int
+    last_row: int
+
+
+def _letters_index(letters: bytes) -> int:
+    """The column index (0 is A) of column letters as a sheet's XML writes them."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _merged_ranges(stream: IO[bytes], where: str) -> dict[int, list[_Merged]]:
+    """The sheet's merged ranges of more than one cell, by first row.
 
     Excel writes ``<mergeCells>`` after the rows, so the sheet's bytes are run through once
     before its rows are read (inflating is quick beside parsing: no XML is parsed here, the
     markup is searched for). A ``<`` in cell text is written ``&lt;``, so text cannot pass for it.
     """
-    merged: dict[int, list[tuple[int, int]]] = {}
+    merged: dict[int, list[_Merged]] = {}
     count = 0
     tail = b""
     found = False
@@ -746,18 +839,26 @@ def _merged_down(stream: IO[bytes], where: str) -> dict[int, list[tuple[int, int
             for ref in _MERGE_REF.finditer(data):
                 end = ref.end()
                 first_row, last_row = int(ref[2]), int(ref[4])
-                if last_row > first_row:
+                first_column, last_column = _letters_index(ref[1]), _letters_index(ref[3])
+                if last_row > first_row or last_column > first_column:
                     count += 1
                     if count > MAX_MERGED:
-                        raise SourceError(f"{where}: holds more than {MAX_MERGED:,} merged ranges; this is not a ledger")
-                    column = 0
-                    for letter in ref[1]:
-                        column = column * 26 + letter - 64
-                    merged.setdefault(first_row, []).append((column - 1, last_row))
+                        raise SourceError(
+                            _("%(where)s：合并单元格区域超过 %(limit)s 个；这不是台账", where=where, limit=format(MAX_MERGED, ","))
+                        )
+                    merged.setdefault(first_row, []).append(_Merged(first_column, last_column, last_row))
             tail = data[max(end, len(data) - 512) :]
     except _DAMAGED as exc:
         raise _damaged(where, exc) from None
     return merged
+
+
+def _fill(cells: list[Any], column: int, value: Any) -> None:
+    """Put ``value`` in an empty cell of a row (widening the row to reach it)."""
+    if column >= len(cells):
+        cells.extend([None] * (column + 1 - len(cells)))
+    if cells[column] is None or cells[column] == "":
+        cells[column] = value
 
 
 def _column_letters(index: int) -> str:
@@ -794,8 +895,8 @@ class _SheetReader:
         self.inline: list[str] | None = None
         self.text: list[str] | None = None
         self.length = 0
-        self.merged: dict[int, list[tuple[int, int]]] = {}
-        """The sheet's ranges merged down more than one row, by first row: (column, last row)."""
+        self.merged: dict[int, list[_Merged]] = {}
+        """The sheet's merged ranges, by first row."""
         self.carrying: dict[int, tuple[int, Any]] = {}
         """Merged ranges the rows being read lie in, by column: (last row, the range's value)."""
 
@@ -804,11 +905,11 @@ class _SheetReader:
         where = f"{self.origin} ({member})"
         try:
             with archive.open(member) as first_pass:  # merged ranges come after the rows: found first
-                self.merged = _merged_down(first_pass, where)
+                self.merged = _merged_ranges(first_pass, where)
             stream = archive.open(member)
         except KeyError:
             raise SourceError(
-                f"{self.origin}: the workbook names a sheet file {member} that it does not hold; save it again from Excel"
+                _("%(origin)s：工作簿提到的工作表文件 %(member)s 并不在其中；请从 Excel 重新保存", origin=self.origin, member=member)
             ) from None
         except _DAMAGED as exc:
             raise _damaged(f"{self.origin} ({member})", exc) from None
@@ -826,7 +927,12 @@ class _SheetReader:
                 parser.Parse(b"", True)
             except pyexpat.ExpatError as exc:
                 raise SourceError(
-                    f"{where}: damaged sheet XML near row {self.number + 1} ({exc}); save the workbook again from Excel"
+                    _(
+                        "%(where)s：工作表 XML 在第 %(row)s 行附近已损坏（%(error)s）；请从 Excel 重新保存工作簿",
+                        where=where,
+                        row=self.number + 1,
+                        error=exc,
+                    )
                 ) from None
             except _DAMAGED as exc:
                 raise _damaged(where, exc) from None
@@ -843,13 +949,17 @@ class _SheetReader:
                 self.ref = ref
             if self.column >= MAX_SHEET_COLUMNS:
                 raise SourceError(
-                    f"{self.origin} 第 {self.number} 行: 单元格超出 XFD 列 (row {self.number} has a cell past column XFD, "
-                    f"the {MAX_SHEET_COLUMNS:,}th, the last an Excel sheet has); this is not a workbook Excel saved"
+                    _(
+                        "%(origin)s 第 %(row)s 行：单元格超出 XFD 列（Excel 工作表的最后一列，第 %(last)s 列）；这不是 Excel 保存的工作簿",
+                        origin=self.origin,
+                        row=self.number,
+                        last=format(MAX_SHEET_COLUMNS, ","),
+                    )
                 )
             self.kind = attrs.get("t", "n")
             style = attrs.get("s")
             if style is not None and not (style.isascii() and style.isdigit() and len(style) < 10):
-                raise self._bad(f"样式编号 {style!r} 无效 (its style id is {style!r}, not a whole number)")
+                raise self._bad(_("样式编号 %(style)r 无效（不是整数）", style=style))
             self.style = style
             self.value = self.formula = self.inline = None
             self.in_cell = True
@@ -888,29 +998,37 @@ class _SheetReader:
             self.text = None
 
     def _fill_merged(self, cells: list[Any]) -> None:
-        """Give each cell of a merged range (合并单元格) below its first the first's value, as staff read it.
+        """Give every cell of a merged range (合并单元格) its first cell's value, as staff read it.
 
-        Excel keeps the value only in a merged range's first cell. Only the range's first column
-        is filled: a range merged across columns (a title) holds one value, not one per column.
+        Excel keeps the value only in a merged range's first cell; staff mean it in every cell of
+        the range: a grid's parent merged down its rows, a date merged across two columns, a block
+        merged over rows and columns. A range that is all its first row holds (a title,
+        「XX街道党组织台账」, merged across the columns) is left as one value: it is no record.
         """
         number = self.number
         for column, (last, value) in list(self.carrying.items()):
             if number > last:
                 del self.carrying[column]
-            elif value is not None:
-                if column >= len(cells):
-                    cells.extend([None] * (column + 1 - len(cells)))
-                if cells[column] is None or cells[column] == "":
-                    cells[column] = value
-        for column, last in self.merged.get(number, ()):
-            if column < self.width:
-                self.carrying[column] = (last, cells[column] if column < len(cells) else None)
+            else:
+                _fill(cells, column, value)
+        for merged in self.merged.get(number, ()):
+            first = merged.first_column
+            value = cells[first] if first < len(cells) else None
+            if first >= self.width or value is None or value == "":
+                continue
+            last_column = min(merged.last_column, self.width - 1)
+            if last_column > first and _is_blank([c for i, c in enumerate(cells) if not first <= i <= last_column]):
+                continue  # a title
+            for column in range(first, last_column + 1):
+                _fill(cells, column, value)
+                if merged.last_row > number:
+                    self.carrying[column] = (merged.last_row, value)
 
     def _characters(self, data: str) -> None:
         if self.text is not None:
             self.length += len(data)
             if self.length > MAX_CELL_CHARS:
-                raise self._bad(f"文字过长 (it holds more than {MAX_CELL_CHARS:,} characters, the most an Excel cell can); shorten it")
+                raise self._bad(_("文字过长（超过一个 Excel 单元格最多的 %(limit)s 个字符）；请缩短", limit=format(MAX_CELL_CHARS, ",")))
             self.text.append(data)
 
     def _row_start(self, r: str | None) -> None:
@@ -920,13 +1038,21 @@ class _SheetReader:
             number = int(r)
         else:
             raise SourceError(
-                f"{self.origin}: 行号 {r!r} 无效 (a row is numbered {r!r} after row {self.number}, not a whole number); "
-                "save the workbook again from Excel"
+                _(
+                    "%(origin)s：第 %(after)s 行之后的行号 %(number)r 无效（不是整数）；请从 Excel 重新保存工作簿",
+                    origin=self.origin,
+                    number=r,
+                    after=self.number,
+                )
             )
         if not 1 <= number <= MAX_SHEET_ROWS:
             raise SourceError(
-                f"{self.origin}: 行号 {number:,} 超出范围 (row {number:,} lies outside rows 1 to {MAX_SHEET_ROWS:,}, "
-                "the rows an Excel sheet has); this is not a workbook Excel saved"
+                _(
+                    "%(origin)s：行号 %(number)s 超出范围（Excel 工作表只有第 1 到 %(last)s 行）；这不是 Excel 保存的工作簿",
+                    origin=self.origin,
+                    number=format(number, ","),
+                    last=format(MAX_SHEET_ROWS, ","),
+                )
             )
         self.number = number
         self.cells = []
@@ -936,7 +1062,7 @@ class _SheetReader:
         match = _CELL_REF.fullmatch(ref)
         if match is None:
             raise SourceError(
-                f"{self.origin} 第 {self.number} 行: 单元格地址 {ref!r} 无效 (row {self.number} has a cell at {ref!r}, not a place like B7)"
+                _("%(origin)s 第 %(row)s 行：单元格地址 %(ref)r 无效（应是 B7 这样的位置）", origin=self.origin, row=self.number, ref=ref)
             )
         letters = match[1]
         if len(letters) > 3:
@@ -948,7 +1074,12 @@ class _SheetReader:
 
     def _bad(self, what: str) -> SourceError:
         return SourceError(
-            f"{self.origin} 单元格 {self.ref}: {what}; the workbook is damaged or was not saved by Excel: save it again from Excel"
+            _(
+                "%(origin)s 单元格 %(ref)s：%(what)s；工作簿已损坏或不是 Excel 保存的：请从 Excel 重新保存",
+                origin=self.origin,
+                ref=self.ref,
+                what=what,
+            )
         )
 
     def _place(self, value: Any) -> None:
@@ -959,8 +1090,13 @@ class _SheetReader:
             if value is None or value == "":
                 return  # formatting Excel keeps for empty cells far to the right: nothing to read
             raise SourceError(
-                f"{self.origin} 单元格 {self.ref}: 超出表格宽度 (the cell lies past column {_column_letters(self.width - 1)}, "
-                f"the widest this sheet may be: its table's columns and {EXTRA_COLUMNS} of your own); move or delete it"
+                _(
+                    "%(origin)s 单元格 %(ref)s：超出表格宽度（这张表最宽到 %(last)s 列：表的各列，加上自己的 %(extra)s 列）；请移走或删去",
+                    origin=self.origin,
+                    ref=self.ref,
+                    last=_column_letters(self.width - 1),
+                    extra=EXTRA_COLUMNS,
+                )
             )
         if position > len(cells):
             cells.extend([None] * (position - len(cells)))
@@ -978,7 +1114,7 @@ class _SheetReader:
         if kind == "s":
             if not (text.isascii() and text.isdigit()) or int(text) >= len(self.shared):
                 raise self._bad(
-                    f"共享字符串编号 {text!r} 超出范围 (it points at shared string {text!r}, but the workbook holds {len(self.shared):,})"
+                    _("共享字符串编号 %(number)r 超出范围（工作簿只有 %(count)s 条）", number=text, count=format(len(self.shared), ","))
                 )
             return self.shared[int(text)]
         if kind in ("str", "d"):
@@ -990,14 +1126,12 @@ class _SheetReader:
         try:
             number = float(text)
         except ValueError:
-            raise self._bad(f"数值 {text[:50]!r} 无效 (it holds {text[:50]!r} as a number)") from None
+            raise self._bad(_("数值 %(text)r 无效", text=text[:50])) from None
         if not math.isfinite(number):
-            raise self._bad(f"数值 {text[:50]!r} 无效 (it holds {text[:50]!r}, not a finite number)")
+            raise self._bad(_("数值 %(text)r 无效（不是有限的数）", text=text[:50]))
         if self.style is not None and int(self.style) in self.dates:
             try:
                 return self.epoch + timedelta(days=number)
             except OverflowError:
-                raise self._bad(
-                    f"日期 {text[:50]!r} 超出范围 (it holds the date serial {text[:50]!r}, past the years a date can have)"
-                ) from None
+                raise self._bad(_("日期序号 %(text)r 超出日期能有的年份范围", text=text[:50])) from None
         return int(number) if number.is_integer() and "E" not in text and "." not in text else number

@@ -21,6 +21,7 @@ from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_commit
 from graph.coverage import Coverage, coverage
 from graph.errors import InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
+from graph.i18n import N_, _
 from graph.model import Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
 from graph.norms import NORMS, Norms
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from visualizations.report import ReportData
 
 __all__ = ["Chain", "Context", "EdgePage", "Forbidden"]
+
+
+ROLE_NAMES = {AccessRole.VIEWER: N_("查看者"), AccessRole.EDITOR: N_("编辑者"), AccessRole.ADMIN: N_("管理员")}
+"""What a refusal calls each role, translated where shown."""
 
 
 class Forbidden(Exception):
@@ -89,9 +94,9 @@ class Context:
         """:class:`Forbidden` unless the principal's role reaches ``role`` (and, with ``unscoped``, spans the whole graph)."""
         mine = self.principal.role
         if mine.rank < role.rank:
-            raise Forbidden(f"this key is a {mine.value}'s; this needs an {role.value}'s key")
+            raise Forbidden(_("这是%(mine)s的密钥；这项操作需要%(role)s的密钥", mine=_(ROLE_NAMES[mine]), role=_(ROLE_NAMES[role])))
         if unscoped and self.principal.scope is not None:
-            raise Forbidden(f"this is for keys without a scope (it spans the whole graph); this key is held to {self.principal.scope}")
+            raise Forbidden(_("这项操作涉及全图，只限不限辖区的密钥；这个密钥限于 %(scope)s", scope=self.principal.scope))
 
     def inside(self, node_id: str) -> str:
         """The id, once it is known to lie within the principal's territory; :class:`UnknownNode` otherwise."""
@@ -113,7 +118,7 @@ class Context:
     def stats(self) -> tuple[dict[str, int], dict[str, int]]:
         """How many nodes and edges of each kind the whole graph holds (for principals without a scope)."""
         if self.principal.scope is not None:
-            raise Forbidden(f"counts of the whole graph are for keys without a scope; see /scopes/{self.principal.scope}/coverage")
+            raise Forbidden(_("全图计数只限不限辖区的密钥；请看 /scopes/%(scope)s/coverage", scope=self.principal.scope))
         return {k.value: self.store.count(k) for k in NodeKind}, {k.value: self.store.count_edges(k) for k in EdgeKind}
 
     def home(self) -> str | None:
@@ -252,7 +257,7 @@ class Context:
             self.store.clear()  # entered in the audit log at once: a generation that fails after it leaves an empty store on record
             log_write(self.store, f"{what} --replace: the store emptied first", [], actor=self.actor, scope=self.principal.scope)
         elif self.store.count(NodeKind.TERRITORY):
-            raise ValueError("the store already holds a network; add --replace to empty it first")
+            raise ValueError(_("库中已有网络；加 --replace 先清空"))
         return log_write(self.store, what, batches, actor=self.actor, scope=self.principal.scope).summary
 
     def export(self, path: Path, *, scope_id: str | None, fmt: str) -> ExportSummary:
@@ -302,13 +307,13 @@ class Context:
         """A new key and its token, shown once; a scope must be a territory, and an admin key has none."""
         self.require(AccessRole.ADMIN, unscoped=True)
         if scope is not None and not isinstance(self.store.node(scope), Territory):
-            raise WrongKind(f"a key's scope is a territory (district, street, community...); {scope} is not one")
+            raise WrongKind(_("密钥的辖区应是一个地域（区、街道、社区……）；%(scope)s 不是", scope=scope))
         return self._ring().create(role=role, scope=scope, name=name)
 
     def revoke_key(self, key_id: str) -> bool:
         self.require(AccessRole.ADMIN, unscoped=True)
         if key_id == self.principal.key_id:
-            raise ValueError("a key cannot revoke itself: use another admin key, or `grassroots keys revoke`")
+            raise ValueError(_("密钥不能吊销自己：请用另一个管理员密钥，或 `grassroots keys revoke`"))
         return self._ring().revoke(key_id)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -360,7 +365,7 @@ class Context:
         if fmt == "html":
             return self.dashboard_page(scope_id, standalone=True).encode("utf-8")
         if fmt != "xlsx":
-            raise ValueError(f"报表格式为 xlsx 或 html (a report is xlsx or html), not {fmt!r}")
+            raise ValueError(_("报表格式为 xlsx 或 html，而不是 %(format)r", format=fmt))
         from visualizations.report import render_report
 
         return render_report(self.report_data(scope_id))
@@ -371,7 +376,8 @@ def _in_or_seen(mine: set[str], policy: Policy, node_id: str) -> bool:
 
 
 def _shared(node_id: str, scope: str | None) -> str:
-    return (
-        f"共享记录 (a record shared with another territory): {node_id} is tied to territories beyond {scope}; "
-        "only a key whose territory holds all of them, or a key without a scope, may delete it"
+    return _(
+        "共享记录：%(record)s 与 %(scope)s 以外的辖区相关；只有辖区包含所有这些辖区的密钥或不限辖区的密钥才能删除它",
+        record=node_id,
+        scope=scope,
     )

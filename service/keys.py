@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from graph.files import atomic_write
+from graph.i18n import _
 from service.principal import AccessRole
 
 __all__ = ["ApiKey", "KeyRing"]
@@ -53,7 +54,7 @@ class KeyRing:
         An admin key has no scope: keys and the audit log span the whole graph.
         """
         if role is AccessRole.ADMIN and scope is not None:
-            raise ValueError("an admin key has no scope (keys and the audit log span the whole graph); give a street an editor key")
+            raise ValueError(_("管理员密钥不限辖区（密钥和审计日志涵盖全图）；请给街道一个编辑者密钥"))
         key_id, secret = secrets.token_hex(4), secrets.token_urlsafe(24)
         key = ApiKey(
             id=key_id,
@@ -100,7 +101,7 @@ class KeyRing:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             keys = {k["id"]: ApiKey.model_validate(k) for k in raw.get("keys", [])}
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"the keys file {self.path} cannot be read ({exc}); restore it from a backup or move it aside") from exc
+            raise ValueError(_("密钥文件 %(path)s 无法读取（%(error)s）；请从备份恢复，或把它移开", path=self.path, error=exc)) from exc
         self._cache = (mtime, keys)
         return dict(keys)
 

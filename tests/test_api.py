@@ -80,7 +80,7 @@ def test_the_openapi_document_describes_every_route(client: TestClient) -> None:
 def test_a_map_of_a_node_that_is_not_a_territory_is_a_422_that_says_so(client: TestClient) -> None:
     response = client.get("/map", params={"scope": "u1"})  # a chain organisation names its territory, as for /scopes/{id}/coverage
     assert response.status_code == 422
-    assert "u1 is of kind unit, not a scope" in response.json()["error"]["message"]
+    assert "u1 是单位，不能作为范围" in response.json()["error"]["message"]
 
 
 def test_an_unknown_path_answers_in_the_one_error_shape(client: TestClient) -> None:

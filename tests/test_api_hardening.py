@@ -58,7 +58,7 @@ def test_an_unexpected_failure_answers_the_error_shape_without_internals_and_is_
     assert "内部错误" in error["message"]
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info and "hunter2" in str(r.exc_info[1])]
     assert logged, "the failure is in the service's log, whole"
-    reference = error["message"].split("reference ")[1].split(")")[0]
+    reference = error["message"].split("编号 ")[1].split("）")[0]
     assert reference in logged[0].getMessage(), "the answer's reference finds the log entry"
 
 
@@ -80,7 +80,7 @@ def test_search_text_of_ordinary_characters_still_answers(client: TestClient) ->
 def test_an_upload_filename_with_a_nul_or_over_255_bytes_is_refused_with_422(client: TestClient, filename: str, says: str) -> None:
     response = client.post("/imports", params={"filename": filename}, content=b"x")
     error = _is_error_shape(response, status=422, code="invalid")
-    assert says in error["message"] and "filename" in error["message"]
+    assert says in error["message"] and "文件名" in error["message"]
 
 
 @pytest.mark.parametrize("where", ['"name": "\\ud800"', '"name": "a\\udc00b"', '"name": "x", "roles": ["\\udbff"]'])

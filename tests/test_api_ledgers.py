@@ -55,8 +55,9 @@ def test_a_refused_upload_is_a_422_naming_each_cell(client: TestClient, store: M
             "table": "agreements",
             "row": 4,
             "column": "unit_id",
+            "header": "unit_id",
             "value": "u404",
-            "reason": "no unit has this id, in this file or in the graph",
+            "reason": "本文件和图中都没有这个 id 的单位",
         }
     ]
     assert store.count() == 0

@@ -119,9 +119,9 @@ def test_an_unknown_id_is_a_404_in_the_one_error_shape(client: TestClient, path:
 @pytest.mark.parametrize(
     ("path", "params", "says"),
     [
-        ("/scopes/u1/coverage", {}, "u1 is of kind unit"),
-        ("/communities/s1/big-committee", {}, "about a community"),
-        ("/units/c1/committees", {}, "not a resident unit"),
+        ("/scopes/u1/coverage", {}, "u1 是单位"),
+        ("/communities/s1/big-committee", {}, "问的是社区"),
+        ("/units/c1/committees", {}, "不是驻区单位"),
         ("/scopes/d/gaps", {"rule": "no_such_rule"}, "rule"),
         ("/scopes/d/gaps", {"limit": 0}, "limit"),
         ("/scopes/d/coverage", {"as_of": "yesterday"}, "as_of"),

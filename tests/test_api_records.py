@@ -60,7 +60,7 @@ def test_a_write_is_refused_with_the_cell_at_fault_and_changes_nothing(client: T
     assert store.count() == before
 
     wrong_level = client.put("/household-heads/h9", json={"name": "钱七", "grid_id": "a1", "category": "retired"})
-    assert wrong_level.status_code == 422 and "residential_area" in wrong_level.json()["error"]["problems"][0]["reason"]
+    assert wrong_level.status_code == 422 and "是小区" in wrong_level.json()["error"]["problems"][0]["reason"]
     assert client.delete("/seats/h1").status_code == 422  # h1 is a member, not a seat
 
 

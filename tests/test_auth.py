@@ -81,7 +81,7 @@ def test_roles_viewers_read_editors_write_admins_manage(setup: tuple[TestClient,
     agreement = {"community_id": "c1", "unit_id": "u1", "signed_on": "2026-01-01"}
     assert client.get("/scopes/s1/coverage", headers=_as(tokens["viewer"])).status_code == 200
     refused = client.put("/agreements/ag-v", json=agreement, headers=_as(tokens["viewer"]))
-    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden" and "editor" in refused.json()["error"]["message"]
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden" and "编辑者" in refused.json()["error"]["message"]
     assert client.delete("/agreements/ag1", headers=_as(tokens["viewer"])).status_code == 403
     assert client.post("/imports", params={"filename": "t.xlsx"}, content=b"x", headers=_as(tokens["viewer"])).status_code == 403
     assert not store.has_node("ag-v") and store.has_node("ag1")
@@ -248,7 +248,7 @@ def test_admin_keys_span_the_whole_graph_and_viewers_see_no_personal_extra_colum
     client, store, tokens = setup
     admin = _as(tokens["admin"])
     assert client.post("/keys", json={"role": "admin", "scope": "s1"}, headers=admin).status_code == 422
-    with pytest.raises(ValueError, match="no scope"):
+    with pytest.raises(ValueError, match="管理员密钥不限辖区"):
         KeyRing(tmp_path / "k.json").create(role=AccessRole.ADMIN, scope="s1")
 
     heads = copy(TOWN)["household_heads"]

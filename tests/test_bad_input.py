@@ -58,15 +58,15 @@ def test_each_class_of_bad_file_is_refused_with_its_reason_and_changes_nothing(
     absurd = _with(TOWN, "structure", ["g9", "grid", "x", "a1", None, None, None, None, 10**12, None, None])
     formula = _with(TOWN, "household_heads", ["h9", "钱七", "g1", "retired", "=1+1", None])
     cases: dict[str, tuple[bytes, str]] = {
-        "cypher.xlsx": (write_xlsx(tmp_path / "c.xlsx", cypher).read_bytes(), "not a usable id"),
-        "html.xlsx": (write_xlsx(tmp_path / "h.xlsx", html).read_bytes(), "not a usable id"),
-        "absurd.xlsx": (write_xlsx(tmp_path / "a.xlsx", absurd).read_bytes(), "less than or equal to 10000000"),
-        "formula.xlsx": (write_xlsx(tmp_path / "f.xlsx", formula).read_bytes(), "formula"),
-        "truncated.xlsx": (write_xlsx(tmp_path / "t.xlsx", TOWN).read_bytes()[:3000], "not a readable .xlsx"),
-        "not-a-workbook.xlsx": (b"<html>hello</html>", "not a readable .xlsx"),
-        "no-workbook-inside.xlsx": (_zip({"hello.txt": b"hi"}), "not an Excel workbook"),
-        "bomb.zip": (_zip({"structure.csv": b"id,level,name\r\n" + b" " * (60 * 1024 * 1024)}), "zip bomb"),
-        "structure.csv": ("id,level,name\r\nd,district,\udcff".encode("utf-8", "surrogateescape"), "neither UTF-8 nor GB18030"),
+        "cypher.xlsx": (write_xlsx(tmp_path / "c.xlsx", cypher).read_bytes(), "不能用作 id"),
+        "html.xlsx": (write_xlsx(tmp_path / "h.xlsx", html).read_bytes(), "不能用作 id"),
+        "absurd.xlsx": (write_xlsx(tmp_path / "a.xlsx", absurd).read_bytes(), "应小于或等于 10000000"),
+        "formula.xlsx": (write_xlsx(tmp_path / "f.xlsx", formula).read_bytes(), "是公式"),
+        "truncated.xlsx": (write_xlsx(tmp_path / "t.xlsx", TOWN).read_bytes()[:3000], "不是可读的 .xlsx"),
+        "not-a-workbook.xlsx": (b"<html>hello</html>", "不是可读的 .xlsx"),
+        "no-workbook-inside.xlsx": (_zip({"hello.txt": b"hi"}), "不是 Excel 工作簿"),
+        "bomb.zip": (_zip({"structure.csv": b"id,level,name\r\n" + b" " * (60 * 1024 * 1024)}), "压缩炸弹"),
+        "structure.csv": ("id,level,name\r\nd,district,\udcff".encode("utf-8", "surrogateescape"), "既不是 UTF-8 也不是 GB18030"),
     }
     for name, (body, reason) in cases.items():
         status, answer = _upload(client, name, body)
@@ -81,5 +81,5 @@ def test_a_file_over_the_row_limit_is_refused_whole(store: MemoryStore, tmp_path
     monkeypatch.setattr(importer, "MAX_ROWS", 5)
     before = contents(store)
     report = import_file(store, write_csv_folder(tmp_path / "big", TOWN))
-    assert not report.ok and "more than 5 rows" in report.problems[-1].reason
+    assert not report.ok and "文件超过 5 行" in report.problems[-1].reason
     assert contents(store) == before

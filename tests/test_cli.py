@@ -33,8 +33,8 @@ def test_generate_then_stats_then_map(tmp_path: Path) -> None:
     data = tmp_path / "data"
     made = _grassroots("generate", "--households", "3000", "--seed", "2", data=data)
     assert made.returncode == 0, made.stderr
-    assert "households" in made.stderr  # the progress bar
-    assert "wrote" in made.stdout
+    assert "生成" in made.stderr and " 户/s" in made.stderr  # the progress bar
+    assert "写入了" in made.stdout
 
     stats = _grassroots("stats", data=data)
     assert stats.returncode == 0
@@ -91,15 +91,15 @@ def test_template_import_imports_and_export_from_the_command_line(tmp_path: Path
 
     again = _grassroots("import", str(tmp_path / "city.xlsx"), data=data)
     assert again.returncode == 0, again.stderr
-    assert "changed 0 nodes and edges" in again.stdout  # the same graph, from its own export
-    assert "writing" in again.stderr  # the progress bar
+    assert "改动了 0 个节点和边" in again.stdout  # the same graph, from its own export
+    assert "写入" in again.stderr  # the progress bar
 
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "household_heads.csv").write_text("id,name,grid_id,category\nh-x,张三,nowhere,retired\n", encoding="gb18030")
     refused = _grassroots("import", str(bad), data=data)
     assert refused.returncode == 1
-    assert "household_heads row 2 grid_id = 'nowhere'" in refused.stderr
+    assert "household_heads 第 2 行 grid_id = 'nowhere'" in refused.stderr
     assert (tmp_path / "bad.problems.xlsx").exists()
 
     listed = _grassroots("imports", data=data)
@@ -113,13 +113,13 @@ def test_keys_are_made_listed_and_revoked_from_the_command_line_and_kept_hashed(
     made = _grassroots("keys", "create", "--role", "editor", "--scope", "s01", "--name", "东湖街道", data=data)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip()
-    assert token.startswith("gg_") and "shown this once" in made.stderr
+    assert token.startswith("gg_") and "只显示这一次" in made.stderr
     kept = (data / "keys.json").read_text(encoding="utf-8")
     assert token.split("_", 2)[2] not in kept and "secret_sha256" in kept
     key_id = token.split("_")[1]
     assert f"{key_id}  editor  s01" in _grassroots("keys", "list", data=data).stdout
     wrong = _grassroots("keys", "create", "--role", "viewer", "--scope", "o-s01", data=data)
-    assert wrong.returncode == 1 and "is not one" in wrong.stderr
+    assert wrong.returncode == 1 and "o-s01 不是" in wrong.stderr
     assert _grassroots("keys", "revoke", key_id, data=data).returncode == 0
     assert key_id not in _grassroots("keys", "list", data=data).stdout
 

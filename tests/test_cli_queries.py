@@ -40,9 +40,9 @@ def test_coverage_and_gaps_in_the_terminal_match_the_queries(tmp_path: Path) -> 
         grids = figures.grids_with_group  # the second figure column
         assert re.findall(r"[\d,]+/[\d,]+", line)[1] == f"{grids.numerator:,}/{grids.denominator:,}", line
 
-    assert f"{gaps.total:,} gaps" in counted.stdout
+    assert f"{gaps.total:,} 个短板" in counted.stdout
     for rule, n in gaps.by_rule.items():
         assert re.search(rf"^\s+{rule.value}\s+{n:,}$", counted.stdout, re.MULTILINE), rule
-    assert [line.split("] ")[1].split(":")[0] for line in listed.stdout.splitlines()[1:3]] == [g.path_text for g in page.items]
+    assert [line.split("] ")[1].split("：")[0] for line in listed.stdout.splitlines()[1:3]] == [g.path_text for g in page.items]
 
-    assert unknown.returncode == 1 and "unknown gap rule no_such_rule" in unknown.stderr
+    assert unknown.returncode == 1 and "没有短板规则 no_such_rule" in unknown.stderr

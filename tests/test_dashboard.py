@@ -55,7 +55,7 @@ def test_gap_counts_by_rule_with_every_rule_listed(store: MemoryStore) -> None:
     counts = {rule: int(n) for rule, n in re.findall(r'data-rule="(\w+)" data-count="(\d+)"', page)}
     assert set(counts) == {r.name.value for r in gap_rules()}
     assert {k: v for k, v in counts.items() if v} == {rule: len(ids) for rule, ids in GAPS.items() if ids}
-    assert "锦绣园" in page and "has no residential-area branch" in page  # the list itself, with its chain path
+    assert "锦绣园" in page and "未建小区党支部" in page  # the list itself, with its chain path
 
 
 def test_the_served_dashboard_links_into_the_map_and_the_gap_lists(client: TestClient) -> None:

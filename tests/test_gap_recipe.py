@@ -14,6 +14,7 @@ import pytest
 from graph.gaps import CATALOGUE, GapRuleName, count_gaps, find_gaps, gap_rules
 from graph.gaps.facts import GapScope
 from graph.gaps.rule import Finding, gap_rule, territory_ref
+from graph.i18n import N_, _
 from graph.memory import MemoryStore
 from graph.model import Level, NodeKind
 from graph.norms import Norms
@@ -25,16 +26,18 @@ GRID_WITHOUT_HEAD = GapRuleName.declare("grid_without_household_head")
 
 @gap_rule(
     GRID_WITHOUT_HEAD,
-    title="网格无党员联户长",
-    description="a grid with households but no household head",
+    title=N_("网格无党员联户长"),
+    description=N_("有户数却没有党员联户长的网格"),
     node_kind=NodeKind.TERRITORY,
     source="Duyun (十联户); the example of docs/recipes/gap-rule.md",
 )
-def grid_without_household_head(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def grid_without_household_head(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for grid in scope.of_level(Level.GRID):
         if grid.households and not scope.chain[grid.id].heads:
             yield Finding(
-                territory_ref(grid), grid.id, f"网格 {grid.name} has {grid.households} households and no household head (党员联户长)"
+                territory_ref(grid),
+                grid.id,
+                _("网格 %(name)s 有 %(households)s 户，没有党员联户长", name=grid.name, households=grid.households),
             )
 
 
@@ -46,7 +49,7 @@ def test_the_new_rule_lists_each_grid_with_households_and_no_head_with_its_path(
     assert page.rules == [GRID_WITHOUT_HEAD]
     assert [(g.rule, g.node.id) for g in page.items] == [(GRID_WITHOUT_HEAD, "g121"), (GRID_WITHOUT_HEAD, "g411")]
     assert page.items[0].path_text == "东湖街道 › 幸福社区 › 锦绣园 › 锦绣园第1网格"
-    assert page.items[0].reason == "网格 锦绣园第1网格 has 50 households and no household head (党员联户长)"
+    assert page.items[0].reason == "网格 锦绣园第1网格 有 50 户，没有党员联户长"
 
 
 def test_counts_take_the_new_rule_after_the_built_in_ones_and_streets_add_up(known: GraphStore) -> None:
@@ -62,7 +65,7 @@ def test_counts_take_the_new_rule_after_the_built_in_ones_and_streets_add_up(kno
 def test_the_catalogue_shows_the_rule_only_where_it_was_added() -> None:
     assert gap_rules(WITH_IT)[-1].title == "网格无党员联户长"
     assert [r.name for r in gap_rules()] == list(GapRuleName), "the built-in catalogue is as it was"
-    with pytest.raises(ValueError, match="unknown gap rule grid_without_household_head"):  # asked before the store is read
+    with pytest.raises(ValueError, match="没有短板规则 grid_without_household_head"):  # asked before the store is read
         find_gaps(MemoryStore(), "d", rules=["grid_without_household_head"])
 
 

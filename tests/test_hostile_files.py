@@ -98,7 +98,7 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
         _book('<row r="2"><c r="C2" t="s"><v>0</v></c></row>', shared="<si>" + "<r><t>长</t></r>" * 40_000 + "</si>"),
         "32,767",
     ),
-    "many-empty-rows.xlsx": (_book("<row/>" * 200_000 + '<row><c r="B9"><v>1</v></c></row>'), "row 200002"),
+    "many-empty-rows.xlsx": (_book("<row/>" * 200_000 + '<row><c r="B9"><v>1</v></c></row>'), "第 200002 行"),
     "row-past-the-last.xlsx": (_book('<row r="99999999"><c r="A99999999"><v>1</v></c></row>'), "99,999,999"),
 }
 
@@ -159,27 +159,27 @@ def _damaged_zips() -> dict[str, tuple[bytes, tuple[str, ...]]]:
         archive.writestr("structure.csv", "id,level,name\r\nd,district,抚东区\r\n".encode())
     csv_bad = csv_zip.getvalue().replace("抚东区".encode(), "和平区".encode())
     return {
-        "bad-crc.xlsx": (bad_crc, ("xl/worksheets/sheet1.xml", "damaged")),
-        "broken-deflate.xlsx": (broken, ("xl/worksheets/sheet1.xml", "damaged")),
-        "bad-crc.zip": (csv_bad, ("structure.csv", "damaged")),
+        "bad-crc.xlsx": (bad_crc, ("xl/worksheets/sheet1.xml", "文件已损坏")),
+        "broken-deflate.xlsx": (broken, ("xl/worksheets/sheet1.xml", "文件已损坏")),
+        "bad-crc.zip": (csv_bad, ("structure.csv", "文件已损坏")),
     }
 
 
 MALFORMED: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "shared-index.xlsx": (
         _book(_cell('<c r="C2" t="s"><v>7</v></c>'), shared="<si><t>a</t></si>"),
-        ("structure", "C2", "shared string '7'"),
+        ("structure", "C2", "共享字符串编号 '7'"),
     ),
-    "number-12abc.xlsx": (_book(_cell('<c r="C2"><v>12abc</v></c>')), ("structure", "C2", "'12abc' as a number")),
+    "number-12abc.xlsx": (_book(_cell('<c r="C2"><v>12abc</v></c>')), ("structure", "C2", "数值 '12abc' 无效")),
     "row-two.xlsx": (_book('<row r="two"><c r="A2"><v>1</v></c></row>'), ("structure", "'two'")),
-    "style-x.xlsx": (_book(_cell('<c r="C2" s="x"><v>1</v></c>')), ("structure", "C2", "style id is 'x'")),
-    "date-1e300.xlsx": (_book(_cell('<c r="C2" s="1"><v>1e300</v></c>'), styles=_DATE_STYLES), ("structure", "C2", "date serial '1e300'")),
+    "style-x.xlsx": (_book(_cell('<c r="C2" s="x"><v>1</v></c>')), ("structure", "C2", "样式编号 'x'")),
+    "date-1e300.xlsx": (_book(_cell('<c r="C2" s="1"><v>1e300</v></c>'), styles=_DATE_STYLES), ("structure", "C2", "日期序号 '1e300'")),
     "format-abc.xlsx": (
         _book(
             _cell('<c r="C2" s="1"><v>1</v></c>'),
             styles=f'<styleSheet xmlns="{_MAIN}"><numFmts><numFmt numFmtId="abc" formatCode="yyyy"/></numFmts></styleSheet>',
         ),
-        ("xl/styles.xml", "number format id 'abc'"),
+        ("xl/styles.xml", "数字格式编号 'abc'"),
     ),
     "cell-ref-a1.xlsx": (_book(_cell('<c r="c2"><v>1</v></c>')), ("structure", "'c2'")),
     "doctype.xlsx": (_book(_cell(""), doctype=True), ("structure", "DOCTYPE")),
@@ -213,7 +213,7 @@ def test_a_csv_in_another_encoding_is_refused_with_the_encoding_named(
     text = _JAPANESE if encoding == "shift_jis" else _TRADITIONAL
     path = tmp_path / "structure.csv"
     path.write_bytes(text.encode(encoding))
-    _refused_with(store, client, path, "structure.csv", named, "neither UTF-8 nor GB18030")
+    _refused_with(store, client, path, "structure.csv", named, "不是 UTF-8 或 GB18030")
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8", "utf-8-sig"])

@@ -98,17 +98,17 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(store: GraphSt
 
     assert not report.ok and report.record.outcome == "refused"
     assert store.count() == 0, "a refused import writes nothing"
-    assert "no street has this id" in _find(report, "structure", 8, "parent_id").reason
-    assert "is a street" in _find(report, "structure", 9, "parent_id").reason
-    assert "duplicate id" in _find(report, "structure", 10, "id").reason
+    assert "没有这个 id 的街道" in _find(report, "structure", 8, "parent_id").reason
+    assert "是街道" in _find(report, "structure", 9, "parent_id").reason
+    assert "id 重复" in _find(report, "structure", 10, "id").reason
     assert _find(report, "structure", 11, "households").value == "-5"
-    assert "yes or no" in _find(report, "structure", 12, "upgraded").reason
-    assert "not one of" in _find(report, "structure", 13, "level").reason
-    assert "residential_area" in _find(report, "household_heads", 4, "grid_id").reason
-    assert "no unit has this id" in _find(report, "agreements", 4, "unit_id").reason
-    assert "not a day" in _find(report, "agreements", 5, "signed_on").reason
+    assert "应为是或否" in _find(report, "structure", 12, "upgraded").reason
+    assert "不在可选值中" in _find(report, "structure", 13, "level").reason
+    assert "是小区" in _find(report, "household_heads", 4, "grid_id").reason
+    assert "没有这个 id 的单位" in _find(report, "agreements", 4, "unit_id").reason
+    assert "不是日历上的日期" in _find(report, "agreements", 5, "signed_on").reason
     assert "2023/5/1" in _find(report, "agreements", 6, "signed_on").reason  # says how to write it
-    assert "before" in _find(report, "agreements", 7, "expires_on").reason
+    assert "早于签订日期" in _find(report, "agreements", 7, "expires_on").reason
     assert report.record.problems == len(report.problems) == 11
     assert store.imports()[0].outcome == "refused" and store.imports()[0].problems == 11
 
@@ -118,19 +118,19 @@ def test_a_missing_column_a_formula_and_an_unreadable_file(store: GraphStore, tm
     tables["household_heads"] = [["id", "name", "category"], ["h1", "张三", "retired"]]  # no grid_id
     tables["units"][1][6] = "=SUM(A1:A3)"
     report = import_file(store, write_xlsx(tmp_path / "f.xlsx", tables))
-    assert "add a column headed grid_id or 网格编号" in _find(report, "household_heads", 1, "grid_id").reason
-    assert "formula" in _find(report, "units", 2, "party_org_members").reason
+    assert "表头写 网格编号 或 grid_id" in _find(report, "household_heads", 1, "grid_id").reason
+    assert "是公式" in _find(report, "units", 2, "party_org_members").reason
     assert store.count() == 0
 
     latin1 = tmp_path / "latin"
     latin1.mkdir()
     (latin1 / "structure.csv").write_bytes(b"id,level,name\r\nd,district,\x81\x20\xff\r\n")
     unreadable = import_file(store, latin1)
-    assert not unreadable.ok and "neither UTF-8 nor GB18030" in unreadable.problems[0].reason
+    assert not unreadable.ok and "既不是 UTF-8 也不是 GB18030" in unreadable.problems[0].reason
 
     not_a_workbook = tmp_path / "broken.xlsx"
     not_a_workbook.write_bytes(b"this is not a zip")
-    assert "not a readable .xlsx" in import_file(store, not_a_workbook).problems[0].reason
+    assert "不是可读的 .xlsx" in import_file(store, not_a_workbook).problems[0].reason
 
 
 def test_an_import_refused_by_the_graph_itself_is_undone_whole(store: GraphStore, tmp_path: Path) -> None:

@@ -12,10 +12,12 @@ import pytest
 
 from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
-from graph.model import Batch, Level, LocatedIn, NodeKind, Unit, UnitType
+from graph.model import Batch, Level, LocatedIn, NodeKind, Territory, Unit, UnitType
 from graph.store import GraphStore
 from tests.utils.known_network import AS_OF, PROV, known_store
-from visualizations.map import Depth, Links, map_data, render_map
+from visualizations.map import Depth, Links, MapData, map_data, render_map
+from visualizations.map.layout import SCREEN, Point, Viewport, fitted_scale
+from visualizations.map.style import LEGIBLE_PX, STYLES, font_size
 
 HOSTILE = '</script><img src=x onerror="alert(1)">&amp;'
 
@@ -33,7 +35,7 @@ def _vis_nodes(page: str) -> list[dict[str, object]]:
 
 
 def test_a_small_district_is_drawn_whole_every_node_with_its_level(known: GraphStore) -> None:
-    data = map_data(known, "d", as_of=AS_OF)
+    data = map_data(known, "d", as_of=AS_OF, fit=None)  # by node count alone
     assert data.depth is Depth.HOUSEHOLDS
     styles = {n.style for n in data.nodes.values()}
     assert {"district", "street", "community", "residential_area", "grid", "household", "unit", "alliance"} <= styles
@@ -46,7 +48,7 @@ def test_a_small_district_is_drawn_whole_every_node_with_its_level(known: GraphS
 
 
 def test_each_gap_flags_the_node_it_names_with_its_reason(known: GraphStore) -> None:
-    data = map_data(known, "d", as_of=AS_OF)
+    data = map_data(known, "d", as_of=AS_OF, fit=None)
     assert any("小区未建党支部" in g for g in data.nodes["a12"].gaps)
     assert any("社区未建党组织" in g for g in data.nodes["c4"].gaps)
     assert any("物业服务企业未建党组织" in g for g in data.nodes["u2"].gaps)
@@ -75,11 +77,68 @@ def test_a_generated_district_of_a_hundred_thousand_households_stays_under_the_n
     store = MemoryStore()
     for batch in generate(NetworkSpec(households=100_000, seed=3)):
         store.write(batch)
-    data = map_data(store, "d")
+    data = map_data(store, "d", fit=None)
     assert len(data.nodes) <= 3000
     assert data.depth is not Depth.HOUSEHOLDS  # ~10,000 household heads would not fit
     street = next(t.id for t in store.nodes(NodeKind.TERRITORY) if t.level is Level.STREET)  # type: ignore[union-attr]
-    assert map_data(store, street).depth is not Depth.COMMUNITIES
+    assert map_data(store, street, fit=None).depth is not Depth.COMMUNITIES
+
+
+def _smallest_label_px(data: MapData, view: Viewport = SCREEN) -> float:
+    """The smallest label of a map once fitted to ``view``, as vis-network's fit draws it (the chain's nodes; alliances above)."""
+    at = {n.id: Point(n.x, n.y) for n in data.nodes.values()}
+    scale = fitted_scale(at, {n.id: STYLES[n.style].slot for n in data.nodes.values()}, view)
+    return scale * min(font_size(n.style, summary=n.summary) for n in data.nodes.values())
+
+
+@pytest.fixture(scope="module")
+def city() -> MemoryStore:
+    """A generated district of 100,000 households: three streets of about ten communities each."""
+    store = MemoryStore()
+    for batch in generate(NetworkSpec(households=100_000, seed=3)):
+        store.write(batch)
+    return store
+
+
+def test_a_street_and_a_district_are_drawn_as_deep_as_their_labels_stay_legible_on_a_screen(city: MemoryStore) -> None:
+    territories = [t for t in city.nodes(NodeKind.TERRITORY) if isinstance(t, Territory)]
+    street = min(t.id for t in territories if t.level is Level.STREET)
+    community = min(t.id for t in territories if t.level is Level.COMMUNITY)
+    for scope in ("d", street, community):
+        data = map_data(city, scope)
+        assert _smallest_label_px(data) >= LEGIBLE_PX, (scope, data.depth)
+        deeper = map_data(city, scope, fit=None)  # by node count alone: deeper, and unreadable on a screen
+        assert _smallest_label_px(deeper) < LEGIBLE_PX, (scope, deeper.depth)
+    street_map = map_data(city, street)
+    assert street_map.depth is Depth.COMMUNITIES
+    summaries = [n for n in street_map.nodes.values() if n.style == "community"]
+    assert summaries and all(n.summary and n.link == n.id and re.search(r"小区\d+ 网格\d+", n.label) for n in summaries)
+    assert map_data(city, "d").depth is Depth.COMMUNITIES  # three streets of about ten communities fit a screen
+    district = map_data(city, "d", fit=Viewport(500, 400))  # on a small screen they do not: the streets, summarised
+    assert district.depth is Depth.STREETS and _smallest_label_px(district, Viewport(500, 400)) >= LEGIBLE_PX
+    streets = [n for n in district.nodes.values() if n.style == "street"]
+    assert len(streets) >= 2 and all(re.search(r"社区\d+ 小区\d+\n网格\d+", n.label) and n.link == n.id for n in streets)
+    assert sum(len(n.gaps) + n.gaps_below for n in district.nodes.values()) == district.gap_total  # every gap counted somewhere
+    assert map_data(city, community).depth in (Depth.GRIDS, Depth.AREAS)
+
+
+def test_every_map_carries_its_breadcrumbs_and_the_scopes_right_under_it(city: MemoryStore) -> None:
+    territories = {t.id: t for t in city.nodes(NodeKind.TERRITORY) if isinstance(t, Territory)}
+    community = min(t.id for t in territories.values() if t.level is Level.COMMUNITY)
+    data = map_data(city, community)
+    street = data.trail[1][0]
+    assert [territories[i].level for i, _ in data.trail] == [Level.DISTRICT, Level.STREET, Level.COMMUNITY]
+    assert data.trail[-1] == (community, territories[community].name)
+    assert data.below and all(territories[i].level is Level.RESIDENTIAL_AREA for i, _ in data.below)
+    page = render_map(data, links=Links())
+    crumbs = re.search(r'<nav class="crumbs".*?</nav>', page, re.S)
+    assert crumbs
+    hrefs = re.findall(r'href="([^"]+)"', crumbs.group(0))
+    assert hrefs[:2] == ["/map?scope=d", f"/map?scope={street}"]  # the ancestors, top down; the scope itself is not a link
+    assert sorted(hrefs[2:]) == sorted(f"/map?scope={i}" for i, _ in data.below)
+    assert f'<span aria-current="page">{territories[community].name}</span>' in crumbs.group(0)
+    standalone = render_map(data, links=Links(map=None, dashboard=None, gaps=None))  # a file on its own: names without links
+    assert "/map?scope=" not in standalone and territories[street].name in standalone
 
 
 def test_names_are_text_in_the_page_never_markup(known: GraphStore) -> None:
@@ -89,7 +148,7 @@ def test_names_are_text_in_the_page_never_markup(known: GraphStore) -> None:
             edges=[LocatedIn(source="u-evil", target="c1", provenance=PROV)],
         )
     )
-    page = render_map(map_data(known, "d", as_of=AS_OF))
+    page = render_map(map_data(known, "c1", as_of=AS_OF))
     assert HOSTILE not in page
     assert "</script><img" not in page  # no script element closed early by a name
     assert any(n["id"] == "u-evil" and HOSTILE in str(n["title"]) for n in _vis_nodes(page))  # kept as text in the data
@@ -122,11 +181,13 @@ def test_the_map_command_writes_utf8_and_expands_summarised_communities(tmp_path
 
 def test_a_missing_organisation_is_drawn_hollow_and_a_units_own_filled(known: GraphStore) -> None:
     """The legend's promise: filled where the organisation exists, hollow and dotted where it does not."""
-    nodes = {n["id"]: n for n in _vis_nodes(render_map(map_data(known, "d", as_of=AS_OF)))}
+    nodes = {n["id"]: n for n in _vis_nodes(render_map(map_data(known, "c1", as_of=AS_OF)))}
     area = nodes["a12"]  # 锦绣园: no residential-area branch
     assert area["color"]["background"] == "#ffffff" and area["shapeProperties"]["borderDashes"] == [2, 4]  # type: ignore[index]
     assert area["color"]["border"] == "#d50000"  # and outlined as a gap
     assert "shapeProperties" not in nodes["a11"] and not nodes["a11"].get("missing")  # 春晖苑 has its branch
+    summary = {n["id"]: n for n in _vis_nodes(render_map(map_data(known, "d", as_of=AS_OF, max_nodes=10)))}["c4"]
+    assert summary["link"] == "c4" and summary["shapeProperties"]["borderDashes"] == [2, 4]  # type: ignore[index]  # a summary, yet missing
     units = [n for n in nodes.values() if n["kindOf"] == "unit"]
     organised = [n for n in units if not n.get("missing")]
     assert organised and all(n["color"]["background"] != "#ffffff" for n in organised)  # type: ignore[index]

@@ -10,13 +10,17 @@ import pytest
 
 from visualizations.map.layout import (
     BAND_GAP,
-    BAND_WIDTH,
+    FIT_MARGIN,
     LEAF_ROW,
+    NODE_HEIGHT,
     ROW_HEIGHT,
+    SCREEN,
     SCREEN_ASPECT,
     SUMMARY_ROW,
     Box,
     Point,
+    Viewport,
+    fitted_scale,
     positions_above,
     tree_positions,
 )
@@ -99,12 +103,31 @@ def test_the_rooms_of_nodes_on_one_row_never_overlap(communities: int, seed: int
             assert at[right].x - at[left].x >= (boxes[left].width + boxes[right].width) / 2, (left, right)
 
 
-def test_a_narrow_tree_keeps_its_branches_side_by_side_on_one_row() -> None:
-    boxes, root = chain(communities=3, heads=False)
-    at = tree_positions(boxes, root)
-    assert len({at[c].y for c in boxes[root].children}) == 1
-    xs = sorted(p.x for p in at.values())
-    assert xs[-1] - xs[0] < BAND_WIDTH
+def test_a_tree_the_screen_holds_whole_keeps_its_branches_side_by_side_on_one_row() -> None:
+    boxes = {"s": Box(rank=1, width=170, children=("c1", "c2", "c3"))}
+    for c in ("c1", "c2", "c3"):
+        boxes[c] = Box(rank=2, width=170, children=(f"{c}a", f"{c}b"))
+        boxes[f"{c}a"] = boxes[f"{c}b"] = Box(rank=3, width=150)
+    at = tree_positions(boxes, "s")
+    assert len({at[c].y for c in boxes["s"].children}) == 1
+    assert fitted_scale(at, {n: b.width for n, b in boxes.items()}) == 1.0
+
+
+def test_wrapping_picks_the_bands_the_screen_fits_largest() -> None:
+    boxes, root = chain(communities=8)
+    widths = {n: b.width for n, b in boxes.items()}
+    on_screen = fitted_scale(tree_positions(boxes, root), widths, SCREEN)
+    strip = fitted_scale(tree_positions(boxes, root, view=Viewport(1e9, 800)), widths, SCREEN)  # laid out for a very wide screen
+    assert on_screen > strip * 1.5
+
+
+def test_the_fitted_scale_is_vis_networks_fit_capped_at_one() -> None:
+    at = {"a": Point(0, 0), "b": Point(1000, 0)}
+    widths = {"a": 100.0, "b": 100.0}
+    assert fitted_scale(at, widths, Viewport(1100, 800)) == pytest.approx(1100 / (FIT_MARGIN * 1100))  # the span with the rooms
+    tall = {"a": Point(0, 0), "b": Point(0, 2000)}
+    assert fitted_scale(tall, widths, Viewport(1100, 800)) == pytest.approx(800 / (FIT_MARGIN * (2000 + NODE_HEIGHT)))
+    assert fitted_scale({"a": Point(0, 0)}, {"a": 100.0}) == 1.0
 
 
 def test_a_wide_tree_wraps_its_branches_into_bands_that_keep_about_a_screens_shape() -> None:
@@ -182,3 +205,14 @@ def test_groups_float_half_a_row_above_their_topmost_member_and_are_pushed_apart
     assert placed["x"] == Point(200.0, 340.0 - ROW_HEIGHT / 2)
     assert placed["y"] == Point(350.0, 340.0 - ROW_HEIGHT / 2)  # same spot as x: moved right by its room
     assert placed["z"] == Point(1000.0, 340.0 - ROW_HEIGHT / 2)  # far enough already
+
+
+def test_a_block_mixing_summaries_and_small_leaves_gives_every_row_the_summaries_height() -> None:
+    leaves = [f"u{i}" for i in range(8)]
+    boxes = {"c": Box(rank=2, width=170, children=("a1", "a2", *leaves))}
+    boxes["a1"] = boxes["a2"] = Box(rank=3, width=160, tall=True)  # residential areas summarised: three lines each
+    boxes |= {u: Box(rank=3, width=130) for u in leaves}
+    at = tree_positions(boxes, "c")
+    rows = sorted({at[n].y for n in ("a1", "a2", *leaves)})
+    assert len(rows) >= 2
+    assert all(lower - upper == pytest.approx(SUMMARY_ROW) for upper, lower in itertools.pairwise(rows))

@@ -124,7 +124,7 @@ def test_an_unreadable_data_folder_is_named_with_what_to_do(tmp_path: Path) -> N
     (tmp_path / SNAPSHOT).write_bytes(b"not a snapshot at all")
     with pytest.raises(StoreDamaged, match=str(tmp_path)) as caught:
         MemoryStore(tmp_path)
-    assert "move it aside" in str(caught.value)
+    assert "请把它移开" in str(caught.value)
 
 
 def test_reads_in_other_threads_see_whole_writes_only() -> None:

@@ -67,7 +67,7 @@ def test_every_write_through_a_reader_is_refused_naming_the_folder_and_the_serve
         with pytest.raises(StoreReadOnly) as refused:
             attempt()
         assert str(tmp_path) in str(refused.value), what
-        assert "只读" in str(refused.value) and "server" in str(refused.value), what
+        assert "只读" in str(refused.value) and "运行中的服务" in str(refused.value), what
     assert contents(reader) == before and reader.imports() == []
     writer.close()
     assert contents(MemoryStore(tmp_path, read_only=True)) == before, "nothing reached the folder"

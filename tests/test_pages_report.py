@@ -110,7 +110,7 @@ def test_the_gap_page_pages_through_every_gap_with_its_path_reason_and_links(cli
         url, params = following.group(1).replace("&amp;", "&"), None  # the link as the page gives it, whole
     assert sorted(seen) == sorted(n for ids in GAPS.values() for n in ids)
     first = client.get("/gaps", params={"scope": "d", "as_of": str(AS_OF), "rule": "grid_without_group"}).text
-    assert "东湖街道 › 幸福社区 › 锦绣园 › 锦绣园第1网格" in first and "has no grid group" in first
+    assert "东湖街道 › 幸福社区 › 锦绣园 › 锦绣园第1网格" in first and "未建网格党小组" in first
     assert f'href="/map?scope=g121&amp;as_of={AS_OF}"' in first and 'href="/nodes/g121/chain"' in first
     assert '<option value="grid_without_group" data-count="2" selected>网格未建党小组 (2)</option>' in first
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", first)
@@ -200,7 +200,7 @@ def test_the_report_command_writes_the_workbook(tmp_path: Path) -> None:
     assert _grassroots("generate", "--households", "1500", "--seed", "3", data=data)[0] == 0
     target = tmp_path / "报表.xlsx"
     code, out, _ = _grassroots("report", "d", "-o", str(target), data=data)
-    assert code == 0 and "(xlsx)" in out
+    assert code == 0 and "（xlsx）" in out
     book = load_workbook(target)
     assert tuple(book.sheetnames) == SHEETS and book["短板统计"]["B2"].value == "短板 (规则)"
     html = tmp_path / "report.html"

@@ -164,7 +164,7 @@ def test_a_post_in_a_body_that_does_not_exist_or_cannot_hold_posts_is_refused(st
         ("posts", 3, "body_id", "u1"),
         ("posts", 4, "body_id", "c1"),
     ]
-    assert "hospital" in found[1][4] and "residents' committee" in found[1][4]
+    assert "是医院" in found[1][4] and "居民委员会" in found[1][4]
 
 
 def test_two_secretaries_of_one_organisation_at_once_are_refused_naming_both_rows(store: GraphStore, tmp_path: Path) -> None:
@@ -180,7 +180,7 @@ def test_two_secretaries_of_one_organisation_at_once_are_refused_naming_both_row
     assert len(found) == 1
     table, row, column, value, reason = found[0]
     assert (table, row, column, value) == ("posts", 3, "since", "2023-06-01")
-    assert "row 2" in reason and "一职多人" in reason
+    assert "第 2 行" in reason and "一职多人" in reason
 
 
 def test_a_term_overlapping_one_on_record_is_refused(store: GraphStore, tmp_path: Path) -> None:
@@ -295,9 +295,9 @@ def test_the_people_command_prints_the_counts_and_who_holds_several_places(tmp_p
     assert _grassroots("import", str(ledger), data=data).returncode == 0
     ran = _grassroots("people", "d", "--as-of", "2023-06-01", data=data)
     assert ran.returncode == 0, ran.stderr
-    assert re.search(r"一肩挑 社区书记兼居委会主任\s+1$", ran.stdout, re.MULTILINE)
-    assert re.search(r"服务队 \(service teams\)\s+0$", ran.stdout, re.MULTILINE)  # t1 began in 2024
-    assert "刘书记: 和平社区党委 书记; 和平社区居民委员会 主任" in ran.stdout
+    assert re.search(r"一肩挑：社区书记兼居委会主任\s+1$", ran.stdout, re.MULTILINE)
+    assert re.search(r"服务队\s+0$", ran.stdout, re.MULTILINE)  # t1 began in 2024
+    assert "刘书记：和平社区党委 书记；和平社区居民委员会 主任" in ran.stdout
 
 
 def test_the_template_offers_the_posts_and_team_kinds_as_drop_downs(tmp_path: Path) -> None:

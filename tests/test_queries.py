@@ -151,11 +151,11 @@ def test_a_gap_names_its_chain_path_and_its_reason(known: GraphStore) -> None:
     assert [t.id for t in by_id["g121"].path] == ["s1", "c1", "a12", "g121"]
     (head,) = find_gaps(known, "s1", rules=["head_over_norm"], as_of=AS_OF).items
     assert head.path_text == "东湖街道 › 幸福社区 › 春晖苑 › 春晖苑第2网格 › 陈静"
-    assert "16 households" in head.reason and "about 10" in head.reason
+    assert "联系 16 户" in head.reason and "标准约为 10 户" in head.reason
     (unlinked,) = [g for g in find_gaps(known, "c1", rules=["unlinked_households"], as_of=AS_OF).items if g.node.id == "g112"]
-    assert "31 of 40" in unlinked.reason
+    assert "40 户中的 31 户" in unlinked.reason
     (hanging,) = [g for g in find_gaps(known, "s2", rules=["hanging_organisation"], as_of=AS_OF).items]
-    assert hanging.node.id == "o-a31" and "reports to no organisation" in hanging.reason
+    assert hanging.node.id == "o-a31" and "没有上级党组织（挂空挡）" in hanging.reason
     assert hanging.path_text == "西湖街道 › 光明社区 › 光明苑 › 光明苑党支部"
 
 
@@ -252,11 +252,11 @@ def test_a_unit_sits_on_the_committees_its_seats_are_on(known: GraphStore) -> No
 
 
 def test_committee_questions_refuse_the_wrong_kind_of_node(known: GraphStore) -> None:
-    with pytest.raises(WrongKind, match="community"):
+    with pytest.raises(WrongKind, match="问的是社区"):
         big_committee(known, "s1")
-    with pytest.raises(WrongKind, match="street"):
+    with pytest.raises(WrongKind, match="问的是街道"):
         street_committee(known, "c1")
-    with pytest.raises(WrongKind, match="resident unit"):
+    with pytest.raises(WrongKind, match="不是驻区单位"):
         unit_committees(known, "c1")
     with pytest.raises(UnknownNode):
         unit_committees(known, "u99")
@@ -389,7 +389,7 @@ def test_generated_coverage_and_gaps_tell_the_same_story(generated: GraphStore) 
     assert counts[GapRuleName.PROPERTY_COMPANY_WITHOUT_ORGANISATION] == missing("property_companies_with_organisation")
     assert counts[GapRuleName.OWNERS_COMMITTEE_WITHOUT_ORGANISATION] == missing("owners_committees_with_organisation")
     unlinked = find_gaps(generated, "d", rules=["unlinked_households"], limit=100_000).items
-    assert sum(int(g.reason.split(";")[1].split()[0]) for g in unlinked) == missing("households_linked")
+    assert sum(int(g.reason.split("；")[1].split()[0]) for g in unlinked) == missing("households_linked")  # "…；N 户未联系"
 
 
 def test_generated_scopes_answer_the_same_by_territory_and_by_organisation(generated: GraphStore) -> None:

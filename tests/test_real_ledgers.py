@@ -20,11 +20,11 @@ from openpyxl import Workbook
 
 from api.app import create_app
 from graph.memory import MemoryStore
-from graph.model import EdgeKind, Member, NodeKind, Organisation, Territory
+from graph.model import Agreement, EdgeKind, Member, NodeKind, Organisation, Territory
 from graph.settings import Settings
 from loaders.format import TABLES
 from loaders.importer import import_file
-from tests.utils.ledgers import TOWN, Tables, copy, write_xlsx
+from tests.utils.ledgers import STRUCTURE, TOWN, Tables, copy, write_xlsx
 
 
 @pytest.fixture
@@ -210,3 +210,72 @@ def test_a_problem_in_a_titled_sheet_names_the_row_staff_see(tmp_path: Path) -> 
     path.write_bytes(_csv_bytes([["东风街道组织架构台账"], *tables["structure"]]))
     report = import_file(MemoryStore(), path)
     assert ("structure", 5, "level") in [(p.table, p.row, p.column) for p in report.problems]
+
+
+def _titled_workbook(path: Path, tables: Tables) -> Workbook:
+    """``tables`` as a workbook whose sheets each have a title merged across the columns and a blank row above the header."""
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for name, rows in tables.items():
+        sheet = book.create_sheet(TABLES[name].chinese)
+        sheet.append([f"东风街道{TABLES[name].chinese}台账"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[0]))
+        sheet.append([])
+        for row in rows:
+            sheet.append(row)
+    return book
+
+
+def test_a_problem_with_a_header_under_a_title_names_the_headers_own_row(tmp_path: Path) -> None:
+    tables = copy(TOWN)
+    tables["structure"] = [[c for i, c in enumerate(row) if i != 2] for row in tables["structure"]]  # no name column
+    tables["units"][0][1] = "type"  # two columns headed type
+    _titled_workbook(tmp_path / "台账.xlsx", tables).save(tmp_path / "台账.xlsx")
+    report = import_file(MemoryStore(), tmp_path / "台账.xlsx")
+    found = {(p.table, p.column): p.row for p in report.problems}
+    assert found[("structure", "name")] == 3  # the title, a blank row, then the header
+    assert found[("units", "type")] == 3
+    path = tmp_path / "structure.csv"
+    path.write_bytes(_csv_bytes([["东风街道组织架构台账"], [], *tables["structure"]], encoding="gb18030"))
+    assert [(p.column, p.row) for p in import_file(MemoryStore(), path).problems if p.column == "name"] == [("name", 3)]
+
+
+def test_a_title_merged_across_the_columns_stays_one_cell_when_the_header_is_not_found(tmp_path: Path) -> None:
+    tables = {"structure": [[f"第{i}列" for i in range(len(STRUCTURE))], *TOWN["structure"][1:]]}  # a header naming no column
+    _titled_workbook(tmp_path / "t.xlsx", tables).save(tmp_path / "t.xlsx")
+    report = import_file(MemoryStore(), tmp_path / "t.xlsx")
+    assert not report.ok
+    assert all("both" not in p.reason for p in report.problems), [str(p) for p in report.problems]  # the title is not six columns
+
+
+def test_cells_merged_across_columns_and_over_rows_and_columns_hold_the_value_in_every_cell(tmp_path: Path) -> None:
+    tables = copy(TOWN)
+    tables["agreements"].append(["ag3", "c1", "u2", "2025.6.1", None, None, None, None])
+    path = tmp_path / "台账.xlsx"
+    book = _titled_workbook(path, tables)
+    sheet = book[TABLES["agreements"].chinese]
+    assert (sheet["A4"].value, sheet["A5"].value, sheet["A6"].value) == ("ag1", "ag2", "ag3")
+    sheet["F4"], sheet["G4"], sheet["H4"] = "义诊", None, None
+    sheet.merge_cells("F4:H4")  # one row across the needs, resources and projects columns
+    sheet["F5"] = "物业服务"
+    sheet.merge_cells("F5:H6")  # a block over two rows and three columns
+    structure = book[TABLES["structure"].chinese]
+    assert (structure["A8"].value, structure["A9"].value) == ("g1", "g2")
+    structure["B9"] = structure["D9"] = None
+    structure.merge_cells("B8:B9")  # merged down one column, as before
+    structure.merge_cells("D8:D9")
+    book.save(path)
+
+    store = MemoryStore()
+    report = import_file(store, path)
+    assert report.ok, [str(p) for p in report.problems]
+    kept = {a: store.node(a) for a in ("ag1", "ag2", "ag3")}
+    assert [(n.needs, n.resources, n.projects) for n in kept.values() if isinstance(n, Agreement)] == [
+        (("义诊",), ("义诊",), ("义诊",)),
+        (("物业服务",), ("物业服务",), ("物业服务",)),
+        (("物业服务",), ("物业服务",), ("物业服务",)),
+    ]
+    g2 = store.node("g2")
+    assert isinstance(g2, Territory) and g2.level.value == "grid"
+    assert [e.target for e in store.edges_of("g2", kind=EdgeKind.WITHIN)] == ["a1"]

@@ -117,7 +117,7 @@ def test_a_ledger_of_territories_with_no_parent_in_the_street_is_refused(setup: 
     }
     response = _upload(client, tmp_path, orphans, tokens["editor"])
     assert {("structure", row, "parent_id") for row in range(2, 7)} <= _problems(response)
-    assert "outside s1" in response.text
+    assert "不在本辖区内" in response.text and "s1（本次导入唯一可以修改的辖区）之外" in response.text
     assert _dump(store) == before
 
     # the same file under a street of the graph's: every row lands in s1, and it is written

@@ -126,9 +126,9 @@ def test_shapes_the_rules_refuse_name_row_and_column(store: GraphStore, tmp_path
     assert not report.ok and store.count() == 0
     where = {(p.table, p.row, p.column): p.reason for p in report.problems}
     assert set(where) == {("structure", 6, "org_id"), ("structure", 7, "parent_id"), ("structure", 8, "until")}  # Excel's rows
-    assert "row 5" in where[("structure", 6, "org_id")]
-    assert "grid or residential_area" in where[("structure", 7, "parent_id")]
-    assert "before since" in where[("structure", 8, "until")]
+    assert "第 5 行" in where[("structure", 6, "org_id")]  # the joint organisation's first row
+    assert "网格或小区" in where[("structure", 7, "parent_id")]  # a building lies within a grid or residential area
+    assert "早于设立日期" in where[("structure", 8, "until")]
 
 
 def test_staff_on_a_communitys_own_row_and_per_10000_residents(store: GraphStore, tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ CHROMIUM_FLAGS = (
     "--metrics-recording-only",
     "--mute-audio",
     "--hide-scrollbars",
+    "--lang=zh-CN",  # a Chinese staff member's browser: Accept-Language zh-CN, so pages and the data they fetch are in Chinese
+    "--accept-lang=zh-CN,zh",
     # The network switched off: every proxied request goes to a port nothing listens on, and
     # no name resolves except loopback. Loopback itself bypasses the proxy (Chromium's default),
     # so a page served by the test's own server still loads.

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, territory_ref
+from graph.i18n import N_, _
 from graph.model import NodeKind
 from graph.norms import Norms
 from graph.scope import NodeRef
@@ -33,41 +34,45 @@ def _agreements(scope: GapScope) -> Iterator[tuple[TerritoryFacts, OrgFacts, Agr
 
 
 def _partner_names(partners: list[PartyRef]) -> str:
-    return ", ".join(p.name for p in partners) or "no other party"
+    return _("、").join(p.name for p in partners) or _("没有其他签约方")
 
 
 def _agreement_ref(agreement: AgreementFacts) -> NodeRef:
-    return NodeRef(id=agreement.id, kind=NodeKind.AGREEMENT, name=f"共建协议 {agreement.id}")
+    return NodeRef(id=agreement.id, kind=NodeKind.AGREEMENT, name=_("共建协议 %(id)s", id=agreement.id))
 
 
 @gap_rule(
     GapRuleName.COMMUNITY_WITHOUT_AGREEMENT,
-    title="社区无共建协议",
-    description="a community whose organisation has no co-building agreement in force",
+    title=N_("社区无共建协议"),
+    description=N_("其党组织没有有效共建协议的社区"),
     node_kind=NodeKind.TERRITORY,
     source="Fuzhou; docs/DOMAIN.md#community_without_agreement",
 )
-def community_without_agreement(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def community_without_agreement(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for community, org in scope.community_organisations():
         on_record = org.agreements
         if any(_holds(a, org.id, scope.day) for a in on_record):
             continue
-        detail = f" ({len(on_record)} on record, none in force)" if on_record else ""
-        yield Finding(
-            territory_ref(community),
-            community.id,
-            f"社区 {community.name} has no co-building agreement (党建共建协议) in force on {scope.day}{detail}",
-        )
+        if on_record:
+            reason = _(
+                "社区 %(name)s 在 %(day)s 没有有效的党建共建协议（有 %(count)s 份记录，均不在有效期内）",
+                name=community.name,
+                day=scope.day,
+                count=len(on_record),
+            )
+        else:
+            reason = _("社区 %(name)s 在 %(day)s 没有有效的党建共建协议", name=community.name, day=scope.day)
+        yield Finding(territory_ref(community), community.id, reason)
 
 
 @gap_rule(
     GapRuleName.AGREEMENT_EXPIRED,
-    title="共建协议已到期",
-    description="an agreement past its term that the same parties have not renewed",
+    title=N_("共建协议已到期"),
+    description=N_("已过期、且同一双方未续签的共建协议"),
     node_kind=NodeKind.AGREEMENT,
     source="Fuzhou; terms and renewal are ours; docs/DOMAIN.md#agreement_expired",
 )
-def agreement_expired(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def agreement_expired(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for community, org, agreement, partners in _agreements(scope):
         expires = agreement.expires_on
         if expires is None or expires >= scope.day:
@@ -84,21 +89,21 @@ def agreement_expired(scope: GapScope, _: Norms) -> Iterator[Finding]:
         yield Finding(
             _agreement_ref(agreement),
             community.id,
-            f"the agreement with {_partner_names(partners)} expired on {expires} and has not been renewed",
+            _("与 %(partners)s 的共建协议已于 %(expires)s 到期，未续签", partners=_partner_names(partners), expires=expires),
         )
 
 
 @gap_rule(
     GapRuleName.AGREEMENT_EXPIRING,
-    title="共建协议即将到期",
-    description="an agreement in force whose term ends within the given days",
+    title=N_("共建协议即将到期"),
+    description=N_("有效期在给定天数内结束的共建协议"),
     node_kind=NodeKind.AGREEMENT,
     source="Fuzhou; the horizon is ours; docs/DOMAIN.md#agreement_expiring",
     norms=("expiring_within_days",),
 )
 def agreement_expiring(scope: GapScope, norms: Norms) -> Iterator[Finding]:
     horizon = scope.day + timedelta(days=norms.expiring_within_days)
-    for community, _, agreement, partners in _agreements(scope):
+    for community, _org, agreement, partners in _agreements(scope):
         expires = agreement.expires_on
         if expires is None or expires < scope.day or expires > horizon or agreement.signed_on > scope.day:
             continue
@@ -106,5 +111,11 @@ def agreement_expiring(scope: GapScope, norms: Norms) -> Iterator[Finding]:
         yield Finding(
             _agreement_ref(agreement),
             community.id,
-            f"the agreement with {_partner_names(partners)} expires on {expires}, in {days} days (within {norms.expiring_within_days})",
+            _(
+                "与 %(partners)s 的共建协议将于 %(expires)s 到期，还有 %(days)s 天（%(within)s 天内）",
+                partners=_partner_names(partners),
+                expires=expires,
+                days=days,
+                within=norms.expiring_within_days,
+            ),
         )

@@ -12,6 +12,7 @@ from graph.gaps import agreements, chain, committees, households, posts, staff, 
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
+from graph.i18n import _
 
 __all__ = ["CATALOGUE", "Catalogue", "gap_rules"]
 
@@ -51,7 +52,7 @@ class Catalogue:
         known = {name.value for name in self._rules}
         unknown = sorted(str(n) for n in names if n not in known)
         if unknown:
-            raise ValueError(f"unknown gap rule {', '.join(unknown)}; the rules are {', '.join(self._rules)}")
+            raise ValueError(_("没有短板规则 %(unknown)s；规则有 %(rules)s", unknown=", ".join(unknown), rules=", ".join(self._rules)))
         wanted = {str(n) for n in names}
         return [rule for rule in self if rule.name.value in wanted]
 
@@ -84,5 +85,5 @@ assert CATALOGUE.names == list(GapRuleName), "every built-in name has its rule, 
 
 
 def gap_rules(catalogue: Catalogue = CATALOGUE) -> list[GapRule]:
-    """The catalogue of gap rules, with their parameters and defaults."""
-    return [rule.meta for rule in catalogue]
+    """The catalogue of gap rules, with their parameters and defaults; titles and descriptions in the reader's language."""
+    return [rule.meta.model_copy(update={"title": _(rule.meta.title), "description": _(rule.meta.description)}) for rule in catalogue]

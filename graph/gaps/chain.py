@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref, territory_ref
+from graph.i18n import N_, _
+from graph.labels import term
 from graph.model import Level, NodeKind
 from graph.norms import Norms
 
@@ -18,44 +20,44 @@ __all__ = ["area_without_branch", "community_without_organisation", "grid_withou
 
 @gap_rule(
     GapRuleName.AREA_WITHOUT_BRANCH,
-    title="小区未建党支部",
-    description="a residential area no branch covers",
+    title=N_("小区未建党支部"),
+    description=N_("没有小区党支部覆盖的小区"),
     node_kind=NodeKind.TERRITORY,
     source="Heshan, Duyun, Suyu (覆盖盲区); docs/DOMAIN.md#area_without_branch",
 )
-def area_without_branch(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def area_without_branch(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for area in scope.of_level(Level.RESIDENTIAL_AREA):
         if not area.covered:
-            yield Finding(territory_ref(area), area.id, f"小区 {area.name} has no residential-area branch (小区党支部)")
+            yield Finding(territory_ref(area), area.id, _("小区 %(name)s 未建小区党支部", name=area.name))
 
 
 @gap_rule(
     GapRuleName.GRID_WITHOUT_GROUP,
-    title="网格未建党小组",
-    description="a grid no grid group covers",
+    title=N_("网格未建党小组"),
+    description=N_("没有网格党小组覆盖的网格"),
     node_kind=NodeKind.TERRITORY,
     source="Duyun, Suyu (覆盖盲区); docs/DOMAIN.md#grid_without_group",
 )
-def grid_without_group(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def grid_without_group(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for grid in scope.of_level(Level.GRID):
         if not grid.covered:
-            yield Finding(territory_ref(grid), grid.id, f"网格 {grid.name} has no grid group (网格党小组)")
+            yield Finding(territory_ref(grid), grid.id, _("网格 %(name)s 未建网格党小组", name=grid.name))
 
 
 @gap_rule(
     GapRuleName.COMMUNITY_WITHOUT_ORGANISATION,
-    title="社区未建党组织",
-    description="a community no party organisation covers",
+    title=N_("社区未建党组织"),
+    description=N_("没有党组织覆盖的社区"),
     node_kind=NodeKind.TERRITORY,
     source="Duyun; docs/DOMAIN.md#community_without_organisation",
 )
-def community_without_organisation(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def community_without_organisation(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for community in scope.of_level(Level.COMMUNITY):
         if not community.covered:
             yield Finding(
                 territory_ref(community),
                 community.id,
-                f"社区 {community.name} has no community party organisation (社区党委 / 党总支 / 党支部)",
+                _("社区 %(name)s 未建社区党组织（社区党委、党总支或党支部）", name=community.name),
             )
 
 
@@ -64,27 +66,33 @@ _UNIT_ORG_PARENTS = (Level.STREET, Level.COMMUNITY)
 
 @gap_rule(
     GapRuleName.HANGING_ORGANISATION,
-    title="党组织挂空挡",
-    description="an organisation with no parent, or one of a level ALLOWED_PARENTS does not allow (a unit's: its street or community)",
+    title=N_("党组织挂空挡"),
+    description=N_("没有上级党组织、或上级层级不在 ALLOWED_PARENTS 之内的党组织（单位党组织隶属于所在街道或社区）"),
     node_kind=NodeKind.ORGANISATION,
     source="Duyun (五级党建链接); docs/DOMAIN.md#hanging_organisation",
 )
-def hanging_organisation(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def hanging_organisation(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for org, where in scope.organisations():
         if org.level is Level.DISTRICT:
             continue  # the district committee heads the chain in this graph
         parent = org.parent
         if org.level is Level.UNIT:
-            wanted = "a street or community organisation (属地管理)"
+            wanted = _("街道或社区党组织（属地管理）")
             fits = parent is not None and parent.level in _UNIT_ORG_PARENTS
         else:
             ups = org.level.parents
-            wanted = "an organisation of level " + " or ".join(sorted(level.value for level in ups))
+            wanted = _("上级（%(level)s）党组织", level="、".join(term(level) for level in sorted(ups)))
             fits = parent is not None and parent.level in ups
         if fits:
             continue
         if parent is None:
-            reason = f"{org.name} reports to no organisation (挂空挡); it should report to {wanted}"
+            reason = _("%(org)s 没有上级党组织（挂空挡）；应隶属于%(wanted)s", org=org.name, wanted=wanted)
         else:
-            reason = f"{org.name} reports to {parent.name}, of level {parent.level.value}; it should report to {wanted}"
+            reason = _(
+                "%(org)s 隶属于 %(parent)s（%(level)s级）；应隶属于%(wanted)s",
+                org=org.name,
+                parent=parent.name,
+                level=term(parent.level),
+                wanted=wanted,
+            )
         yield Finding(org_ref(org), where.id, reason)

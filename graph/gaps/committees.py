@@ -12,6 +12,8 @@ from graph.gaps.facts import GapScope
 from graph.gaps.models import Severity
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref
+from graph.i18n import N_, _
+from graph.labels import term
 from graph.model import NodeKind, OrgForm
 from graph.norms import Norms
 
@@ -25,8 +27,8 @@ __all__ = [
 
 @gap_rule(
     GapRuleName.COMMITTEE_UNDER_THRESHOLD,
-    title="社区党委党员数不足",
-    description="a community committee under the member threshold, not upgraded by decision",
+    title=N_("社区党委党员数不足"),
+    description=N_("党员数未达门槛、又未经特批升格的社区党委"),
     node_kind=NodeKind.ORGANISATION,
     source="Heshan; docs/DOMAIN.md#committee_under_threshold",
     norms=("committee_threshold",),
@@ -37,16 +39,19 @@ def committee_under_threshold(scope: GapScope, norms: Norms) -> Iterator[Finding
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"{org.name} is a committee (党委) with {org.members} members, under {norms.committee_threshold}, "
-                "and was not upgraded by decision (特批升格)",
+                _(
+                    "%(org)s 是党委，党员 %(members)s 名，少于 %(threshold)s 名，且未经特批升格",
+                    org=org.name,
+                    members=org.members,
+                    threshold=norms.committee_threshold,
+                ),
             )
 
 
 @gap_rule(
     GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE,
-    title="社区党组织可升格",
-    description="advice: a community organisation at or over the committee threshold that is not a committee (may upgrade), "
-    "or a branch at or over the general-branch threshold (may become a general branch)",
+    title=N_("社区党组织可升格"),
+    description=N_("建议：党员数达到党委门槛、尚不是党委的社区党组织（可升格），或达到党总支门槛的党支部"),
     node_kind=NodeKind.ORGANISATION,
     source="Heshan (100 a committee), party rules (50 a general branch), read as what may be; "
     "docs/DOMAIN.md#community_over_threshold_not_committee",
@@ -59,22 +64,31 @@ def community_over_threshold_not_committee(scope: GapScope, norms: Norms) -> Ite
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"可升格 (may upgrade): {org.name} has {org.members} members, {norms.committee_threshold} or more, "
-                f"and is a {org.form.value}; it may become a committee (党委)",
+                _(
+                    "可升格：%(org)s 有党员 %(members)s 名，达到 %(threshold)s 名，仍是%(form)s，可升格为党委",
+                    org=org.name,
+                    members=org.members,
+                    threshold=norms.committee_threshold,
+                    form=term(org.form),
+                ),
             )
         elif org.form is OrgForm.BRANCH and org.members >= norms.general_branch_threshold:
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"可升格 (may upgrade): {org.name} has {org.members} members, {norms.general_branch_threshold} or more, "
-                "and is a branch; it may become a general branch (党总支)",
+                _(
+                    "可升格：%(org)s 有党员 %(members)s 名，达到 %(threshold)s 名，仍是党支部，可升格为党总支",
+                    org=org.name,
+                    members=org.members,
+                    threshold=norms.general_branch_threshold,
+                ),
             )
 
 
 @gap_rule(
     GapRuleName.BRANCH_UNDER_MINIMUM,
-    title="党支部正式党员不足",
-    description="a branch of the chain or of a unit with too few full members",
+    title=N_("党支部正式党员不足"),
+    description=N_("正式党员过少的党支部（五级链条的或单位的）"),
     node_kind=NodeKind.ORGANISATION,
     source="party rules, not the seeds; docs/DOMAIN.md#branch_under_minimum",
     norms=("branch_min_members",),
@@ -85,22 +99,27 @@ def branch_under_minimum(scope: GapScope, norms: Norms) -> Iterator[Finding]:
             yield Finding(
                 org_ref(org),
                 where.id,
-                f"branch {org.name} has {org.members} full members; a branch (党支部) needs at least {norms.branch_min_members}",
+                _(
+                    "党支部 %(org)s 有正式党员 %(members)s 名；党支部至少需要 %(minimum)s 名",
+                    org=org.name,
+                    members=org.members,
+                    minimum=norms.branch_min_members,
+                ),
             )
 
 
 @gap_rule(
     GapRuleName.COMMITTEE_WITHOUT_CONCURRENT_MEMBER,
-    title="大党委无兼职委员",
-    description="a community committee with no concurrent member from a resident unit",
+    title=N_("大党委无兼职委员"),
+    description=N_("没有来自驻区单位兼职委员的社区党委"),
     node_kind=NodeKind.ORGANISATION,
     source="Duyun (38 兼职委员), Suyu (大党委); docs/DOMAIN.md#committee_without_concurrent_member",
 )
-def committee_without_concurrent_member(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def committee_without_concurrent_member(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for community, org in scope.community_organisations():
         if org.form is OrgForm.COMMITTEE and not org.seats:
             yield Finding(
                 org_ref(org),
                 community.id,
-                f"{org.name} has no concurrent member (兼职委员) from a resident unit on {scope.day}: its big committee (大党委) is empty",
+                _("%(org)s 在 %(day)s 没有来自驻区单位的兼职委员：大党委是空的", org=org.name, day=scope.day),
             )

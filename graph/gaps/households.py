@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, territory_ref
+from graph.i18n import N_, _
 from graph.model import Level, NodeKind
 from graph.norms import Norms
 from graph.scope import NodeRef
@@ -19,12 +20,12 @@ __all__ = ["head_over_norm", "unlinked_households"]
 
 @gap_rule(
     GapRuleName.UNLINKED_HOUSEHOLDS,
-    title="网格有未联系户",
-    description="a grid whose household heads link fewer households than it has",
+    title=N_("网格有未联系户"),
+    description=N_("党员联户长联系户数少于本网格户数的网格"),
     node_kind=NodeKind.TERRITORY,
     source="Duyun (十联户); docs/DOMAIN.md#unlinked_households",
 )
-def unlinked_households(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def unlinked_households(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for grid in scope.of_level(Level.GRID):
         households = grid.households or 0
         linked = grid.linked
@@ -32,14 +33,19 @@ def unlinked_households(scope: GapScope, _: Norms) -> Iterator[Finding]:
             yield Finding(
                 territory_ref(grid),
                 grid.id,
-                f"household heads (党员联户长) link {linked} of {households} households; {households - linked} are unlinked",
+                _(
+                    "党员联户长联系了 %(households)s 户中的 %(linked)s 户；%(unlinked)s 户未联系",
+                    households=households,
+                    linked=linked,
+                    unlinked=households - linked,
+                ),
             )
 
 
 @gap_rule(
     GapRuleName.HEAD_OVER_NORM,
-    title="联户长联系户数超标",
-    description="a household head linking well over the norm",
+    title=N_("联户长联系户数超标"),
+    description=N_("联系户数远超标准的党员联户长"),
     node_kind=NodeKind.MEMBER,
     source="Duyun (十联户), with a tolerance of ours; docs/DOMAIN.md#head_over_norm",
     norms=("households_per_head", "head_tolerance"),
@@ -52,6 +58,11 @@ def head_over_norm(scope: GapScope, norms: Norms) -> Iterator[Finding]:
                 yield Finding(
                     NodeRef(id=head.id, kind=NodeKind.MEMBER, name=head.name),
                     grid.id,
-                    f"household head {head.name} links {head.households} households; the norm is about "
-                    f"{norms.households_per_head} (十联户), flagged above {ceiling:g}",
+                    _(
+                        "联户长 %(name)s 联系 %(households)s 户；标准约为 %(norm)s 户（十联户），超过 %(ceiling)s 户即列出",
+                        name=head.name,
+                        households=head.households,
+                        norm=norms.households_per_head,
+                        ceiling=format(ceiling, "g"),
+                    ),
                 )

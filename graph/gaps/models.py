@@ -32,8 +32,8 @@ class GapRule(BaseModel):
     """One named rule of the catalogue."""
 
     name: GapRuleName
-    title: str = Field(description="the rule in Chinese, as staff say it")
-    description: str = Field(description="what the rule finds, in English")
+    title: str = Field(description="the rule as staff say it (Chinese by default, English on request)")
+    description: str = Field(description="what the rule finds, in the reader's language")
     node_kind: str = Field(description="the kind of node it lists")
     parameters: list[RuleParameter]
     source: str = Field(description="where the rule comes from (seed article or party rules), and its section of docs/DOMAIN.md")
@@ -48,7 +48,7 @@ class Gap(BaseModel):
     path: list[NodeRef] = Field(description="territories from the street down to where the node sits")
     path_text: str = Field(description="街道 › 社区 › 小区 › 网格, then the node itself when it is not a territory")
     severity: Severity = Field(default=Severity.FAILURE, description="its rule's: failure, or advice (可升格)")
-    reason: str
+    reason: str = Field(description="why, in the reader's language (Chinese by default, English on request)")
 
 
 class GapPage(BaseModel):

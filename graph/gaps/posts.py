@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref
-from graph.labels import label
+from graph.i18n import N_, _
+from graph.labels import term
 from graph.model import Level, NodeKind, OrgForm, PostKind, UnitType
 from graph.norms import Norms
 from graph.scope import NodeRef
@@ -39,23 +40,23 @@ def _bodies(scope: GapScope) -> Iterator[tuple[NodeRef, tuple[PostFacts, ...], s
 
 @gap_rule(
     GapRuleName.ORGANISATION_WITHOUT_SECRETARY,
-    title="党组织无书记",
-    description="a party organisation below the district (not a group) with no secretary in post on the day",
+    title=N_("党组织无书记"),
+    description=N_("当天没有在任书记的区以下党组织（党小组除外）"),
     node_kind=NodeKind.ORGANISATION,
     source="Duyun (小区党支部书记), Haishu (社区书记); docs/DOMAIN.md#organisation_without_secretary",
 )
-def organisation_without_secretary(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def organisation_without_secretary(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for org, where in scope.organisations():
         if org.form is OrgForm.GROUP or org.level is Level.DISTRICT:
             continue  # a party group has a 组长, not a 书记; the district committee is above the grassroots the seeds count
         if not any(p.post is PostKind.SECRETARY and holds_on(p, scope.day) for p in org.posts):
-            yield Finding(org_ref(org), where.id, f"{org.name} has no secretary (书记) in post on {scope.day}")
+            yield Finding(org_ref(org), where.id, _("%(org)s 在 %(day)s 没有在任书记", org=org.name, day=scope.day))
 
 
 @gap_rule(
     GapRuleName.POST_VACANT,
-    title="职务空缺",
-    description="a single-holder post whose last holder left more than post_vacant_days ago, with no one after",
+    title=N_("职务空缺"),
+    description=N_("单人职务的最后一任离任超过 post_vacant_days 天、其后无人接任"),
     node_kind=NodeKind.POST,
     source="Duyun (一肩挑), Haishu (书记、主任); docs/DOMAIN.md#post_vacant",
     norms=("post_vacant_days",),
@@ -76,27 +77,32 @@ def post_vacant(scope: GapScope, norms: Norms) -> Iterator[Finding]:
             last = max(ended, key=lambda p: (p.valid_to, p.id))
             assert last.valid_to is not None
             if last.valid_to < limit:
-                ref = NodeRef(id=last.id, kind=NodeKind.POST, name=last.person or f"职务 {last.id}")
+                ref = NodeRef(id=last.id, kind=NodeKind.POST, name=last.person or _("职务 %(id)s", id=last.id))
                 yield Finding(
                     ref,
                     where,
-                    f"the {label(kind)} ({kind.value}) of {body.name} has been vacant since {last.valid_to + timedelta(days=1)}, "
-                    f"more than {norms.post_vacant_days} days",
+                    _(
+                        "%(body)s 的%(post)s自 %(since)s 起空缺，超过 %(days)s 天",
+                        body=body.name,
+                        post=term(kind),
+                        since=last.valid_to + timedelta(days=1),
+                        days=norms.post_vacant_days,
+                    ),
                 )
 
 
 @gap_rule(
     GapRuleName.RESIDENTS_COMMITTEE_WITHOUT_DIRECTOR,
-    title="居委会无主任",
-    description="a community's residents' committee with no director in post on the day",
+    title=N_("居委会无主任"),
+    description=N_("当天没有在任主任的社区居民委员会"),
     node_kind=NodeKind.UNIT,
     source="Haishu (社区书记兼居委会主任); docs/DOMAIN.md#residents_committee_without_director",
 )
-def residents_committee_without_director(scope: GapScope, _: Norms) -> Iterator[Finding]:
+def residents_committee_without_director(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
     for community in scope.of_level(Level.COMMUNITY):
         for unit in scope.chain[community.id].units:
             if unit.unit_type is UnitType.RESIDENTS_COMMITTEE and not any(
                 p.post is PostKind.DIRECTOR and holds_on(p, scope.day) for p in unit.posts
             ):
                 ref = NodeRef(id=unit.id, kind=NodeKind.UNIT, name=unit.name)
-                yield Finding(ref, community.id, f"residents' committee {unit.name} has no director (主任) in post on {scope.day}")
+                yield Finding(ref, community.id, _("居委会 %(name)s 在 %(day)s 没有在任主任", name=unit.name, day=scope.day))

@@ -10,6 +10,7 @@ from graph.gaps.facts import GapScope
 from graph.gaps.models import Gap, GapCount, GapPage, Severity
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
+from graph.i18n import _
 from graph.norms import Norms
 from graph.scope import NodeRef
 from graph.store import GraphStore
@@ -34,7 +35,7 @@ def find_gaps(
 ) -> GapPage:
     """A page of the gaps of a scope under the chosen rules (all when None), as things stood on ``as_of`` (default today)."""
     if limit < 0 or offset < 0:
-        raise ValueError("limit and offset are 0 or more")
+        raise ValueError(_("limit 和 offset 应为 0 或更大"))
     chosen = catalogue.chosen(rules)
     scope = GapScope(store, scope_id, as_of=as_of)
     found = [gap for listed in _all_gaps(scope, chosen, settings or Norms()).values() for gap in listed]

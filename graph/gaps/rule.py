@@ -68,7 +68,10 @@ def gap_rule(
     norms: tuple[str, ...] = (),
     severity: Severity = Severity.FAILURE,
 ) -> Callable[[FindGaps], Rule]:
-    """Declare a rule beside its function: ``@gap_rule(GapRuleName.X, title="小区未建党支部", ...)``.
+    """Declare a rule beside its function: ``@gap_rule(GapRuleName.X, title=N_("小区未建党支部"), ...)``.
+
+    ``title`` and ``description`` are Chinese msgids marked with :func:`graph.i18n.N_`: the catalogue
+    (:func:`graph.gaps.catalogue.gap_rules`) gives them in the reader's language.
 
     ``norms`` names the fields of :class:`~graph.norms.Norms` the function reads: the catalogue
     shows them with their defaults, and the API takes each as a query parameter. ``source``

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from graph.errors import UnknownNode, WrongKind
+from graph.i18n import _
+from graph.labels import term
 from graph.memory.packing import HEAD, NODE_FIELDS, PackedEdge, at, valid_on
 from graph.model import EdgeKind, MemberCategory, NodeKind
 from graph.store import AgreementFacts, ChainFacts, HeadFacts, OrgFacts, OrgRef, PartyRef, PostFacts, ScopeUnit, TerritoryFacts, UnitFacts
@@ -107,7 +109,7 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
     if packed is None:
         raise UnknownNode(root)
     if packed[0].kind is not NodeKind.TERRITORY:
-        raise WrongKind(f"{root} is of kind {packed[0].kind.value}, not a territory")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=root, kind=term(packed[0].kind)))
     # Locals, not enum attribute look-ups, in the loop: it runs for every edge of the scope.
     territory, organisation, member = NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.MEMBER
     within, covers, serves, located_in = EdgeKind.WITHIN, EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN

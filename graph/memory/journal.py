@@ -35,6 +35,7 @@ import networkx as nx
 
 from graph.errors import StoreBusy
 from graph.files import PRIVATE, atomic_write, open_private
+from graph.i18n import _
 from graph.memory.operations import Operation
 from graph.memory.packing import PackedEdge, PackedNode, collector_paused
 
@@ -125,8 +126,10 @@ def _locked(path: Path) -> IO[bytes]:
     except BlockingIOError:
         journal.close()
         raise StoreBusy(
-            f"the data folder {path.parent} is in use by another grassroots process; stop it first "
-            "(or point GRASSROOTS_DATA_DIR at another folder)"
+            _(
+                "数据目录 %(folder)s 正被另一个 grassroots 进程使用；请先停止它（或把 GRASSROOTS_DATA_DIR 指向另一个目录）",
+                folder=path.parent,
+            )
         ) from None
     return journal
 
@@ -180,7 +183,7 @@ def read_beside_writer(folder: Path, *, attempts: int = 100) -> tuple[Snapshot |
     a frame being written: replay stops before the first frame that is not whole); if not, a
     compaction came in between, and both are read again.
     """
-    for _ in range(attempts):
+    for _attempt in range(attempts):
         before = _identity(folder / SNAPSHOT)
         snapshot = read_snapshot(folder)
         try:
@@ -189,7 +192,9 @@ def read_beside_writer(folder: Path, *, attempts: int = 100) -> tuple[Snapshot |
             journal = b""
         if _identity(folder / SNAPSHOT) == before:
             return snapshot, journal
-    raise StoreBusy(f"the data folder {folder} changed on each of {attempts} reads (the server compacting it): try again")
+    raise StoreBusy(
+        _("数据目录 %(folder)s 在 %(attempts)s 次读取中每次都在变化（服务正在整理它）：请重试", folder=folder, attempts=attempts)
+    )
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
+from graph.i18n import _
 from graph.invariants import NodeFacts, check, in_force_last
 from graph.memory import operations
 from graph.memory.facts import FactsCache
@@ -80,8 +81,11 @@ class MemoryStore:
         except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError, ImportError) as exc:
             self._journal.close()
             raise StoreDamaged(
-                f"the data folder {self._dir} could not be read ({type(exc).__name__}: {exc}); it was written by "
-                "another version of grassroots-graph or is damaged: move it aside and load the network again"
+                _(
+                    "数据目录 %(folder)s 无法读取（%(error)s）；它由另一版本的 grassroots-graph 写入，或已损坏：请把它移开，再重新载入网络",
+                    folder=self._dir,
+                    error=_named(exc),
+                )
             ) from exc
 
     @property
@@ -175,9 +179,10 @@ class MemoryStore:
     def _refuse_if_read_only(self) -> None:
         if self._read_only:
             raise StoreReadOnly(
-                f"数据目录 {self._dir} 以只读方式打开，由运行中的服务占用，不能在此写入 "
-                f"(the data folder {self._dir} is open read-only here: the running grassroots server owns it; "
-                "write through the server's API, or stop the server first)"
+                _(
+                    "数据目录 %(folder)s 在这里以只读方式打开，由运行中的服务占用，不能在此写入：请通过服务的 API 写入，或先停止服务",
+                    folder=self._dir,
+                )
             )
 
     def clear(self) -> None:
@@ -356,12 +361,22 @@ class MemoryStore:
             snapshot, journal = read_beside_writer(self._dir)
             self._load_snapshot(snapshot)
             entries: list[tuple[int, str]] = []
-            self._seq, _ = replay_frames(journal, after=self._seq, apply=self._apply, enter=lambda seq, entry: entries.append((seq, entry)))
+            self._seq, _last = replay_frames(
+                journal, after=self._seq, apply=self._apply, enter=lambda seq, entry: entries.append((seq, entry))
+            )
             ledger = ImportLedger(self._dir, durable=False, read_only=True)  # read after the journal: what it lacks, the journal held
             ledger.restore(entries)
         except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError, ImportError) as exc:
             raise StoreDamaged(
-                f"the data folder {self._dir} could not be read ({type(exc).__name__}: {exc}); it was written by "
-                "another version of grassroots-graph or is damaged"
+                _(
+                    "数据目录 %(folder)s 无法读取（%(error)s）；它由另一版本的 grassroots-graph 写入，或已损坏",
+                    folder=self._dir,
+                    error=_named(exc),
+                )
             ) from exc
         return ledger
+
+
+def _named(exc: BaseException) -> str:
+    """An exception as a refusal quotes it: its type and its words."""
+    return f"{type(exc).__name__}: {exc}"

@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from graph.access import territories_of
 from graph.errors import GraphError, WrongKind
+from graph.i18n import _
+from graph.labels import term
 from graph.model import Batch, NodeKind
 from graph.store import GraphStore, ImportRecord, RecordOf, WriteSummary
 
@@ -147,6 +149,6 @@ def remove_record(
     """
     node = store.node(node_id)
     if node.kind is not kind:
-        raise WrongKind(f"{node_id} is a {node.kind.value}, not a {kind.value}")
+        raise WrongKind(_("%(id)s 是%(kind)s，不是%(wanted)s", id=node_id, kind=term(node.kind), wanted=term(kind)))
     where = sorted(territories_of(store, node_id))  # before it is gone
     return log_write(store, name, [Batch(remove_nodes=[node_id])], actor=actor, scope=scope, touched=[node_id], territories=where)

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from graph.i18n import _
+from graph.validation import error_message
 from loaders.sources import CellError, Formula
 
 __all__ = ["MAX_LISTED", "PROBLEM_COLUMNS", "Problem", "Problems", "RefusedRow", "located", "shown"]
@@ -33,8 +35,9 @@ class Problem(BaseModel):
     """One thing wrong with the file, pointing at the cell to fix."""
 
     table: str | None = Field(default=None, description="the table (sheet or CSV file)")
-    row: int | None = Field(default=None, description="row number as Excel shows it (the header is row 1)")
-    column: str | None = Field(default=None, description="the column, by its English name")
+    row: int | None = Field(default=None, description="row number as Excel shows it (a problem with the header names the header's own row)")
+    column: str | None = Field(default=None, description="the column, by its English name (the same in every language)")
+    header: str | None = Field(default=None, description="the column as the file headed it (户数 or households), for the reader")
     value: str | None = Field(default=None, description="what the cell holds")
     reason: str
 
@@ -47,9 +50,11 @@ class Problem(BaseModel):
         return reason
 
     def __str__(self) -> str:
-        where = " ".join(p for p in (self.table, f"row {self.row}" if self.row else None, self.column) if p)
-        value = f" = {self.value!r}" if self.value is not None else ""
-        return f"{where}{value}: {self.reason}" if where else self.reason
+        row = _("第 %(row)s 行", row=self.row) if self.row else None
+        where = " ".join(p for p in (self.table, row, self.header or self.column) if p)
+        if self.value is not None:
+            where = f"{where} = {self.value!r}" if where else repr(self.value)
+        return _("%(where)s：%(reason)s", where=where, reason=self.reason) if where else self.reason
 
 
 @dataclass
@@ -60,17 +65,22 @@ class Problems:
     total: int = 0
     rows: dict[str, list[RefusedRow]] = field(default_factory=dict)
     """Per table, the refused rows as they were in the file, with their reasons: the problems file."""
+    headed: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per table, each column's header as the file wrote it (households, 户数): what a problem names it by."""
     _by_row: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     def add(self, problem: Problem, raw: list[Any] | None = None) -> None:
         """Count a problem; with the row's cells (``raw``), keep the row for the problems file too."""
+        if problem.column and problem.header is None and problem.table:
+            problem.header = self.headed.get(problem.table, {}).get(problem.column)
         self.total += 1
         if len(self.listed) < MAX_LISTED:
             self.listed.append(problem)
         if problem.table and problem.row and raw is not None:
             key = (problem.table, problem.row)
             reasons = self._by_row.get(key)
-            reason = f"{problem.column}: {problem.reason}" if problem.column else problem.reason
+            column = problem.header or problem.column
+            reason = _("%(column)s：%(reason)s", column=column, reason=problem.reason) if column else problem.reason
             if reasons is None and len(self._by_row) < MAX_LISTED:
                 reasons = self._by_row[key] = []
                 self.rows.setdefault(problem.table, []).append((problem.row, [_plain_cell(c) for c in raw], reasons))
@@ -86,7 +96,7 @@ def shown(value: Any) -> str | None:
 def located(error: Any) -> tuple[str | None, str]:
     """The column and the words of a pydantic error; a row-level check names its column as ``column: reason``."""
     loc = error.get("loc") or ()
-    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    message = error_message(error)
     if loc:
         return str(loc[0]), message
     column, sep, reason = message.partition(": ")

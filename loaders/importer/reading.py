@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graph.i18n import _
 from loaders.format import Row, Table
 from loaders.importer.problems import PROBLEM_COLUMNS, Problem, Problems, located, shown
 from loaders.sources import CellError, Formula
@@ -27,11 +28,15 @@ def header_names(table: Table) -> dict[str, str]:
     return {_normal(c.name): c.name for c in table.columns} | {_normal(c.chinese): c.name for c in table.columns}
 
 
-def columns_of(table: Table, header: list[Any], problems: Problems) -> Columns | None:
-    """What each header cell is; None, with the problems, if a column is doubled or a required one missing."""
+def columns_of(table: Table, header: list[Any], problems: Problems, *, row: int = 1) -> Columns | None:
+    """What each header cell is; None, with the problems, if a column is doubled or a required one missing.
+
+    ``row`` is the header's row number in the sheet: below a title row (XX街道党组织台账) it is not 1.
+    """
     known_names = header_names(table)
     columns: Columns = []
     seen: dict[str, int] = {}
+    headed = problems.headed.setdefault(table.name, {})
     ok = True
     for position, cell in enumerate(header, start=1):
         text = "" if cell is None else str(cell).strip()
@@ -40,15 +45,17 @@ def columns_of(table: Table, header: list[Any], problems: Problems) -> Columns |
         known = known_names.get(_normal(text))
         key = known or text
         if key and key in seen:
-            reason = f"two columns ({seen[key]} and {position}) are both {key}; keep one"
-            problems.add(Problem(table=table.name, row=1, column=key, value=text, reason=reason))
+            reason = _("第 %(first)s 列和第 %(second)s 列都是 %(column)s：只留一列", first=seen[key], second=position, column=text)
+            problems.add(Problem(table=table.name, row=row, column=key, value=text, reason=reason))
             ok = False
         seen[key] = position
+        if known and key not in headed:
+            headed[key] = text
         columns.append((key, known is not None))
     for column in table.columns:
         if column.required and column.name not in seen:
-            reason = f"the column is missing: add a column headed {column.name} or {column.chinese}"
-            problems.add(Problem(table=table.name, row=1, column=column.name, reason=reason))
+            reason = _("缺少这一列：请加一列，表头写 %(chinese)s 或 %(name)s", chinese=column.chinese, name=column.name)
+            problems.add(Problem(table=table.name, row=row, column=column.name, reason=reason))
             ok = False
     return columns if ok else None
 
@@ -67,9 +74,9 @@ def check_row(table: Table, columns: Columns, number: int, cells: list[Any], pro
     for (key, known), cell in zip(columns, cells, strict=False):
         if isinstance(cell, Formula | CellError):
             reason = (
-                "a formula; the import reads values only: copy the column and paste it as values (选择性粘贴 › 数值)"
+                _("是公式；导入只读数值：请复制这一列，再选择性粘贴 › 数值")
                 if isinstance(cell, Formula)
-                else "an Excel error value; correct the cell"
+                else _("是 Excel 错误值；请改正这个单元格")
             )
             problems.add(Problem(table=table.name, row=number, column=key or None, value=str(cell), reason=reason), cells)
             bad = True
@@ -78,7 +85,7 @@ def check_row(table: Table, columns: Columns, number: int, cells: list[Any], pro
         elif key and cell is not None and cell != "":
             props[key] = cell.isoformat() if isinstance(cell, date) else cell
     if len(cells) > len(columns) and any(c not in (None, "") for c in cells[len(columns) :]):
-        reason = f"has cells beyond the last headed column ({len(columns)}); give them a header"
+        reason = _("在最后一个有表头的列（第 %(last)s 列）之后还有内容；请给这些列加上表头", last=len(columns))
         problems.add(Problem(table=table.name, row=number, reason=reason), cells)
         bad = True
     try:

@@ -8,6 +8,8 @@ refers to and every alliance membership it lists, and once the file is written
 from __future__ import annotations
 
 from graph.errors import UnknownNode, WrongKind
+from graph.i18n import _
+from graph.labels import term
 from graph.model import Batch, EdgeKind, EdgeRef, Level, Territory
 from graph.navigation import territory_subtree
 from graph.store import Direction, GraphStore
@@ -26,7 +28,7 @@ class Replacement:
         if not guard.allows(scope):
             raise UnknownNode(scope)  # outside the importer's scope: as if it did not exist
         if not isinstance(node, Territory):
-            raise WrongKind(f"--replace needs a territory (district, street, community...) as its scope; {scope} is a {node.kind.value}")
+            raise WrongKind(_("--replace 的范围应是一个地域（区、街道、社区……）；%(scope)s 是%(kind)s", scope=scope, kind=term(node.kind)))
         self.store = store
         self.scope = scope
         self.guard = guard

@@ -12,6 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from graph.errors import UnknownNode
+from graph.i18n import _
+from graph.labels import term
 from graph.model import ID_PATTERN, Batch, EdgeKind, Level, NodeKind, Provenance
 from graph.store import Direction, GraphStore
 from loaders.importer.index import FileAlliance, FileTerm, IdIndex, Known
@@ -72,14 +74,14 @@ class DefiningRow(_Row):
         """Enter an id this row defines; a duplicate of an earlier row's is a problem."""
         before = self._ctx.index.define(node_id, kind, level, table=self.table, row=self.number)
         if before is not None:
-            self.problem(column, node_id, f"duplicate id: {before[0]} row {before[1]} has it too; ids are unique")
+            self.problem(column, node_id, _("id 重复：%(table)s 第 %(row)s 行也用了它；id 不能重复", table=before[0], row=before[1]))
 
     def define_org(self, owner: str, org_id: str | None, level: Level, column: str) -> None:
         """Enter the party organisation this row puts over a territory or unit: ``org_id``, or when blank ``o-<owner>``."""
         if org_id is None:
             org_id = f"o-{owner}"
             if not ID_PATTERN.match(org_id):
-                self.problem(column, None, f"is blank, and {org_id} would be longer than 80 characters: give the organisation an id")
+                self.problem(column, None, _("为空，而 %(org_id)s 会超过 80 个字符：请给这个党组织一个 id", org_id=org_id))
         self.define(org_id, NodeKind.ORGANISATION, level, column)
         self._ctx.index.org_of[owner] = org_id
 
@@ -94,17 +96,24 @@ class DefiningRow(_Row):
             return
         row, first_level, first_signature = first
         if first_level is not level:
-            reason = (
-                f"duplicate id: {self.table} row {row} gives it to a {first_level.value}; a joint organisation (联合党支部) "
-                f"covers territories of one level, not a {level.value} too"
+            reason = _(
+                "重复编号：%(table)s 第 %(row)s 行已把它给了%(first)s；联合党支部只覆盖同一层级的地域，不能再覆盖%(level)s",
+                table=self.table,
+                row=row,
+                first=term(first_level),
+                level=term(level),
             )
             self.problem(column, org_id, reason)
         elif first_signature != signature:
             shown_first = " / ".join(str(getattr(v, "value", v)) for v in first_signature)
             shown_here = " / ".join(str(getattr(v, "value", v)) for v in signature)
-            reason = (
-                f"联合党组织各行不一致 (a joint organisation's rows disagree): {self.table} row {row} gives it {shown_first}, "
-                f"this row {shown_here}; give every row of it the same org_name and org_form"
+            reason = _(
+                "联合党组织各行不一致：%(table)s 第 %(row)s 行为 %(first)s，本行为 %(here)s；"
+                "同一联合党组织各行的 org_name 和 org_form 应相同",
+                table=self.table,
+                row=row,
+                first=shown_first,
+                here=shown_here,
             )
             self.problem(column, org_id, reason)
         index.org_of[owner] = org_id
@@ -166,17 +175,25 @@ class BuildingRow(_Row):
         if ctx.replacement is not None:
             ctx.replacement.referenced.add(node_id)
         found = ctx.index.known(node_id)
-        wanted = " or ".join(lv.value for lv in levels) if levels else " or ".join(k.value for k in kinds)
+        wanted = _("或").join(term(lv) for lv in levels) if levels else _("或").join(term(k) for k in kinds)
         outside = found is not None and found.table is None and not anywhere and not ctx.guard.allows(node_id)
         if found is None or outside:
             # the same words for a missing id and another territory's: a refusal is no way to learn what exists elsewhere
-            where = "in the graph" if ctx.guard.scope is None else f"in {ctx.guard.scope}, the territory this import may change"
-            self.problem(column, node_id, f"no {wanted} has this id, in this file or {where}")
+            if ctx.guard.scope is None:
+                reason = _("本文件和图中都没有这个 id 的%(wanted)s", wanted=wanted)
+            else:
+                reason = _("本文件和 %(scope)s（本次导入可以修改的辖区）中都没有这个 id 的%(wanted)s", scope=ctx.guard.scope, wanted=wanted)
+            self.problem(column, node_id, reason)
             return None
         if found.kind not in kinds or (levels and found.level not in levels):
-            what = found.level.value if found.level and found.kind is NodeKind.TERRITORY else found.kind.value
-            where = f" ({found.table} row {found.row})" if found.table else " (in the graph)"
-            self.problem(column, node_id, f"is a {what}{where}; a {wanted} is needed here")
+            what = term(found.level) if found.level and found.kind is NodeKind.TERRITORY else term(found.kind)
+            if found.table:
+                reason = _(
+                    "是%(what)s（%(table)s 第 %(row)s 行）；这里需要%(wanted)s", what=what, table=found.table, row=found.row, wanted=wanted
+                )
+            else:
+                reason = _("是%(what)s（在图中）；这里需要%(wanted)s", what=what, wanted=wanted)
+            self.problem(column, node_id, reason)
             return None
         return found
 
@@ -187,7 +204,7 @@ class BuildingRow(_Row):
         if ctx.guard.scope is None or ctx.index.stored(node_id) is None:
             return
         if not ctx.guard.allows(node_id):
-            reason = f"this id cannot be written in {ctx.guard.scope}, the territory this import may change: choose another id"
+            reason = _("这个 id 不能写入 %(scope)s（本次导入可以修改的辖区）：请换一个 id", scope=ctx.guard.scope)
             self.problem(column, node_id, reason)
         elif not ctx.guard.holds(node_id):
             ctx.guard.shared[node_id] = column
@@ -196,10 +213,12 @@ class BuildingRow(_Row):
         """A territory the row lists: for a scoped import, its parents (the file's, then the graph's) must lead to the scope."""
         scope = self._ctx.guard.scope
         if scope is not None and territory_id != scope and not self._ctx.guard.lands_within(territory_id):
-            reason = (
-                f"{territory_id} would lie outside {scope}, the only territory this import may change: give it a parent_id within {scope}"
+            reason = _(
+                "不在本辖区内：%(territory)s 会落在 %(scope)s（本次导入唯一可以修改的辖区）之外；请给它一个 %(scope)s 之内的 parent_id",
+                territory=territory_id,
+                scope=scope,
             )
-            self.problem(column, value, "不在本辖区内 (" + reason + ")")
+            self.problem(column, value, reason)
 
     def joined(self, member: str, alliance: str) -> None:
         """Note a membership the file lists: under --replace it stays, and the alliance's others go."""
@@ -266,9 +285,11 @@ class BuildingRow(_Row):
         if (self.table, self.number, record_id) in guard.reported:
             return  # once per row, however many of its fields and links would change
         guard.reported.add((self.table, self.number, record_id))
-        reason = (
-            f"共享记录 (a record shared with another territory): {record_id} is tied to territories beyond {guard.scope}; "
-            "only a key whose territory holds all of them, or a key without a scope, may change it: leave the row as the record is"
+        reason = _(
+            "共享记录：%(record)s 与 %(scope)s 以外的辖区相关；只有辖区包含所有这些辖区的密钥或不限辖区的密钥才能修改它："
+            "请让这一行保持记录原样",
+            record=record_id,
+            scope=guard.scope,
         )
         self.problem(guard.shared[record_id], record_id, reason)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import GraphError, InvariantViolation
+from graph.i18n import _
 from graph.model import Batch, Provenance
 from graph.store import GraphStore, ImportRecord, RecordOf, WriteSummary
 from loaders.format import TABLES
@@ -196,7 +197,7 @@ class _Passes:
         builder = BUILDERS[table.name]
         self.tables.append(table.name)
         self.headers[table.name] = sheet.header
-        columns = columns_of(table, sheet.header, self.problems)
+        columns = columns_of(table, sheet.header, self.problems, row=sheet.header_row)
         if columns is None:
             return
         known_names = header_names(table)
@@ -211,7 +212,7 @@ class _Passes:
             count += 1
             self.total_rows += 1
             if self.total_rows > self.max_rows:
-                reason = f"the file has more than {self.max_rows:,} rows, the most one import takes; split it (by street, say)"
+                reason = _("文件超过 %(max)s 行，这是一次导入的上限；请拆分（例如按街道）", max=format(self.max_rows, ","))
                 self.problems.add(Problem(table=table.name, row=number, reason=reason))
                 break
             checked = check_row(table, columns, number, cells, self.problems)

@@ -3,8 +3,9 @@
 Pure geometry over node ids and sizes (no store, no page), so that it can be tested alone and
 the browser runs no layout or physics at all: that is what keeps a district of a million
 households drawing in well under two seconds. Branches wider together than a band wrap into
-bands stacked below one another, the band chosen so that a wide scope keeps about a screen's
-shape instead of becoming a strip; the childless nodes of a parent sit in a block beside its
+bands stacked below one another, the band chosen so that the screen fits the drawing at the
+largest scale (:func:`fitted_scale`, as vis-network's fit computes it): a wide scope keeps
+about a screen's shape instead of becoming a strip; the childless nodes of a parent sit in a block beside its
 branches; groups (alliances) float just above their members.
 """
 
@@ -19,29 +20,54 @@ from dataclasses import dataclass
 __all__ = [
     "BAND_GAP",
     "BAND_WIDTH",
+    "FIT_MARGIN",
     "LEAF_ROW",
+    "NODE_HEIGHT",
     "ROW_HEIGHT",
+    "SCREEN",
     "SCREEN_ASPECT",
     "SUMMARY_ROW",
     "Box",
     "Point",
+    "Viewport",
     "block_columns",
+    "fitted_scale",
     "positions_above",
     "tree_positions",
 ]
 
-ROW_HEIGHT = 170.0
+ROW_HEIGHT = 130.0
 """Between two ranks of the chain."""
-LEAF_ROW = 64.0
+LEAF_ROW = 84.0
 """Between two rows of a block of childless nodes."""
 SUMMARY_ROW = 110.0
 """Between two rows of a block of summaries: a summary is three lines of text."""
-BAND_GAP = 140.0
+BAND_GAP = 100.0
 """Between the lowest node of a band and the top of the next."""
-BAND_WIDTH = 3000.0
-"""The narrowest a band gets: about two screens at the scale labels are readable."""
-SCREEN_ASPECT = 1.6
+BAND_WIDTH = 700.0
+"""The narrowest a band gets: about five nodes side by side."""
+SCREEN_ASPECT = 1.4
 """Width over height that a wrapped tree aims for."""
+
+
+FIT_MARGIN = 1.1
+"""How much room vis-network's fit leaves around the drawing: it divides the view by 1.1 times the drawing's span."""
+NODE_HEIGHT = 60.0
+"""The height a node takes with its label, for the fit (a summary's three lines; a dot with its label below)."""
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """The map's area on a staff member's screen, in CSS pixels."""
+
+    width: float
+    height: float
+
+
+SCREEN = Viewport(1100.0, 800.0)
+"""The map's area in a 1400 × 900 window (the page's side panel and header take the rest)."""
+SCREEN_ASPECT = SCREEN.width / SCREEN.height
+"""Width over height that a wrapped tree aims for, by default."""
 
 
 @dataclass(frozen=True)
@@ -118,10 +144,12 @@ class _Tree:
         if leaves:
             slot = max(self.boxes[c].width for c in leaves)
             columns = block_columns(len(leaves))
+            # One summary makes every row of its block tall: its three lines would reach the row below.
+            row_height = SUMMARY_ROW if any(self.boxes[c].tall for c in leaves) else LEAF_ROW
             for i, child in enumerate(leaves):
                 row_index, column = divmod(i, columns)
                 leaf = self.boxes[child]
-                y = top + ROW_HEIGHT * (leaf.rank - box.rank) + row_index * (SUMMARY_ROW if leaf.tall else LEAF_ROW)
+                y = top + ROW_HEIGHT * (leaf.rank - box.rank) + row_index * row_height
                 self.at[child] = Point(right + slot * (column + 0.5), y)
                 lowest = max(lowest, y)
         spanned = [self.at[c].x for c in self.bands[node_id][0] + leaves]
@@ -134,24 +162,50 @@ class _Tree:
         return lowest
 
 
-def tree_positions(boxes: Mapping[str, Box], root: str) -> dict[str, Point]:
+def tree_positions(boxes: Mapping[str, Box], root: str, *, view: Viewport = SCREEN) -> dict[str, Point]:
     """Where every node reachable from ``root`` sits: the root at y 0, the whole centred on x 0.
 
     Each node is centred over its first band of children, as far as its own room stays inside its
     subtree's: so the rooms of two nodes on one row never overlap.
 
-    A first pass without bands measures the tree; its area gives the band width at which the
-    whole would have about a screen's shape (never under :data:`BAND_WIDTH`), and a second pass
-    lays it out wrapped at that width.
+    A first pass without bands measures the tree; then it is laid out wrapped at a few band
+    widths (never under :data:`BAND_WIDTH`), from the unwrapped width down to the width at which
+    the whole would have ``view``'s shape and below, and the one ``view`` fits at the largest
+    scale is kept (the widest of equals): labels then stay as large as the screen allows.
     """
     unwrapped = _Tree(boxes, math.inf)
     unwrapped.measure(root)
     height = unwrapped.place(root, 0.0, 0.0) + ROW_HEIGHT
-    band_width = max(BAND_WIDTH, math.sqrt(unwrapped.widths[root] * height * SCREEN_ASPECT))
-    wrapped = _Tree(boxes, band_width)
-    wrapped.measure(root)
-    wrapped.place(root, -wrapped.widths[root] / 2, 0.0)
-    return wrapped.at
+    width = unwrapped.widths[root]
+    shaped = math.sqrt(width * height * view.width / view.height)
+    tries = sorted({max(BAND_WIDTH, w) for w in (width, shaped * 1.5, shaped * 1.2, shaped, shaped * 0.8, shaped * 0.6)}, reverse=True)
+    best: dict[str, Point] = {}
+    best_scale = -1.0
+    widths = {node_id: box.width for node_id, box in boxes.items()}
+    for band_width in tries:
+        wrapped = _Tree(boxes, band_width)
+        wrapped.measure(root)
+        wrapped.place(root, -wrapped.widths[root] / 2, 0.0)
+        scale = fitted_scale(wrapped.at, widths, view)
+        if scale > best_scale * 1.001:
+            best, best_scale = wrapped.at, scale
+    return best
+
+
+def fitted_scale(at: Mapping[str, Point], widths: Mapping[str, float], view: Viewport = SCREEN) -> float:
+    """The scale vis-network's fit gives a drawing in ``view``: nodes at ``at``, each ``widths[id]`` wide, never above 1.
+
+    The fit divides the view's width and height by 1.1 times the drawing's span (its nodes'
+    boxes included) and takes the smaller, capped at 1. A label of ``size`` px is then drawn at
+    ``size * scale`` px on screen: what decides whether staff can read it without zooming.
+    """
+    if not at:
+        return 1.0
+    left = min(p.x - widths[n] / 2 for n, p in at.items())
+    right = max(p.x + widths[n] / 2 for n, p in at.items())
+    top = min(p.y for p in at.values()) - NODE_HEIGHT / 2
+    bottom = max(p.y for p in at.values()) + NODE_HEIGHT / 2
+    return min(1.0, view.width / (FIT_MARGIN * (right - left)), view.height / (FIT_MARGIN * (bottom - top)))
 
 
 def positions_above(groups: Mapping[str, Sequence[str]], at: Mapping[str, Point], *, width: float) -> dict[str, Point]:

@@ -21,6 +21,7 @@ class Depth(StrEnum):
     GRIDS = "grids"  # down to grids; heads counted on their grid
     AREAS = "areas"  # down to residential areas and units; grids counted on their area
     COMMUNITIES = "communities"  # communities summarised with their counts, each linking to its own map
+    STREETS = "streets"  # streets summarised with their counts, each linking to its own map
 
 
 _RANKS = {"district": 0, "street": 1, "community": 2, "residential_area": 3, "grid": 4, "household": 5, "unit": 3}
@@ -88,6 +89,8 @@ class MapData:
     headline: list[str]
     gap_total: int
     gap_rules: Counter[str]
+    trail: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of each scope from the top down to this one: the breadcrumbs
+    below: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of the territories right under it, each with its map
 
 
 @dataclass(frozen=True)
@@ -100,5 +103,5 @@ class Links:
 
 
 def summarised(data: MapData) -> list[str]:
-    """The scope ids of the summary nodes of a map: each has a map of its own."""
-    return [n.link for n in data.nodes.values() if n.summary and n.link]
+    """The scope ids of the nodes whose inside a map leaves to their own map (summaries, and grids whose heads are counted)."""
+    return [n.link for n in data.nodes.values() if n.link]

@@ -6,8 +6,9 @@ their grids; resident units (驻区单位) sit beside their community's resident
 (党建联盟 / 党建共同体) float above their members. Edges: the chain, co-building agreements (in
 force or expired), big-committee seats (大党委 / 大工委) and alliance membership. Every gap rule of
 :mod:`graph.gaps` that flags a drawn node is placed on it. A scope is drawn at the most detailed
-:class:`~.model.Depth` whose node count stays within ``max_nodes``; below it each territory is
-summarised with its counts and a link to its own map. Every day-aware read goes through
+:class:`~.model.Depth` whose node count stays within ``max_nodes`` and whose labels, once the
+page fits the drawing to a staff member's screen, stay legible (:data:`~.style.LEGIBLE_PX`);
+below it each territory is summarised with its counts and a link to its own map. Every day-aware read goes through
 :class:`graph.scope.ScopeTree` (a :class:`~graph.scope.DayReader`), as the other queries' do.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from graph.coverage import Coverage, coverage
@@ -26,9 +28,9 @@ from graph.navigation import chain_up
 from graph.norms import NORMS
 from graph.scope import PATH_SEPARATOR, DayReader, ScopeTree, agreement_in_force
 from graph.store import Direction, GraphStore
-from visualizations.map.layout import Box, positions_above, tree_positions
+from visualizations.map.layout import LEAF_ROW, ROW_HEIGHT, SCREEN, Box, Point, Viewport, fitted_scale, positions_above, tree_positions
 from visualizations.map.model import Depth, MapData, MapEdge, MapNode
-from visualizations.map.style import STYLES, rule_title
+from visualizations.map.style import LEGIBLE_PX, STYLES, font_size, rule_title
 
 __all__ = ["MAX_NODES", "map_data"]
 
@@ -36,15 +38,19 @@ MAX_NODES = 3000
 """The most nodes a map draws. The issue's aim for a district of a million households is about
 3,000 on screen; measured in headless Chromium (bench/map.py), 3,000 nodes with their edges
 draw in a few hundred milliseconds with positions computed here, in a page of about 2 MB. A
-street (~35,000 households: ~3,500 household heads) is over it with its heads and is drawn down
-to its grids; a community (~4,000 households) is drawn whole, heads included; a district of a
-million households is drawn down to its communities, each summarised."""
+street (~35,000 households: ~3,500 household heads) is over it with its heads. Legibility then
+asks for less: at the first fit a street shows its communities, a community its grids (a large
+one its residential areas), a district its communities or, when they are too many, its streets."""
+
+ALLIANCE_LIFT = ROW_HEIGHT * 0.25
+"""How much higher than half a row above the chain's top the alliances' row sits: their labels hang below their stars."""
 
 _DRAWN_LEVEL = {
     Depth.HOUSEHOLDS: Level.GRID,
     Depth.GRIDS: Level.GRID,
     Depth.AREAS: Level.RESIDENTIAL_AREA,
     Depth.COMMUNITIES: Level.COMMUNITY,
+    Depth.STREETS: Level.STREET,
 }
 """The deepest territory each depth draws; what lies below it is summarised on it."""
 
@@ -63,14 +69,45 @@ def _headline(cov: Coverage) -> list[str]:
     ]
 
 
-def _choose_depth(*, upper: int, areas: int, grids: int, units: int, heads: int, max_nodes: int) -> Depth:
-    """The most detailed depth whose node count fits; ``upper`` counts the territories down to communities."""
+def _depths(*, root: Level, upper: int, areas: int, grids: int, units: int, heads: int, max_nodes: int) -> list[Depth]:
+    """The depths a scope may be drawn at, most detailed first: those whose node count fits, then the summaries.
+
+    ``upper`` counts the territories down to communities. A depth whose deepest drawn level is the
+    root's own would draw the root alone; it is left out (but a grid is drawn with its heads).
+    """
     sizes = {
         Depth.HOUSEHOLDS: upper + areas + grids + units + heads,
         Depth.GRIDS: upper + areas + grids + units,
         Depth.AREAS: upper + areas + units,
     }
-    return next((depth for depth, size in sizes.items() if size <= max_nodes), Depth.COMMUNITIES)
+    fitting = [depth for depth, size in sizes.items() if size <= max_nodes]
+    candidates = [*fitting, Depth.COMMUNITIES, Depth.STREETS]
+    kept = [d for d in candidates if _DRAWN_LEVEL[d].rank > root.rank or d is Depth.HOUSEHOLDS]
+    return kept or [Depth.HOUSEHOLDS]
+
+
+@dataclass
+class _Drawing:
+    """The chain of one depth: its nodes and edges, which drawn node stands for each id, and the nodes' places."""
+
+    depth: Depth
+    nodes: dict[str, MapNode]
+    edges: list[MapEdge]
+    drawn_for: dict[str, str]
+    at: dict[str, Point]
+    coverers: dict[str, Organisation | None]
+
+    def label_px(self, view: Viewport) -> float:
+        """The smallest label on screen, in px, once the drawing is fitted to ``view``.
+
+        Alliances are placed later, in a row above the chain: that row and their font are counted
+        here already, so that a map with alliances is not judged on the chain alone.
+        """
+        widths = {n: STYLES[self.nodes[n].style].slot for n in self.at}
+        root = self.at[min(self.at, key=lambda n: self.at[n].y)]
+        above = Point(root.x, root.y - ALLIANCE_LIFT - ROW_HEIGHT * 0.5)
+        scale = fitted_scale({**self.at, " alliances": above}, {**widths, " alliances": STYLES["alliance"].slot}, view)
+        return scale * min(font_size("alliance"), *(font_size(n.style, summary=n.summary) for n in self.nodes.values()))
 
 
 def map_data(
@@ -79,12 +116,17 @@ def map_data(
     *,
     as_of: date | None = None,
     max_nodes: int = MAX_NODES,
+    fit: Viewport | None = SCREEN,
     withholds_person: Callable[[str], bool] | None = None,
 ) -> MapData:
     """What the map of a scope (a territory, or the chain organisation covering one) draws, as things stood on ``as_of``.
 
-    ``withholds_person`` names the seats whose person the reader may not see (another territory's
-    member holds them, service.policy): those are drawn as ``席位 <id>``.
+    The scope is drawn at the most detailed depth within ``max_nodes`` whose labels, once the page
+    fits the drawing to ``fit`` (a staff member's screen), are drawn at least :data:`LEGIBLE_PX`
+    px: staff read names where they fit and counts where they do not (a community as one box with
+    its figures, its inside one double-click away on its own map). ``fit=None`` keeps only the
+    node count. ``withholds_person`` names the seats whose person the reader may not see (another
+    territory's member holds them, service.policy): those are drawn as ``席位 <id>``.
     """
     # The whole territory is walked once: it is small beside what hangs off it (a million households
     # make ~6,700 territories), and it gives every summary its counts.
@@ -96,7 +138,8 @@ def map_data(
 
     upper = sum(1 for t in territories if t.level.rank <= Level.COMMUNITY.rank)
     heads_estimate = math.ceil(figures.households_linked.denominator / NORMS.households_per_head)  # 十联户
-    depth = _choose_depth(
+    depths = _depths(
+        root=root.level,
         upper=upper,
         areas=figures.residential_areas_with_branch.denominator,
         grids=figures.grids_with_group.denominator,
@@ -104,18 +147,15 @@ def map_data(
         heads=heads_estimate,
         max_nodes=max_nodes,
     )
-    deepest = _DRAWN_LEVEL[depth]
-    if root.level.rank > deepest.rank:
-        deepest = root.level
 
     # Bottom-up counts of every territory, for the facts and the summaries (children come after their parent).
     counts: dict[str, Counter[str]] = {}
-    coverers: dict[str, Organisation | None] = {}
     for territory in reversed(territories):
         c: Counter[str] = Counter()
         for child in tree.children_of[territory.id]:
             c.update(counts[child.id])
-        coverers[territory.id] = tree.coverer(territory.id) if territory.level.rank <= deepest.rank else None
+        if territory.level is Level.COMMUNITY:
+            c["communities"] += 1
         if territory.level is Level.RESIDENTIAL_AREA:
             c["areas"] += 1
         if territory.level is Level.GRID:
@@ -124,7 +164,8 @@ def map_data(
         counts[territory.id] = c
 
     names = {t.id: t.name for t in territories}
-    above = PATH_SEPARATOR.join(t.name for t in reversed(chain_up(store, root.id)) if isinstance(t, Territory))
+    above_chain = [t for t in reversed(chain_up(store, root.id)) if isinstance(t, Territory)]
+    above = PATH_SEPARATOR.join(t.name for t in above_chain)
 
     def path(territory_id: str) -> str:
         chain: list[str] = []
@@ -135,47 +176,24 @@ def map_data(
         inside = PATH_SEPARATOR.join(reversed(chain))
         return f"{above}{PATH_SEPARATOR}{inside}" if above else inside
 
-    nodes: dict[str, MapNode] = {}
-    edges: list[MapEdge] = []
-    drawn_for: dict[str, str] = {}  # any node id (organisation, unit, member) -> the drawn node standing for it
+    known_coverers: dict[str, Organisation | None] = {}
 
-    for territory in territories:
-        if territory.level.rank > deepest.rank:
-            continue
-        node = _territory_node(territory, coverers[territory.id], counts[territory.id], path(territory.id))
-        if (
-            territory.level is deepest
-            and tree.children_of[territory.id]
-            and not (depth is Depth.HOUSEHOLDS and territory.level is Level.GRID)
-        ):
-            node.summary = True
-            node.link = territory.id
-            below = counts[territory.id]
-            node.facts.append(f"下辖 小区 {below['areas']} · 网格 {below['grids']}")
-            node.label += f"\n小区{below['areas']} 网格{below['grids']}"  # the gap count is added once gaps are placed
-        nodes[node.id] = node
-        drawn_for[territory.id] = node.id
-        org = coverers[territory.id]
-        if org is not None:
-            drawn_for[org.id] = node.id
-        parent = tree.parent[territory.id]
-        if parent is not None:
-            nodes[parent].children.append(node.id)
-            edges.append(MapEdge(node.id, parent, "chain"))
+    def coverer(territory_id: str) -> Organisation | None:
+        if territory_id not in known_coverers:
+            known_coverers[territory_id] = tree.coverer(territory_id)
+        return known_coverers[territory_id]
 
-    if depth is not Depth.COMMUNITIES:
-        for territory in _of_level(territories, Level.COMMUNITY):
-            _add_units(tree, nodes, edges, drawn_for, community=nodes[territory.id])
-    if depth is Depth.HOUSEHOLDS:
-        for territory in _of_level(territories, Level.GRID):
-            _add_heads(tree, nodes, edges, drawn_for, grid=nodes[territory.id])
-    elif depth is Depth.GRIDS:
-        for territory in _of_level(territories, Level.GRID):
-            heads = tree.household_heads(territory.id)
-            if heads:
-                nodes[territory.id].facts.append(f"党员联户长 {len(heads)} 名，联系 {sum(h.households for h in heads)} 户")
+    drawing = None
+    for depth in depths:  # the most detailed first; the last is drawn whatever its labels
+        drawing = _draw_chain(tree, territories, depth=depth, counts=counts, coverer=coverer, path=path)
+        if fit is None or drawing.label_px(fit) >= LEGIBLE_PX:
+            break
+    assert drawing is not None
+    depth, nodes, edges, drawn_for = drawing.depth, drawing.nodes, drawing.edges, drawing.drawn_for
 
-    _add_cobuilding_and_seats(tree, nodes, edges, drawn_for, coverers=coverers, withholds_person=withholds_person or (lambda _: False))
+    _add_cobuilding_and_seats(
+        tree, nodes, edges, drawn_for, coverers=drawing.coverers, withholds_person=withholds_person or (lambda _: False)
+    )
     _add_alliances(store, tree, nodes, edges, drawn_for)
 
     gaps = find_gaps(store, root.id, as_of=day, limit=10_000_000).items
@@ -186,7 +204,7 @@ def map_data(
     for node in nodes.values():
         if node.summary and (node.gaps or node.gaps_below):
             node.label += f"\n缺口 {len(node.gaps) + node.gaps_below}"
-    _place(nodes, root.id)
+    _place(nodes, drawing.at)
     return MapData(
         scope_id=root.id,
         title=f"{root.name} 组织网络图",
@@ -198,7 +216,87 @@ def map_data(
         headline=_headline(cov),
         gap_total=len(gaps),
         gap_rules=by_rule,
+        trail=[(t.id, t.name) for t in [*above_chain, root]],
+        below=[(t.id, t.name) for t in tree.children_of[root.id]],
     )
+
+
+def _draw_chain(
+    tree: ScopeTree,
+    territories: list[Territory],
+    *,
+    depth: Depth,
+    counts: dict[str, Counter[str]],
+    coverer: Callable[[str], Organisation | None],
+    path: Callable[[str], str],
+) -> _Drawing:
+    """The chain drawn to ``depth`` (territories, units, household heads) and its layout; what lies deeper is summarised."""
+    root = tree.root
+    deepest = _DRAWN_LEVEL[depth]
+    if root.level.rank > deepest.rank:
+        deepest = root.level
+    nodes: dict[str, MapNode] = {}
+    edges: list[MapEdge] = []
+    drawn_for: dict[str, str] = {}  # any node id (organisation, unit, member) -> the drawn node standing for it
+    coverers: dict[str, Organisation | None] = {}
+
+    for territory in territories:
+        if territory.level.rank > deepest.rank:
+            continue
+        org = coverers[territory.id] = coverer(territory.id)
+        node = _territory_node(territory, org, counts[territory.id], path(territory.id))
+        if (
+            territory.level is deepest
+            and tree.children_of[territory.id]
+            and not (depth is Depth.HOUSEHOLDS and territory.level is Level.GRID)
+        ):
+            node.summary = True
+            node.link = territory.id
+            below = counts[territory.id]
+            node.facts.append(_below_fact(territory.level, below))
+            node.label += "\n" + _below_label(territory.level, below)  # the gap count is added once gaps are placed
+        nodes[node.id] = node
+        drawn_for[territory.id] = node.id
+        if org is not None:
+            drawn_for[org.id] = node.id
+        parent = tree.parent[territory.id]
+        if parent is not None:
+            nodes[parent].children.append(node.id)
+            edges.append(MapEdge(node.id, parent, "chain"))
+
+    if depth in (Depth.HOUSEHOLDS, Depth.GRIDS, Depth.AREAS):
+        for territory in _of_level(territories, Level.COMMUNITY):
+            _add_units(tree, nodes, edges, drawn_for, community=nodes[territory.id])
+    if depth is Depth.HOUSEHOLDS:
+        for territory in _of_level(territories, Level.GRID):
+            _add_heads(tree, nodes, edges, drawn_for, grid=nodes[territory.id])
+    elif depth is Depth.GRIDS:
+        for territory in _of_level(territories, Level.GRID):
+            heads = tree.household_heads(territory.id)
+            if heads:
+                grid = nodes[territory.id]
+                grid.facts.append(f"党员联户长 {len(heads)} 名，联系 {sum(h.households for h in heads)} 户")
+                grid.link = territory.id  # its own map draws its heads by name
+    boxes = {n.id: Box(rank=n.rank, width=STYLES[n.style].slot, children=n.children, tall=n.summary) for n in nodes.values()}
+    return _Drawing(depth, nodes, edges, drawn_for, tree_positions(boxes, root.id), coverers)
+
+
+def _below_fact(level: Level, below: Counter[str]) -> str:
+    """What a summary holds, as its details say it."""
+    if level is Level.STREET:
+        return f"下辖 社区 {below['communities']} · 小区 {below['areas']} · 网格 {below['grids']}"
+    if level is Level.RESIDENTIAL_AREA:
+        return f"下辖 网格 {below['grids']}"
+    return f"下辖 小区 {below['areas']} · 网格 {below['grids']}"
+
+
+def _below_label(level: Level, below: Counter[str]) -> str:
+    """The counts a summary shows under its name, short enough to read on the map."""
+    if level is Level.STREET:
+        return f"社区{below['communities']} 小区{below['areas']}\n网格{below['grids']}"
+    if level is Level.RESIDENTIAL_AREA:
+        return f"网格{below['grids']}"
+    return f"小区{below['areas']} 网格{below['grids']}"
 
 
 def _top_down(tree: ScopeTree) -> list[Territory]:
@@ -316,7 +414,11 @@ def _add_cobuilding_and_seats(
 
 
 def _add_alliances(store: GraphStore, read: DayReader, nodes: dict[str, MapNode], edges: list[MapEdge], drawn_for: dict[str, str]) -> None:
-    """党建联盟 / 党建共同体 with at least one member drawn, each joined to the drawn nodes standing for its members."""
+    """党建联盟 / 党建共同体 with at least one member drawn, each joined to the drawn nodes standing for its members.
+
+    One whose drawn members are all one summary (a street's alliance on a district drawn to its
+    streets) is named in that summary's details instead: it is drawn on the summary's own map.
+    """
     for alliance in store.nodes(NodeKind.ALLIANCE):
         if not isinstance(alliance, Alliance):
             continue
@@ -330,6 +432,10 @@ def _add_alliances(store: GraphStore, read: DayReader, nodes: dict[str, MapNode]
             else:
                 drawn.add(target)
         if not drawn:
+            continue
+        if len(drawn) == 1 and nodes[next(iter(drawn))].summary:
+            inside = nodes[next(iter(drawn))]  # an alliance within one summarised scope belongs to its inside, as its areas do
+            inside.facts.append(f"{label(alliance.alliance_kind)} {alliance.name}")
             continue
         facts = [f"{label(alliance.alliance_kind)} (编号 {alliance.id})", f"成员 {len(members)} 个"]
         if outside:
@@ -361,11 +467,28 @@ def _place_gap(gap: Gap, nodes: dict[str, MapNode], drawn_for: dict[str, str]) -
         nodes[holder].gaps_below += 1
 
 
-def _place(nodes: dict[str, MapNode], root_id: str) -> None:
-    """Give every node its position: the chain as a tree from the root, each alliance above its members."""
-    boxes = {n.id: Box(rank=n.rank, width=STYLES[n.style].slot, children=n.children, tall=n.summary) for n in nodes.values()}
-    at = tree_positions(boxes, root_id)
+def _place(nodes: dict[str, MapNode], at: dict[str, Point]) -> None:
+    """Give every node its position: the chain's from its layout, the alliances in a row above the whole chain.
+
+    An alliance floats over the middle of its members, in a row of its own above the top of the
+    drawing: placed just above its topmost member it would land among the boxes of a block of
+    summaries (a street's communities).
+    """
+    top = min((p.y for p in at.values()), default=0.0)
+    lifted = {node_id: Point(point.x, top - ALLIANCE_LIFT) for node_id, point in at.items()}
     groups = {n.id: n.members for n in nodes.values() if n.style == "alliance"}
-    at |= positions_above(groups, at, width=STYLES["alliance"].slot)
-    for node_id, point in at.items():
+    slot = STYLES["alliance"].slot
+    above = positions_above(groups, lifted, width=slot)
+    left = min((p.x for p in at.values()), default=0.0)
+    right = max((p.x for p in at.values()), default=0.0)
+    per_row = max(1, int((right - left) // slot) + 1)
+    if len(above) > per_row:  # wider than the drawing in one row: rows of them, stacked upwards, in the same order
+        ordered = sorted(above, key=lambda g: above[g].x)
+        for i, group in enumerate(ordered):
+            row, column = divmod(i, per_row)
+            in_row = min(per_row, len(ordered) - row * per_row)
+            middle = (left + right) / 2
+            above[group] = Point(middle + (column - (in_row - 1) / 2) * slot, top - ALLIANCE_LIFT - ROW_HEIGHT * 0.5 - row * LEAF_ROW)
+    placed = at | above
+    for node_id, point in placed.items():
         nodes[node_id].x, nodes[node_id].y = point.x, point.y

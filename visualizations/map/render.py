@@ -20,13 +20,13 @@ from visualizations.map.style import (
     EDGE_LEGEND,
     EDGE_STYLES,
     FILLED,
-    FONT_SIZE,
     GAP_BORDER,
     LAYER_OF,
     MARKER_SIZE,
     MISSING_DASHES,
     MISSING_TEXT,
     STYLES,
+    font_size,
     legend_name,
     rule_title,
 )
@@ -37,7 +37,8 @@ _DEPTH_NOTE = {
     Depth.HOUSEHOLDS: "完整显示至党员联户长",
     Depth.GRIDS: "显示至网格；联户长汇总于网格",
     Depth.AREAS: "显示至小区；网格汇总于小区",
-    Depth.COMMUNITIES: "显示至社区；社区以下汇总，点击社区打开其地图",
+    Depth.COMMUNITIES: "显示至社区；社区以下汇总，双击社区打开其地图",
+    Depth.STREETS: "显示至街道；街道以下汇总，双击街道打开其地图",
 }
 
 
@@ -93,7 +94,10 @@ def _node_options(data: MapData, node_id: str) -> dict[str, object]:
             "highlight": {"background": "#fff59d", "border": border},
         },
         "borderWidth": 4 if flagged else 1.5,
-        "font": {"color": MISSING_TEXT if missing else "#212121" if filled else style.colour, "size": FONT_SIZE.get(node.style, 14)},
+        "font": {
+            "color": MISSING_TEXT if missing else "#212121" if filled else style.colour,
+            "size": font_size(node.style, summary=node.summary),
+        },
         "gap": flagged,
         "gapsBelow": node.gaps_below,
     }
@@ -102,8 +106,9 @@ def _node_options(data: MapData, node_id: str) -> dict[str, object]:
     if missing:
         options["shapeProperties"] = {"borderDashes": MISSING_DASHES}
         options["missing"] = True
-    if node.summary:
+    if node.summary and not missing:  # a summary without its organisation stays drawn as missing
         options["shapeProperties"] = {"borderDashes": [5, 3]}
+    if node.link:
         options["link"] = node.link
     return options
 
@@ -124,6 +129,26 @@ def _legend() -> str:
     )
     items.append('<li><i class="shape box" style="--c:#e65100;border-style:dashed"></i>虚框: 汇总节点，点击打开其地图</li>')
     return "".join(items)
+
+
+def _crumbs(data: MapData, links: Links) -> str:
+    """The breadcrumbs (区 › 街道 › 社区 …): each scope above this one linked to its map, then the scopes right under it."""
+
+    def link(scope_id: str, name: str) -> str:
+        if links.map is None:
+            return html.escape(name)
+        return f'<a href="{html.escape(links.map.format(id=scope_id))}">{html.escape(name)}</a>'
+
+    trail = data.trail or [(data.scope_id, data.title)]
+    *above, (_, here) = trail
+    parts = [link(scope_id, name) for scope_id, name in above]
+    parts.append(f'<span aria-current="page">{html.escape(here)}</span>')
+    crumbs = '<span class="sep">›</span>'.join(parts)
+    below = ""
+    if data.below:
+        items = "".join(f"<li>{link(scope_id, name)}</li>" for scope_id, name in data.below)
+        below = f'<span class="below-title">下级 {len(data.below)}:</span><ul class="below">{items}</ul>'
+    return f'<nav class="crumbs" aria-label="层级导航">{crumbs}{below}</nav>'
 
 
 def render_map(data: MapData, *, links: Links | None = None) -> str:
@@ -155,6 +180,7 @@ def render_map(data: MapData, *, links: Links | None = None) -> str:
   {" ".join(nav)}
   <span class="figures">{html.escape(" · ".join(data.headline))}</span>
 </header>
+{_crumbs(data, links)}
 <div class="bar">
   <input id="search" type="search" placeholder="按名称查找，回车定位" aria-label="按名称查找" list="names">
   <span id="found" aria-live="polite"></span>

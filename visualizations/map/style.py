@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from graph.gaps import gap_rules
+from graph.i18n import Lang, current
 from graph.labels import label
 from graph.model import MemberRole
 
@@ -21,11 +22,14 @@ __all__ = [
     "FONT_SIZE",
     "GAP_BORDER",
     "LAYER_OF",
+    "LEGIBLE_PX",
     "MARKER_SIZE",
     "MISSING_DASHES",
     "MISSING_TEXT",
     "STYLES",
+    "SUMMARY_FONT_SIZE",
     "NodeStyle",
+    "font_size",
     "legend_name",
     "rule_title",
 ]
@@ -53,7 +57,7 @@ STYLES: dict[str, NodeStyle] = {
     "building": NodeStyle("#0277bd", "dot", "楼栋党小组 / 院落党支部", 110),
     "household": NodeStyle("#795548", "triangle", label(MemberRole.HOUSEHOLD_HEAD), 84),
     "unit": NodeStyle("#00838f", "diamond", "驻区单位党组织", 130),
-    "alliance": NodeStyle("#8e24aa", "star", "党建联盟 / 共同体", 150),
+    "alliance": NodeStyle("#8e24aa", "star", "党建联盟 / 共同体", 170),
 }
 """Keyed by :attr:`MapNode.style <visualizations.map.model.MapNode.style>`, in the legend's order."""
 
@@ -68,8 +72,21 @@ MISSING_TEXT = "#757575"
 
 MARKER_SIZE = {"grid": 14, "building": 12, "household": 10, "alliance": 18}
 
-FONT_SIZE = {"district": 26, "street": 22, "community": 18}  # upper levels stay legible when a wide scope is fitted
+FONT_SIZE = {"district": 26, "street": 22, "community": 18, "alliance": 18}  # upper levels stay legible when a wide scope is fitted
 """Font sizes other than vis-network's 14."""
+
+LEGIBLE_PX = 10.0
+"""The smallest a label may be drawn on screen, in px, at the map's first fit: below it staff cannot read it without zooming."""
+
+
+SUMMARY_FONT_SIZE = 18
+"""A summary's font size, whatever its level: its lines of counts (社区12 小区69) then fit its box without wrapping."""
+
+
+def font_size(style: str, *, summary: bool = False) -> int:
+    """The font size of a kind of node's label (a summary's, if ``summary``), before the map's zoom."""
+    return SUMMARY_FONT_SIZE if summary and style in ("district", "street", "community") else FONT_SIZE.get(style, 14)
+
 
 EDGE_STYLES: dict[str, dict[str, object]] = {
     "chain": {"color": {"color": "#9e9e9e"}, "width": 1, "smooth": False},
@@ -93,10 +110,11 @@ def legend_name(style: str) -> str:
 
 
 @cache
-def _rule_titles() -> dict[str, str]:
+def _rule_titles(lang: Lang) -> dict[str, str]:
+    """The rules' titles in one language, worked out once per language."""
     return {rule.name.value: rule.title for rule in gap_rules()}
 
 
 def rule_title(rule: str) -> str:
-    """The Chinese title of a gap rule, as staff say it; the rule's code when it has none."""
-    return _rule_titles().get(rule, str(rule))
+    """The title of a gap rule in the reader's language, as staff say it; the rule's code when it has none."""
+    return _rule_titles(current()).get(rule, str(rule))

@@ -13,7 +13,8 @@ from datetime import date
 from typing import NamedTuple
 
 from graph.errors import UnknownNode
-from graph.labels import label
+from graph.i18n import _
+from graph.labels import term
 from graph.model import EdgeKind, HeldBy, Member, NodeKind, Post, PostIn, PostKind, UnitType
 from graph.store import Direction
 from loaders.importer.index import FileTerm
@@ -80,10 +81,14 @@ class Posts(TableBuilder[PostValues]):
         terms = row.terms.setdefault((v.body_id, _family(v.post).value), [])
         for other in terms:
             if _overlap(other.since, other.until, v.since, v.until):
-                reason = (
-                    f"一职多人 (two holders of one post at once): row {other.row} holds the {label(v.post)} ({v.post.value}) of "
-                    f"{v.body_id} for {_term(other.since, other.until)}, overlapping this row's {_term(v.since, v.until)}; "
-                    "one person holds it at a time: end the earlier term (until) before the later starts"
+                reason = _(
+                    "一职多人：第 %(row)s 行在 %(other)s 担任 %(body)s 的%(post)s，与这一行的 %(mine)s 重叠；"
+                    "一个职务同一时间只有一人：请让前一任期（until）在后一任期开始前结束",
+                    row=other.row,
+                    post=term(v.post),
+                    body=v.body_id,
+                    other=_term(other.since, other.until),
+                    mine=_term(v.since, v.until),
                 )
                 row.problem("since", v.since, reason)
                 break
@@ -92,12 +97,9 @@ class Posts(TableBuilder[PostValues]):
     def nodes(self, v: PostValues, row: BuildingRow) -> None:
         body = row.ref("body_id", v.body_id, (NodeKind.ORGANISATION, NodeKind.UNIT))
         if body is not None and body.kind is NodeKind.UNIT and body.unit_type not in BODY_UNIT_TYPES:
-            what = body.unit_type.value if body.unit_type else "unit"
-            row.problem(
-                "body_id",
-                v.body_id,
-                f"is a {what}; a post is held in a party organisation, a residents' committee, an owners' committee or a property company",
-            )
+            what = term(body.unit_type) if body.unit_type else term(NodeKind.UNIT)
+            reason = _("是%(what)s；职务只设在党组织、居民委员会、业主委员会或物业服务企业中", what=what)
+            row.problem("body_id", v.body_id, reason)
         if v.person_id:
             row.ref("person_id", v.person_id, (NodeKind.MEMBER,))
         pid = v.id
@@ -138,10 +140,15 @@ class Posts(TableBuilder[PostValues]):
                 continue
             if isinstance(other, Post) and _family(other.post) is family and _overlap(other.valid_from, other.valid_to, v.since, v.until):
                 who = other.person or other.id
-                reason = (
-                    f"一职多人 (two holders of one post at once): {who} holds the {label(other.post)} of {v.body_id} on record "
-                    f"({other.id}) for {_term(other.valid_from, other.valid_to)}, overlapping this row's {_term(v.since, v.until)}; "
-                    "one person holds it at a time: give the earlier term its until in this file"
+                reason = _(
+                    "一职多人：%(who)s 在记录（%(id)s）中于 %(other)s 担任 %(body)s 的%(post)s，与这一行的 %(mine)s 重叠；"
+                    "一个职务同一时间只有一人：请在本文件中给前一任期写上 until",
+                    who=who,
+                    post=term(other.post),
+                    body=v.body_id,
+                    id=other.id,
+                    other=_term(other.valid_from, other.valid_to),
+                    mine=_term(v.since, v.until),
                 )
                 row.problem("since", v.since, reason)
                 return
