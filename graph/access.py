@@ -4,7 +4,8 @@ A node belongs to the territories it is tied to, by the edges of :data:`TIES`: a
 to what it covers (or, covering nothing, to the organisation it reports to), a member to the
 grid they serve and the organisation they belong to, a unit to its community, an agreement to
 its parties, a seat to its committee and its unit, an alliance to its members, a post to its
-body, a service team to the territory it serves. A node lies
+body, a service team or a service centre (党群服务中心) to the territory it serves; a system
+organisation (系统党组织) covers nothing and so belongs where it reports (the district). A node lies
 within a scope when one of its territories lies at or under the scope's territory, and is held
 whole by a scope when every one of them does (a relation shared with another street is within
 both streets, held whole by neither: only their common ancestor, or a key without a scope, may
@@ -37,6 +38,7 @@ TIES: dict[NodeKind, tuple[tuple[EdgeKind, Direction], ...]] = {
     NodeKind.AGREEMENT: ((EdgeKind.SIGNED_BY, Direction.OUT),),
     NodeKind.SEAT: ((EdgeKind.SEAT_ON, Direction.OUT), (EdgeKind.ON_BEHALF_OF, Direction.OUT)),
     NodeKind.ALLIANCE: ((EdgeKind.IN_ALLIANCE, Direction.IN),),
+    NodeKind.SERVICE_CENTRE: ((EdgeKind.CENTRE_FOR, Direction.OUT),),
     NodeKind.POST: ((EdgeKind.POST_IN, Direction.OUT),),
     NodeKind.TEAM: ((EdgeKind.TEAM_SERVES, Direction.OUT),),
 }

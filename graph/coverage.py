@@ -11,8 +11,16 @@ it). Figures:
   households capped at its own count; households, staff and population are read on any level
   and counted where nothing below records them (``graph.recorded``);
 - property companies (物业服务企业) and owners' committees (业主委员会) with a party
-  organisation / all of them, apart, as Fuzhou reports them;
-- resident units in a co-building agreement (党建共建协议) in force / all units;
+  organisation / all of them that meet the conditions (符合条件的), apart, as Fuzhou reports them;
+- 两新 organisations (non-public enterprises, social organisations, parks, commercial buildings,
+  new-employment groups) with a party organisation / all of them that meet the conditions;
+- resident units in a co-building agreement (党建共建协议) in force / all units (a residents'
+  committee, the community's own body, is no resident unit);
+- communities with a party-mass service centre (党群服务中心) / all communities; centres meeting
+  Duyun's 六有 / all centres; centres giving at least the norm's share of their space to service
+  (Fuzhou: over 90%) / centres whose share is recorded;
+- residential areas where branch, owners' committee and property company all take part (Duyun's
+  三方共议) / all residential areas; abandoned areas (弃管小区) someone runs / all abandoned areas;
 - party members on record by category (党员类别);
 - full-time community staff (专职社区工作者) per 300 households and per 10,000 residents, for a community and above;
 - organisations upgraded by decision (特批升格, Heshan's 3).
@@ -28,7 +36,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from graph.model import Level, MemberCategory, NodeKind, UnitType
+from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, NodeKind, UnitType
 from graph.norms import NORMS, Norms
 from graph.recorded import Recorded, recorded
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
@@ -87,7 +95,17 @@ class CoverageFigures(BaseModel):
     households_linked: Figure
     property_companies_with_organisation: Figure
     owners_committees_with_organisation: Figure
+    two_new_with_organisation: Figure = Field(description="两新组织 meeting the conditions with a party organisation of their own")
     units_in_agreements: Figure
+    communities_with_centre: Figure = Field(description="communities a party-mass service centre (党群服务中心) serves")
+    centres_meeting_six_haves: Figure = Field(description="service centres with all six of Duyun's 六有")
+    centres_mostly_for_service: Figure = Field(
+        description="service centres giving at least service_share_min percent of their space to service, of those recorded"
+    )
+    areas_with_three_parties: Figure = Field(
+        description="residential areas with a branch, an owners' committee and a property company serving them (三方共议, Duyun)"
+    )
+    abandoned_areas_run: Figure = Field(description="abandoned residential areas (弃管小区) a unit runs")
     members_by_category: dict[MemberCategory, int] = Field(description="party members on record in the scope, every category listed")
     staff: StaffFigure | None = Field(description="for a community and above; None below, where staff are not recorded")
     upgraded_organisations: int = Field(default=0, ge=0, description="organisations covering the scope's territories upgraded by decision")
@@ -128,10 +146,26 @@ _COUNTS = (
     "buildings",
     "buildings_with_group",
     "upgraded",
+    "two_new",
+    "two_new_with_org",
+    "communities",
+    "communities_with_centre",
+    "centres",
+    "centres_six_haves",
+    "centres_with_share",
+    "centres_for_service",
+    "areas_with_three_parties",
+    "abandoned",
+    "abandoned_run",
 )
 _AREAS, _AREAS_WITH_BRANCH, _GRIDS, _GRIDS_WITH_GROUP, _HOUSEHOLDS, _LINKED = range(6)
 _PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _POPULATION = range(6, 14)
 _BUILDINGS, _BUILDINGS_WITH_GROUP, _UPGRADED = range(14, 17)
+_TWO_NEW, _TWO_NEW_WITH_ORG, _COMMUNITIES, _COMMUNITIES_WITH_CENTRE = range(17, 21)
+_CENTRES, _CENTRES_SIX_HAVES, _CENTRES_WITH_SHARE, _CENTRES_FOR_SERVICE = range(21, 25)
+_THREE_PARTIES, _ABANDONED, _ABANDONED_RUN = range(25, 28)
+_THREE = frozenset({UnitType.PROPERTY_COMPANY, UnitType.OWNERS_COMMITTEE})
+"""The two units that sit with the branch in Duyun's 三方共议 (小区党支部、业主委员会、物业企业)."""
 
 
 @dataclass(slots=True)
@@ -158,7 +192,13 @@ class _Tally:
             households_linked=Figure.of(c[_LINKED], c[_HOUSEHOLDS]),
             property_companies_with_organisation=Figure.of(c[_PROPERTY_WITH_ORG], c[_PROPERTY]),
             owners_committees_with_organisation=Figure.of(c[_OWNERS_WITH_ORG], c[_OWNERS]),
+            two_new_with_organisation=Figure.of(c[_TWO_NEW_WITH_ORG], c[_TWO_NEW]),
             units_in_agreements=Figure.of(c[_UNITS_IN_AGREEMENTS], c[_UNITS]),
+            communities_with_centre=Figure.of(c[_COMMUNITIES_WITH_CENTRE], c[_COMMUNITIES]),
+            centres_meeting_six_haves=Figure.of(c[_CENTRES_SIX_HAVES], c[_CENTRES]),
+            centres_mostly_for_service=Figure.of(c[_CENTRES_FOR_SERVICE], c[_CENTRES_WITH_SHARE]),
+            areas_with_three_parties=Figure.of(c[_THREE_PARTIES], c[_AREAS]),
+            abandoned_areas_run=Figure.of(c[_ABANDONED_RUN], c[_ABANDONED]),
             members_by_category={category: self.members[category] for category in MemberCategory},
             staff=StaffFigure.of(c[_STAFF], c[_HOUSEHOLDS], norms.households_per_worker, c[_POPULATION], norms.staff_per_10000_residents)
             if level.rank <= Level.COMMUNITY.rank
@@ -192,7 +232,7 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
         else:
             branch = branch_of[territory.id] = branch_of[territory.parent]
             tally = tallies[branch]
-        _add_own(tally, territory, *counted)
+        _add_own(tally, territory, norms, *counted)
     for child in children:
         tallies[root.id].add(tallies[child.id])
     children.sort(key=lambda t: (t.name, t.id))
@@ -211,7 +251,7 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
     )
 
 
-def _add_own(tally: _Tally, territory: TerritoryFacts, households: Recorded, staff: Recorded, population: Recorded) -> None:
+def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms, households: Recorded, staff: Recorded, population: Recorded) -> None:
     """Count in what one territory adds by itself (its children are added in apart)."""
     c = tally.counts
     tid = territory.id
@@ -221,9 +261,19 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, households: Recorded, sta
     c[_UPGRADED] += territory.upgraded
     if territory.linked:
         c[_LINKED] += min(territory.linked, households.total[tid])
+    for centre in territory.centres:
+        c[_CENTRES] += 1
+        c[_CENTRES_SIX_HAVES] += not centre.missing
+        if centre.service_share is not None:
+            c[_CENTRES_WITH_SHARE] += 1
+            c[_CENTRES_FOR_SERVICE] += centre.service_share >= norms.service_share_min
     if territory.level is Level.RESIDENTIAL_AREA:
         c[_AREAS] += 1
         c[_AREAS_WITH_BRANCH] += territory.covered
+        c[_THREE_PARTIES] += territory.covered and set(territory.managers) >= _THREE
+        if territory.abandoned:
+            c[_ABANDONED] += 1
+            c[_ABANDONED_RUN] += bool(territory.managers)
     elif territory.level is Level.GRID:
         c[_GRIDS] += 1
         c[_GRIDS_WITH_GROUP] += territory.covered
@@ -231,17 +281,24 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, households: Recorded, sta
         c[_BUILDINGS] += 1
         c[_BUILDINGS_WITH_GROUP] += territory.covered
     elif territory.level is Level.COMMUNITY:
+        c[_COMMUNITIES] += 1
+        c[_COMMUNITIES_WITH_CENTRE] += bool(territory.centres)
         for unit in territory.units:
-            if unit.unit_type is UnitType.RESIDENTS_COMMITTEE:
-                continue  # the community's own residents' committee is not a resident unit (驻区单位)
+            if unit.unit_type in BODY_TYPES:
+                continue  # the community's own body (居民委员会), not a resident unit
             c[_UNITS] += 1
             c[_UNITS_IN_AGREEMENTS] += unit.in_agreement
+            if not unit.counted:
+                continue  # not meeting the conditions (符合条件): outside the seeds' rates
             if unit.unit_type is UnitType.PROPERTY_COMPANY:
                 c[_PROPERTY] += 1
                 c[_PROPERTY_WITH_ORG] += unit.organised
             elif unit.unit_type is UnitType.OWNERS_COMMITTEE:
                 c[_OWNERS] += 1
                 c[_OWNERS_WITH_ORG] += unit.organised
+            elif unit.unit_type in TWO_NEW_TYPES:
+                c[_TWO_NEW] += 1
+                c[_TWO_NEW_WITH_ORG] += unit.organised
     # A member both serving here and belonging to this territory's organisation counts once; one serving
     # elsewhere in the scope is counted where they serve (SERVES wins), so a member counts once per scope.
     if territory.members:

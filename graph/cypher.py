@@ -166,8 +166,13 @@ RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS hou
            u.unit_type,
            [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} |
                size([(a:Agreement)-[sb:SIGNED_BY]->(uo) WHERE {_valid("sb")} AND {_IN_FORCE} | 1]) > 0],
-           size([(a:Agreement)-[sb:SIGNED_BY]->(u) WHERE {_valid("sb")} AND {_IN_FORCE} | 1]) > 0
-       ]] AS units
+           size([(a:Agreement)-[sb:SIGNED_BY]->(u) WHERE {_valid("sb")} AND {_IN_FORCE} | 1]) > 0,
+           u.eligible
+       ]] AS units,
+       [(sc:{LABELS[NodeKind.SERVICE_CENTRE]})-[cf:CENTRE_FOR]->(t) WHERE {_valid("cf")} | sc {{.id, .name, .centre_level,
+           .service_share, .has_venue, .has_facilities, .has_sign, .has_flag, .has_reading, .has_rules}}] AS centres,
+       coalesce(t.abandoned, false) AS abandoned,
+       [(mu:Unit)-[mg:MANAGES]->(t) WHERE {_valid("mg")} | mu.unit_type] AS managers
 ORDER BY depth
 """
 )
@@ -203,7 +208,8 @@ RETURN t.id AS id,
        CASE WHEN o IS NULL THEN null ELSE {_organisation("o")} END AS organisation,
        [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} AND 'household_head' IN m.roles | [m.id, m.name, m.households]] AS heads,
        [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | [u.id, u.name, u.unit_type,
-           [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} | {_organisation("uo")}], {_posts("u")}]] AS units
+           [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} | {_organisation("uo")}], {_posts("u")},
+           u.eligible, u.members]] AS units
 ORDER BY depth
 """
 )

@@ -18,14 +18,18 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel
 
 from graph.model import (
+    SIX_HAVES,
     Agreement,
     Alliance,
     AllianceKind,
     Batch,
+    CentreFor,
+    CentreLevel,
     Covers,
     InAlliance,
     Level,
     LocatedIn,
+    Manages,
     Member,
     MemberCategory,
     MemberOf,
@@ -38,7 +42,9 @@ from graph.model import (
     Seat,
     SeatOn,
     Serves,
+    ServiceCentre,
     SignedBy,
+    SystemKind,
     Territory,
     Unit,
     UnitType,
@@ -53,9 +59,10 @@ class GapRates:
     """How often each kind of gap is planted, as a share of the places it can occur: 0 plants none.
 
     Each rate bears the name of the gap rule (graph/gaps) that finds what it plants, so
-    ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Four rules have no rate:
-    community_without_organisation and hanging_organisation (every community and organisation
-    generated is covered and hung in place), community_over_threshold_not_committee (the
+    ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Three rules have no rate:
+    community_without_organisation (every community generated is covered; hanging_organisation's
+    rate leaves units' organisations without a superior), area_without_three_parties (an area lacks its
+    branch or owners' committee at their own rates), community_over_threshold_not_committee (the
     communities generated as a branch or general branch stay under the threshold) and
     agreement_expiring (agreements in force end on random days, so some fall due anyway).
     """
@@ -72,6 +79,14 @@ class GapRates:
     under_staffed: float = 0.15  # communities below one worker per 300 households
     property_company_without_organisation: float = 0.073  # Fuzhou: 92.7% of property companies have an organisation
     owners_committee_without_organisation: float = 0.319  # Fuzhou: 68.1% of owners' committees have one
+    hanging_organisation: float = 0.02  # units' organisations with no superior in either line (挂空挡)
+    two_new_without_organisation: float = 0.3  # parks, commercial buildings, new-employment groups without one (Suyu's 盲区)
+    eligible_unit_without_organisation: float = 0.05  # units without an organisation with three members or more
+    community_without_centre: float = 0.05  # communities no party-mass service centre serves
+    centre_short_of_service: float = 0.10  # centres under 90% of their space for service (Fuzhou)
+    centre_missing_six_haves: float = 0.10  # centres lacking one of Duyun's 六有
+    abandoned_area_unrun: float = 0.3  # of the abandoned areas (弃管小区, about 5%), those no company runs
+    big_working_committee_without_unit: float = 0.2  # streets whose 大工委 seats no unit (Suyu)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,6 +188,28 @@ _UNIT_NAMES = {
     UnitType.ENTERPRISE: "{}科技有限公司",
     UnitType.SOCIAL_ORG: "{}志愿者协会",
 }
+_SYSTEMS = {  # 系统党组织 of the district: the lines units' organisations report up
+    SystemKind.ORGAN_WORK_COMMITTEE: ("o-sys-organ", "区直机关工委"),
+    SystemKind.EDUCATION: ("o-sys-edu", "区委教育工委"),
+    SystemKind.HEALTH: ("o-sys-health", "区卫健工委"),
+    SystemKind.SOE: ("o-sys-soe", "区国资委党委"),
+    SystemKind.TWO_NEW: ("o-sys-two-new", "区两新工委"),
+    SystemKind.NEW_EMPLOYMENT: ("o-sys-new-emp", "区新就业群体综合党委"),
+}
+_OWN_LINE = {
+    UnitType.ORGAN: SystemKind.ORGAN_WORK_COMMITTEE,
+    UnitType.SCHOOL: SystemKind.EDUCATION,
+    UnitType.HOSPITAL: SystemKind.HEALTH,
+    UnitType.SOE: SystemKind.SOE,
+    UnitType.NEW_EMPLOYMENT: SystemKind.NEW_EMPLOYMENT,
+}
+"""The line each kind of unit's organisation reports up; the others are managed locally (属地), by their community."""
+_NEW_UNITS = [  # 两新 of a community: (suffix, name pattern, type, how often a community has one)
+    ("park", "{}工业园", UnitType.INDUSTRIAL_PARK, 0.15),
+    ("bld", "{}商务楼宇", UnitType.COMMERCIAL_BUILDING, 0.3),
+    ("ne", "{}快递外卖新就业群体", UnitType.NEW_EMPLOYMENT, 0.4),
+]
+
 _ORG_FORM_NAMES = {OrgForm.COMMITTEE: "党委", OrgForm.GENERAL_BRANCH: "党总支", OrgForm.BRANCH: "党支部"}
 _NEEDS = ["老旧小区改造", "养老服务", "四点半课堂", "就业帮扶", "环境整治", "文明创建", "矛盾调解", "义诊"]
 _CATEGORIES = [
@@ -196,6 +233,9 @@ class _Generator:
         self.rng = random.Random(spec.seed)  # noqa: S311 - a reproducible network, not a secret
         self.shapes = spec.shapes
         self.srng = random.Random(f"shapes:{spec.seed}")  # noqa: S311 - the shapes' own draws leave the chain's as they were
+        # The shapes added later (units' own lines, 两新, service centres) draw from a second generator,
+        # so that a seed still gives the chain, units and agreements it always gave.
+        self.more = random.Random(spec.seed * 7919 + 1)  # noqa: S311
         self.prov = Provenance(
             source=f"generator:seed={spec.seed}", recorded_at=datetime(spec.as_of.year, spec.as_of.month, spec.as_of.day)
         )
@@ -203,11 +243,20 @@ class _Generator:
         self.edges: list[BaseModel] = []
         self.community_orgs: list[str] = []
         self._last_branch: dict[str, str] = {}  # each community's latest area branch: a joint branch may cover the next area
+        self.unrun: set[str] = set()
+        """Abandoned residential areas no company runs: their property company's MANAGES is left out."""
 
     def batches(self) -> Iterator[Batch]:
         rng = self.rng
         self._territory("d", "抚东区", Level.DISTRICT)
         self._org("o-d", "中共抚东区委员会", Level.DISTRICT, OrgForm.COMMITTEE, members=rng.randint(8_000, 20_000), covers="d")
+        for kind, (oid, name) in _SYSTEMS.items():
+            form = OrgForm.COMMITTEE if kind in (SystemKind.SOE, SystemKind.NEW_EMPLOYMENT) else OrgForm.WORKING_COMMITTEE
+            members = self.more.randint(20, 200)
+            self.nodes.append(
+                Organisation(id=oid, name=name, level=Level.SYSTEM, form=form, members=members, system_kind=kind, provenance=self.prov)
+            )
+            self.edges.append(ReportsTo(source=oid, target="o-d", provenance=self.prov))
         yield self._flush()
         placed = 0
         street = 0
@@ -280,6 +329,7 @@ class _Generator:
             covers=sid,
             parent="o-d",
         )
+        self._centre(f"sc-{sid}", f"{word}{suffix}街道党群服务中心", CentreLevel.STREET_CENTRE, sid)
         alliance = f"al-{sid}"
         self.nodes.append(
             Alliance(id=alliance, name=f"{word}{suffix}街道党建联盟", alliance_kind=AllianceKind.ALLIANCE, provenance=self.prov)
@@ -302,7 +352,7 @@ class _Generator:
                 covers=f"{sid}gx",
                 parent=f"o-{sid}",
             )
-        if rng.random() < 0.8:  # 大工委: a few units join the street working committee
+        if rng.random() < 1 - self.gaps.big_working_committee_without_unit:  # 大工委: a few units join the street working committee
             units = [n for n in self.nodes if isinstance(n, Unit) and n.unit_type in (UnitType.ORGAN, UnitType.SOE, UnitType.HOSPITAL)]
             for k, unit in enumerate(rng.sample(units, min(len(units), rng.randint(2, 5))), start=1):
                 self._seat(f"seat-{sid}-{k}", committee=f"o-{sid}", unit=unit.id)
@@ -350,12 +400,60 @@ class _Generator:
         if areas and self.srng.random() < self.shapes.redrawn:
             self._redrawn(sid, cid, cname, areas[0])
         self._units_and_agreements(cid, oid, named, committee=form is OrgForm.COMMITTEE, street_alliance=street_alliance)
+        self._new_units(cid, cname, oid)
+        if self.more.random() >= gaps.community_without_centre:
+            self._centre(f"sc-{cid}", f"{cname}党群服务中心", CentreLevel.COMMUNITY_CENTRE, cid)
         return households
+
+    def _superior(self, unit_type: UnitType, community_org: str) -> str | None:
+        """Where a unit's organisation reports: its own line, or its community (属地); at the hanging rate, nowhere."""
+        if self.more.random() < self.gaps.hanging_organisation:
+            return None
+        line = _OWN_LINE.get(unit_type)
+        return _SYSTEMS[line][0] if line is not None else community_org
+
+    def _new_units(self, cid: str, cname: str, community_org: str) -> None:
+        """The community's residents' committee (its own body) and its 两新: parks, commercial buildings, new-employment groups."""
+        more, prov = self.more, self.prov
+        self.nodes.append(Unit(id=f"u-{cid}-rc", name=f"{cname}居民委员会", unit_type=UnitType.RESIDENTS_COMMITTEE, provenance=prov))
+        self.edges.append(LocatedIn(source=f"u-{cid}-rc", target=cid, provenance=prov))
+        for suffix, pattern, unit_type, often in _NEW_UNITS:
+            if more.random() >= often:
+                continue
+            uid = f"u-{cid}-{suffix}"
+            name = pattern.format(more.choice(_PLACE_WORDS))
+            has_org = more.random() >= self.gaps.two_new_without_organisation
+            eligible = not (unit_type is UnitType.NEW_EMPLOYMENT and not has_org and more.random() < 0.3)  # too few, too loose
+            working = more.randint(3, 40) if has_org else self._members_without_org()
+            self.nodes.append(Unit(id=uid, name=name, unit_type=unit_type, eligible=eligible, members=working, provenance=prov))
+            self.edges.append(LocatedIn(source=uid, target=cid, provenance=prov))
+            if has_org:
+                parent = self._superior(unit_type, community_org)
+                self._org(f"o-{uid}", f"{name}党支部", Level.UNIT, OrgForm.BRANCH, members=working, covers=uid, parent=parent)
+
+    def _members_without_org(self) -> int:
+        """Party members in a unit without an organisation: under three, or at the planted rate enough for a branch."""
+        more = self.more
+        return more.randint(3, 12) if more.random() < self.gaps.eligible_unit_without_organisation else more.randint(0, 2)
+
+    def _centre(self, cid: str, name: str, level: CentreLevel, territory: str) -> None:
+        """A party-mass service centre (党群服务中心), short of space for service or of 六有 at the planted rates."""
+        more, gaps = self.more, self.gaps
+        share = round(more.uniform(60, 89.9) if more.random() < gaps.centre_short_of_service else more.uniform(90, 98), 1)
+        lacking = set(more.sample(SIX_HAVES, more.randint(1, 2))) if more.random() < gaps.centre_missing_six_haves else set()
+        area = float(more.randint(200, 3000))
+        centre = ServiceCentre(id=cid, name=name, centre_level=level, floor_area=area, service_share=share, provenance=self.prov)
+        self.nodes.append(centre.model_copy(update={item: item not in lacking for item in SIX_HAVES}))
+        self.edges.append(CentreFor(source=cid, target=territory, provenance=self.prov))
 
     def _area(self, cid: str, aid: str, grids: list[int], *, word: str, community_org: str) -> str:
         rng, gaps = self.rng, self.gaps
         aname = f"{word}{rng.choice(['苑', '园', '小区', '家园', '花园'])}"
         self._territory(aid, aname, Level.RESIDENTIAL_AREA, parent=cid)
+        if self.more.random() < 0.05:  # 弃管小区: run by the community's company (代管), or at the planted rate by nobody
+            self.nodes[-1] = self.nodes[-1].model_copy(update={"abandoned": True})
+            if self.more.random() < gaps.abandoned_area_unrun:
+                self.unrun.add(aid)
         branch = None
         if rng.random() >= gaps.area_without_branch:
             branch = f"o-{aid}"
@@ -440,21 +538,27 @@ class _Generator:
         rng, gaps, prov = self.rng, self.gaps, self.prov
         units: list[tuple[str, bool]] = []  # (unit id, has an organisation)
 
-        def unit(uid: str, name: str, unit_type: UnitType, org_rate: float) -> None:
-            self.nodes.append(Unit(id=uid, name=name, unit_type=unit_type, provenance=prov))
-            self.edges.append(LocatedIn(source=uid, target=cid, provenance=prov))
+        def unit(uid: str, name: str, unit_type: UnitType, org_rate: float, *, serves: str | None = None) -> None:
             # the share with an organisation, drawn this way round so that a seed gives the network it always gave
             has_org = rng.random() < org_rate
+            members = rng.randint(3, 60) if has_org else self._members_without_org()
+            self.nodes.append(Unit(id=uid, name=name, unit_type=unit_type, eligible=True, members=members, provenance=prov))
+            self.edges.append(LocatedIn(source=uid, target=cid, provenance=prov))
+            if serves is not None:
+                self.edges.append(Manages(source=uid, target=serves, provenance=prov))
             if has_org:
-                self._org(
-                    f"o-{uid}", f"{name}党支部", Level.UNIT, OrgForm.BRANCH, members=rng.randint(3, 60), covers=uid, parent=community_org
-                )
+                parent = self._superior(unit_type, community_org)
+                self._org(f"o-{uid}", f"{name}党支部", Level.UNIT, OrgForm.BRANCH, members=members, covers=uid, parent=parent)
             units.append((uid, has_org))
 
         for aid, area_name in areas:  # each residential area has a property company, most an owners' committee
-            unit(f"u-{aid}-pm", f"{area_name}物业服务有限公司", UnitType.PROPERTY_COMPANY, 1 - gaps.property_company_without_organisation)
+            pm_rate = 1 - gaps.property_company_without_organisation
+            unit(
+                f"u-{aid}-pm", f"{area_name}物业服务有限公司", UnitType.PROPERTY_COMPANY, pm_rate, serves=None if aid in self.unrun else aid
+            )
             if rng.random() < 0.7:
-                unit(f"u-{aid}-oc", f"{area_name}业主委员会", UnitType.OWNERS_COMMITTEE, 1 - gaps.owners_committee_without_organisation)
+                oc_rate = 1 - gaps.owners_committee_without_organisation
+                unit(f"u-{aid}-oc", f"{area_name}业主委员会", UnitType.OWNERS_COMMITTEE, oc_rate, serves=aid)
         for k in range(1, rng.randint(2, 8) + 1):
             unit_type = rng.choice(list(_UNIT_NAMES))
             unit(f"u-{cid}-{k}", _UNIT_NAMES[unit_type].format(rng.choice(_PLACE_WORDS)), unit_type, 0.8)

@@ -21,6 +21,8 @@ __all__ = [
     "ENDPOINTS",
     "FUNCTIONAL",
     "PARENT_EDGE",
+    "SYSTEM_ORG_PARENTS",
+    "UNIT_ORG_PARENTS",
     "Facts",
     "NodeFacts",
     "Rule",
@@ -43,10 +45,11 @@ class Rule:
     PARENT_LEVEL = "parent_allowed_level"
     COVERS_OWN_LEVEL = "covers_own_level"
     ONE_COVERER = "one_organisation_per_unit"
+    TARGET_LEVEL = "target_level"
     NO_CYCLE = "no_cycle"
 
 
-_T, _O, _U, _M, _A, _L, _S = (
+_T, _O, _U, _M, _A, _L, _S, _C = (
     NodeKind.TERRITORY,
     NodeKind.ORGANISATION,
     NodeKind.UNIT,
@@ -54,6 +57,7 @@ _T, _O, _U, _M, _A, _L, _S = (
     NodeKind.AGREEMENT,
     NodeKind.ALLIANCE,
     NodeKind.SEAT,
+    NodeKind.SERVICE_CENTRE,
 )
 _P, _TEAM = NodeKind.POST, NodeKind.TEAM
 
@@ -72,9 +76,18 @@ ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     EdgeKind.POST_IN: (frozenset({_P}), frozenset({_O, _U})),
     EdgeKind.TEAM_SERVES: (frozenset({_TEAM}), frozenset({_T})),
     EdgeKind.IN_TEAM: (frozenset({_M}), frozenset({_TEAM})),
+    EdgeKind.MANAGES: (frozenset({_U}), frozenset({_T})),
+    EdgeKind.CENTRE_FOR: (frozenset({_C}), frozenset({_T})),
 }
-"""Which node kinds each edge kind may join. No two kinds share a (source, target) kind pair,
-so at most one edge of any kind joins an ordered pair of nodes."""
+"""Which node kinds each edge kind may join. Where two kinds share a (source, target) kind pair
+(LOCATED_IN and MANAGES, unit → territory) their targets' levels differ (a community, a residential
+area: :data:`_TARGET_LEVELS`), so at most one edge of any kind joins an ordered pair of nodes."""
+
+_TARGET_LEVELS: dict[EdgeKind, frozenset[Level]] = {
+    EdgeKind.MANAGES: frozenset({Level.RESIDENTIAL_AREA}),
+    EdgeKind.CENTRE_FOR: frozenset({Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA}),
+}
+"""The territory levels an edge kind may end at, where it is held to some."""
 
 FUNCTIONAL = frozenset(
     {
@@ -86,6 +99,7 @@ FUNCTIONAL = frozenset(
         EdgeKind.SEAT_ON,
         EdgeKind.ON_BEHALF_OF,
         EdgeKind.HELD_BY,
+        EdgeKind.CENTRE_FOR,
         EdgeKind.POST_IN,
         EdgeKind.TEAM_SERVES,
     }
@@ -150,7 +164,13 @@ PARENT_EDGE: dict[NodeKind, EdgeKind] = {
 """The edge that links a node to its parent in its hierarchy."""
 
 _HIERARCHY = frozenset(PARENT_EDGE.values())
-_UNIT_ORG_PARENTS = frozenset({Level.STREET, Level.COMMUNITY})  # 属地管理: a unit's organisation reports locally
+UNIT_ORG_PARENTS = frozenset({Level.STREET, Level.COMMUNITY, Level.UNIT, Level.SYSTEM})
+"""Where a unit's own organisation reports: up its own line (a system organisation, Heshan's 隶属关系), or where it
+is managed locally (属地: a street's or community's organisation, or a park's, itself a unit's)."""
+SYSTEM_ORG_PARENTS = frozenset({Level.SYSTEM, Level.DISTRICT})
+"""Where a system organisation reports: another system organisation, or the district committee."""
+_SIDEWAYS = frozenset({Level.UNIT, Level.SYSTEM})
+"""Levels whose organisations may report to one of their own level, so a cycle needs looking for."""
 
 
 class NodeFacts(NamedTuple):
@@ -307,11 +327,18 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
             )
             continue
         problem = _pair_problem(kind, src, dst)
-        if problem is not None:
+        if problem is None and is_new and kind is EdgeKind.REPORTS_TO and src.level in _SIDEWAYS and dst.level is src.level:
+            if _climbs_to(overlay, start=target, goal=source):  # a unit's organisation under a park's, a system under a system
+                found.append(
+                    Violation(
+                        Rule.NO_CYCLE, source, f"{source} -{kind}-> {target} would make a cycle: {target} already lies under {source}"
+                    )
+                )
+        elif problem is not None:
             rule, reason = problem
-            # Edges that keep the level rule always climb (every allowed parent ranks higher, a unit's
-            # organisation reports to a lower level, members are leaves), so a cycle needs
-            # an edge that breaks it: the walk is only worth taking for those.
+            # Edges that keep the level rule climb (levels fall by one, a unit's organisation
+            # reports to a lower level or a system's, members are leaves), so a cycle needs an
+            # edge that breaks it, or one between two of the sideways levels (checked above).
             if rule == Rule.PARENT_LEVEL and is_new and _climbs_to(overlay, start=target, goal=source):
                 found.append(
                     Violation(
@@ -351,6 +378,10 @@ def _pair_problem(kind: EdgeKind, src: NodeFacts, dst: NodeFacts) -> tuple[str, 
     if kind is EdgeKind.COVERS:
         covers_problem = _covers_problem(src, dst)
         return (Rule.COVERS_OWN_LEVEL, covers_problem) if covers_problem else None
+    levels = _TARGET_LEVELS.get(kind)
+    if levels is not None and dst.level not in levels:
+        wanted = " or ".join(sorted(lv.value for lv in levels))
+        return Rule.TARGET_LEVEL, f"{kind} ends at a territory of level {wanted}, not {_label(dst.level)}"
     return None
 
 
@@ -376,8 +407,16 @@ def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -
             return f"a household head belongs to a grid group (level grid), not an organisation of level {_label(parent.level)}"
         return None
     if child.level is Level.UNIT:
-        if parent.level not in _UNIT_ORG_PARENTS:
-            return f"a unit's own organisation reports to a street or community organisation, not one of level {_label(parent.level)}"
+        if parent.level not in UNIT_ORG_PARENTS:
+            return (
+                "a unit's own organisation reports up its own line (a system organisation) or where it is managed locally "
+                f"(a street's, community's or park's organisation), not to one of level {_label(parent.level)}"
+            )
+        return None
+    if child.level is Level.SYSTEM:
+        if parent.level not in SYSTEM_ORG_PARENTS:
+            wrong = _label(parent.level)
+            return f"a system organisation reports to another system organisation or the district committee, not one of level {wrong}"
         return None
     if child.level is None or child.level is Level.DISTRICT:
         return "a district has nothing above it in this graph"
@@ -389,6 +428,8 @@ def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -
 
 
 def _covers_problem(org: NodeFacts, covered: NodeFacts) -> str | None:
+    if org.level is Level.SYSTEM:
+        return f"a system organisation heads a line of organisations and covers no {covered.kind.value}"
     if org.level is Level.UNIT:
         return None if covered.kind is NodeKind.UNIT else f"a unit's organisation covers its unit, not a {covered.kind.value}"
     if covered.kind is not NodeKind.TERRITORY:

@@ -12,7 +12,19 @@ from enum import StrEnum
 from typing import TypeVar
 
 from graph.i18n import Lang, current
-from graph.model import AllianceKind, Level, MemberCategory, MemberRole, NodeKind, OrgForm, PostKind, TeamKind, UnitType
+from graph.model import (
+    AllianceKind,
+    CentreLevel,
+    Level,
+    MemberCategory,
+    MemberRole,
+    NodeKind,
+    OrgForm,
+    PostKind,
+    SystemKind,
+    TeamKind,
+    UnitType,
+)
 
 __all__ = ["ALIASES", "LABELS", "choices", "label", "parse_label", "term"]
 
@@ -50,7 +62,25 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "social_org": "社会组织",
         "property_company": "物业服务企业",
         "owners_committee": "业主委员会",
+        "industrial_park": "园区",
+        "commercial_building": "商务楼宇",
+        "new_employment": "新就业群体",
         "residents_committee": "居民委员会",
+    },
+    SystemKind: {
+        "organ_work_committee": "机关工委",
+        "education": "教育工委",
+        "health": "卫健工委",
+        "soe": "国资委党委",
+        "two_new": "两新工委",
+        "new_employment": "新就业群体综合党委",
+        "other": "其他",
+    },
+    CentreLevel: {
+        "street_centre": "街道党群服务中心",
+        "community_centre": "社区党群服务中心",
+        "area_station": "小区党群服务站",
+        "point": "党群服务点",
     },
     AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
     MemberRole: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
@@ -83,8 +113,14 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
         "物业企业": "property_company",
         "物业公司": "property_company",
         "业委会": "owners_committee",
+        "产业园区": "industrial_park",
+        "开发园区": "industrial_park",
+        "商业楼宇": "commercial_building",
+        "商圈": "commercial_building",
+        "互联网企业": "enterprise",
         "居委会": "residents_committee",
     },
+    SystemKind: {"卫健委党委": "health", "教育局党委": "education", "两新组织党工委": "two_new"},
     PostKind: {"支部书记": "secretary", "业委会主任": "chair", "居委会主任": "director"},
     TeamKind: {"志愿服务队": "volunteer", "网格服务队": "grid_service", "先锋服务队": "vanguard"},
 }

@@ -25,6 +25,7 @@ from graph.i18n import _
 
 __all__ = [
     "ALLOWED_PARENTS",
+    "BODY_TYPES",
     "EDGE_MODELS",
     "LINE_BREAKS",
     "MAX_ITEM",
@@ -36,10 +37,14 @@ __all__ = [
     "MAX_SHORT",
     "MAX_SOURCE",
     "NODE_MODELS",
+    "SIX_HAVES",
+    "TWO_NEW_TYPES",
     "Agreement",
     "Alliance",
     "AllianceKind",
     "Batch",
+    "CentreFor",
+    "CentreLevel",
     "Covers",
     "Edge",
     "EdgeKind",
@@ -51,6 +56,7 @@ __all__ = [
     "Items",
     "Level",
     "LocatedIn",
+    "Manages",
     "Member",
     "MemberCategory",
     "MemberOf",
@@ -72,9 +78,11 @@ __all__ = [
     "Seat",
     "SeatOn",
     "Serves",
+    "ServiceCentre",
     "ShortText",
     "SignedBy",
     "SourceText",
+    "SystemKind",
     "Team",
     "TeamKind",
     "TeamServes",
@@ -207,6 +215,7 @@ class Level(StrEnum):
     BUILDING = "building"  # 楼栋/院落, with a building group or courtyard branch (楼栋党小组 / 院落党支部)
     HOUSEHOLD = "household"  # about ten households (十联户), with a household head (党员联户长)
     UNIT = "unit"  # a resident unit's own party organisation, outside the chain
+    SYSTEM = "system"  # 系统党组织: a line of its own (机关工委, 教育工委, 卫健工委...) that units' organisations report up
 
     @property
     def rank(self) -> int:
@@ -220,7 +229,7 @@ class Level(StrEnum):
 
 
 _CHAIN = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID, Level.BUILDING, Level.HOUSEHOLD)
-_RANK = {level: rank for rank, level in enumerate(_CHAIN)} | {Level.UNIT: 9}
+_RANK = {level: rank for rank, level in enumerate(_CHAIN)} | {Level.UNIT: 9, Level.SYSTEM: 9}
 TERRITORY_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID, Level.BUILDING)
 
 ALLOWED_PARENTS: dict[Level, frozenset[Level]] = {
@@ -245,6 +254,7 @@ class NodeKind(StrEnum):
     AGREEMENT = "agreement"
     ALLIANCE = "alliance"
     SEAT = "seat"
+    SERVICE_CENTRE = "service_centre"  # 党群服务中心
     POST = "post"  # 职务: one term of one post in a body (书记, 主任...), held by a person
     TEAM = "team"  # 服务队: a volunteer or grid service team serving a territory
 
@@ -262,6 +272,8 @@ class EdgeKind(StrEnum):
     IN_ALLIANCE = "IN_ALLIANCE"  # organisation, territory or unit → alliance
     SEAT_ON = "SEAT_ON"  # big-committee seat → the committee it is a seat on
     ON_BEHALF_OF = "ON_BEHALF_OF"  # big-committee seat → the unit it is held for
+    MANAGES = "MANAGES"  # unit → a residential area it serves (物业服务企业, 业主委员会) or runs (弃管小区的代管单位)
+    CENTRE_FOR = "CENTRE_FOR"  # party-mass service centre → the territory it serves
     HELD_BY = "HELD_BY"  # big-committee seat or post → the party member who holds it
     POST_IN = "POST_IN"  # post → the body it is a post in (an organisation or a unit)
     TEAM_SERVES = "TEAM_SERVES"  # service team → the territory it serves
@@ -289,7 +301,40 @@ class UnitType(StrEnum):
     SOCIAL_ORG = "social_org"  # 社会组织
     PROPERTY_COMPANY = "property_company"  # 物业服务企业
     OWNERS_COMMITTEE = "owners_committee"  # 业主委员会
-    RESIDENTS_COMMITTEE = "residents_committee"  # 居民委员会: a community's, LOCATED_IN it; not a resident unit in coverage
+    INDUSTRIAL_PARK = "industrial_park"  # 园区 (Heshan: 5 parks in its 18 共同体)
+    COMMERCIAL_BUILDING = "commercial_building"  # 商务楼宇 (Suyu: 商业楼宇, a blind spot)
+    NEW_EMPLOYMENT = "new_employment"  # 新就业群体 (couriers, riders, drivers; Fuzhou's 新就业群体综合党委)
+    RESIDENTS_COMMITTEE = "residents_committee"  # 居民委员会: the community's own body, never counted among resident units
+
+
+TWO_NEW_TYPES = frozenset(
+    {UnitType.ENTERPRISE, UnitType.SOCIAL_ORG, UnitType.INDUSTRIAL_PARK, UnitType.COMMERCIAL_BUILDING, UnitType.NEW_EMPLOYMENT}
+)
+"""两新组织: the unit types counted as new economic and social organisations (Suyu's blind spots, Fuzhou's 两新 coverage)."""
+
+BODY_TYPES = frozenset({UnitType.RESIDENTS_COMMITTEE})
+"""Unit types that are bodies of the community itself, left out of every count of resident units (驻区单位)."""
+
+
+class SystemKind(StrEnum):
+    """系统党组织类型: the line a system party organisation heads."""
+
+    ORGAN_WORK_COMMITTEE = "organ_work_committee"  # 机关工委
+    EDUCATION = "education"  # 教育工委
+    HEALTH = "health"  # 卫健工委
+    SOE = "soe"  # 国资委党委
+    TWO_NEW = "two_new"  # 两新工委
+    NEW_EMPLOYMENT = "new_employment"  # 新就业群体综合党委
+    OTHER = "other"  # 其他
+
+
+class CentreLevel(StrEnum):
+    """党群服务中心层级: where in the network a party-mass service centre stands."""
+
+    STREET_CENTRE = "street_centre"  # 街道党群服务中心
+    COMMUNITY_CENTRE = "community_centre"  # 社区党群服务中心
+    AREA_STATION = "area_station"  # 小区党群服务站
+    POINT = "point"  # 党群服务点
 
 
 class MemberCategory(StrEnum):
@@ -378,6 +423,7 @@ class Territory(_NodeBase):
         default=None, description="专职人员数: full-time workers (any level; counted where the level below has none)"
     )
     population: Count | None = Field(default=None, description="常住人口: resident population (any level)")
+    abandoned: bool = Field(default=False, description="弃管小区: a residential area its property company has abandoned")
 
     @field_validator("level")
     @classmethod
@@ -396,6 +442,7 @@ class Organisation(_NodeBase):
     form: OrgForm
     members: Count = Field(default=0, description="党员数: full party members")
     upgraded: bool = Field(default=False, description="特批升格: made a committee by decision under the threshold")
+    system_kind: SystemKind | None = Field(default=None, description="系统党组织类型: for a system organisation (level system) only")
 
     @field_validator("level")
     @classmethod
@@ -404,6 +451,12 @@ class Organisation(_NodeBase):
             raise ValueError("the household level is held by a household head (a member), not an organisation")
         return level
 
+    @model_validator(mode="after")
+    def _system_kind(self) -> Organisation:
+        if self.system_kind is not None and self.level is not Level.SYSTEM:
+            raise ValueError(f"system_kind is for a system organisation (level system), not one of level {self.level.value}")
+        return self
+
 
 class Unit(_NodeBase):
     """驻区单位: a resident unit (organ, SOE, school, hospital, company, property manager...)."""
@@ -411,6 +464,10 @@ class Unit(_NodeBase):
     kind: Literal[NodeKind.UNIT] = NodeKind.UNIT
     name: Name
     unit_type: UnitType
+    eligible: bool | None = Field(
+        default=None, description="符合条件: counted in the denominators the seeds use (None: not recorded, counted)"
+    )
+    members: Count | None = Field(default=None, description="党员数: party members working here, with or without an organisation")
 
 
 class Member(_NodeBase):
@@ -467,6 +524,31 @@ class Seat(_NodeBase):
     valid_to: date | None = None
 
 
+SIX_HAVES = ("has_venue", "has_facilities", "has_sign", "has_flag", "has_reading", "has_rules")
+"""Duyun's 六有 of a service centre: 有场所 有设施 有标志 有党旗 有书报 有制度, as fields of :class:`ServiceCentre`."""
+
+
+class ServiceCentre(_NodeBase):
+    """党群服务中心: a party-mass service centre (street centre, community centre, area station or point)."""
+
+    kind: Literal[NodeKind.SERVICE_CENTRE] = NodeKind.SERVICE_CENTRE
+    name: Name
+    centre_level: CentreLevel
+    floor_area: float | None = Field(default=None, ge=0, le=10_000_000, description="面积 in square metres")
+    service_share: float | None = Field(default=None, ge=0, le=100, description="服务面积占比: percent of the space used for service")
+    has_venue: bool = Field(default=False, description="有场所")
+    has_facilities: bool = Field(default=False, description="有设施")
+    has_sign: bool = Field(default=False, description="有标志")
+    has_flag: bool = Field(default=False, description="有党旗")
+    has_reading: bool = Field(default=False, description="有书报")
+    has_rules: bool = Field(default=False, description="有制度")
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The 六有 items it lacks, by field name."""
+        return tuple(f for f in SIX_HAVES if not getattr(self, f))
+
+
 class Post(_NodeBase):
     """职务: one person's term in one post of a body (党组织书记, 居委会主任, 业委会主任...), POST_IN the body.
 
@@ -498,7 +580,7 @@ class Team(_NodeBase):
 
 
 Node = Annotated[
-    Territory | Organisation | Unit | Member | Agreement | Alliance | Seat | Post | Team,
+    Territory | Organisation | Unit | Member | Agreement | Alliance | Seat | ServiceCentre | Post | Team,
     Field(discriminator="kind"),
 ]
 NODE_MODELS: dict[NodeKind, type[_NodeBase]] = {
@@ -509,6 +591,7 @@ NODE_MODELS: dict[NodeKind, type[_NodeBase]] = {
     NodeKind.AGREEMENT: Agreement,
     NodeKind.ALLIANCE: Alliance,
     NodeKind.SEAT: Seat,
+    NodeKind.SERVICE_CENTRE: ServiceCentre,
     NodeKind.POST: Post,
     NodeKind.TEAM: Team,
 }
@@ -538,7 +621,7 @@ class Within(_EdgeBase):
 
 
 class ReportsTo(_EdgeBase):
-    """Organisation → its parent organisation, of a level :data:`ALLOWED_PARENTS` allows."""
+    """Organisation → its parent organisation: one level up in the chain; for a unit's, its system's or where it is managed locally."""
 
     kind: Literal[EdgeKind.REPORTS_TO] = EdgeKind.REPORTS_TO
 
@@ -598,6 +681,18 @@ class HeldBy(_EdgeBase):
     kind: Literal[EdgeKind.HELD_BY] = EdgeKind.HELD_BY
 
 
+class Manages(_EdgeBase):
+    """Unit → a residential area it serves (a property company, an owners' committee) or runs (an abandoned area's 代管单位)."""
+
+    kind: Literal[EdgeKind.MANAGES] = EdgeKind.MANAGES
+
+
+class CentreFor(_EdgeBase):
+    """Party-mass service centre → the territory it serves (a street, community or residential area)."""
+
+    kind: Literal[EdgeKind.CENTRE_FOR] = EdgeKind.CENTRE_FOR
+
+
 class PostIn(_EdgeBase):
     """Post → the body it is a post in: a party organisation, or a residents', owners' committee or property company."""
 
@@ -628,6 +723,8 @@ Edge = Annotated[
     | SeatOn
     | OnBehalfOf
     | HeldBy
+    | Manages
+    | CentreFor
     | PostIn
     | TeamServes
     | InTeam,
@@ -645,6 +742,8 @@ EDGE_MODELS: dict[EdgeKind, type[_EdgeBase]] = {
     EdgeKind.SEAT_ON: SeatOn,
     EdgeKind.ON_BEHALF_OF: OnBehalfOf,
     EdgeKind.HELD_BY: HeldBy,
+    EdgeKind.MANAGES: Manages,
+    EdgeKind.CENTRE_FOR: CentreFor,
     EdgeKind.POST_IN: PostIn,
     EdgeKind.TEAM_SERVES: TeamServes,
     EdgeKind.IN_TEAM: InTeam,

@@ -31,7 +31,9 @@ from graph.labels import term
 from graph.model import (
     EDGE_ADAPTER,
     NODE_ADAPTER,
+    SIX_HAVES,
     Batch,
+    CentreLevel,
     Edge,
     EdgeKind,
     EdgeRef,
@@ -45,6 +47,7 @@ from graph.model import (
 )
 from graph.store import (
     AgreementFacts,
+    CentreFacts,
     ChainFacts,
     Direction,
     HeadFacts,
@@ -453,9 +456,15 @@ def _edge_from(record: neo4j.Record) -> Edge:
 
 def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
     units = []
-    for unit_type, org_holds, unit_holds in r["units"]:
+    for unit_type, org_holds, unit_holds, eligible in r["units"]:
         # the organisation signs for its unit; a unit without one signs for itself
-        units.append(UnitFacts(UnitType(unit_type), bool(org_holds), bool(org_holds[0] if org_holds else unit_holds)))
+        units.append(
+            UnitFacts(UnitType(unit_type), bool(org_holds), bool(org_holds[0] if org_holds else unit_holds), eligible is not False)
+        )
+    centres = [
+        CentreFacts(c["id"], c["name"], CentreLevel(c["centre_level"]), c["service_share"], tuple(f for f in SIX_HAVES if not c[f]))
+        for c in r["centres"]
+    ]
     return TerritoryFacts(
         id=r["id"],
         name=r["name"],
@@ -469,13 +478,17 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
         members=dict(Counter(MemberCategory(c) for c in r["categories"])),
         population=r["population"],
         upgraded=bool(r["upgraded"]),
+        centres=tuple(sorted(centres)),
+        abandoned=bool(r["abandoned"]),
+        managers=tuple(sorted(UnitType(t) for t in r["managers"])),
     )
 
 
 def _chain_facts(r: neo4j.Record) -> ChainFacts:
     org = r["organisation"]
     units = [
-        ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None, _post_facts(posts)) for i, name, t, orgs, posts in r["units"]
+        ScopeUnit(i, name, UnitType(t), _org_facts(orgs[0]) if orgs else None, _post_facts(posts), eligible=eligible, members=members)
+        for i, name, t, orgs, posts, eligible, members in r["units"]
     ]
     return ChainFacts(
         id=r["id"],

@@ -43,6 +43,10 @@ class Norms(BaseModel):
         default=90, ge=0, le=3650, description="days a single-holder post may stay vacant before it is a gap; ours (a quarter to fill it)"
     )
     """职务空缺天数: docs/DOMAIN.md#post_vacant_days (ours, not the seeds')."""
+    service_share_min: float = Field(
+        default=90, ge=0, le=100, description="percent of a service centre's space for service (Fuzhou: over 90%)"
+    )
+    """服务面积占比下限: docs/DOMAIN.md#service_share_min."""
 
 
 NORMS = Norms()

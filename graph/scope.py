@@ -31,12 +31,14 @@ from graph.model import (
     Organisation,
     Post,
     Seat,
+    ServiceCentre,
     Team,
     Territory,
     Unit,
 )
 from graph.store import (
     AgreementFacts,
+    CentreFacts,
     ChainFacts,
     Direction,
     GraphStore,
@@ -233,6 +235,16 @@ class DayReader:
         units = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.LOCATED_IN, Direction.IN)]
         return sorted((u for u in units if isinstance(u, Unit)), key=lambda u: (u.name, u.id))
 
+    def centres(self, territory_id: str) -> list[ServiceCentre]:
+        """党群服务中心 serving a territory on the day (CENTRE_FOR valid on the day), by id."""
+        found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.CENTRE_FOR, Direction.IN)]
+        return sorted((c for c in found if isinstance(c, ServiceCentre)), key=lambda c: c.id)
+
+    def managers(self, territory_id: str) -> list[Unit]:
+        """Units MANAGING a residential area on the day (property company, owners' committee, who runs it), by id."""
+        found = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.MANAGES, Direction.IN)]
+        return sorted((u for u in found if isinstance(u, Unit)), key=lambda u: u.id)
+
     def party_of(self, unit: Unit) -> str:
         """The id that signs for a unit: its organisation on the day, or the unit itself when it has none."""
         org = self.coverer(unit.id)
@@ -340,7 +352,7 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
         for unit in tree.units(territory.id):
             party = tree.party_of(unit)
             holds = any(tree.agreement_holds(a, party) for a in tree.agreements(party))
-            units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds))
+            units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds, unit.eligible is not False))
         members = {m.id: m for m in tree.members_serving(territory.id)}
         first_covered = min((e.target for e in tree.edges(org.id, EdgeKind.COVERS)), default=None) if org is not None else None
         if org is not None and first_covered == territory.id:  # a joint organisation's own members are counted once, at its first
@@ -359,6 +371,9 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 members=dict(Counter(m.category for m in members.values())),
                 population=territory.population,
                 upgraded=org is not None and org.upgraded,
+                centres=tuple(CentreFacts(c.id, c.name, c.centre_level, c.service_share, c.missing) for c in tree.centres(territory.id)),
+                abandoned=territory.abandoned,
+                managers=tuple(sorted(u.unit_type for u in tree.managers(territory.id))),
             )
         )
     return out
@@ -406,7 +421,11 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
         for unit in tree.units(territory.id):
             unit_org = tree.coverer(unit.id)
             unit_facts = org_facts(unit_org) if unit_org is not None else None
-            units.append(ScopeUnit(unit.id, unit.name, unit.unit_type, unit_facts, tree.post_facts(unit.id)))
+            units.append(
+                ScopeUnit(
+                    unit.id, unit.name, unit.unit_type, unit_facts, tree.post_facts(unit.id), eligible=unit.eligible, members=unit.members
+                )
+            )
         out.append(
             ChainFacts(
                 id=territory.id,

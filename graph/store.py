@@ -11,10 +11,11 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from graph.model import Batch, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, OrgForm, PostKind, UnitType
+from graph.model import Batch, CentreLevel, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, OrgForm, PostKind, UnitType
 
 __all__ = [
     "AgreementFacts",
+    "CentreFacts",
     "ChainFacts",
     "Direction",
     "GraphStore",
@@ -99,6 +100,21 @@ class UnitFacts:
     in_agreement: bool
     """Its organisation, or the unit itself when it has none, signed an agreement in force on the day
     (the agreement's own term and its SIGNED_BY edge both hold on the day)."""
+    counted: bool = True
+    """符合条件: it is counted in the seeds' denominators (its ``eligible`` is not recorded as no)."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class CentreFacts:
+    """What coverage and the gap rules read of one party-mass service centre (党群服务中心) serving a territory on a day."""
+
+    id: str
+    name: str
+    centre_level: CentreLevel
+    service_share: float | None
+    """服务面积占比, percent; None when not recorded."""
+    missing: tuple[str, ...]
+    """The 六有 items it lacks, by field name (graph.model.SIX_HAVES order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +145,12 @@ class TerritoryFacts:
     """常住人口 recorded on it (any level)."""
     upgraded: bool = False
     """Its covering organisation was made a committee by decision under the threshold (特批升格)."""
+    centres: tuple[CentreFacts, ...] = ()
+    """The service centres CENTRE_FOR it on the day, by id."""
+    abandoned: bool = False
+    """弃管小区: a residential area its property company has abandoned."""
+    managers: tuple[UnitType, ...] = ()
+    """The types of the units MANAGING it on the day (property companies, owners' committees, who runs it), sorted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +237,10 @@ class ScopeUnit:
     organisation: OrgFacts | None
     posts: tuple[PostFacts, ...] = ()
     """Every post on record in the unit itself (a residents' or owners' committee's 主任...), by id."""
+    eligible: bool | None = None
+    """符合条件, as recorded (None: not recorded)."""
+    members: int | None = None
+    """党员数 working in the unit, as recorded, organised or not."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from graph.i18n import _
 from graph.invariants import ENDPOINTS, in_force_last, latest
 from graph.labels import label, term
 from graph.model import (
+    SIX_HAVES,
     Agreement,
     Alliance,
     Edge,
@@ -50,6 +51,7 @@ from graph.model import (
     Organisation,
     Post,
     Seat,
+    ServiceCentre,
     Team,
     Territory,
     Unit,
@@ -239,7 +241,30 @@ def _scope_ids(store: GraphStore, scope: str, *, ancestors: bool = True) -> tupl
     # The organisations of the kept territories and units (a far end's too), found from what they cover.
     covered = [i for i in keep if i in far or i in seen or found.get(i) in ENDPOINTS[EdgeKind.COVERS][1]]
     keep.update(e.source for i in covered for e in store.edges_of(i, kind=EdgeKind.COVERS, direction=Direction.IN))
+    keep |= _own_lines(store, [e.source for i in covered if found.get(i) is NodeKind.UNIT for e in _coverers(store, i)])
     return keep, parent
+
+
+def _coverers(store: GraphStore, node_id: str) -> list[Edge]:
+    return store.edges_of(node_id, kind=EdgeKind.COVERS, direction=Direction.IN)
+
+
+def _own_lines(store: GraphStore, unit_orgs: list[str]) -> set[str]:
+    """The system organisations (系统党组织) the units' organisations report up, to the top of each line: far ends
+    the units' rows name (superior_org_id), with the district's organisation their line ends at."""
+    found: set[str] = set()
+    frontier = unit_orgs
+    while frontier:
+        reached = []
+        for org_id in frontier:
+            for e in store.edges_of(org_id, kind=EdgeKind.REPORTS_TO):
+                up = store.node(e.target)
+                if e.target not in found and isinstance(up, Organisation) and up.level in (Level.SYSTEM, Level.DISTRICT):
+                    found.add(e.target)
+                    if up.level is Level.SYSTEM:
+                        reached.append(e.target)
+        frontier = reached
+    return found
 
 
 def _parent(store: GraphStore, territory: str) -> str | None:
@@ -263,6 +288,8 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
         else:
             cells += [None, None, None, None, t.households, t.staff, None]
         cells += [t.population, place.valid_from if place is not None else None, place.valid_to if place is not None else None]
+        runners = sorted(e.source for e in view.into[EdgeKind.MANAGES].get(t.id, [])) if t.abandoned else []
+        cells += ["yes" if t.abandoned else None, runners[0] if runners else None]
         tables["structure"].append((cells, t.properties))
     for m in sorted(view.of_kind(Member), key=lambda m: m.id):
         grid = view.target(EdgeKind.SERVES, m.id)
@@ -279,7 +306,23 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
             continue
         cells = [u.id, u.name, u.unit_type.value, community]
         cells += [org.id, org.name, org.members, org.form.value] if org else [None, None, None, None]
+        located = view.out[EdgeKind.LOCATED_IN][u.id][0]
+        areas = sorted(e.target for e in view.out[EdgeKind.MANAGES].get(u.id, []))
+        eligible = None if u.eligible is None else ("yes" if u.eligible else "no")
+        superior = view.target(EdgeKind.REPORTS_TO, org.id) if org else None
+        cells += [superior, _LIST_JOIN.join(areas) or None, eligible, u.members, located.valid_from, located.valid_to]
         tables["units"].append((cells, u.properties))
+    for o in sorted((o for o in view.of_kind(Organisation) if o.level is Level.SYSTEM), key=lambda o: o.id):
+        kind = o.system_kind.value if o.system_kind else None
+        tables["system_orgs"].append(([o.id, o.name, kind, view.target(EdgeKind.REPORTS_TO, o.id), o.members], o.properties))
+    for c in sorted(view.of_kind(ServiceCentre), key=lambda c: c.id):
+        served = view.out[EdgeKind.CENTRE_FOR].get(c.id)
+        if not served:
+            summary.left_out["service centre (serving no territory)"] += 1
+            continue
+        yes_no = ["yes" if getattr(c, f) else "no" for f in SIX_HAVES]
+        cells = [c.id, c.name, c.centre_level.value, served[0].target, c.floor_area, c.service_share, *yes_no]
+        tables["service_centres"].append(([*cells, served[0].valid_from, served[0].valid_to], c.properties))
     for a in sorted(view.of_kind(Agreement), key=lambda a: a.id):
         community, unit = _parties(view, a.id)
         if community is None or unit is None:
@@ -485,12 +528,21 @@ def _popolo(view: _View) -> dict[str, Any]:
                 "name": o.name,
                 "classification": f"party_organisation:{o.form.value}",
                 "parent_id": view.target(EdgeKind.REPORTS_TO, o.id),
-                "area_id": view.covered(o.id) if o.level is not Level.UNIT else None,
+                "area_id": view.covered(o.id) if o.level not in (Level.UNIT, Level.SYSTEM) else None,
                 "party_members": o.members,
             }
         )
     organizations += [{"id": u.id, "name": u.name, "classification": f"unit:{u.unit_type.value}"} for u in view.of_kind(Unit)]
     organizations += [{"id": a.id, "name": a.name, "classification": a.alliance_kind.value} for a in view.of_kind(Alliance)]
+    organizations += [
+        {
+            "id": c.id,
+            "name": c.name,
+            "classification": f"service_centre:{c.centre_level.value}",
+            "area_id": view.target(EdgeKind.CENTRE_FOR, c.id),
+        }
+        for c in view.of_kind(ServiceCentre)
+    ]
     persons = [
         {"id": m.id, "name": m.name, **({"contact_details": [{"type": "cell", "value": m.phone}]} if m.phone else {})}
         for m in view.of_kind(Member)

@@ -24,6 +24,7 @@ from graph.model import (
     ID_PATTERN,
     TERRITORY_LEVELS,
     AllianceKind,
+    CentreLevel,
     Level,
     MemberCategory,
     MemberRole,
@@ -32,6 +33,7 @@ from graph.model import (
     PersonName,
     PhoneText,
     PostKind,
+    SystemKind,
     TeamKind,
     UnitType,
 )
@@ -47,7 +49,9 @@ __all__ = [
     "HouseholdHeadRow",
     "PostRow",
     "Row",
+    "ServiceCentreRow",
     "StructureRow",
+    "SystemOrgRow",
     "Table",
     "TeamRow",
     "UnitRow",
@@ -205,6 +209,37 @@ def _roles(value: Any) -> tuple[MemberRole, ...]:
     return tuple(read(item) for item in _list(value))
 
 
+def _opt_yes_no(value: Any) -> bool | None:
+    """符合条件 and the like: yes or no, or blank for not recorded (None)."""
+    value = _blank_to_none(value)
+    return None if value is None else _yes_no(value)
+
+
+def _percent(value: Any) -> Any:
+    """服务面积占比: a percentage, 92 or 92% (an Excel cell formatted as a percentage holds 0.92, and is read as 92)."""
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value * 100 if isinstance(value, float) and value <= 1 else value
+    text = str(_code(value)).strip().replace(",", "")
+    try:
+        return float(text.removesuffix("%"))
+    except ValueError:
+        raise ValueError(_("应为百分比，例如 92 或 92%%，而不是 %(value)r", value=value)) from None
+
+
+def _number(value: Any) -> Any:
+    """面积: a number, 1,200 or 850.5."""
+    value = _blank_to_none(value)
+    if isinstance(value, str):
+        try:
+            return float(str(_code(value)).replace(",", ""))
+        except ValueError:
+            raise ValueError(_("应为数字，例如 850 或 850.5，而不是 %(value)r", value=value)) from None
+    return value
+
+
 def _id(value: Any) -> Any:
     value = _code(value)
     if isinstance(value, str) and not ID_PATTERN.match(value):
@@ -235,6 +270,10 @@ Count = Annotated[_Number | None, BeforeValidator(_count), Field(default=None)]
 Day = Annotated[date | None, BeforeValidator(parse_date), Field(default=None)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no), Field(default=False)]
 Items = Annotated[_Items, BeforeValidator(_list), Field(default=())]
+OptYesNo = Annotated[bool | None, BeforeValidator(_opt_yes_no), Field(default=None)]
+Ids = Annotated[tuple[str, ...], BeforeValidator(_ids), Field(default=(), max_length=100)]
+Percent = Annotated[float | None, BeforeValidator(_percent), Field(default=None, ge=0)]
+Area = Annotated[float | None, BeforeValidator(_number), Field(default=None, ge=0, le=10_000_000)]
 
 
 def _enum_field(enum: type[StrEnum]) -> Any:
@@ -267,6 +306,8 @@ class StructureRow(Row):
     population: Count
     since: Day
     until: Day
+    abandoned: YesNo
+    managed_by: OptId
 
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
@@ -285,6 +326,9 @@ class StructureRow(Row):
             )
         if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
             raise ValueError("org_name: " + _("为空，即这里没有党组织；请填写党组织名称，或让所有 org_ 列留空"))
+        if self.level is not Level.RESIDENTIAL_AREA and (self.abandoned or self.managed_by):
+            column = "abandoned" if self.abandoned else "managed_by"
+            raise ValueError(f"{column}: " + _("只用于小区（弃管小区），不用于%(level)s；请留空", level=term(self.level)))
         return self
 
 
@@ -317,6 +361,12 @@ class UnitRow(Row):
     party_org_name: OptText
     party_org_members: Count
     party_org_form: _enum_field(OrgForm)  # type: ignore[valid-type]
+    superior_org_id: OptId
+    residential_area_id: Ids
+    eligible: OptYesNo
+    members: Count
+    since: Day
+    until: Day
 
     @model_validator(mode="after")
     def _consistent(self) -> UnitRow:
@@ -324,6 +374,49 @@ class UnitRow(Row):
             raise ValueError("type: " + _("为空；可选值：%(choices)s", choices=choices(UnitType)))
         if not self.party_org_name and (self.party_org_id or self.party_org_members or self.party_org_form):
             raise ValueError("party_org_name: " + _("为空，即该单位没有党组织；请填写党组织名称，或让所有 party_org_ 列留空"))
+        if self.superior_org_id and not self.party_org_name:
+            raise ValueError("superior_org_id: " + _("该单位没有党组织，无从隶属上级；请填写 party_org_name，或让 superior_org_id 留空"))
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
+        return self
+
+
+class SystemOrgRow(Row):
+    """系统党组织: a party organisation heading a line of its own (机关工委, 教育工委, 卫健工委...)."""
+
+    id: Id
+    name: Text
+    kind: _enum_field(SystemKind)  # type: ignore[valid-type]
+    parent_id: OptId
+    members: Count
+
+
+class ServiceCentreRow(Row):
+    """党群服务中心: a party-mass service centre, its space and Duyun's 六有."""
+
+    id: Id
+    name: Text
+    level: _enum_field(CentreLevel)  # type: ignore[valid-type]
+    territory_id: Id
+    floor_area: Area
+    service_share: Percent
+    has_venue: YesNo
+    has_facilities: YesNo
+    has_sign: YesNo
+    has_flag: YesNo
+    has_reading: YesNo
+    has_rules: YesNo
+    since: Day
+    until: Day
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ServiceCentreRow:
+        if self.level is None:
+            raise ValueError("level: " + _("为空；可选值：%(choices)s", choices=choices(CentreLevel)))
+        if self.service_share is not None and self.service_share > 100:
+            raise ValueError("service_share: " + _("%(share)s%% 超过 100%%：服务面积是总面积的一部分", share=f"{self.service_share:g}"))
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -480,6 +573,10 @@ TABLES: dict[str, Table] = {
                     "the day this row's place and line start (blank: always); a later ledger moving it keeps the history",
                 ),
                 Column("until", "撤销日期", "the day the territory and its organisation end (blank: still in force)"),
+                Column("abandoned", "弃管", "a residential area its property company has abandoned (弃管小区): yes/no"),
+                Column(
+                    "managed_by", "代管单位编号", "the unit running the residential area (for an abandoned one, 代管); it MANAGES the area"
+                ),
             ),
         ),
         Table(
@@ -511,6 +608,56 @@ TABLES: dict[str, Table] = {
                 Column("party_org_name", "党组织名称", "blank: the unit has no party organisation"),
                 Column("party_org_members", "党员数", ""),
                 Column("party_org_form", "党组织形式", _values(OrgForm) + " (blank: branch 党支部)", extension=True),
+                Column(
+                    "superior_org_id",
+                    "上级党组织编号",
+                    "where its party organisation reports: a system organisation (its own line), or a street's, community's or "
+                    "park's organisation where it is managed locally (属地); blank: none (挂空挡)",
+                ),
+                Column(
+                    "residential_area_id",
+                    "所在小区编号",
+                    "residential areas it serves (a property company, an owners' committee), separated by ;",
+                ),
+                Column("eligible", "符合条件", "meets the conditions counted in the seeds' rates: yes/no, 是/否 (blank: counted)"),
+                Column("members", "单位党员数", "party members working here, also where it has no party organisation"),
+                Column("since", "设立日期", "blank: on record since ever"),
+                Column("until", "撤销日期", "blank: still there"),
+            ),
+        ),
+        Table(
+            "system_orgs",
+            "系统党组织",
+            "One row per system party organisation (系统党组织), the line units' organisations report up.",
+            SystemOrgRow,
+            (
+                Column("id", "编号", "the organisation's id", required=True),
+                Column("name", "名称", "", required=True),
+                Column("kind", "类型", _values(SystemKind) + " (blank: other 其他)"),
+                Column("parent_id", "上级编号", "another system organisation, or the district's organisation (blank: none)"),
+                Column("members", "党员数", "", extension=True),
+            ),
+        ),
+        Table(
+            "service_centres",
+            "党群服务中心",
+            "One row per party-mass service centre (党群服务中心), station or point.",
+            ServiceCentreRow,
+            (
+                Column("id", "编号", "the centre's id", required=True),
+                Column("name", "名称", "", required=True),
+                Column("level", "层级", _values(CentreLevel), required=True),
+                Column("territory_id", "所属编号", "the street, community or residential area it serves", required=True),
+                Column("floor_area", "面积", "square metres"),
+                Column("service_share", "服务面积占比", "percent of the space used for service, 0 to 100 (92 or 92%)"),
+                Column("has_venue", "有场所", "六有: yes/no, 是/否"),
+                Column("has_facilities", "有设施", "六有: yes/no"),
+                Column("has_sign", "有标志", "六有: yes/no"),
+                Column("has_flag", "有党旗", "六有: yes/no"),
+                Column("has_reading", "有书报", "六有: yes/no"),
+                Column("has_rules", "有制度", "六有: yes/no"),
+                Column("since", "设立日期", "blank: on record since ever"),
+                Column("until", "撤销日期", "blank: still open"),
             ),
         ),
         Table(

@@ -372,7 +372,7 @@ class Context:
 
 
 def _in_or_seen(mine: set[str], policy: Policy, node_id: str) -> bool:
-    return node_id in mine or policy.sees(node_id)
+    return node_id in mine or policy.sees(node_id) or policy.heads_a_line(node_id)
 
 
 def _shared(node_id: str, scope: str | None) -> str:

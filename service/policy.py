@@ -8,7 +8,8 @@ The policy, as the README states it:
 - A relation that crosses the territory's edge (a co-building agreement with a unit of another
   street, an alliance spanning streets, a seat held for a unit elsewhere) shows its far end as a
   bare reference: id, kind and name of a unit, a unit's or community's or street's
-  organisation, or an alliance; nothing behind it. Asking for that reference by id answers 404.
+  organisation, a system organisation (系统党组织, a unit organisation's superior), or an
+  alliance; nothing behind it. Asking for that reference by id answers 404.
 - Nothing else of another territory appears: never its people, phones, residential areas,
   grids, branches, groups, seats or agreements. The territories above the key's own (and their
   organisations) appear by name, as the context of a chain path.
@@ -47,8 +48,9 @@ from service.principal import Principal
 
 __all__ = ["REFERABLE_LEVELS", "Policy", "mask_phone"]
 
-REFERABLE_LEVELS = frozenset({Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT})
-"""Organisations of these levels may stand as the far end of a relation (they sign agreements, lead alliances)."""
+REFERABLE_LEVELS = frozenset({Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT, Level.SYSTEM})
+"""Organisations of these levels may stand as the far end of a relation (they sign agreements, lead alliances; a
+system organisation is the superior a unit's organisation reports to in its own line)."""
 
 T = TypeVar("T")
 _NODE_TYPES = tuple(NODE_MODELS.values())
@@ -117,6 +119,15 @@ class Policy:
         if kind in (NodeKind.UNIT, NodeKind.ALLIANCE):
             return True
         return kind is NodeKind.ORGANISATION and level in REFERABLE_LEVELS
+
+    def heads_a_line(self, node_id: str) -> bool:
+        """Whether a node is a system organisation (系统党组织): every key names it, as the superior its units' organisations
+        report to, and a street's export carries it so that the street's units name their superiors."""
+        try:
+            node = self.store.node(node_id)
+        except UnknownNode:
+            return False
+        return isinstance(node, Organisation) and node.level is Level.SYSTEM
 
     def edge_shown(self, edge: Edge, from_id: str) -> bool:
         """Whether an edge of a node the principal sees may be listed: its other end must be nameable."""

@@ -50,7 +50,7 @@ def test_gaps_filter_by_rule_and_come_a_page_at_a_time(client: TestClient) -> No
 
 def test_gap_counts_without_a_listing(client: TestClient) -> None:
     body = _get(client, "/scopes/s1/gaps/count", **DAY)
-    assert body["total"] == 21 and body["by_rule"]["under_staffed"] == 1
+    assert body["total"] == 29 and body["by_rule"]["under_staffed"] == 1
     assert _get(client, "/scopes/d/gaps/count", rule="agreement_expired", as_of="2027-01-01")["total"] == 2
 
 
@@ -93,7 +93,7 @@ def test_navigation_chain_children_partners_alliances_and_search(client: TestCli
     chain = _get(client, "/nodes/h1122/chain")
     assert [n["id"] for n in chain["chain"]] == ["o-g112", "o-a11", "o-c1", "o-s1", "o-d"]
     assert chain["path"].endswith("春晖苑第2网格党小组 › 陈静")
-    assert {n["id"] for n in _get(client, "/nodes/o-c1/children")["items"]} == {"o-a11", "o-u1", "o-u3", "o-u4"}
+    assert {n["id"] for n in _get(client, "/nodes/o-c1/children")["items"]} == {"o-a11", "o-u1", "o-u3", "o-u13"}
     assert [p["agreement"]["id"] for p in _get(client, "/nodes/c1/partners", limit=2)["items"]] == ["ag0", "ag1"]
     assert _get(client, "/nodes/s1/alliances")["items"][0]["lead"] is True
     found = _get(client, "/search", q="春晖", kind="territory")

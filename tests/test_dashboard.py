@@ -41,7 +41,7 @@ def _page(store: MemoryStore, links: Links | None = None) -> str:
 def test_each_rate_is_a_bar_per_child_against_a_hundred_percent(store: MemoryStore) -> None:
     page = _page(store)
     charts = re.findall(r'<section class="chart">(.*?)</section>', page)
-    assert len(charts) == 7  # six rates and the staff norm
+    assert len(charts) == 11  # ten rates and the staff norm
     for chart in charts:
         assert chart.count("<li") == 1 + 2  # the district, then its two streets
     first = charts[0]

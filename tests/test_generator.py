@@ -9,7 +9,7 @@ import pytest
 from graph.gaps import GapRuleName, count_gaps
 from graph.generator import NO_SHAPES, GapRates, NetworkSpec, ShapeRates, generate
 from graph.memory import MemoryStore
-from graph.model import EdgeKind, Level, Member, NodeKind, Organisation, Territory, Unit, UnitType
+from graph.model import BODY_TYPES, EdgeKind, Level, Member, NodeKind, Organisation, ServiceCentre, Territory, Unit, UnitType
 from graph.store import Direction
 
 
@@ -88,6 +88,12 @@ _PLANTED = (
     GapRuleName.AGREEMENT_EXPIRED,
     GapRuleName.PROPERTY_COMPANY_WITHOUT_ORGANISATION,
     GapRuleName.OWNERS_COMMITTEE_WITHOUT_ORGANISATION,
+    GapRuleName.HANGING_ORGANISATION,
+    GapRuleName.ELIGIBLE_UNIT_WITHOUT_ORGANISATION,
+    GapRuleName.COMMUNITY_WITHOUT_CENTRE,
+    GapRuleName.CENTRE_SHORT_OF_SERVICE,
+    GapRuleName.CENTRE_MISSING_SIX_HAVES,
+    GapRuleName.ABANDONED_AREA_UNRUN,
 )
 
 
@@ -96,15 +102,24 @@ def test_a_rate_of_one_plants_its_gap_wherever_its_rule_looks_and_a_rate_of_zero
     store = _load(spec)
     counted = count_gaps(store, "d", rules=_PLANTED, as_of=spec.as_of).by_rule
     orgs = [o for o in store.nodes(NodeKind.ORGANISATION) if isinstance(o, Organisation)]
-    units = Counter(u.unit_type for u in store.nodes(NodeKind.UNIT) if isinstance(u, Unit))
+    every_unit = [u for u in store.nodes(NodeKind.UNIT) if isinstance(u, Unit)]
+    units = Counter(u.unit_type for u in every_unit)
+    unorganised = [u for u in every_unit if not store.edges_of(u.id, kind=EdgeKind.COVERS, direction=Direction.IN)]
+    centres = [c for c in store.nodes(NodeKind.SERVICE_CENTRE) if isinstance(c, ServiceCentre)]
     assert counted == {
         GapRuleName.COMMITTEE_UNDER_THRESHOLD: sum(o.level is Level.COMMUNITY for o in orgs),
         GapRuleName.BRANCH_UNDER_MINIMUM: sum(o.level is Level.RESIDENTIAL_AREA for o in orgs),  # units' branches have 3 or more
         GapRuleName.AGREEMENT_EXPIRED: store.count(NodeKind.AGREEMENT),
         GapRuleName.PROPERTY_COMPANY_WITHOUT_ORGANISATION: units[UnitType.PROPERTY_COMPANY],
         GapRuleName.OWNERS_COMMITTEE_WITHOUT_ORGANISATION: units[UnitType.OWNERS_COMMITTEE],
+        GapRuleName.HANGING_ORGANISATION: sum(o.level is Level.UNIT for o in orgs),  # every unit's, in neither line
+        GapRuleName.ELIGIBLE_UNIT_WITHOUT_ORGANISATION: sum(u.unit_type not in BODY_TYPES and u.eligible is not False for u in unorganised),
+        GapRuleName.COMMUNITY_WITHOUT_CENTRE: sum(o.level is Level.COMMUNITY for o in orgs),
+        GapRuleName.CENTRE_SHORT_OF_SERVICE: len(centres),  # no community has a centre; every street's is short of service
+        GapRuleName.CENTRE_MISSING_SIX_HAVES: len(centres),  # and lacks some of 六有
+        GapRuleName.ABANDONED_AREA_UNRUN: sum(isinstance(t, Territory) and t.abandoned for t in store.nodes(NodeKind.TERRITORY)),
     }
-    assert all(counted.values())
+    assert all(n for rule, n in counted.items() if rule is not GapRuleName.ABANDONED_AREA_UNRUN)  # abandoned areas are few
 
     none = NetworkSpec(households=8_000, seed=3, gaps=GapRates(**{rule.value: 0.0 for rule in _PLANTED}), shapes=NO_SHAPES)
     assert set(count_gaps(_load(none), "d", rules=_PLANTED, as_of=none.as_of).by_rule.values()) == {0}

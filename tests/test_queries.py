@@ -49,7 +49,8 @@ def test_coverage_figures_are_the_ones_built_into_the_network(known: GraphStore,
 def test_a_figure_with_nothing_to_cover_has_no_rate(known: GraphStore) -> None:
     figures = coverage(known, "s2", as_of=AS_OF).figures
     assert figures.property_companies_with_organisation.rate is None
-    assert figures.units_in_agreements.rate == 1.0
+    assert figures.units_in_agreements.rate == 0.5  # u6 signed ag4; u8 signed nothing
+    assert figures.two_new_with_organisation.rate is None
 
 
 @pytest.mark.parametrize("scope", sorted(STAFF))
@@ -90,7 +91,7 @@ def test_coverage_as_of_a_past_day_follows_the_terms_of_edges(known: GraphStore)
     then = coverage(known, "d", as_of=date(2024, 6, 1)).figures
     # o-g112 covers g112 from 2025-09-01; g411 lay in c0 then, and g2x was there
     assert (then.grids_with_group.numerator, then.grids_with_group.denominator) == (4, 7)
-    assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 7)  # ag0 for u1, ag3 for u5
+    assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 13)  # ag0 for u1, ag3 for u5
 
 
 def test_a_scope_that_does_not_exist_is_unknown(known: GraphStore) -> None:
@@ -130,15 +131,15 @@ def test_gap_counts_per_rule_without_a_listing(known: GraphStore, scope: str) ->
     assert counted.total == sum(len(ids) for ids in expected.values())
 
 
-def test_the_district_has_27_gaps_and_its_streets_21_and_6(known: GraphStore) -> None:
-    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [27, 21, 6]
+def test_the_district_has_41_gaps_and_its_streets_30_and_11(known: GraphStore) -> None:
+    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [41, 30, 11]  # a22: no three parties
 
 
 def test_gaps_come_a_page_at_a_time_and_the_pages_make_the_whole(known: GraphStore) -> None:
     whole = find_gaps(known, "d", as_of=AS_OF, limit=100)
-    pages = [find_gaps(known, "d", as_of=AS_OF, limit=5, offset=k) for k in range(0, 30, 5)]
-    assert [len(p.items) for p in pages] == [5, 5, 5, 5, 5, 2]
-    assert {p.total for p in pages} == {27}
+    pages = [find_gaps(known, "d", as_of=AS_OF, limit=7, offset=k) for k in range(0, 42, 7)]
+    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 7, 6]
+    assert {p.total for p in pages} == {41}
     assert [g for p in pages for g in p.items] == whole.items
     order = [g.rule for g in whole.items]
     assert order == sorted(order, key=list(GapRuleName).index), "listed in catalogue order"
@@ -286,10 +287,21 @@ def test_navigation_answers_for_the_day_asked_about(known: GraphStore) -> None:
 
 def test_an_organisation_shows_what_reports_to_it_its_partners_and_alliances(known: GraphStore) -> None:
     view = node_view(known, "o-c1")
-    assert {n.id for n in view.children} == {"o-a11", "o-u1", "o-u3", "o-u4"}
+    assert {n.id for n in view.children} == {"o-a11", "o-u1", "o-u3", "o-u13"}  # o-u4 reports to its own line
     assert view.covers is not None and view.covers.id == "c1"
     assert [(p.agreement.id, p.unit.id if p.unit else None) for p in view.partners] == [("ag0", "u1"), ("ag1", "u1"), ("ag2", "u4")]
     assert [(a.alliance.id, a.lead) for a in view.alliances] == [("al1", False)]
+
+
+def test_a_hospital_committee_reports_up_its_own_line_neither_hanging_nor_under_a_community(known: GraphStore) -> None:
+    """Heshan's 隶属关系: the 300-member 党委 of 区中医院 reports to 卫健工委, not to 光明社区's 120-member branch."""
+    assert {n.id for n in node_view(known, "o-sys-health").children} == {"o-u8"}
+    assert "o-u8" not in {n.id for n in node_view(known, "o-c3").children}
+    hanging = find_gaps(known, "d", rules=["hanging_organisation"], as_of=AS_OF).items
+    assert "o-u8" not in {g.node.id for g in hanging} and "o-u4" not in {g.node.id for g in hanging}
+    (unit,) = [u for c in known.chain_facts("c3", day=AS_OF) for u in c.units if u.id == "u8"]
+    assert unit.organisation is not None and unit.organisation.parent is not None
+    assert (unit.organisation.parent.id, unit.organisation.parent.level) == ("o-sys-health", Level.SYSTEM)
 
 
 def test_a_territory_shows_its_children_and_the_alliances_of_its_organisation(known: GraphStore) -> None:
@@ -343,9 +355,15 @@ def _sum(parts: list[CoverageFigures]) -> dict[str, tuple[int, int]]:
     return out
 
 
+_OWN_CENTRES = ("centres_meeting_six_haves", "centres_mostly_for_service")
+"""Figures a scope adds to by itself: a street's own service centre is in the street's figures, in none of its communities'."""
+
+
 def _check_breakdown_adds_up(answer: Coverage) -> None:
     parts = [c.figures for c in answer.breakdown]
-    assert _pairs(answer.figures) == _sum(parts)
+    whole, summed = _pairs(answer.figures), _sum(parts)
+    assert {k: v for k, v in whole.items() if k not in _OWN_CENTRES} == {k: v for k, v in summed.items() if k not in _OWN_CENTRES}
+    assert all(whole[k][1] - summed[k][1] <= 1 and whole[k][0] >= summed[k][0] for k in _OWN_CENTRES)
     members = Counter[MemberCategory]()
     for p in parts:
         members.update(p.members_by_category)

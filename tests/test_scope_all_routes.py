@@ -3,8 +3,9 @@
 The routes come from the app's own OpenAPI document, so a route added later is covered without
 anyone remembering to add it; an id parameter or body field this test has no ids for fails it,
 naming what to add. The policy checked is the README's (service/policy.py states it): the far
-end of a relation that crosses the street is a bare reference to a unit, an alliance, or a
-district's, street's, community's or unit's organisation; never another street's people,
+end of a relation that crosses the street is a bare reference to a unit, an alliance, a
+district's, street's, community's or unit's organisation, or a system organisation (系统党组织,
+the superior a unit's organisation reports to in its own line); never another street's people,
 phones, territories, branches, groups, seats or agreements.
 """
 
@@ -56,7 +57,7 @@ pytestmark = pytest.mark.slow  # some 700 requests over a generated district of 
 MINE, OTHER = "s01", "s02"
 WITHHELD_PERSON = "跨街道兼职委员"
 """The person recorded on a seat of MINE's committee whose holder is OTHER's member: another street's person, by name."""
-REFERABLE_LEVELS = {Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT}
+REFERABLE_LEVELS = {Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.UNIT, Level.SYSTEM}
 """The written policy's bare references: organisations of these levels, units and alliances (kept apart from the code on purpose)."""
 FORMATS = ("xlsx", "zip", "graphml", "gexf", "json")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")

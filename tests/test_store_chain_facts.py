@@ -44,7 +44,12 @@ def test_the_chain_facts_name_the_organisation_its_parent_seats_agreements_heads
     assert all(isinstance(h, HeadFacts) for h in facts["g112"].heads)
     assert sum(h.households for h in facts["g112"].heads) == 31
     units = facts["c1"].units
-    assert len(units) == 5 and [u.name for u in units] == sorted(u.name for u in units)
+    assert len(units) == 7 and [u.name for u in units] == sorted(u.name for u in units)
+    park = next(u for u in units if u.id == "u9")
+    assert (park.unit_type, park.eligible, park.members, park.organisation) == (UnitType.INDUSTRIAL_PARK, True, 2, None)
+    organ = next(u for u in units if u.id == "u4")
+    assert organ.organisation is not None and organ.organisation.parent is not None
+    assert (organ.organisation.parent.id, organ.organisation.parent.level) == ("o-sys-organ", Level.SYSTEM)
     assert any(u.unit_type is UnitType.PROPERTY_COMPANY and u.organisation is None for u in units)
     assert [(p.id, p.post, p.person, p.holder) for p in org.posts] == [("p-c1", PostKind.SECRETARY, "陈红", None)]
     u3 = next(u for u in units if u.id == "u3")

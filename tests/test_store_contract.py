@@ -63,7 +63,7 @@ def test_counts_are_per_kind(store: GraphStore) -> None:
     assert store.count_edges() == len(batch.edges)
     assert store.count_edges(EdgeKind.WITHIN) == 7
     assert [n.id for n in store.nodes(NodeKind.ALLIANCE)] == ["al1"]
-    assert {e.source for e in store.edges(EdgeKind.REPORTS_TO)} == {"o-s1", "o-c1", "o-a1", "o-g1", "o-g2", "o-u1"}
+    assert {e.source for e in store.edges(EdgeKind.REPORTS_TO)} == {"o-s1", "o-c1", "o-a1", "o-g1", "o-g2", "o-u1", "o-sys"}
 
 
 def test_edges_of_a_node_go_out_or_come_in(store: GraphStore) -> None:

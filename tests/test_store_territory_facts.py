@@ -49,7 +49,12 @@ def test_the_facts_read_what_each_territory_holds_by_itself(known: GraphStore) -
     assert not facts["a12"].covered and facts["g121"].linked == 0
     assert facts["c1"].staff == 2
     assert UnitFacts(UnitType.PROPERTY_COMPANY, organised=False, in_agreement=False) in facts["c1"].units
-    assert len(facts["c1"].units) == 5  # rc1, the residents' committee, among them (coverage leaves it out)
+    assert len(facts["c1"].units) == 7  # u1-u4, the park u9, the building u13, rc1 the residents' committee (coverage leaves it out)
+    assert UnitFacts(UnitType.INDUSTRIAL_PARK, organised=False, in_agreement=False, counted=True) in facts["c1"].units
+    assert [c.id for c in facts["c1"].centres] == ["sc1"] and facts["c1"].centres[0].service_share == 92
+    two = _by_id(known.territory_facts("c2", day=AS_OF))["c2"]
+    assert UnitFacts(UnitType.NEW_EMPLOYMENT, organised=False, in_agreement=False, counted=False) in two.units  # u10, not eligible
+    assert two.centres[0].missing == ("has_reading", "has_rules")
     assert sum(facts["g111"].members.values()) == 3
     assert all(isinstance(c, MemberCategory) for c in facts["g111"].members)
 

@@ -58,8 +58,12 @@ FIGURES: list[tuple[str, str]] = [
     ("units_in_agreements", "驻区单位共建率 (有在效共建协议的单位 / 全部驻区单位)"),
     ("property_companies_with_organisation", "物业服务企业党组织覆盖率"),
     ("owners_committees_with_organisation", "业主委员会党组织覆盖率"),
+    ("two_new_with_organisation", "两新组织党组织覆盖率 (符合条件的)"),
+    ("communities_with_centre", "社区党群服务中心覆盖率"),
+    ("centres_meeting_six_haves", "党群服务中心“六有”达标率"),
+    ("centres_mostly_for_service", "党群服务中心服务面积达标率 (90%以上用于服务)"),
 ]
-"""The six rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
+"""The rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
 
 
 def dashboard(store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None, norms: Norms = NORMS) -> str:

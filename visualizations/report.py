@@ -54,8 +54,12 @@ _SHORT = {
     "units_in_agreements": "驻区单位共建",
     "property_companies_with_organisation": "物业企业党组织",
     "owners_committees_with_organisation": "业委会党组织",
+    "two_new_with_organisation": "两新党组织",
+    "communities_with_centre": "服务中心",
+    "centres_meeting_six_haves": "六有达标",
+    "centres_mostly_for_service": "服务面积达标",
 }
-"""The six rates by a name short enough to head three narrow columns (the dashboard's titles say them whole)."""
+"""The rates by a name short enough to head three narrow columns (the dashboard's titles say them whole)."""
 
 _HEAD_ROW = 2  # row 1 is the sheet's title; the header is row 2, frozen and repeated on every printed page
 _THIN = Side(style="thin", color="BDBDBD")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from graph.gaps import agreements, chain, committees, households, posts, staff, units
+from graph.gaps import agreements, areas, centres, chain, committees, households, posts, staff, units
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
@@ -73,11 +73,19 @@ CATALOGUE = Catalogue(
         agreements.agreement_expiring,
         units.property_company_without_organisation,
         units.owners_committee_without_organisation,
+        units.two_new_without_organisation,
+        units.eligible_unit_without_organisation,
         committees.committee_without_concurrent_member,
         staff.under_staffed,
         posts.organisation_without_secretary,
         posts.post_vacant,
         posts.residents_committee_without_director,
+        centres.community_without_centre,
+        centres.centre_short_of_service,
+        centres.centre_missing_six_haves,
+        areas.area_without_three_parties,
+        areas.abandoned_area_unrun,
+        committees.big_working_committee_without_unit,
     ]
 )
 """The built-in rules: the catalogue `GET /gap-rules` serves and the gap queries apply by default."""

@@ -11,6 +11,7 @@ from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref, territory_ref
 from graph.i18n import N_, _
+from graph.invariants import UNIT_ORG_PARENTS
 from graph.labels import term
 from graph.model import Level, NodeKind
 from graph.norms import Norms
@@ -61,13 +62,10 @@ def community_without_organisation(scope: GapScope, _norms: Norms) -> Iterator[F
             )
 
 
-_UNIT_ORG_PARENTS = (Level.STREET, Level.COMMUNITY)
-
-
 @gap_rule(
     GapRuleName.HANGING_ORGANISATION,
     title=N_("党组织挂空挡"),
-    description=N_("没有上级党组织、或上级层级不在 ALLOWED_PARENTS 之内的党组织（单位党组织隶属于所在街道或社区）"),
+    description=N_("没有上级党组织、或上级层级不对的党组织（单位党组织隶属于本系统党组织，或属地的街道、社区、园区党组织）"),
     node_kind=NodeKind.ORGANISATION,
     source="Duyun (五级党建链接); docs/DOMAIN.md#hanging_organisation",
 )
@@ -77,8 +75,8 @@ def hanging_organisation(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
             continue  # the district committee heads the chain in this graph
         parent = org.parent
         if org.level is Level.UNIT:
-            wanted = _("街道或社区党组织（属地管理）")
-            fits = parent is not None and parent.level in _UNIT_ORG_PARENTS
+            wanted = _("本系统的系统党组织（隶属关系），或属地的街道、社区、园区党组织")
+            fits = parent is not None and parent.level in UNIT_ORG_PARENTS
         else:
             ups = org.level.parents
             wanted = _("上级（%(level)s）党组织", level="、".join(term(level) for level in sorted(ups)))

@@ -14,10 +14,11 @@ from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref
 from graph.i18n import N_, _
 from graph.labels import term
-from graph.model import NodeKind, OrgForm
+from graph.model import Level, NodeKind, OrgForm
 from graph.norms import Norms
 
 __all__ = [
+    "big_working_committee_without_unit",
     "branch_under_minimum",
     "committee_under_threshold",
     "committee_without_concurrent_member",
@@ -123,3 +124,18 @@ def committee_without_concurrent_member(scope: GapScope, _norms: Norms) -> Itera
                 community.id,
                 _("%(org)s 在 %(day)s 没有来自驻区单位的兼职委员：大党委是空的", org=org.name, day=scope.day),
             )
+
+
+@gap_rule(
+    GapRuleName.BIG_WORKING_COMMITTEE_WITHOUT_UNIT,
+    title=N_("街道大工委无成员单位"),
+    description=N_("没有成员单位的街道党工委（大工委）"),
+    node_kind=NodeKind.ORGANISATION,
+    source="Suyu (大工委……要将辖内主要和重要单位吸收为工委单位成员); docs/DOMAIN.md#big_working_committee_without_unit",
+)
+def big_working_committee_without_unit(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
+    for street in scope.of_level(Level.STREET):
+        org = scope.organisation(street.id)
+        if org is not None and not org.seats:
+            reason = _("%(org)s 在 %(day)s 没有成员单位：大工委是空的", org=org.name, day=scope.day)
+            yield Finding(org_ref(org), street.id, reason)

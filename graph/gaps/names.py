@@ -31,11 +31,19 @@ class GapRuleName(StrEnum):
     AGREEMENT_EXPIRING = "agreement_expiring"
     PROPERTY_COMPANY_WITHOUT_ORGANISATION = "property_company_without_organisation"
     OWNERS_COMMITTEE_WITHOUT_ORGANISATION = "owners_committee_without_organisation"
+    TWO_NEW_WITHOUT_ORGANISATION = "two_new_without_organisation"
+    ELIGIBLE_UNIT_WITHOUT_ORGANISATION = "eligible_unit_without_organisation"
     COMMITTEE_WITHOUT_CONCURRENT_MEMBER = "committee_without_concurrent_member"
     UNDER_STAFFED = "under_staffed"
     ORGANISATION_WITHOUT_SECRETARY = "organisation_without_secretary"
     POST_VACANT = "post_vacant"
     RESIDENTS_COMMITTEE_WITHOUT_DIRECTOR = "residents_committee_without_director"
+    COMMUNITY_WITHOUT_CENTRE = "community_without_centre"
+    CENTRE_SHORT_OF_SERVICE = "centre_short_of_service"
+    CENTRE_MISSING_SIX_HAVES = "centre_missing_six_haves"
+    AREA_WITHOUT_THREE_PARTIES = "area_without_three_parties"
+    ABANDONED_AREA_UNRUN = "abandoned_area_unrun"
+    BIG_WORKING_COMMITTEE_WITHOUT_UNIT = "big_working_committee_without_unit"
 
     @classmethod
     def declare(cls, name: str) -> GapRuleName:

@@ -21,16 +21,35 @@ from graph.errors import UnknownNode, WrongKind
 from graph.i18n import _
 from graph.labels import term
 from graph.memory.packing import HEAD, NODE_FIELDS, PackedEdge, at, valid_on
-from graph.model import EdgeKind, MemberCategory, NodeKind
-from graph.store import AgreementFacts, ChainFacts, HeadFacts, OrgFacts, OrgRef, PartyRef, PostFacts, ScopeUnit, TerritoryFacts, UnitFacts
+from graph.model import SIX_HAVES, EdgeKind, MemberCategory, NodeKind
+from graph.store import (
+    AgreementFacts,
+    CentreFacts,
+    ChainFacts,
+    HeadFacts,
+    OrgFacts,
+    OrgRef,
+    PartyRef,
+    PostFacts,
+    ScopeUnit,
+    TerritoryFacts,
+    UnitFacts,
+)
 
 __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
 _T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
 _T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
 _T_POPULATION = at(NodeKind.TERRITORY, "population")
+_T_ABANDONED = at(NodeKind.TERRITORY, "abandoned")
 _M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER, "households")
-_U_TYPE = at(NodeKind.UNIT, "unit_type")
+_U_TYPE, _U_ELIGIBLE, _U_MEMBERS = at(NodeKind.UNIT, "unit_type"), at(NodeKind.UNIT, "eligible"), at(NodeKind.UNIT, "members")
+_C_NAME, _C_LEVEL, _C_SHARE = (
+    at(NodeKind.SERVICE_CENTRE, "name"),
+    at(NodeKind.SERVICE_CENTRE, "centre_level"),
+    at(NodeKind.SERVICE_CENTRE, "service_share"),
+)
+_C_HAVES = tuple((name, at(NodeKind.SERVICE_CENTRE, name)) for name in SIX_HAVES)
 _A_SIGNED, _A_EXPIRES = at(NodeKind.AGREEMENT, "signed_on"), at(NodeKind.AGREEMENT, "expires_on")
 _M_NAME, _U_NAME = at(NodeKind.MEMBER, "name"), at(NodeKind.UNIT, "name")
 _O_NAME, _O_LEVEL, _O_FORM = at(NodeKind.ORGANISATION, "name"), at(NodeKind.ORGANISATION, "level"), at(NodeKind.ORGANISATION, "form")
@@ -141,6 +160,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
         linked = 0
         serving: list[str] = []
         units: list[UnitFacts] = []
+        centres: list[CentreFacts] = []
+        managers: list[Any] = []
         for src, d in pred[tid].items():
             kind = d[0]
             if kind is within:
@@ -157,7 +178,14 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                         linked += nodes[src][_M_HOUSEHOLDS]
             elif kind is located_in and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 unit_org = _coverer_on(graph, src, day)
-                units.append(UnitFacts(nodes[src][_U_TYPE], unit_org is not None, in_agreement(unit_org or src)))
+                u = nodes[src]
+                units.append(UnitFacts(u[_U_TYPE], unit_org is not None, in_agreement(unit_org or src), u[_U_ELIGIBLE] is not False))
+            elif kind is EdgeKind.CENTRE_FOR and nodes[src][0].kind is NodeKind.SERVICE_CENTRE and valid(d):
+                c = nodes[src]
+                missing = tuple(name for name, i in _C_HAVES if not c[i])
+                centres.append(CentreFacts(src, c[_C_NAME], c[_C_LEVEL], c[_C_SHARE], missing))
+            elif kind is EdgeKind.MANAGES and nodes[src][0].kind is NodeKind.UNIT and valid(d):
+                managers.append(nodes[src][_U_TYPE])
         categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
         if covered_by is not None and _first_covered(succ[covered_by], day) == tid:  # a joint organisation's members count once
             counted = set(serving)
@@ -180,6 +208,9 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 members=dict(categories),
                 population=t[_T_POPULATION],
                 upgraded=covered_by is not None and nodes[covered_by][_O_UPGRADED],
+                centres=tuple(sorted(centres)),
+                abandoned=t[_T_ABANDONED],
+                managers=tuple(sorted(managers)),
             )
         )
     return out
@@ -267,7 +298,7 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
                 u = nodes[src]
                 unit_org = _coverer_on(graph, src, day)
                 unit_facts = org_facts(unit_org) if unit_org is not None else None
-                units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], unit_facts, posts(src)))
+                units.append(ScopeUnit(src, u[_U_NAME], u[_U_TYPE], unit_facts, posts(src), eligible=u[_U_ELIGIBLE], members=u[_U_MEMBERS]))
         org = _coverer_on(graph, tid, day)
         out.append(
             ChainFacts(

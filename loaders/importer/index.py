@@ -68,6 +68,8 @@ class IdIndex:
         self.joint: dict[str, tuple[int, Level, tuple[object, ...]]] = {}
         """A structure row's organisation by its given id: the first row naming it, its level and (name, form), so that
         further rows of the level naming it make it a joint organisation (联合党支部) and must agree with the first."""
+        self.managed: dict[str, set[str]] = {}
+        """The residential areas the file's structure rows say each unit runs (managed_by), by the unit's id."""
         self.unit_types: dict[str, UnitType] = {}
         """The type of each unit the file defines."""
         self.terms: dict[tuple[str, str], list[FileTerm]] = {}

@@ -57,6 +57,8 @@ class Replacement:
             committees.extend(covering)
             if t.level is Level.GRID and "household_heads" in listed:
                 gone.update(e.source for e in store.edges_of(t.id, kind=EdgeKind.SERVES, direction=Direction.IN) if missing(e.source))
+            if "service_centres" in listed:
+                gone.update(e.source for e in store.edges_of(t.id, kind=EdgeKind.CENTRE_FOR, direction=Direction.IN) if missing(e.source))
             if t.level is Level.COMMUNITY and "units" in listed:
                 for e in store.edges_of(t.id, kind=EdgeKind.LOCATED_IN, direction=Direction.IN):
                     unit_orgs = [c.source for c in store.edges_of(e.source, kind=EdgeKind.COVERS, direction=Direction.IN)]

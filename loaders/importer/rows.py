@@ -118,6 +118,10 @@ class DefiningRow(_Row):
             self.problem(column, org_id, reason)
         index.org_of[owner] = org_id
 
+    def manages(self, unit_id: str, area_id: str) -> None:
+        """Note a residential area a structure row says a unit runs (managed_by), so the unit's own row keeps it."""
+        self._ctx.index.managed.setdefault(unit_id, set()).add(area_id)
+
     def unit_type(self, unit_id: str, unit_type: Any) -> None:
         """Note the type of a unit this row defines (a post's body must be of a few types)."""
         self._ctx.index.unit_types[unit_id] = unit_type
@@ -157,6 +161,10 @@ class BuildingRow(_Row):
     def defines_first(self, node_id: str) -> bool:
         """Whether this row is the one defining an id (a joint organisation's other rows only cover with it)."""
         return self._ctx.index.row_of(node_id) == (self.table, self.number)
+
+    def managed_here(self, unit_id: str) -> set[str]:
+        """The residential areas the file's structure rows say a unit runs (managed_by)."""
+        return self._ctx.index.managed.get(unit_id, set())
 
     def defined(self, node_id: str) -> bool:
         """Whether a row of this file defines the id."""
@@ -208,6 +216,22 @@ class BuildingRow(_Row):
             self.problem(column, node_id, reason)
         elif not ctx.guard.holds(node_id):
             ctx.guard.shared[node_id] = column
+
+    def beyond(self, node_id: str) -> bool:
+        """For a scoped import, whether a stored record lies outside the scope (a system organisation, the district's)."""
+        ctx = self._ctx
+        return ctx.guard.scope is not None and ctx.index.stored(node_id) is not None and not ctx.guard.allows(node_id)
+
+    def restates(self, model: type[BaseModel], *, parent: tuple[EdgeKind, str | None] | None = None, **fields: Any) -> bool:
+        """Whether the row gives a stored record exactly as it is (and, with ``parent``, the same target of that edge kind)."""
+        made = self._made(model, provenance=self.provenance, **fields)
+        if made is None or self._ctx.guard.changes_node(made):
+            return False
+        if parent is None:
+            return True
+        kind, target = parent
+        stored = [e.target for e in self._ctx.store.edges_of(made.id, kind=kind)]
+        return stored == ([target] if target else [])
 
     def lands(self, column: str, value: Any, territory_id: str) -> None:
         """A territory the row lists: for a scoped import, its parents (the file's, then the graph's) must lead to the scope."""

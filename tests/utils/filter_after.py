@@ -15,7 +15,7 @@ from unittest import mock
 from graph.access import belonging, within
 from graph.errors import WrongKind
 from graph.invariants import latest
-from graph.model import Edge, EdgeKind, NodeKind, Territory
+from graph.model import Edge, EdgeKind, Level, NodeKind, Organisation, Territory
 from graph.navigation import SearchPage, search
 from graph.store import GraphStore
 from loaders import exporter
@@ -40,6 +40,7 @@ def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str 
         if not isinstance(nodes[scope], Territory):
             raise WrongKind(f"{scope} is a {nodes[scope].kind.value}")
         keep = belonging(edges, scope)
+        units = {i for i in keep if nodes[i].kind is NodeKind.UNIT}
         places: dict[str, list[Edge]] = defaultdict(list)
         for e in edges:
             if e.kind is EdgeKind.WITHIN:
@@ -53,6 +54,12 @@ def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str 
         far = (EdgeKind.SIGNED_BY, EdgeKind.ON_BEHALF_OF, EdgeKind.HELD_BY)
         keep.update(e.target for e in edges if e.kind in far and e.source in keep)
         keep.update(e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in keep)
+        up_of = {e.source: e.target for e in edges if e.kind is EdgeKind.REPORTS_TO}
+        for org in [e.source for e in edges if e.kind is EdgeKind.COVERS and e.target in units]:  # the units' own lines
+            current = up_of.get(org)
+            while current is not None and isinstance(up := nodes[current], Organisation) and up.level in (Level.SYSTEM, Level.DISTRICT):
+                keep.add(current)
+                current = up_of.get(current) if up.level is Level.SYSTEM else None
         above = {scope: parent[scope]} if scope in parent and parent[scope] not in keep else {}
         nodes = {i: n for i, n in nodes.items() if i in keep}
         edges = [e for e in edges if e.source in keep and e.target in keep]

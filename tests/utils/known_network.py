@@ -17,10 +17,14 @@ covers a21 and a22, 联合党支部), and a re-drawn community: 旧团结社区 
     │   │   │   │   ├── 1号楼 b1111: building group o-b1111
     │   │   │   │   └── 2号楼 b1112: no group
     │   │   │   └── 春晖苑第2网格 g112: 40 households, group since 2025-09-01, heads 15+16 (16 over the norm)
-    │   │   ├── 锦绣园 a12: no branch
+    │   │   ├── 锦绣园 a12: no branch; abandoned (弃管), run by u2
     │   │   │   └── 锦绣园第1网格 g121: 50 households, no group, no heads
-    │   │   └── units: u1 SOE (o-u1, seat, agreements ag0 expired + ag1 renewal), u2 property co. without org,
-    │   │       u3 owners' committee (o-u3, 2 members), u4 organ (o-u4, ag2 expiring 2026-07-15, no seat)
+    │   │   └── units: u1 SOE (o-u1, seat, agreements ag0 expired + ag1 renewal), u2 property co. without org
+    │   │       (MANAGES a11), u3 owners' committee (o-u3, 2 members; MANAGES a11), u4 organ (o-u4 in its own
+    │   │       line, under 机关工委 o-sys-organ; ag2 expiring 2026-07-15, no seat), u9 park without org (两新 gap),
+    │   │       rc1 residents' committee (the community's own body: counted nowhere), u13 commercial building
+    │   │       (o-u13 under o-c1, 属地)
+    │   │   centre sc1: share 92%, all six 六有
     │   └── 和平社区 c2 (o-c2: committee of 80, not upgraded; no staff recorded; seat4 ended 2023)
     │       ├── 和平苑 a21 (o-a21, 2 members: a joint branch, also covering a22)
     │       │   └── 和平苑第1网格 g211: 310 households, group, one head of 10
@@ -36,6 +40,21 @@ covers a21 and a22, 联合党支部), and a re-drawn community: 旧团结社区 
         │   └── 团结苑 a41: no branch (in c0 until 2025-12-31, in c4 since 2026-01-01)
         │       └── 团结苑第1网格 g411: 10 households, no group
         └── 旧团结社区 c0 (o-c0, until 2025-12-31: gone on AS_OF)
+    │       ├── units: u5 property co. (o-u5 reports to nobody, ag3 expired 2025-12-31; MANAGES a21), u7 owners'
+    │       │   committee without org, u10 new-employment group of 5 members not eligible (no gap, not counted),
+    │       │   u11 enterprise of 4 members without org (两新 gap, and enough for a branch), u14 owners' committee
+    │       │   without org, not eligible (no gap, not counted)
+    │       └── centre sc2: share 85% (under 90), lacks 有书报 and 有制度
+    │   centre sc3 (street centre): share not recorded, all six 六有
+    └── 西湖街道 s2 (o-s2: seat2 for u1 from 2025, seat3 for u6 2020-2024)
+        ├── 光明社区 c3 (o-c3: a branch of 120 members; staff 5; no centre)
+        │   ├── 光明苑 a31 (o-a31 reports to nobody)
+        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10, grid leader m3
+        │   └── units: u6 hospital without org, ag4 signed by the unit itself, open-ended; u8 hospital whose
+        │       党委 of 300 (o-u8) reports up its own line to 卫健工委 o-sys-health: neither hanging nor under c3
+        └── 团结社区 c4 (no organisation; staff 1; no centre)
+            └── 团结苑 a41: no branch; abandoned, run by nobody
+                └── 团结苑第1网格 g411: 10 households, no group
 
 Posts (职务) and teams (服务队), on AS_OF: every organisation but the groups has a secretary, except
 o-a21 (its secretary left 2026-05-01, 31 days before: no secretary, not yet a vacant post) and o-u5
@@ -57,6 +76,8 @@ from graph.model import (
     Alliance,
     AllianceKind,
     Batch,
+    CentreFor,
+    CentreLevel,
     Covers,
     Edge,
     HeldBy,
@@ -64,6 +85,7 @@ from graph.model import (
     InTeam,
     Level,
     LocatedIn,
+    Manages,
     Member,
     MemberCategory,
     MemberOf,
@@ -80,7 +102,9 @@ from graph.model import (
     Seat,
     SeatOn,
     Serves,
+    ServiceCentre,
     SignedBy,
+    SystemKind,
     Team,
     TeamKind,
     TeamServes,
@@ -152,7 +176,8 @@ def _territories() -> Batch:
         ("b1112", "2号楼", Level.BUILDING, "g111", None, None),
         ("c0", "旧团结社区", Level.COMMUNITY, "s2", None, None),
     ]
-    nodes = [Territory(id=i, name=n, level=lv, households=h, staff=s, provenance=PROV) for i, n, lv, _, h, s in t]
+    abandoned = {"a12", "a41"}  # 弃管小区
+    nodes = [Territory(id=i, name=n, level=lv, households=h, staff=s, abandoned=i in abandoned, provenance=PROV) for i, n, lv, _, h, s in t]
     dated = {"c4": (REDRAWN, None), "c0": (None, REDRAWN - timedelta(days=1)), "a41": (None, REDRAWN - timedelta(days=1))}
     edges = [
         Within(source=i, target=p, valid_from=dated.get(i, (None, None))[0], valid_to=dated.get(i, (None, None))[1], provenance=PROV)
@@ -188,12 +213,19 @@ def _chain() -> Batch:
     ]
     ended = {"o-c0": REDRAWN - timedelta(days=1)}
     nodes = [Organisation(id=i, name=n, level=lv, form=f, members=m, upgraded=up, provenance=PROV) for i, n, lv, f, m, _, _, up in o]
+    systems = [  # 系统党组织: the lines units' organisations report up (Heshan: 隶属关系)
+        ("o-sys-organ", "区直机关工委", SystemKind.ORGAN_WORK_COMMITTEE),
+        ("o-sys-health", "区卫健工委", SystemKind.HEALTH),
+    ]
+    for i, n, k in systems:
+        nodes.append(Organisation(id=i, name=n, level=Level.SYSTEM, form=OrgForm.WORKING_COMMITTEE, system_kind=k, provenance=PROV))
     edges: list[Edge] = [
         Covers(source=i, target=c, valid_from=date(2025, 9, 1) if i == "o-g112" else None, valid_to=ended.get(i), provenance=PROV)
         for i, _, _, _, _, c, _, _ in o
     ]
     edges.append(Covers(source="o-a21", target="a22", provenance=PROV))  # the joint branch's second area
     edges += [ReportsTo(source=i, target=p, valid_to=ended.get(i), provenance=PROV) for i, _, _, _, _, _, p, _ in o if p]
+    edges += [ReportsTo(source=i, target="o-d", provenance=PROV) for i, _, _ in systems]
     return Batch(nodes=nodes, edges=edges)
 
 
@@ -229,31 +261,55 @@ def _members() -> Batch:
 
 
 def _units() -> Batch:
-    units = [  # id, name, type, community, own organisation (id, members, parent) or None
-        ("u1", "抚东供电公司", UnitType.SOE, "c1", ("o-u1", 30, "o-c1")),
-        ("u2", "春晖苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c1", None),
-        ("u3", "春晖苑业主委员会", UnitType.OWNERS_COMMITTEE, "c1", ("o-u3", 2, "o-c1")),
-        ("u4", "区教育局", UnitType.ORGAN, "c1", ("o-u4", 10, "o-c1")),
-        ("u5", "和平苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c2", ("o-u5", 5, None)),
-        ("u6", "区人民医院", UnitType.HOSPITAL, "c3", None),
-        ("u7", "和平苑业主委员会", UnitType.OWNERS_COMMITTEE, "c2", None),
-        ("rc1", "幸福社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c1", None),
-        ("rc2", "和平社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c2", None),
-        ("rc3", "光明社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c3", None),
+    units = [  # id, name, type, community, own organisation (id, members, parent) or None, eligible, members
+        ("u1", "抚东供电公司", UnitType.SOE, "c1", ("o-u1", 30, "o-c1"), None, None),
+        ("u2", "春晖苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c1", None, None, None),
+        ("u3", "春晖苑业主委员会", UnitType.OWNERS_COMMITTEE, "c1", ("o-u3", 2, "o-c1"), None, None),
+        ("u4", "区教育局", UnitType.ORGAN, "c1", ("o-u4", 10, "o-sys-organ"), None, None),
+        ("u5", "和平苑物业服务有限公司", UnitType.PROPERTY_COMPANY, "c2", ("o-u5", 5, None), None, None),
+        ("u6", "区人民医院", UnitType.HOSPITAL, "c3", None, None, None),
+        ("u7", "和平苑业主委员会", UnitType.OWNERS_COMMITTEE, "c2", None, None, None),
+        ("u8", "区中医院", UnitType.HOSPITAL, "c3", ("o-u8", 300, "o-sys-health"), True, 300),
+        ("u9", "东湖科技园", UnitType.INDUSTRIAL_PARK, "c1", None, True, 2),
+        ("u10", "和平快递站", UnitType.NEW_EMPLOYMENT, "c2", None, False, 5),
+        ("u11", "和平科技有限公司", UnitType.ENTERPRISE, "c2", None, None, 4),
+        ("u13", "东湖商务楼", UnitType.COMMERCIAL_BUILDING, "c1", ("o-u13", 8, "o-c1"), True, 8),
+        ("u14", "和平苑二期业主委员会", UnitType.OWNERS_COMMITTEE, "c2", None, False, None),
+        ("rc1", "幸福社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c1", None, None, 6),  # the community's own body: counted nowhere
+        ("rc2", "和平社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c2", None, None, None),
+        ("rc3", "光明社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c3", None, None, None),
     ]
     nodes: list[Node] = []
     edges: list[Edge] = []
-    for uid, name, unit_type, community, org in units:
-        nodes.append(Unit(id=uid, name=name, unit_type=unit_type, provenance=PROV))
+    for uid, name, unit_type, community, org, eligible, working in units:
+        nodes.append(Unit(id=uid, name=name, unit_type=unit_type, eligible=eligible, members=working, provenance=PROV))
         edges.append(LocatedIn(source=uid, target=community, provenance=PROV))
         if org:
             oid, members, parent = org
-            nodes.append(
-                Organisation(id=oid, name=f"{name}党支部", level=Level.UNIT, form=OrgForm.BRANCH, members=members, provenance=PROV)
-            )
+            form = OrgForm.COMMITTEE if members >= 100 else OrgForm.BRANCH
+            name = f"{name}党{'委' if form is OrgForm.COMMITTEE else '支部'}"
+            nodes.append(Organisation(id=oid, name=name, level=Level.UNIT, form=form, members=members, provenance=PROV))
             edges.append(Covers(source=oid, target=uid, provenance=PROV))
             if parent:
                 edges.append(ReportsTo(source=oid, target=parent, provenance=PROV))
+    # 三方共议: a11 has its branch, owners' committee and property company; u2 also runs the abandoned a12
+    edges += [Manages(source=u, target=a, provenance=PROV) for u, a in (("u2", "a11"), ("u3", "a11"), ("u5", "a21"), ("u2", "a12"))]
+    return Batch(nodes=nodes, edges=edges)
+
+
+def _centres() -> Batch:
+    everything = dict.fromkeys(("has_venue", "has_facilities", "has_sign", "has_flag", "has_reading", "has_rules"), True)
+    centres = [  # id, name, level, territory, service share, 六有 lacking
+        ("sc1", "幸福社区党群服务中心", CentreLevel.COMMUNITY_CENTRE, "c1", 92.0, ()),
+        ("sc2", "和平社区党群服务中心", CentreLevel.COMMUNITY_CENTRE, "c2", 85.0, ("has_reading", "has_rules")),
+        ("sc3", "东湖街道党群服务中心", CentreLevel.STREET_CENTRE, "s1", None, ()),
+    ]
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for cid, name, level, territory, share, lacking in centres:
+        haves = everything | dict.fromkeys(lacking, False)
+        nodes.append(ServiceCentre(id=cid, name=name, centre_level=level, service_share=share, provenance=PROV, **haves))
+        edges.append(CentreFor(source=cid, target=territory, provenance=PROV))
     return Batch(nodes=nodes, edges=edges)
 
 
@@ -312,6 +368,8 @@ POSTS = [  # id, body, post, person, holder, from, to
     ("p-u1", "o-u1", SECRETARY, "赵敏", "m1", date(2023, 1, 1), None),
     ("p-u3", "o-u3", SECRETARY, "何书记", None, date(2023, 1, 1), None),
     ("p-u4", "o-u4", SECRETARY, "吕书记", None, date(2023, 1, 1), None),
+    ("p-u8", "o-u8", SECRETARY, "郭书记", None, date(2022, 1, 1), None),
+    ("p-u13", "o-u13", SECRETARY, "林书记", None, date(2024, 1, 1), None),
     ("p-u3-chair", "u3", CHAIR, "王芳", "h1111", date(2022, 1, 1), None),  # 一肩挑 with p-a11
     ("p-rc1", "rc1", DIRECTOR, "陈红", None, date(2021, 1, 1), None),  # 一肩挑 with p-c1
     ("p-rc2", "rc2", DIRECTOR, "施主任", None, date(2020, 1, 1), date(2025, 12, 31)),  # vacant since 2026-01-01
@@ -342,7 +400,17 @@ def _posts_and_teams() -> Batch:
 
 def known_network() -> list[Batch]:
     """The network as batches, to write in order."""
-    return [_territories(), _redrawn(), _chain(), _units(), _members(), _agreements(), _seats_and_alliances(), _posts_and_teams()]
+    return [
+        _territories(),
+        _redrawn(),
+        _chain(),
+        _units(),
+        _members(),
+        _agreements(),
+        _seats_and_alliances(),
+        _centres(),
+        _posts_and_teams(),
+    ]
 
 
 def known_store() -> MemoryStore:
@@ -364,7 +432,13 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "households_linked": (101, 470),  # 30 + 31 + 0 + 10 + 20 + 0 + 10 (g2x)
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
-        "units_in_agreements": (3, 7),  # u1 (ag1), u4 (ag2), u6 (ag4)
+        "units_in_agreements": (3, 13),  # u1 (ag1), u4 (ag2), u6 (ag4); rc1-rc3, the residents' committees, are no resident units
+        "two_new_with_organisation": (1, 3),
+        "communities_with_centre": (2, 4),
+        "centres_meeting_six_haves": (2, 3),
+        "centres_mostly_for_service": (1, 2),
+        "areas_with_three_parties": (1, 6),  # a22, the joint branch's second area, has neither unit
+        "abandoned_areas_run": (1, 2),
     },
     "s1": {
         "residential_areas_with_branch": (3, 4),
@@ -373,7 +447,13 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "households_linked": (71, 430),
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
-        "units_in_agreements": (2, 6),
+        "units_in_agreements": (2, 11),
+        "two_new_with_organisation": (1, 3),
+        "communities_with_centre": (2, 2),
+        "centres_meeting_six_haves": (2, 3),
+        "centres_mostly_for_service": (1, 2),
+        "areas_with_three_parties": (1, 4),
+        "abandoned_areas_run": (1, 1),
     },
     "s2": {
         "residential_areas_with_branch": (1, 2),
@@ -382,7 +462,13 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "households_linked": (30, 40),
         "property_companies_with_organisation": (0, 0),
         "owners_committees_with_organisation": (0, 0),
-        "units_in_agreements": (1, 1),
+        "units_in_agreements": (1, 2),
+        "two_new_with_organisation": (0, 0),
+        "communities_with_centre": (0, 2),
+        "centres_meeting_six_haves": (0, 0),
+        "centres_mostly_for_service": (0, 0),
+        "areas_with_three_parties": (0, 2),
+        "abandoned_areas_run": (0, 1),
     },
     "c1": {
         "residential_areas_with_branch": (1, 2),
@@ -391,7 +477,13 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "households_linked": (61, 120),
         "property_companies_with_organisation": (0, 1),
         "owners_committees_with_organisation": (1, 1),
-        "units_in_agreements": (2, 4),
+        "units_in_agreements": (2, 6),
+        "two_new_with_organisation": (1, 2),
+        "communities_with_centre": (1, 1),
+        "centres_meeting_six_haves": (1, 1),
+        "centres_mostly_for_service": (1, 1),
+        "areas_with_three_parties": (1, 2),
+        "abandoned_areas_run": (1, 1),
     },
     "c2": {
         "residential_areas_with_branch": (2, 2),
@@ -400,7 +492,13 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "households_linked": (10, 310),
         "property_companies_with_organisation": (1, 1),
         "owners_committees_with_organisation": (0, 1),
-        "units_in_agreements": (0, 2),
+        "units_in_agreements": (0, 5),
+        "two_new_with_organisation": (0, 1),
+        "communities_with_centre": (1, 1),
+        "centres_meeting_six_haves": (0, 1),
+        "centres_mostly_for_service": (0, 1),
+        "areas_with_three_parties": (0, 2),
+        "abandoned_areas_run": (0, 0),
     },
 }
 STAFF = {"d": (8, 470), "s1": (2, 430), "s2": (6, 40), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
@@ -426,9 +524,17 @@ GAPS: dict[str, list[str]] = {
     "agreement_expired": ["ag3"],
     "agreement_expiring": ["ag2"],
     "property_company_without_organisation": ["u2"],
-    "owners_committee_without_organisation": ["u7"],
+    "owners_committee_without_organisation": ["u7"],  # u14 is recorded as not meeting the conditions
+    "two_new_without_organisation": ["u9", "u11"],  # u10 is not eligible; u13 has its organisation
+    "eligible_unit_without_organisation": ["u11"],  # 4 members; u10's 5 are not eligible, rc1 is the community's own body
     "committee_without_concurrent_member": ["o-c2"],
     "under_staffed": ["c2"],
+    "community_without_centre": ["c3", "c4"],
+    "centre_short_of_service": ["sc2"],
+    "centre_missing_six_haves": ["sc2"],
+    "area_without_three_parties": ["a12", "a21", "a22", "a31", "a41"],  # a11 alone has all three
+    "abandoned_area_unrun": ["a41"],  # a12 is run by u2
+    "big_working_committee_without_unit": ["o-s1"],  # o-s2 has seat2 (seat3 ended in 2024)
     "organisation_without_secretary": ["o-a21", "o-u5"],
     "post_vacant": ["p-rc2"],
     "residents_committee_without_director": ["rc2"],
@@ -442,9 +548,10 @@ REDRAWING: dict[date, dict[str, object]] = {
     AS_OF: {"communities": ["c3", "c4"], "a41_in": "c4", "community_without_organisation": ["c4"]},
 }
 
+_IN_S2 = {"a31", "a41", "g411", "c3", "c4", "o-a31", "o-c3"}
 GAPS_BY_STREET = {
-    "s1": {rule: [n for n in ids if n not in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
-    "s2": {rule: [n for n in ids if n in {"a41", "g411", "c4", "o-a31", "o-c3"}] for rule, ids in GAPS.items()},
+    "s1": {rule: [n for n in ids if n not in _IN_S2] for rule, ids in GAPS.items()},
+    "s2": {rule: [n for n in ids if n in _IN_S2] for rule, ids in GAPS.items()},
 }
 
 PEOPLE: dict[str, dict[str, object]] = {

@@ -14,7 +14,9 @@ from loaders.importer.tables.base import TableBuilder
 from loaders.importer.tables.big_committee import BigCommittee, seat_id
 from loaders.importer.tables.household_heads import HouseholdHeads
 from loaders.importer.tables.posts import Posts, post_id
+from loaders.importer.tables.service_centres import ServiceCentres
 from loaders.importer.tables.structure import Structure
+from loaders.importer.tables.system_orgs import SystemOrgs
 from loaders.importer.tables.teams import Teams
 from loaders.importer.tables.units import Units
 
@@ -24,6 +26,7 @@ BUILDERS: dict[str, TableBuilder[Any]] = {
     builder.table: builder
     for builder in (
         Structure(),
+        SystemOrgs(),
         HouseholdHeads(),
         Units(),
         Agreements(),
@@ -31,6 +34,7 @@ BUILDERS: dict[str, TableBuilder[Any]] = {
         BigCommittee(),
         Posts(),
         Teams(),
+        ServiceCentres(),
     )
 }
 """Each table's builder, by the table's name."""

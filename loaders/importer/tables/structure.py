@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from graph.model import Covers, Level, NodeKind, Organisation, OrgForm, ReportsTo, Territory, Within
+from graph.model import Covers, Level, Manages, NodeKind, Organisation, OrgForm, ReportsTo, Territory, Within
 from loaders.format import DEFAULT_FORM
 from loaders.importer.rows import BuildingRow, DefiningRow
 from loaders.importer.tables.base import TableBuilder
@@ -30,6 +30,8 @@ class StructureValues(NamedTuple):
     population: int | None
     since: date | None
     until: date | None
+    abandoned: bool
+    managed_by: str | None
 
 
 def _org(v: StructureValues) -> str | None:
@@ -46,6 +48,8 @@ class Structure(TableBuilder[StructureValues]):
     def define(self, v: StructureValues, row: DefiningRow) -> None:
         row.define(v.id, NodeKind.TERRITORY, v.level, "id")
         row.place(v.id, v.parent_id)
+        if v.managed_by:
+            row.manages(v.managed_by, v.id)
         if v.org_name and v.org_id:
             row.define_joint_org(v.id, v.org_id, v.level, "org_id", (v.org_name, v.org_form or DEFAULT_FORM[v.level]))
         elif v.org_name:
@@ -62,6 +66,8 @@ class Structure(TableBuilder[StructureValues]):
                 row.problem("parent_id", v.parent_id, f"{v.id} is this import's scope: it may keep its parent, not move")
         if parent is not None or not v.parent_id:  # a parent refused above is that row's one problem
             row.lands("parent_id", v.parent_id, v.id)
+        if v.managed_by:
+            row.ref("managed_by", v.managed_by, (NodeKind.UNIT,))
         row.own("id", v.id)
         if org:
             row.own("org_id", org)
@@ -73,6 +79,7 @@ class Structure(TableBuilder[StructureValues]):
             households=v.households,
             staff=v.staff,
             population=v.population,
+            abandoned=v.abandoned,
             properties=row.props,
         )
         if org and row.defines_first(org):  # a joint organisation's node comes from its first row
@@ -84,6 +91,8 @@ class Structure(TableBuilder[StructureValues]):
         # covering (COVERS), which has no start of its own: a residential area moved to a new community stays covered.
         if v.parent_id:
             row.edge(Within, v.id, v.parent_id, valid_from=v.since, valid_to=v.until)
+        if v.managed_by:
+            row.edge(Manages, v.managed_by, v.id)
         org = _org(v)
         if org:
             row.edge(Covers, org, v.id, valid_to=v.until)
