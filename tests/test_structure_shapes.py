@@ -186,3 +186,29 @@ def test_duyuns_26_communities_redrawn_as_45(store: GraphStore, tmp_path: Path) 
     # Gaps as on each day: no hanging organisation either day; the 19 new communities with no area are not gaps.
     for day in (BEFORE, MOVED):
         assert count_gaps(store, "s", as_of=day).by_rule[GapRuleName.HANGING_ORGANISATION] == 0
+
+
+def test_a_territory_given_another_organisation_on_reimport_changes_hands(store: GraphStore, tmp_path: Path) -> None:
+    """A row names the one organisation covering its territory: the old one lets go, rather than the import refusing."""
+    community = row("c", "community", "剑江社区", "s", "剑江社区党委")
+    _applied(
+        store,
+        tmp_path,
+        "before",
+        [
+            *TOP,
+            community,
+            row("a1", "residential_area", "小区一", "c", "小区一党支部", org_id="oX"),
+            row("a2", "residential_area", "小区二", "c"),
+        ],
+    )
+    after = [
+        *TOP,
+        community,
+        row("a1", "residential_area", "小区一", "c", "小区一新党支部", org_id="oY"),
+        row("a2", "residential_area", "小区二", "c", "小区一党支部", org_id="oX"),  # oX moves to the second area
+    ]
+    _applied(store, tmp_path, "after", after)
+    assert [e.target for e in store.edges_of("oX", kind=EdgeKind.COVERS)] == ["a2"]
+    assert [e.target for e in store.edges_of("oY", kind=EdgeKind.COVERS)] == ["a1"]
+    assert coverage(store, "c", as_of=AFTER).figures.residential_areas_with_branch.numerator == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from graph.model import Covers, Level, Manages, NodeKind, Organisation, OrgForm, ReportsTo, Territory, Within
+from graph.model import Covers, EdgeKind, Level, Manages, NodeKind, Organisation, OrgForm, ReportsTo, Territory, Within
 from loaders.format import DEFAULT_FORM
 from loaders.importer.rows import BuildingRow, DefiningRow
 from loaders.importer.tables.base import TableBuilder
@@ -96,6 +96,7 @@ class Structure(TableBuilder[StructureValues]):
         org = _org(v)
         if org:
             row.edge(Covers, org, v.id, valid_to=v.until)
+            row.unlink_in(v.id, EdgeKind.COVERS, keep={org})  # one organisation covers a territory: the row names which
             parent = row.known(v.parent_id) if v.parent_id else None
             if parent and parent.org and row.defines_first(org):  # a joint organisation reports once, from its first row
                 row.edge(ReportsTo, org, parent.org, valid_from=v.since, valid_to=v.until)
