@@ -5,9 +5,11 @@ coverage of a street is the sum of its communities' (the breakdown one level dow
 it). Figures:
 
 - residential areas with a branch (小区党支部) / all residential areas;
-- grids with a group (网格党小组) / all grids;
-- households linked by household heads (党员联户长) / all households, a grid's linked
-  households capped at its own count;
+- grids with a group (网格党小组) / all grids, wherever they lie (in an area, a community or a street);
+- buildings (楼栋/院落) with a building group or courtyard branch / all buildings;
+- households linked by household heads (党员联户长) / all households, a territory's linked
+  households capped at its own count; households, staff and population are read on any level
+  and counted where nothing below records them (``graph.recorded``);
 - property companies (物业服务企业) and owners' committees (业主委员会) with a party
   organisation / all of them that meet the conditions (符合条件的), apart, as Fuzhou reports them;
 - 两新 organisations (non-public enterprises, social organisations, parks, commercial buildings,
@@ -25,7 +27,11 @@ it). Figures:
   in-service members reported to the scope's communities, streets and parks / in-service members held there;
 - grids with a grid leader (网格长) / grids, buildings with a building leader (楼栋长) / buildings;
 - household heads who are party members (党员联户长) / all household heads (群众联户长 the rest);
-- full-time community staff (专职社区工作者) per 300 households, for a community and above.
+- full-time community staff (专职社区工作者) per 300 households and per 10,000 residents, for a community and above;
+- organisations upgraded by decision (特批升格, Heshan's 3).
+
+A joint organisation (联合党支部) is counted once for each territory it covers; its own roll once, at the
+first by id of the territories it covers.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from pydantic import BaseModel, Field
 
 from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, MemberRole, NodeKind, UnitType
 from graph.norms import NORMS, Norms
+from graph.recorded import Recorded, recorded
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
 from graph.store import GraphStore, TerritoryFacts
 
@@ -65,11 +72,22 @@ class StaffFigure(BaseModel):
     staff_per_norm: float | None = Field(
         description="staff per households_per_worker households; 1.0 meets the norm; None without households"
     )
+    population: int = Field(default=0, ge=0, description="常住人口 recorded in the scope")
+    staff_per_10000_residents: float | None = Field(default=None, description="staff per 10,000 residents; None without population")
+    residents_norm: int = Field(default=18, description="the norm: this many staff per 10,000 residents (Fuzhou's 18)")
 
     @classmethod
-    def of(cls, staff: int, households: int, per: int) -> StaffFigure:
+    def of(cls, staff: int, households: int, per: int, population: int = 0, residents_norm: int = 18) -> StaffFigure:
         rate = staff * per / households if households else None
-        return cls(staff=staff, households=households, households_per_worker=per, staff_per_norm=rate)
+        return cls(
+            staff=staff,
+            households=households,
+            households_per_worker=per,
+            staff_per_norm=rate,
+            population=population,
+            staff_per_10000_residents=staff * 10_000 / population if population else None,
+            residents_norm=residents_norm,
+        )
 
 
 class CoverageFigures(BaseModel):
@@ -77,6 +95,9 @@ class CoverageFigures(BaseModel):
 
     residential_areas_with_branch: Figure
     grids_with_group: Figure
+    buildings_with_group: Figure = Field(
+        default_factory=lambda: Figure.of(0, 0), description="buildings (楼栋/院落) with a building group or courtyard branch / all"
+    )
     households_linked: Figure
     property_companies_with_organisation: Figure
     owners_committees_with_organisation: Figure
@@ -113,6 +134,7 @@ class CoverageFigures(BaseModel):
         description="household heads who are party members (党员联户长) / all household heads; the rest are 群众联户长"
     )
     staff: StaffFigure | None = Field(description="for a community and above; None below, where staff are not recorded")
+    upgraded_organisations: int = Field(default=0, ge=0, description="organisations covering the scope's territories upgraded by decision")
 
 
 class ChildCoverage(BaseModel):
@@ -146,7 +168,10 @@ _COUNTS = (
     "units",
     "units_in_agreements",
     "staff",
-    "community_households",
+    "population",
+    "buildings",
+    "buildings_with_group",
+    "upgraded",
     "two_new",
     "two_new_with_org",
     "communities",
@@ -162,22 +187,20 @@ _COUNTS = (
     "in_service_reported",
     "reported_here",
     "grids_with_leader",
-    "buildings",
     "buildings_with_leader",
     "heads",
     "party_heads",
 )
 _AREAS, _AREAS_WITH_BRANCH, _GRIDS, _GRIDS_WITH_GROUP, _HOUSEHOLDS, _LINKED = range(6)
-_PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _COMMUNITY_HOUSEHOLDS = range(6, 14)
-_TWO_NEW, _TWO_NEW_WITH_ORG, _COMMUNITIES, _COMMUNITIES_WITH_CENTRE = range(14, 18)
-_CENTRES, _CENTRES_SIX_HAVES, _CENTRES_WITH_SHARE, _CENTRES_FOR_SERVICE = range(18, 22)
-_THREE_PARTIES, _ABANDONED, _ABANDONED_RUN = range(22, 25)
-_IN_SERVICE, _IN_SERVICE_REPORTED, _REPORTED_HERE, _GRIDS_WITH_LEADER, _BUILDINGS, _BUILDINGS_WITH_LEADER = range(25, 31)
-_HEADS, _PARTY_HEADS = range(31, 33)
+_PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _POPULATION = range(6, 14)
+_BUILDINGS, _BUILDINGS_WITH_GROUP, _UPGRADED = range(14, 17)
+_TWO_NEW, _TWO_NEW_WITH_ORG, _COMMUNITIES, _COMMUNITIES_WITH_CENTRE = range(17, 21)
+_CENTRES, _CENTRES_SIX_HAVES, _CENTRES_WITH_SHARE, _CENTRES_FOR_SERVICE = range(21, 25)
+_THREE_PARTIES, _ABANDONED, _ABANDONED_RUN = range(25, 28)
+_IN_SERVICE, _IN_SERVICE_REPORTED, _REPORTED_HERE, _GRIDS_WITH_LEADER, _BUILDINGS_WITH_LEADER = range(28, 33)
+_HEADS, _PARTY_HEADS = range(33, 35)
 _THREE = frozenset({UnitType.PROPERTY_COMPANY, UnitType.OWNERS_COMMITTEE})
 """The two units that sit with the branch in Duyun's 三方共议 (小区党支部、业主委员会、物业企业)."""
-_BUILDING = "building"
-"""楼栋: the level issue 12 adds (Level.BUILDING); compared by value so that buildings count once the level exists."""
 
 
 @dataclass(slots=True)
@@ -203,6 +226,7 @@ class _Tally:
         return CoverageFigures(
             residential_areas_with_branch=Figure.of(c[_AREAS_WITH_BRANCH], c[_AREAS]),
             grids_with_group=Figure.of(c[_GRIDS_WITH_GROUP], c[_GRIDS]),
+            buildings_with_group=Figure.of(c[_BUILDINGS_WITH_GROUP], c[_BUILDINGS]),
             households_linked=Figure.of(c[_LINKED], c[_HOUSEHOLDS]),
             property_companies_with_organisation=Figure.of(c[_PROPERTY_WITH_ORG], c[_PROPERTY]),
             owners_committees_with_organisation=Figure.of(c[_OWNERS_WITH_ORG], c[_OWNERS]),
@@ -221,9 +245,10 @@ class _Tally:
             grids_with_leader=Figure.of(c[_GRIDS_WITH_LEADER], c[_GRIDS]),
             buildings_with_leader=Figure.of(c[_BUILDINGS_WITH_LEADER], c[_BUILDINGS]),
             household_heads_party_members=Figure.of(c[_PARTY_HEADS], c[_HEADS]),
-            staff=StaffFigure.of(c[_STAFF], c[_COMMUNITY_HOUSEHOLDS], norms.households_per_worker)
+            staff=StaffFigure.of(c[_STAFF], c[_HOUSEHOLDS], norms.households_per_worker, c[_POPULATION], norms.staff_per_10000_residents)
             if level.rank <= Level.COMMUNITY.rank
             else None,
+            upgraded_organisations=c[_UPGRADED],
         )
 
 
@@ -236,6 +261,7 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
     day = on_date(as_of)
     root = resolve_scope(store, scope_id)
     facts = store.territory_facts(root.id, day=day)
+    counted = (recorded(facts, "households"), recorded(facts, "staff"), recorded(facts, "population"))
     # Each territory counts straight into the tally of the root's child it lies under (facts come
     # parents first), so a city's 7,000 territories cost one addition each, not one per level.
     branch_of: dict[str, str] = {}
@@ -251,7 +277,7 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
         else:
             branch = branch_of[territory.id] = branch_of[territory.parent]
             tally = tallies[branch]
-        _add_own(tally, territory, norms)
+        _add_own(tally, territory, norms, *counted)
     for child in children:
         tallies[root.id].add(tallies[child.id])
     children.sort(key=lambda t: (t.name, t.id))
@@ -270,9 +296,16 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
     )
 
 
-def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms) -> None:
+def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms, households: Recorded, staff: Recorded, population: Recorded) -> None:
     """Count in what one territory adds by itself (its children are added in apart)."""
     c = tally.counts
+    tid = territory.id
+    c[_HOUSEHOLDS] += households.own[tid]
+    c[_STAFF] += staff.own[tid]
+    c[_POPULATION] += population.own[tid]
+    c[_UPGRADED] += territory.upgraded
+    if territory.linked:
+        c[_LINKED] += min(territory.linked, households.total[tid])
     for centre in territory.centres:
         c[_CENTRES] += 1
         c[_CENTRES_SIX_HAVES] += not centre.missing
@@ -287,18 +320,14 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms) -> None:
             c[_ABANDONED] += 1
             c[_ABANDONED_RUN] += bool(territory.managers)
     elif territory.level is Level.GRID:
-        households = territory.households or 0
         c[_GRIDS] += 1
         c[_GRIDS_WITH_GROUP] += territory.covered
-        c[_HOUSEHOLDS] += households
-        c[_COMMUNITY_HOUSEHOLDS] += households  # every grid lies in a community: staff are counted against them
-        c[_LINKED] += min(territory.linked, households)
         c[_GRIDS_WITH_LEADER] += MemberRole.GRID_LEADER in territory.roles
-    elif territory.level.value == _BUILDING:
+    elif territory.level is Level.BUILDING:
         c[_BUILDINGS] += 1
+        c[_BUILDINGS_WITH_GROUP] += territory.covered
         c[_BUILDINGS_WITH_LEADER] += MemberRole.BUILDING_LEADER in territory.roles
     elif territory.level is Level.COMMUNITY:
-        c[_STAFF] += territory.staff or 0
         c[_COMMUNITIES] += 1
         c[_COMMUNITIES_WITH_CENTRE] += bool(territory.centres)
         for unit in territory.units:

@@ -29,10 +29,10 @@ __all__ = [
     "TERRITORY_FACTS",
     "all_edges",
     "all_nodes",
+    "close_edges",
     "create_edges",
     "create_nodes",
     "delete_edges",
-    "drop_other_edges",
     "merge_edges",
     "update_nodes",
 ]
@@ -124,9 +124,10 @@ def delete_edges(kind: EdgeKind) -> str:
     return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(:Node {{id: row.target}}) DELETE r"
 
 
-def drop_other_edges(kind: EdgeKind) -> str:
-    """Delete a node's edges of a functional kind other than the one being written (a move)."""
-    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(b:Node) WHERE b.id <> row.target DELETE r"
+def close_edges(kind: EdgeKind) -> str:
+    """End edges of a functional kind on a day: a newer one to another target starts the day after (dated structure)."""
+    rel = EdgeKind(kind).value
+    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{rel}]->(:Node {{id: row.target}}) SET r.valid_to = row.valid_to"
 
 
 def _valid(rel: str) -> str:
@@ -164,7 +165,7 @@ ROLL = f"""
 WITH t, parent, depth, o, [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving,
      [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | u] AS located
 WITH t, parent, depth, o, serving, located,
-     CASE WHEN o IS NULL THEN [] ELSE
+     CASE WHEN o IS NULL OR any(x IN [(o)-[c2:COVERS]->(x:Territory) WHERE {_valid("c2")} | x.id] WHERE x < t.id) THEN [] ELSE
          [(m:Member)-[mo:MEMBER_OF]->(o) WHERE {_valid("mo")} AND {_PARTY} | [m, mo.valid_from, {_REPORTED}]] END
      + [m IN serving WHERE {_PARTY} AND {_UNHELD} | [m, null, {_REPORTED}]] AS chain_roll,
      reduce(acc = [], u IN located | acc + [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} |
@@ -172,7 +173,8 @@ WITH t, parent, depth, o, serving, located,
 WITH t, parent, depth, o, serving, located, chain_roll, reduce(acc = [], r IN unit_rolls | acc + r) AS unit_roll
 """
 """Binds, per territory: the people serving it, its units, and its roll (党员名册): the party members held by its
-covering organisation (and those serving it held nowhere on the day), and those held by its units' organisations,
+covering organisation (a joint organisation's at the first by id of the territories it covers; and those serving it
+held nowhere on the day), and those held by its units' organisations,
 each as [member, since, reported]."""
 
 TERRITORY_FACTS = (
@@ -184,7 +186,7 @@ WITH t, parent, depth, head(collect(o)) AS o
     + ROLL
     + f"""
 RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS households, t.staff AS staff,
-       o IS NOT NULL AS covered,
+       t.population AS population, o IS NOT NULL AS covered, coalesce(o.upgraded, false) AS upgraded,
        [m IN serving WHERE 'household_head' IN m.roles | [m.households, coalesce(m.party_member, true)]] AS heads,
        reduce(acc = [], m IN serving | acc + m.roles) AS roles,
        [r IN chain_roll | r[0].category] AS categories,

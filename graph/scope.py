@@ -245,9 +245,12 @@ class DayReader:
 
     def roll(self, territory_id: str) -> tuple[list[Member], list[Member]]:
         """党员名册 as coverage counts it for one territory: the party members held by its covering organisation
-        (plus those serving it whose membership is held nowhere on the day), and those held by its units' organisations."""
+        (a joint organisation's at the first by id of the territories it covers; plus those serving it whose membership
+        is held nowhere on the day), and those held by its units' organisations."""
         org = self.coverer(territory_id)
-        chain = [m for m in self.members_of(org.id) if m.party_member] if org is not None else []
+        chain = []
+        if org is not None and min((e.target for e in self.edges(org.id, EdgeKind.COVERS)), default=None) == territory_id:
+            chain = [m for m in self.members_of(org.id) if m.party_member]  # a joint organisation's, once: at its first by id
         chain += [m for m in self.members_serving(territory_id) if m.party_member and not self.held_since(m.id)[0]]
         units = []
         for unit in self.units(territory_id):
@@ -406,6 +409,8 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 roles=frozenset(role for m in serving for role in m.roles),
                 heads=sum(1 for m in heads if m.party_member),
                 resident_heads=sum(1 for m in heads if not m.party_member),
+                population=territory.population,
+                upgraded=org is not None and org.upgraded,
                 centres=tuple(CentreFacts(c.id, c.name, c.centre_level, c.service_share, c.missing) for c in tree.centres(territory.id)),
                 abandoned=territory.abandoned,
                 managers=tuple(sorted(u.unit_type for u in tree.managers(territory.id))),

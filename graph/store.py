@@ -153,7 +153,8 @@ class TerritoryFacts:
     """The units LOCATED_IN it on the day, sorted."""
     members: Mapping[MemberCategory, int]
     """The roll held here (党员名册): party members whose membership (MEMBER_OF on the day) is held by its
-    covering organisation, plus party members serving it on the day whose membership is held nowhere on the
+    covering organisation (a joint organisation's at the first by id of the territories it covers that
+    day), plus party members serving it on the day whose membership is held nowhere on the
     day, counted by category (categories with none left out). Each member counts once, where held."""
     unit_members: Mapping[MemberCategory, int] = field(default_factory=dict)
     """Party members held on the day by the organisations of the units LOCATED_IN it, by category: the units'
@@ -171,6 +172,10 @@ class TerritoryFacts:
     """Household heads serving it on the day who are party members (党员联户长)."""
     resident_heads: int = 0
     """Household heads serving it on the day who are not (群众联户长)."""
+    population: int | None = None
+    """常住人口 recorded on it (any level)."""
+    upgraded: bool = False
+    """Its covering organisation was made a committee by decision under the threshold (特批升格)."""
     centres: tuple[CentreFacts, ...] = ()
     """The service centres CENTRE_FOR it on the day, by id."""
     abandoned: bool = False

@@ -41,6 +41,7 @@ __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
 _T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
 _T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
+_T_POPULATION = at(NodeKind.TERRITORY, "population")
 _T_ABANDONED = at(NodeKind.TERRITORY, "abandoned")
 _M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER, "households")
 _U_TYPE, _U_ELIGIBLE, _U_MEMBERS = at(NodeKind.UNIT, "unit_type"), at(NodeKind.UNIT, "eligible"), at(NodeKind.UNIT, "members")
@@ -115,6 +116,11 @@ def _coverer_on(graph: nx.DiGraph, node_id: str, day: date) -> str | None:
         if d[0] is EdgeKind.COVERS and valid_on(d, day) and nodes[src][0].kind is NodeKind.ORGANISATION:
             return src
     return None
+
+
+def _first_covered(outgoing: dict[str, PackedEdge], day: date) -> str | None:
+    """The first by id of the territories an organisation covers on a day: where a joint organisation's own members are counted."""
+    return min((v for v, d in outgoing.items() if d[0] is EdgeKind.COVERS and valid_on(d, day)), default=None)
 
 
 def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[TerritoryFacts]:
@@ -201,7 +207,9 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 centres.append(CentreFacts(src, c[_C_NAME], c[_C_LEVEL], c[_C_SHARE], missing))
             elif kind is EdgeKind.MANAGES and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 managers.append(nodes[src][_U_TYPE])
-        chain_roll = _held_by(graph, covered_by, day) if covered_by is not None else []
+        # a joint organisation's own members are counted once, at the first by id of the territories it covers
+        holds_here = covered_by is not None and _first_covered(succ[covered_by], day) == tid
+        chain_roll = _held_by(graph, covered_by, day) if holds_here and covered_by is not None else []
         if serving:  # those serving here whose membership is held nowhere; most serving are held right here
             held_here = set(chain_roll)
             chain_roll += [m for m in serving if m not in held_here and nodes[m][_M_PARTY] and not _held(graph, m, day)]
@@ -235,6 +243,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 roles=frozenset(roles),
                 heads=heads,
                 resident_heads=resident_heads,
+                population=t[_T_POPULATION],
+                upgraded=covered_by is not None and nodes[covered_by][_O_UPGRADED],
                 centres=tuple(sorted(centres)),
                 abandoned=t[_T_ABANDONED],
                 managers=tuple(sorted(managers)),
@@ -375,7 +385,7 @@ def _in_service(graph: nx.DiGraph, tid: str, org: str | None, units: list[str], 
         reported = any(d[0] is EdgeKind.REPORTED_TO and valid_on(d, day) for d in succ[m].values())
         found.append(InServiceFacts(m, nodes[m][_M_NAME], since, reported))
 
-    holders = [org] if org is not None else []
+    holders = [org] if org is not None and _first_covered(succ[org], day) == tid else []  # a joint organisation's: once
     holders += [o for o in (_coverer_on(graph, u, day) for u in units) if o is not None]
     for holder in holders:
         for m, d in pred[holder].items():

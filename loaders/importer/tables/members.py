@@ -22,8 +22,8 @@ from loaders.importer.tables.people import merged_person
 
 __all__ = ["ROLE_LEVELS", "MemberValues", "Members"]
 
-_BUILDING = "building"
-"""楼栋 (Level.BUILDING, issue 12): named by value so that building roles are checked once the level exists."""
+_BUILDING = Level.BUILDING.value
+"""楼栋/院落: where building and unit leaders hold their roles."""
 
 SERVE_LEVELS = frozenset({Level.GRID.value, Level.RESIDENTIAL_AREA.value, _BUILDING})
 """Where a member holds roles: a grid, a building or a residential area."""
@@ -39,10 +39,8 @@ ROLE_LEVELS: dict[MemberRole, frozenset[str]] = {
 
 
 def _level_term(value: str) -> str:
-    """A level named by its value, as the reader's language names it; 楼栋 before the level exists in the model."""
-    if value in {lv.value for lv in Level}:
-        return term(Level(value))
-    return _("楼栋") if value == _BUILDING else value or "?"
+    """A level named by its value, as the reader's language names it."""
+    return term(Level(value)) if value else "?"
 
 
 class MemberValues(NamedTuple):
