@@ -50,7 +50,7 @@ def test_gaps_filter_by_rule_and_come_a_page_at_a_time(client: TestClient) -> No
 
 def test_gap_counts_without_a_listing(client: TestClient) -> None:
     body = _get(client, "/scopes/s1/gaps/count", **DAY)
-    assert body["total"] == 29 and body["by_rule"]["under_staffed"] == 1
+    assert body["total"] == 32 and body["by_rule"]["under_staffed"] == 1  # 29, and three outside every 共同体
     assert _get(client, "/scopes/d/gaps/count", rule="agreement_expired", as_of="2027-01-01")["total"] == 2
 
 
