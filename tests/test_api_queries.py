@@ -152,3 +152,14 @@ def test_the_openapi_document_describes_the_query_routes(client: TestClient) -> 
         "/search",
         "/nodes/{node_id}/chain",
     } <= set(paths)
+
+
+def test_the_alliances_of_a_scope_with_how_far_each_reaches(client: TestClient) -> None:
+    from tests.utils.known_network import REACH
+
+    body = _get(client, "/scopes/d/alliances", kind="community_of_practice", **DAY)
+    assert [a["alliance"]["id"] for a in body["items"]] == ["al2", "al3"] and body["total"] == 2
+    al2 = body["items"][0]
+    orgs, units, members = REACH["d"]["al2"]
+    assert (len(al2["organisations"]), len(al2["units"]), al2["party_members"]) == (len(orgs), len(units), members)
+    assert al2["members"][0] == {"member": {"id": "c1", "kind": "territory", "name": "幸福社区", "level": "community"}, "lead": True}
