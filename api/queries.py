@@ -139,6 +139,12 @@ def norms_of(
     expiring_within_days: Annotated[int, Query(ge=0, le=3650, description="how soon an agreement's end counts as expiring")] = (
         NORMS.expiring_within_days
     ),
+    general_branch_threshold: Annotated[int, Query(ge=1, le=100_000, description="members from which a 党支部 may become a 党总支")] = (
+        NORMS.general_branch_threshold
+    ),
+    staff_per_10000_residents: Annotated[int, Query(ge=1, le=10_000, description="full-time workers per 10,000 residents")] = (
+        NORMS.staff_per_10000_residents
+    ),
 ) -> Norms:
     """The norms from the query string, each defaulting to the seeds' value (docs/DOMAIN.md)."""
     return Norms(
@@ -148,6 +154,8 @@ def norms_of(
         head_tolerance=head_tolerance,
         households_per_worker=households_per_worker,
         expiring_within_days=expiring_within_days,
+        general_branch_threshold=general_branch_threshold,
+        staff_per_10000_residents=staff_per_10000_residents,
     )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 
 from graph.errors import UnknownNode, WrongKind
 from graph.i18n import _
-from graph.invariants import ENDPOINTS
+from graph.invariants import ENDPOINTS, latest
 from graph.labels import term
 from graph.model import Edge, EdgeKind, NodeKind
 from graph.store import Direction, GraphStore
@@ -136,8 +136,8 @@ def _at_or_under(store: GraphStore, territory: str, scope_id: str, *, outside: s
             return True
         if current in outside:
             break
-        up = store.edges_of(current, kind=EdgeKind.WITHIN)
-        current = up[0].target if up and up[0].target not in seen else None
+        up = latest(store.edges_of(current, kind=EdgeKind.WITHIN))  # its present place, not a closed one
+        current = up.target if up is not None and up.target not in seen else None
         if current is not None:
             seen.add(current)
     outside |= seen
@@ -148,9 +148,14 @@ def belonging(edges: Iterable[Edge], scope_id: str) -> set[str]:
     """Every id that lies within a scope, found down from it over a list of edges: the same answers as :func:`within`."""
     edges = list(edges)
     children: dict[str, list[str]] = defaultdict(list)
+    places: dict[str, list[Edge]] = defaultdict(list)
     for e in edges:
         if e.kind is EdgeKind.WITHIN:
-            children[e.target].append(e.source)
+            places[e.source].append(e)
+    for source, found in places.items():  # each territory's present place, as within() walks it
+        place = latest(found)
+        if place is not None:
+            children[place.target].append(source)
     mine = {scope_id}
     frontier = [scope_id]
     while frontier:
@@ -189,6 +194,12 @@ def belonging_in(store: GraphStore, scope_id: str, *, kinds: Collection[NodeKind
     return {node_id for node_id, kind in found.items() if kind in wanted}
 
 
+def _moved_away(store: GraphStore, territory: str, place: str) -> bool:
+    """Whether a territory whose place here has ended lies elsewhere now (dated structure keeps the old place as history)."""
+    now = latest(store.edges_of(territory, kind=EdgeKind.WITHIN))
+    return now is not None and now.target != place
+
+
 def belonging_kinds(store: GraphStore, scope_id: str) -> dict[str, NodeKind]:
     """:func:`belonging_in` with the kind of each id (known from the edge that tied it, so no node is read)."""
     scope_kind = store.node(scope_id).kind
@@ -205,7 +216,7 @@ def belonging_kinds(store: GraphStore, scope_id: str) -> dict[str, NodeKind]:
                     if edge.kind not in edge_kinds:
                         continue
                     tied = edge.source if side is Direction.IN else edge.target
-                    if tied in mine:
+                    if tied in mine or (edge.kind is EdgeKind.WITHIN and edge.valid_to is not None and _moved_away(store, tied, node_id)):
                         continue
                     kind = NodeKind.TERRITORY if edge.kind is EdgeKind.WITHIN else _TIED_END[edge.kind][0]
                     if edge.kind in _FALLBACK_KINDS and _through(store, tied, TIES[kind], hops=_HOPS):

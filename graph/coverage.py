@@ -5,9 +5,11 @@ coverage of a street is the sum of its communities' (the breakdown one level dow
 it). Figures:
 
 - residential areas with a branch (小区党支部) / all residential areas;
-- grids with a group (网格党小组) / all grids;
-- households linked by household heads (党员联户长) / all households, a grid's linked
-  households capped at its own count;
+- grids with a group (网格党小组) / all grids, wherever they lie (in an area, a community or a street);
+- buildings (楼栋/院落) with a building group or courtyard branch / all buildings;
+- households linked by household heads (党员联户长) / all households, a territory's linked
+  households capped at its own count; households, staff and population are read on any level
+  and counted where nothing below records them (``graph.recorded``);
 - property companies (物业服务企业) and owners' committees (业主委员会) with a party
   organisation / all of them that meet the conditions (符合条件的), apart, as Fuzhou reports them;
 - 两新 organisations (non-public enterprises, social organisations, parks, commercial buildings,
@@ -20,7 +22,10 @@ it). Figures:
 - residential areas where branch, owners' committee and property company all take part (Duyun's
   三方共议) / all residential areas; abandoned areas (弃管小区) someone runs / all abandoned areas;
 - party members on record by category (党员类别);
-- full-time community staff (专职社区工作者) per 300 households, for a community and above.
+- full-time community staff (专职社区工作者) per 300 households and per 10,000 residents, for a community and above;
+- organisations upgraded by decision (特批升格, Heshan's 3).
+
+A joint organisation (联合党支部) is counted once for each territory it covers.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from pydantic import BaseModel, Field
 
 from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, NodeKind, UnitType
 from graph.norms import NORMS, Norms
+from graph.recorded import Recorded, recorded
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
 from graph.store import GraphStore, TerritoryFacts
 
@@ -60,11 +66,22 @@ class StaffFigure(BaseModel):
     staff_per_norm: float | None = Field(
         description="staff per households_per_worker households; 1.0 meets the norm; None without households"
     )
+    population: int = Field(default=0, ge=0, description="常住人口 recorded in the scope")
+    staff_per_10000_residents: float | None = Field(default=None, description="staff per 10,000 residents; None without population")
+    residents_norm: int = Field(default=18, description="the norm: this many staff per 10,000 residents (Fuzhou's 18)")
 
     @classmethod
-    def of(cls, staff: int, households: int, per: int) -> StaffFigure:
+    def of(cls, staff: int, households: int, per: int, population: int = 0, residents_norm: int = 18) -> StaffFigure:
         rate = staff * per / households if households else None
-        return cls(staff=staff, households=households, households_per_worker=per, staff_per_norm=rate)
+        return cls(
+            staff=staff,
+            households=households,
+            households_per_worker=per,
+            staff_per_norm=rate,
+            population=population,
+            staff_per_10000_residents=staff * 10_000 / population if population else None,
+            residents_norm=residents_norm,
+        )
 
 
 class CoverageFigures(BaseModel):
@@ -72,6 +89,9 @@ class CoverageFigures(BaseModel):
 
     residential_areas_with_branch: Figure
     grids_with_group: Figure
+    buildings_with_group: Figure = Field(
+        default_factory=lambda: Figure.of(0, 0), description="buildings (楼栋/院落) with a building group or courtyard branch / all"
+    )
     households_linked: Figure
     property_companies_with_organisation: Figure
     owners_committees_with_organisation: Figure
@@ -88,6 +108,7 @@ class CoverageFigures(BaseModel):
     abandoned_areas_run: Figure = Field(description="abandoned residential areas (弃管小区) a unit runs")
     members_by_category: dict[MemberCategory, int] = Field(description="party members on record in the scope, every category listed")
     staff: StaffFigure | None = Field(description="for a community and above; None below, where staff are not recorded")
+    upgraded_organisations: int = Field(default=0, ge=0, description="organisations covering the scope's territories upgraded by decision")
 
 
 class ChildCoverage(BaseModel):
@@ -121,7 +142,10 @@ _COUNTS = (
     "units",
     "units_in_agreements",
     "staff",
-    "community_households",
+    "population",
+    "buildings",
+    "buildings_with_group",
+    "upgraded",
     "two_new",
     "two_new_with_org",
     "communities",
@@ -135,10 +159,11 @@ _COUNTS = (
     "abandoned_run",
 )
 _AREAS, _AREAS_WITH_BRANCH, _GRIDS, _GRIDS_WITH_GROUP, _HOUSEHOLDS, _LINKED = range(6)
-_PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _COMMUNITY_HOUSEHOLDS = range(6, 14)
-_TWO_NEW, _TWO_NEW_WITH_ORG, _COMMUNITIES, _COMMUNITIES_WITH_CENTRE = range(14, 18)
-_CENTRES, _CENTRES_SIX_HAVES, _CENTRES_WITH_SHARE, _CENTRES_FOR_SERVICE = range(18, 22)
-_THREE_PARTIES, _ABANDONED, _ABANDONED_RUN = range(22, 25)
+_PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _POPULATION = range(6, 14)
+_BUILDINGS, _BUILDINGS_WITH_GROUP, _UPGRADED = range(14, 17)
+_TWO_NEW, _TWO_NEW_WITH_ORG, _COMMUNITIES, _COMMUNITIES_WITH_CENTRE = range(17, 21)
+_CENTRES, _CENTRES_SIX_HAVES, _CENTRES_WITH_SHARE, _CENTRES_FOR_SERVICE = range(21, 25)
+_THREE_PARTIES, _ABANDONED, _ABANDONED_RUN = range(25, 28)
 _THREE = frozenset({UnitType.PROPERTY_COMPANY, UnitType.OWNERS_COMMITTEE})
 """The two units that sit with the branch in Duyun's 三方共议 (小区党支部、业主委员会、物业企业)."""
 
@@ -163,6 +188,7 @@ class _Tally:
         return CoverageFigures(
             residential_areas_with_branch=Figure.of(c[_AREAS_WITH_BRANCH], c[_AREAS]),
             grids_with_group=Figure.of(c[_GRIDS_WITH_GROUP], c[_GRIDS]),
+            buildings_with_group=Figure.of(c[_BUILDINGS_WITH_GROUP], c[_BUILDINGS]),
             households_linked=Figure.of(c[_LINKED], c[_HOUSEHOLDS]),
             property_companies_with_organisation=Figure.of(c[_PROPERTY_WITH_ORG], c[_PROPERTY]),
             owners_committees_with_organisation=Figure.of(c[_OWNERS_WITH_ORG], c[_OWNERS]),
@@ -174,9 +200,10 @@ class _Tally:
             areas_with_three_parties=Figure.of(c[_THREE_PARTIES], c[_AREAS]),
             abandoned_areas_run=Figure.of(c[_ABANDONED_RUN], c[_ABANDONED]),
             members_by_category={category: self.members[category] for category in MemberCategory},
-            staff=StaffFigure.of(c[_STAFF], c[_COMMUNITY_HOUSEHOLDS], norms.households_per_worker)
+            staff=StaffFigure.of(c[_STAFF], c[_HOUSEHOLDS], norms.households_per_worker, c[_POPULATION], norms.staff_per_10000_residents)
             if level.rank <= Level.COMMUNITY.rank
             else None,
+            upgraded_organisations=c[_UPGRADED],
         )
 
 
@@ -189,6 +216,7 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
     day = on_date(as_of)
     root = resolve_scope(store, scope_id)
     facts = store.territory_facts(root.id, day=day)
+    counted = (recorded(facts, "households"), recorded(facts, "staff"), recorded(facts, "population"))
     # Each territory counts straight into the tally of the root's child it lies under (facts come
     # parents first), so a city's 7,000 territories cost one addition each, not one per level.
     branch_of: dict[str, str] = {}
@@ -204,7 +232,7 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
         else:
             branch = branch_of[territory.id] = branch_of[territory.parent]
             tally = tallies[branch]
-        _add_own(tally, territory, norms)
+        _add_own(tally, territory, norms, *counted)
     for child in children:
         tallies[root.id].add(tallies[child.id])
     children.sort(key=lambda t: (t.name, t.id))
@@ -223,9 +251,16 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
     )
 
 
-def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms) -> None:
+def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms, households: Recorded, staff: Recorded, population: Recorded) -> None:
     """Count in what one territory adds by itself (its children are added in apart)."""
     c = tally.counts
+    tid = territory.id
+    c[_HOUSEHOLDS] += households.own[tid]
+    c[_STAFF] += staff.own[tid]
+    c[_POPULATION] += population.own[tid]
+    c[_UPGRADED] += territory.upgraded
+    if territory.linked:
+        c[_LINKED] += min(territory.linked, households.total[tid])
     for centre in territory.centres:
         c[_CENTRES] += 1
         c[_CENTRES_SIX_HAVES] += not centre.missing
@@ -240,14 +275,12 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms) -> None:
             c[_ABANDONED] += 1
             c[_ABANDONED_RUN] += bool(territory.managers)
     elif territory.level is Level.GRID:
-        households = territory.households or 0
         c[_GRIDS] += 1
         c[_GRIDS_WITH_GROUP] += territory.covered
-        c[_HOUSEHOLDS] += households
-        c[_COMMUNITY_HOUSEHOLDS] += households  # every grid lies in a community: staff are counted against them
-        c[_LINKED] += min(territory.linked, households)
+    elif territory.level is Level.BUILDING:
+        c[_BUILDINGS] += 1
+        c[_BUILDINGS_WITH_GROUP] += territory.covered
     elif territory.level is Level.COMMUNITY:
-        c[_STAFF] += territory.staff or 0
         c[_COMMUNITIES] += 1
         c[_COMMUNITIES_WITH_CENTRE] += bool(territory.centres)
         for unit in territory.units:

@@ -29,10 +29,10 @@ __all__ = [
     "TERRITORY_FACTS",
     "all_edges",
     "all_nodes",
+    "close_edges",
     "create_edges",
     "create_nodes",
     "delete_edges",
-    "drop_other_edges",
     "merge_edges",
     "update_nodes",
 ]
@@ -124,9 +124,10 @@ def delete_edges(kind: EdgeKind) -> str:
     return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(:Node {{id: row.target}}) DELETE r"
 
 
-def drop_other_edges(kind: EdgeKind) -> str:
-    """Delete a node's edges of a functional kind other than the one being written (a move)."""
-    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{EdgeKind(kind).value}]->(b:Node) WHERE b.id <> row.target DELETE r"
+def close_edges(kind: EdgeKind) -> str:
+    """End edges of a functional kind on a day: a newer one to another target starts the day after (dated structure)."""
+    rel = EdgeKind(kind).value
+    return f"UNWIND $rows AS row MATCH (:Node {{id: row.source}})-[r:{rel}]->(:Node {{id: row.target}}) SET r.valid_to = row.valid_to"
 
 
 def _valid(rel: str) -> str:
@@ -154,10 +155,10 @@ OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
 WITH t, parent, depth, head(collect(o)) AS o
 WITH t, parent, depth, o, [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving
 RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS households, t.staff AS staff,
-       o IS NOT NULL AS covered,
+       t.population AS population, o IS NOT NULL AS covered, coalesce(o.upgraded, false) AS upgraded,
        [m IN serving WHERE 'household_head' IN m.roles | m.households] AS heads,
        [m IN serving | m.category]
-       + CASE WHEN o IS NULL THEN [] ELSE
+       + CASE WHEN o IS NULL OR any(x IN [(o)-[c2:COVERS]->(x:Territory) WHERE {_valid("c2")} | x.id] WHERE x < t.id) THEN [] ELSE
            [(m:Member)-[mo:MEMBER_OF]->(o)
             WHERE {_valid("mo")} AND NOT m IN serving AND none(x IN [(m)-[s2:SERVES]->() | s2] WHERE {_valid("x")}) | m.category]
          END AS categories,

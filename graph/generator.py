@@ -51,7 +51,7 @@ from graph.model import (
     Within,
 )
 
-__all__ = ["GapRates", "NetworkSpec", "generate"]
+__all__ = ["NO_SHAPES", "GapRates", "NetworkSpec", "ShapeRates", "generate"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +90,24 @@ class GapRates:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ShapeRates:
+    """How often each shape of issue 12 is planted, as a share of the places it can occur: 0 plants none.
+
+    Drawn from a generator of their own, so that a seed gives the chain it always gave, with the
+    shapes added to it.
+    """
+
+    large_grid: float = 0.2  # streets with a large grid of their own (Heshan's 全科网格), its group reporting to the street
+    building: float = 0.05  # grids with a building (楼栋) under them, with a building group where the grid has one
+    joint_branch: float = 0.05  # residential areas covered by the branch of the area before them (联合党支部)
+    redrawn: float = 0.05  # communities whose first area moved in from a community that ended (a re-drawing, Duyun)
+
+
+NO_SHAPES = ShapeRates(large_grid=0.0, building=0.0, joint_branch=0.0, redrawn=0.0)
+"""The chain alone, five levels as Duyun draws it: for tests that count what the chain holds."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class NetworkSpec:
     """What to generate: about ``households`` households in one district."""
 
@@ -97,6 +115,7 @@ class NetworkSpec:
     seed: int = 7
     as_of: date = date(2026, 11, 1)
     gaps: GapRates = field(default_factory=GapRates)
+    shapes: ShapeRates = field(default_factory=ShapeRates)
 
 
 _STREET_WORDS = [
@@ -212,6 +231,8 @@ class _Generator:
         self.spec = spec
         self.gaps = spec.gaps
         self.rng = random.Random(spec.seed)  # noqa: S311 - a reproducible network, not a secret
+        self.shapes = spec.shapes
+        self.srng = random.Random(f"shapes:{spec.seed}")  # noqa: S311 - the shapes' own draws leave the chain's as they were
         # The shapes added later (units' own lines, 两新, service centres) draw from a second generator,
         # so that a seed still gives the chain, units and agreements it always gave.
         self.more = random.Random(spec.seed * 7919 + 1)  # noqa: S311
@@ -221,6 +242,7 @@ class _Generator:
         self.nodes: list[BaseModel] = []
         self.edges: list[BaseModel] = []
         self.community_orgs: list[str] = []
+        self._last_branch: dict[str, str] = {}  # each community's latest area branch: a joint branch may cover the next area
         self.unrun: set[str] = set()
         """Abandoned residential areas no company runs: their property company's MANAGES is left out."""
 
@@ -253,11 +275,19 @@ class _Generator:
     # -- builders ---------------------------------------------------------------------------
 
     def _territory(
-        self, tid: str, name: str, level: Level, *, parent: str | None = None, households: int | None = None, staff: int | None = None
+        self,
+        tid: str,
+        name: str,
+        level: Level,
+        *,
+        parent: str | None = None,
+        households: int | None = None,
+        staff: int | None = None,
+        until: date | None = None,
     ) -> None:
         self.nodes.append(Territory(id=tid, name=name, level=level, households=households, staff=staff, provenance=self.prov))
         if parent:
-            self.edges.append(Within(source=tid, target=parent, provenance=self.prov))
+            self.edges.append(Within(source=tid, target=parent, valid_to=until, provenance=self.prov))
 
     def _org(
         self,
@@ -270,11 +300,12 @@ class _Generator:
         covers: str,
         parent: str | None = None,
         upgraded: bool = False,
+        until: date | None = None,
     ) -> None:
         self.nodes.append(Organisation(id=oid, name=name, level=level, form=form, members=members, upgraded=upgraded, provenance=self.prov))
-        self.edges.append(Covers(source=oid, target=covers, provenance=self.prov))
+        self.edges.append(Covers(source=oid, target=covers, valid_to=until, provenance=self.prov))
         if parent:
-            self.edges.append(ReportsTo(source=oid, target=parent, provenance=self.prov))
+            self.edges.append(ReportsTo(source=oid, target=parent, valid_to=until, provenance=self.prov))
 
     def _person(self) -> str:
         rng = self.rng
@@ -310,6 +341,17 @@ class _Generator:
             if placed >= budget:
                 break
             placed += self._community(sid, c, name=f"{community_word}社区", budget=budget - placed, street_alliance=alliance)
+        if self.srng.random() < self.shapes.large_grid:  # Heshan: a large grid in the street itself, its group reporting to the street
+            self._territory(f"{sid}gx", f"{word}{suffix}街道全科网格", Level.GRID, parent=sid)
+            self._org(
+                f"o-{sid}gx",
+                f"{word}{suffix}街道全科网格党小组",
+                Level.GRID,
+                OrgForm.GROUP,
+                members=5,
+                covers=f"{sid}gx",
+                parent=f"o-{sid}",
+            )
         if rng.random() < 1 - self.gaps.big_working_committee_without_unit:  # 大工委: a few units join the street working committee
             units = [n for n in self.nodes if isinstance(n, Unit) and n.unit_type in (UnitType.ORGAN, UnitType.SOE, UnitType.HOSPITAL)]
             for k, unit in enumerate(rng.sample(units, min(len(units), rng.randint(2, 5))), start=1):
@@ -355,6 +397,8 @@ class _Generator:
             (aid, self._area(cid, aid, grids_by_area[aid], word=word, community_org=oid))
             for aid, word in zip(areas, area_words, strict=True)
         ]
+        if areas and self.srng.random() < self.shapes.redrawn:
+            self._redrawn(sid, cid, cname, areas[0])
         self._units_and_agreements(cid, oid, named, committee=form is OrgForm.COMMITTEE, street_alliance=street_alliance)
         self._new_units(cid, cname, oid)
         if self.more.random() >= gaps.community_without_centre:
@@ -414,16 +458,54 @@ class _Generator:
         if rng.random() >= gaps.area_without_branch:
             branch = f"o-{aid}"
             members = rng.randint(1, 2) if rng.random() < gaps.branch_under_minimum else rng.randint(5, 40)
-            self._org(branch, f"{aname}党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, members=members, covers=aid, parent=community_org)
+            joint = self._last_branch.get(cid)
+            if joint is not None and self.srng.random() < self.shapes.joint_branch:
+                branch = joint  # 联合党支部: the branch of the area before covers this one too
+                self.edges.append(Covers(source=joint, target=aid, provenance=self.prov))
+            else:
+                self._org(
+                    branch, f"{aname}党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, members=members, covers=aid, parent=community_org
+                )
+            self._last_branch[cid] = branch
         for g, households in enumerate(grids, start=1):
             gid = f"{aid}g{g}"
             self._territory(gid, f"{aname}第{g}网格", Level.GRID, parent=aid, households=households)
-            if branch is None or rng.random() < gaps.grid_without_group:
-                continue
-            group = f"o-{gid}"
-            self._org(group, f"{aname}第{g}网格党小组", Level.GRID, OrgForm.GROUP, members=rng.randint(3, 15), covers=gid, parent=branch)
-            self._household_heads(gid, group, households)
+            group = None
+            if branch is not None and rng.random() >= gaps.grid_without_group:
+                group = f"o-{gid}"
+                self._org(
+                    group, f"{aname}第{g}网格党小组", Level.GRID, OrgForm.GROUP, members=rng.randint(3, 15), covers=gid, parent=branch
+                )
+                self._household_heads(gid, group, households)
+            if self.srng.random() < self.shapes.building:  # 楼栋: a building under the grid, with a group where the grid has one
+                bid = f"{gid}b1"
+                self._territory(bid, f"{aname}第{g}网格1号楼", Level.BUILDING, parent=gid)
+                if group is not None:
+                    self._org(f"o-{bid}", f"{aname}1号楼党小组", Level.BUILDING, OrgForm.GROUP, members=3, covers=bid, parent=group)
         return aname
+
+    def _redrawn(self, sid: str, cid: str, cname: str, aid: str) -> None:
+        """A re-drawing (Duyun): the community's first area lay in a community that ended the day before it moved here."""
+        moved = self.spec.as_of - timedelta(days=self.srng.randint(30, 700))
+        ended = moved - timedelta(days=1)
+        old = f"{cid}x"
+        self._territory(old, f"{cname}（撤并前）", Level.COMMUNITY, parent=sid, until=ended)
+        self._org(
+            f"o-{old}", f"{cname}（撤并前）党支部", Level.COMMUNITY, OrgForm.BRANCH, members=30, covers=old, parent=f"o-{sid}", until=ended
+        )
+        self.edges = [self._dated(e, aid, cid, moved) for e in self.edges]
+        self.edges.append(Within(source=aid, target=old, valid_to=ended, provenance=self.prov))
+        branch = next((e.source for e in self.edges if isinstance(e, Covers) and e.target == aid), None)
+        if branch is not None and branch == f"o-{aid}":
+            self.edges = [self._dated(e, branch, f"o-{cid}", moved) for e in self.edges]
+            self.edges.append(ReportsTo(source=branch, target=f"o-{old}", valid_to=ended, provenance=self.prov))
+
+    @staticmethod
+    def _dated(edge: BaseModel, source: str, target: str, since: date) -> BaseModel:
+        """The edge from ``source`` to ``target`` (WITHIN or REPORTS_TO) in force from ``since``; any other as it was."""
+        if isinstance(edge, Within | ReportsTo) and edge.source == source and edge.target == target:
+            return edge.model_copy(update={"valid_from": since})
+        return edge
 
     def _household_heads(self, gid: str, group: str, households: int) -> None:
         rng, gaps = self.rng, self.gaps

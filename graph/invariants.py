@@ -8,14 +8,16 @@ rule at once, so that a refused write can say everything that is wrong with it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
 from graph.errors import Violation
-from graph.model import Batch, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
+from graph.model import ALLOWED_PARENTS, Batch, Edge, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
 
 __all__ = [
+    "DROP",
     "ENDPOINTS",
     "FUNCTIONAL",
     "PARENT_EDGE",
@@ -26,6 +28,9 @@ __all__ = [
     "Rule",
     "check",
     "facts_of",
+    "in_force_last",
+    "latest",
+    "superseded",
 ]
 
 
@@ -37,7 +42,7 @@ class Rule:
     ENDPOINT_EXISTS = "endpoint_exists"
     ENDPOINT_KINDS = "endpoint_kinds"
     ONE_PARENT = "one_parent"
-    PARENT_LEVEL = "parent_one_level_up"
+    PARENT_LEVEL = "parent_allowed_level"
     COVERS_OWN_LEVEL = "covers_own_level"
     ONE_COVERER = "one_organisation_per_unit"
     TARGET_LEVEL = "target_level"
@@ -88,7 +93,6 @@ FUNCTIONAL = frozenset(
     {
         EdgeKind.WITHIN,
         EdgeKind.REPORTS_TO,
-        EdgeKind.COVERS,
         EdgeKind.MEMBER_OF,
         EdgeKind.SERVES,
         EdgeKind.LOCATED_IN,
@@ -100,7 +104,57 @@ FUNCTIONAL = frozenset(
         EdgeKind.TEAM_SERVES,
     }
 )
-"""Edge kinds a node has at most one of; writing a new one replaces the old (a move)."""
+"""Edge kinds a node has at most one of in force on any day (dated structure).
+
+Writing one to a new target with a ``valid_from`` closes the others the day before, so that a
+move keeps its history; without a ``valid_from`` it replaces them (:func:`superseded`). COVERS
+is not among them: a joint organisation (联合党支部) covers several territories of its level, and
+rule ``one_organisation_per_unit`` keeps one organisation over each territory or unit."""
+
+_CLOSED = object()
+
+
+def superseded(new_from: date | None, old_from: date | None, old_to: date | None) -> date | object | None:
+    """What writing a functional edge in force from ``new_from`` does to another of its source and kind.
+
+    Returns ``old_to`` when the other ended before the new one starts (history, kept as it is),
+    the day before ``new_from`` when it was in force then (closed), or :data:`DROP` when the new
+    edge has no start or starts no later than the other (replaced). Both stores follow this.
+    """
+    if new_from is None or (old_from is not None and old_from >= new_from):
+        return DROP
+    if old_to is not None and old_to < new_from:
+        return old_to
+    return new_from - timedelta(days=1)
+
+
+DROP = _CLOSED
+""":func:`superseded`'s answer for an edge the new one replaces outright."""
+
+
+def latest(edges: Sequence[Edge]) -> Edge | None:
+    """Of a node's edges of one functional kind, the one in force last (:func:`in_force_last`): its present place."""
+    if len(edges) <= 1:
+        return edges[0] if edges else None
+    target = in_force_last((e.target, e.valid_from, e.valid_to) for e in edges)
+    return next(e for e in edges if e.target == target)
+
+
+def _overlap(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
+    """Whether two terms (inclusive, None open) share a day."""
+    return (a_from is None or b_to is None or a_from <= b_to) and (b_from is None or a_to is None or b_from <= a_to)
+
+
+def in_force_last(terms: Iterable[tuple[str, date | None, date | None]]) -> str | None:
+    """Of a node's edges of one functional kind (target, valid_from, valid_to), the target of the one in force last:
+    an open one, else the one ending latest. What the rules take as the node's current parent."""
+    best: tuple[bool, date, str] | None = None
+    for target, _, valid_to in terms:
+        key = (valid_to is None, valid_to or date.min, target)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best is not None else None
+
 
 PARENT_EDGE: dict[NodeKind, EdgeKind] = {
     NodeKind.TERRITORY: EdgeKind.WITHIN,
@@ -227,6 +281,7 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
     overlay = _Overlay(facts, new_nodes, set(batch.remove_nodes) - set(new_nodes), removed_edges, {})
 
     to_check: dict[tuple[str, EdgeKind, str], bool] = {}  # edge → is it new in this batch
+    batch_terms: dict[tuple[str, EdgeKind], list[tuple[str, date | None, date | None]]] = {}  # functional edges' terms, so far
     for edge in batch.edges:
         key = (edge.source, edge.kind, edge.target)
         if key in to_check:
@@ -236,18 +291,21 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
             continue
         to_check[key] = True
         if edge.kind in FUNCTIONAL:
-            other = overlay.targets.get((edge.source, edge.kind))
+            terms = batch_terms.setdefault((edge.source, edge.kind), [])
+            other = next((t for t, start, end in terms if _overlap(start, end, edge.valid_from, edge.valid_to)), None)
             if other is not None:
                 rule = Rule.ONE_PARENT if edge.kind in _HIERARCHY else Rule.UNIQUE_ID
                 found.append(
                     Violation(
                         rule,
                         edge.source,
-                        f"{edge.source} is given two {edge.kind} edges in one write ({other} and {edge.target}); it has one",
+                        f"{edge.source} is given two {edge.kind} edges in force on one day in one write ({other} and {edge.target}); "
+                        "it has one at a time",
                     )
                 )
                 continue
-            overlay.targets[(edge.source, edge.kind)] = edge.target
+            terms.append((edge.target, edge.valid_from, edge.valid_to))
+            overlay.targets[(edge.source, edge.kind)] = in_force_last(terms) or edge.target
     for node_id in changed:  # a node whose level or role changed must still fit the edges it has
         for ref in facts.incident(node_id):
             key = (ref.source, ref.kind, ref.target)
@@ -362,8 +420,10 @@ def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -
         return None
     if child.level is None or child.level is Level.DISTRICT:
         return "a district has nothing above it in this graph"
-    if parent.level is not child.level.up:
-        return f"the parent of a {child.level.value} must be a {_label(child.level.up)}, one level up, not a {_label(parent.level)}"
+    allowed = ALLOWED_PARENTS.get(child.level, frozenset())
+    if parent.level not in allowed:
+        wanted = " or ".join(sorted(level.value for level in allowed))
+        return f"the parent of a {child.level.value} must be a {wanted} (ALLOWED_PARENTS), not a {_label(parent.level)}"
     return None
 
 
@@ -381,7 +441,7 @@ def _covers_problem(org: NodeFacts, covered: NodeFacts) -> str | None:
 
 def _current_coverer(overlay: _Overlay, target: str, *, exclude: str) -> str | None:
     for source in overlay.base.sources(target, EdgeKind.COVERS):
-        if source != exclude and overlay.target(source, EdgeKind.COVERS) == target:
+        if source != exclude and source not in overlay.removed_nodes and (source, EdgeKind.COVERS, target) not in overlay.removed_edges:
             return source
     return None
 

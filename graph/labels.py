@@ -37,6 +37,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "community": "社区",
         "residential_area": "小区",
         "grid": "网格",
+        "building": "楼栋/院落",
     },
     OrgForm: {
         "working_committee": "党工委",
@@ -106,6 +107,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 }
 
 ALIASES: dict[type[StrEnum], dict[str, str]] = {
+    Level: {"楼栋": "building", "院落": "building"},
     UnitType: {
         "国企": "soe",
         "物业企业": "property_company",

@@ -24,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from graph.i18n import _
 
 __all__ = [
+    "ALLOWED_PARENTS",
     "BODY_TYPES",
     "EDGE_MODELS",
     "LINE_BREAKS",
@@ -211,6 +212,7 @@ class Level(StrEnum):
     COMMUNITY = "community"  # 社区, with the community committee (社区党委 / 党总支 / 党支部)
     RESIDENTIAL_AREA = "residential_area"  # 小区, with the residential-area branch (小区党支部)
     GRID = "grid"  # 网格, with the grid group (网格党小组)
+    BUILDING = "building"  # 楼栋/院落, with a building group or courtyard branch (楼栋党小组 / 院落党支部)
     HOUSEHOLD = "household"  # about ten households (十联户), with a household head (党员联户长)
     UNIT = "unit"  # a resident unit's own party organisation, outside the chain
     SYSTEM = "system"  # 系统党组织: a line of its own (机关工委, 教育工委, 卫健工委...) that units' organisations report up
@@ -221,15 +223,27 @@ class Level(StrEnum):
         return _RANK[self]
 
     @property
-    def up(self) -> Level | None:
-        """The level one above in the chain, None for the district and for units."""
-        return _UP.get(self)
+    def parents(self) -> frozenset[Level]:
+        """The levels a territory (or chain organisation) of this level may lie within (report to): :data:`ALLOWED_PARENTS`."""
+        return ALLOWED_PARENTS.get(self, frozenset())
 
 
-_CHAIN = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID, Level.HOUSEHOLD)
+_CHAIN = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID, Level.BUILDING, Level.HOUSEHOLD)
 _RANK = {level: rank for rank, level in enumerate(_CHAIN)} | {Level.UNIT: 9, Level.SYSTEM: 9}
-_UP = dict(zip(_CHAIN[1:], _CHAIN[:-1], strict=True))
-TERRITORY_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID)
+TERRITORY_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA, Level.GRID, Level.BUILDING)
+
+ALLOWED_PARENTS: dict[Level, frozenset[Level]] = {
+    Level.STREET: frozenset({Level.DISTRICT}),
+    Level.COMMUNITY: frozenset({Level.STREET}),
+    Level.RESIDENTIAL_AREA: frozenset({Level.COMMUNITY}),
+    # Heshan's street of 28 large grids (全科网格) and Fuzhou's integrated grids (综合网) sit higher up.
+    Level.GRID: frozenset({Level.RESIDENTIAL_AREA, Level.COMMUNITY, Level.STREET}),
+    # Suyu's 院落支部、楼栋小组: a building or courtyard within a residential area or a grid.
+    Level.BUILDING: frozenset({Level.RESIDENTIAL_AREA, Level.GRID}),
+}
+"""The levels a territory of each level may lie within, and a chain organisation of each level report to.
+Every allowed parent ranks above its child, so walking up always climbs."""
+assert all(parent.rank < child.rank for child, parents in ALLOWED_PARENTS.items() for parent in parents)
 
 
 class NodeKind(StrEnum):
@@ -248,7 +262,7 @@ class NodeKind(StrEnum):
 class EdgeKind(StrEnum):
     """Relationship types; the values double as Neo4j relationship types (never from input)."""
 
-    WITHIN = "WITHIN"  # territory → the territory one level up
+    WITHIN = "WITHIN"  # territory → the territory it lies within (a level of ALLOWED_PARENTS)
     REPORTS_TO = "REPORTS_TO"  # organisation → its parent organisation
     COVERS = "COVERS"  # organisation → the territory (or unit) it is the party organisation of
     MEMBER_OF = "MEMBER_OF"  # party member → the organisation they belong to
@@ -399,20 +413,23 @@ class _NodeBase(_Record):
 
 
 class Territory(_NodeBase):
-    """A territorial unit: district 区, street 街道, community 社区, residential area 小区 or grid 网格."""
+    """A territorial unit: district 区, street 街道, community 社区, residential area 小区, grid 网格 or building 楼栋/院落."""
 
     kind: Literal[NodeKind.TERRITORY] = NodeKind.TERRITORY
     name: Name
     level: Level
-    households: Count | None = Field(default=None, description="户数 living here (recorded on grids)")
-    staff: Count | None = Field(default=None, description="专职人员数: full-time community workers")
+    households: Count | None = Field(default=None, description="户数 living here (any level; counted where the level below has none)")
+    staff: Count | None = Field(
+        default=None, description="专职人员数: full-time workers (any level; counted where the level below has none)"
+    )
+    population: Count | None = Field(default=None, description="常住人口: resident population (any level)")
     abandoned: bool = Field(default=False, description="弃管小区: a residential area its property company has abandoned")
 
     @field_validator("level")
     @classmethod
     def _territorial(cls, level: Level) -> Level:
         if level not in TERRITORY_LEVELS:
-            raise ValueError(f"a territory's level is one of district..grid, not {level.value}")
+            raise ValueError(f"a territory's level is one of district..building, not {level.value}")
         return level
 
 
@@ -598,7 +615,7 @@ class _EdgeBase(_Record):
 
 
 class Within(_EdgeBase):
-    """Territory → the territory one level up."""
+    """Territory → the territory it lies within, of a level :data:`ALLOWED_PARENTS` allows."""
 
     kind: Literal[EdgeKind.WITHIN] = EdgeKind.WITHIN
 
@@ -610,7 +627,7 @@ class ReportsTo(_EdgeBase):
 
 
 class Covers(_EdgeBase):
-    """Organisation → the territory of its own level (or, for a unit's organisation, the unit)."""
+    """Organisation → a territory of its own level (a joint organisation, 联合党支部, covers several); a unit's → its unit."""
 
     kind: Literal[EdgeKind.COVERS] = EdgeKind.COVERS
 

@@ -26,7 +26,7 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.i18n import _
-from graph.invariants import FUNCTIONAL, NodeFacts, Rule, check, facts_of
+from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
 from graph.labels import term
 from graph.model import (
     EDGE_ADAPTER,
@@ -278,7 +278,8 @@ class _Snapshot:
 
     def target(self, source: str, kind: EdgeKind) -> str | None:
         self.fetch({source})
-        return next((t for k, t in self.out.get(source, {}) if k == kind.value), None)
+        found = [(t, p.get("valid_from"), p.get("valid_to")) for (k, t), p in self.out.get(source, {}).items() if k == kind.value]
+        return found[0][0] if len(found) == 1 else in_force_last(found)
 
     def sources(self, target: str, kind: EdgeKind) -> list[str]:
         if kind is not EdgeKind.COVERS:  # the rules ask for coverers only; say so if that changes
@@ -336,8 +337,18 @@ def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> Wr
         if edge.target in gone:
             existing = {}
         row = {"source": edge.source, "target": edge.target, "props": props}
-        if edge.kind in FUNCTIONAL and any(k == edge.kind.value and t != edge.target for k, t in existing):
-            run.add(cypher.drop_other_edges(edge.kind), {"source": edge.source, "target": edge.target}, first=True)
+        if edge.kind in FUNCTIONAL:
+            for (k, t), p in list(existing.items()):
+                if k != edge.kind.value or t == edge.target or t in gone:
+                    continue
+                ends = superseded(edge.valid_from, p.get("valid_from"), p.get("valid_to"))
+                if ends is DROP:
+                    run.add(cypher.delete_edges(edge.kind), {"source": edge.source, "target": t}, first=True)
+                    existing.pop((k, t))
+                elif ends != p.get("valid_to"):
+                    run.add(cypher.close_edges(edge.kind), {"source": edge.source, "target": t, "valid_to": ends}, first=True)
+                    p["valid_to"] = ends
+                    counts["updated"][edge.kind] += 1
         old = existing.get((edge.kind.value, edge.target))
         if old is None:
             run.add(cypher.create_edges(edge.kind), row)
@@ -465,6 +476,8 @@ def _territory_facts(r: neo4j.Record) -> TerritoryFacts:
         linked=sum(r["heads"]),
         units=tuple(sorted(units)),
         members=dict(Counter(MemberCategory(c) for c in r["categories"])),
+        population=r["population"],
+        upgraded=bool(r["upgraded"]),
         centres=tuple(sorted(centres)),
         abandoned=bool(r["abandoned"]),
         managers=tuple(sorted(UnitType(t) for t in r["managers"])),

@@ -21,6 +21,8 @@ class Norms(BaseModel):
 
     committee_threshold: int = Field(default=100, ge=1, description="members from which a community organisation is a 党委 (Heshan)")
     """设立党委的党员数: docs/DOMAIN.md#committee_threshold."""
+    general_branch_threshold: int = Field(default=50, ge=1, description="members from which a branch may become a 党总支 (party rules)")
+    """设立党总支的党员数: docs/DOMAIN.md#general_branch_threshold (the party's rules, as advice)."""
     branch_min_members: int = Field(default=3, ge=1, description="full members a 党支部 needs (party rules)")
     """党支部正式党员数下限: docs/DOMAIN.md#branch_min_members (the party's rules, not the seeds)."""
     households_per_head: int = Field(default=10, ge=1, description="households a 联户长 links: 十联户 (Duyun)")
@@ -31,6 +33,8 @@ class Norms(BaseModel):
     """联系户数的容差: docs/DOMAIN.md#head_tolerance (ours, not the seeds')."""
     households_per_worker: int = Field(default=300, ge=1, description="households per full-time community worker (Heshan)")
     """每名专职人员的户数: docs/DOMAIN.md#households_per_worker."""
+    staff_per_10000_residents: int = Field(default=18, ge=1, description="full-time workers per 10,000 residents (Fuzhou: 6 → 18)")
+    """每万名常住人口专职人员数: docs/DOMAIN.md#staff_per_10000_residents."""
     expiring_within_days: int = Field(
         default=90, ge=0, le=3650, description="how soon an agreement's end counts as expiring; ours (a quarter to renew it)"
     )

@@ -354,7 +354,8 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
             holds = any(tree.agreement_holds(a, party) for a in tree.agreements(party))
             units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds, unit.eligible is not False))
         members = {m.id: m for m in tree.members_serving(territory.id)}
-        if org is not None:
+        first_covered = min((e.target for e in tree.edges(org.id, EdgeKind.COVERS)), default=None) if org is not None else None
+        if org is not None and first_covered == territory.id:  # a joint organisation's own members are counted once, at its first
             members |= {m.id: m for m in tree.members_of(org.id) if m.id not in members and not tree.edges(m.id, EdgeKind.SERVES)}
         out.append(
             TerritoryFacts(
@@ -368,6 +369,8 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 linked=sum(h.households for h in tree.household_heads(territory.id)),
                 units=tuple(sorted(units)),
                 members=dict(Counter(m.category for m in members.values())),
+                population=territory.population,
+                upgraded=org is not None and org.upgraded,
                 centres=tuple(CentreFacts(c.id, c.name, c.centre_level, c.service_share, c.missing) for c in tree.centres(territory.id)),
                 abandoned=territory.abandoned,
                 managers=tuple(sorted(u.unit_type for u in tree.managers(territory.id))),

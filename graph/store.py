@@ -139,7 +139,12 @@ class TerritoryFacts:
     """The units LOCATED_IN it on the day, sorted."""
     members: Mapping[MemberCategory, int]
     """Members serving it on the day, plus members of its covering organisation who serve nowhere
-    on the day, counted by category (categories with none left out)."""
+    on the day (a joint organisation's at the first by id of the territories it covers that day),
+    counted by category (categories with none left out)."""
+    population: int | None = None
+    """常住人口 recorded on it (any level)."""
+    upgraded: bool = False
+    """Its covering organisation was made a committee by decision under the threshold (特批升格)."""
     centres: tuple[CentreFacts, ...] = ()
     """The service centres CENTRE_FOR it on the day, by id."""
     abandoned: bool = False

@@ -35,7 +35,7 @@ from graph.access import belonging_kinds
 from graph.errors import UnknownNode, WrongKind
 from graph.files import atomic_write
 from graph.i18n import _
-from graph.invariants import ENDPOINTS
+from graph.invariants import ENDPOINTS, in_force_last, latest
 from graph.labels import label, term
 from graph.model import (
     SIX_HAVES,
@@ -192,8 +192,16 @@ class _View:
         self.index()
 
     def target(self, kind: EdgeKind, source: str) -> str | None:
+        edge = self.last(kind, source)
+        return edge.target if edge is not None else None
+
+    def last(self, kind: EdgeKind, source: str) -> Edge | None:
+        """A node's edge of a kind in force last (dated structure keeps the ones before as history)."""
         found = self.out[kind].get(source)
-        return found[0].target if found else None
+        if not found:
+            return None
+        latest = in_force_last((e.target, e.valid_from, e.valid_to) for e in found)
+        return next(e for e in found if e.target == latest)
 
     def coverer(self, node_id: str) -> Organisation | None:
         found = self.into[EdgeKind.COVERS].get(node_id)
@@ -260,8 +268,8 @@ def _own_lines(store: GraphStore, unit_orgs: list[str]) -> set[str]:
 
 
 def _parent(store: GraphStore, territory: str) -> str | None:
-    up = store.edges_of(territory, kind=EdgeKind.WITHIN)
-    return up[0].target if up else None
+    up = latest(store.edges_of(territory, kind=EdgeKind.WITHIN))
+    return up.target if up is not None else None
 
 
 # -- the import format ------------------------------------------------------------------------
@@ -273,11 +281,13 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
     rank = {level: i for i, level in enumerate(Level)}
     for t in sorted(view.of_kind(Territory), key=lambda t: (rank[t.level], t.id)):
         org = view.coverer(t.id)
-        cells = [t.id, t.level.value, t.name, view.target(EdgeKind.WITHIN, t.id) or view.above.get(t.id)]
+        place = view.last(EdgeKind.WITHIN, t.id)
+        cells = [t.id, t.level.value, t.name, place.target if place is not None else view.above.get(t.id)]
         if org:
             cells += [org.id, org.name, org.form.value, org.members, t.households, t.staff, "yes" if org.upgraded else "no"]
         else:
             cells += [None, None, None, None, t.households, t.staff, None]
+        cells += [t.population, place.valid_from if place is not None else None, place.valid_to if place is not None else None]
         runners = sorted(e.source for e in view.into[EdgeKind.MANAGES].get(t.id, [])) if t.abandoned else []
         cells += ["yes" if t.abandoned else None, runners[0] if runners else None]
         tables["structure"].append((cells, t.properties))

@@ -22,6 +22,7 @@ from graph.i18n import _
 from graph.labels import ALIASES, LABELS, choices, term
 from graph.model import (
     ID_PATTERN,
+    TERRITORY_LEVELS,
     AllianceKind,
     CentreLevel,
     Level,
@@ -67,6 +68,7 @@ DEFAULT_FORM = {
     Level.COMMUNITY: OrgForm.COMMITTEE,
     Level.RESIDENTIAL_AREA: OrgForm.BRANCH,
     Level.GRID: OrgForm.GROUP,
+    Level.BUILDING: OrgForm.GROUP,  # 楼栋党小组; a courtyard branch (院落党支部) gives org_form branch
 }
 """The form an organisation takes when ``org_form`` is blank, by the level it covers."""
 
@@ -301,6 +303,9 @@ class StructureRow(Row):
     households: Count
     staff: Count
     upgraded: YesNo
+    population: Count
+    since: Day
+    until: Day
     abandoned: YesNo
     managed_by: OptId
 
@@ -308,10 +313,17 @@ class StructureRow(Row):
     def _consistent(self) -> StructureRow:
         if self.level is None:
             raise ValueError("level: " + _("为空；可选值：%(choices)s", choices=choices(Level)))
+        if self.level not in TERRITORY_LEVELS:
+            raise ValueError("level: " + _("%(level)s 不是地域层级；可选值：%(choices)s", level=self.level.value, choices=choices(Level)))
         if self.level is Level.DISTRICT and self.parent_id:
             raise ValueError("parent_id: " + _("区是地域的最上一级；请让它的 parent_id 留空"))
         if self.level is not Level.DISTRICT and not self.parent_id:
-            raise ValueError("parent_id: " + _("为空；%(level)s需要填写所属%(up)s的 id", level=term(self.level), up=term(self.level.up)))
+            wanted = "、".join(term(level) for level in sorted(self.level.parents))
+            raise ValueError("parent_id: " + _("为空；%(level)s需要填写所属%(up)s的 id", level=term(self.level), up=wanted))
+        if self.since is not None and self.until is not None and self.until < self.since:
+            raise ValueError(
+                "until: " + _("撤销日期 %(until)s 早于设立日期 since %(since)s；撤销应在设立之后", until=self.until, since=self.since)
+            )
         if not self.org_name and (self.org_id or self.org_form or self.org_members or self.upgraded):
             raise ValueError("org_name: " + _("为空，即这里没有党组织；请填写党组织名称，或让所有 org_ 列留空"))
         if self.level is not Level.RESIDENTIAL_AREA and (self.abandoned or self.managed_by):
@@ -541,14 +553,26 @@ TABLES: dict[str, Table] = {
                 Column("id", "编号", "the territory's id, unique in the whole file", required=True),
                 Column("level", "层级", _values(Level), required=True),
                 Column("name", "名称", "the territory's name", required=True),
-                Column("parent_id", "上级编号", "id of the territory one level up (blank for the district)"),
+                Column(
+                    "parent_id",
+                    "上级编号",
+                    "id of the territory it lies within (blank for the district): a grid within a residential area, community or street; "
+                    "a building within a residential area or grid",
+                ),
                 Column("org_id", "党组织编号", "id of its party organisation (blank: o-<id>)"),
                 Column("org_name", "党组织名称", "blank: no party organisation yet"),
                 Column("org_form", "组织形式", _values(OrgForm) + " (blank: the usual form of the level)"),
                 Column("org_members", "党员数", "full party members of the organisation"),
-                Column("households", "户数", "households living here (on grids)"),
-                Column("staff", "专职人员数", "full-time community workers (on communities)"),
+                Column("households", "户数", "households living here (any level: counted where no territory below records them)"),
+                Column("staff", "专职人员数", "full-time workers (any level: counted where no territory below records them)"),
                 Column("upgraded", "特批升格", "made a committee by decision under 100 members: yes/no, 是/否"),
+                Column("population", "常住人口", "resident population (any level: counted where no territory below records it)"),
+                Column(
+                    "since",
+                    "设立日期",
+                    "the day this row's place and line start (blank: always); a later ledger moving it keeps the history",
+                ),
+                Column("until", "撤销日期", "the day the territory and its organisation end (blank: still in force)"),
                 Column("abandoned", "弃管", "a residential area its property company has abandoned (弃管小区): yes/no"),
                 Column(
                     "managed_by", "代管单位编号", "the unit running the residential area (for an abandoned one, 代管); it MANAGES the area"

@@ -46,8 +46,8 @@ def test_each_rate_is_a_bar_per_child_against_a_hundred_percent(store: MemorySto
         assert chart.count("<li") == 1 + 2  # the district, then its two streets
     first = charts[0]
     assert '<rect class="full" width="100"' in first  # the 100% the rate is drawn against
-    assert "3 / 5 · 60.0%" in first and "2 / 3 · 66.7%" in first and "1 / 2 · 50.0%" in first
-    assert 'width="60.00"' in first
+    assert "4 / 6 · 66.7%" in first and "3 / 4 · 75.0%" in first and "1 / 2 · 50.0%" in first  # a22 under the joint branch
+    assert 'width="66.67"' in first
 
 
 def test_gap_counts_by_rule_with_every_rule_listed(store: MemoryStore) -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from graph.gaps import GapRuleName, count_gaps
-from graph.generator import GapRates, NetworkSpec, generate
+from graph.generator import NO_SHAPES, GapRates, NetworkSpec, ShapeRates, generate
 from graph.memory import MemoryStore
 from graph.model import BODY_TYPES, EdgeKind, Level, Member, NodeKind, Organisation, ServiceCentre, Territory, Unit, UnitType
 from graph.store import Direction
@@ -28,7 +28,7 @@ def test_the_same_seed_gives_the_same_network_and_another_seed_another() -> None
 
 
 def test_sizes_follow_the_seed_cities() -> None:
-    store = _load(NetworkSpec(households=60_000, seed=11))
+    store = _load(NetworkSpec(households=60_000, seed=11, shapes=NO_SHAPES))
     territories = [t for t in store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory)]
     grids = [t for t in territories if t.level is Level.GRID]
     assert all(100 <= (g.households or 0) <= 300 for g in grids)
@@ -98,7 +98,7 @@ _PLANTED = (
 
 
 def test_a_rate_of_one_plants_its_gap_wherever_its_rule_looks_and_a_rate_of_zero_nowhere() -> None:
-    spec = NetworkSpec(households=8_000, seed=3, gaps=GapRates(**{rule.value: 1.0 for rule in _PLANTED}))
+    spec = NetworkSpec(households=8_000, seed=3, gaps=GapRates(**{rule.value: 1.0 for rule in _PLANTED}), shapes=NO_SHAPES)
     store = _load(spec)
     counted = count_gaps(store, "d", rules=_PLANTED, as_of=spec.as_of).by_rule
     orgs = [o for o in store.nodes(NodeKind.ORGANISATION) if isinstance(o, Organisation)]
@@ -121,5 +121,29 @@ def test_a_rate_of_one_plants_its_gap_wherever_its_rule_looks_and_a_rate_of_zero
     }
     assert all(n for rule, n in counted.items() if rule is not GapRuleName.ABANDONED_AREA_UNRUN)  # abandoned areas are few
 
-    none = NetworkSpec(households=8_000, seed=3, gaps=GapRates(**{rule.value: 0.0 for rule in _PLANTED}))
+    none = NetworkSpec(households=8_000, seed=3, gaps=GapRates(**{rule.value: 0.0 for rule in _PLANTED}), shapes=NO_SHAPES)
     assert set(count_gaps(_load(none), "d", rules=_PLANTED, as_of=none.as_of).by_rule.values()) == {0}
+
+
+def test_each_shape_is_planted_at_its_rate() -> None:
+    every = ShapeRates(large_grid=1.0, building=1.0, joint_branch=1.0, redrawn=1.0)
+    spec = NetworkSpec(households=6_000, seed=5, shapes=every)
+    store = _load(spec)
+    territories = [t for t in store.nodes(NodeKind.TERRITORY) if isinstance(t, Territory)]
+    streets = [t.id for t in territories if t.level is Level.STREET]
+    grids = [t for t in territories if t.level is Level.GRID]
+    # a large grid in every street, a building under every other grid, a community ended for every community kept
+    assert sorted(g.id for g in grids if g.id.endswith("gx")) == sorted(f"{s}gx" for s in streets)
+    assert sum(t.level is Level.BUILDING for t in territories) == len(grids) - len(streets)
+    ended = [t.id for t in territories if t.level is Level.COMMUNITY and t.id.endswith("x")]
+    assert ended and len(ended) == sum(t.level is Level.COMMUNITY for t in territories) / 2
+    # every area after a community's first with a branch is covered by the one before it (联合党支部)
+    joint = [o for o in store.nodes(NodeKind.ORGANISATION) if len(store.edges_of(o.id, kind=EdgeKind.COVERS)) > 1]
+    assert joint and all(o.level is Level.RESIDENTIAL_AREA for o in joint)
+    # an ended community is gone on the day asked about, and was there before its area moved
+    facts = {f.id for f in store.territory_facts("d", day=spec.as_of)}
+    assert not facts & set(ended)
+    moved = store.edges_of(ended[0], kind=EdgeKind.WITHIN)[0].valid_to
+    assert moved is not None and ended[0] in {f.id for f in store.territory_facts("d", day=moved)}
+    plain = _load(NetworkSpec(households=6_000, seed=5, shapes=NO_SHAPES))
+    assert plain.count(NodeKind.TERRITORY) < store.count(NodeKind.TERRITORY)

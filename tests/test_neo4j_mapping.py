@@ -38,7 +38,7 @@ def test_provenance_does_not_count_as_a_change() -> None:
 
 def test_labels_and_types_in_statements_come_only_from_the_enums() -> None:
     statements = [cypher.create_nodes(k) for k in NodeKind] + [cypher.update_nodes(k) for k in NodeKind]
-    statements += [f(k) for k in EdgeKind for f in (cypher.create_edges, cypher.merge_edges, cypher.delete_edges, cypher.drop_other_edges)]
+    statements += [f(k) for k in EdgeKind for f in (cypher.create_edges, cypher.merge_edges, cypher.delete_edges, cypher.close_edges)]
     allowed = {"Node", *cypher.LABELS.values(), *(k.value for k in EdgeKind)}
     for statement in statements:
         for name in re.findall(r"[(\[]\w*:([A-Za-z_:]+)", statement):

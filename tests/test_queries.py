@@ -17,12 +17,13 @@ from graph.committees import big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, CoverageFigures, coverage
 from graph.errors import UnknownNode, WrongKind
 from graph.gaps import GapRuleName, count_gaps, find_gaps, gap_rules
+from graph.gaps.models import Severity
 from graph.generator import NetworkSpec, generate
 from graph.model import Level, MemberCategory, NodeKind
 from graph.navigation import node_view, partners, search
 from graph.norms import Norms
 from graph.store import GraphStore
-from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, STAFF
+from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, REDRAWING, STAFF, UPGRADED
 
 
 def _ids(gaps_page_items: list) -> list[str]:  # type: ignore[type-arg]
@@ -76,7 +77,8 @@ def test_the_breakdown_lists_each_territory_one_level_down_with_its_own_figures(
     assert [c.scope.id for c in answer.breakdown] == ["s1", "s2"]  # by name: 东湖 before 西湖
     assert {c.scope.id: _pairs(c.figures) for c in answer.breakdown} == {"s1": COVERAGE["s1"], "s2": COVERAGE["s2"]}
     assert {c.scope.id for c in coverage(known, "c1", as_of=AS_OF).breakdown} == {"a11", "a12"}
-    assert coverage(known, "g111", as_of=AS_OF).breakdown == []
+    assert [c.scope.id for c in coverage(known, "g111", as_of=AS_OF).breakdown] == ["b1111", "b1112"]  # its buildings
+    assert coverage(known, "g112", as_of=AS_OF).breakdown == []
 
 
 def test_an_organisation_of_the_chain_stands_for_the_territory_it_covers(known: GraphStore) -> None:
@@ -87,7 +89,8 @@ def test_an_organisation_of_the_chain_stands_for_the_territory_it_covers(known: 
 
 def test_coverage_as_of_a_past_day_follows_the_terms_of_edges(known: GraphStore) -> None:
     then = coverage(known, "d", as_of=date(2024, 6, 1)).figures
-    assert (then.grids_with_group.numerator, then.grids_with_group.denominator) == (3, 6)  # o-g112 covers g112 from 2025-09-01
+    # o-g112 covers g112 from 2025-09-01; g411 lay in c0 then, and g2x was there
+    assert (then.grids_with_group.numerator, then.grids_with_group.denominator) == (4, 7)
     assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 13)  # ag0 for u1, ag3 for u5
 
 
@@ -128,15 +131,15 @@ def test_gap_counts_per_rule_without_a_listing(known: GraphStore, scope: str) ->
     assert counted.total == sum(len(ids) for ids in expected.values())
 
 
-def test_the_district_has_45_gaps_and_its_streets_32_and_13(known: GraphStore) -> None:
-    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [45, 32, 13]
+def test_the_district_has_46_gaps_and_its_streets_33_and_13(known: GraphStore) -> None:
+    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [46, 33, 13]  # a22; 5 in no 共同体
 
 
 def test_gaps_come_a_page_at_a_time_and_the_pages_make_the_whole(known: GraphStore) -> None:
     whole = find_gaps(known, "d", as_of=AS_OF, limit=100)
     pages = [find_gaps(known, "d", as_of=AS_OF, limit=7, offset=k) for k in range(0, 49, 7)]
-    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 7, 7, 3]
-    assert {p.total for p in pages} == {45}
+    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 7, 7, 4]
+    assert {p.total for p in pages} == {46}
     assert [g for p in pages for g in p.items] == whole.items
     order = [g.rule for g in whole.items]
     assert order == sorted(order, key=list(GapRuleName).index), "listed in catalogue order"
@@ -166,7 +169,7 @@ def test_a_scope_below_a_gap_does_not_see_it(known: GraphStore) -> None:
     ("settings", "rule", "expected"),
     [
         (Norms(committee_threshold=80), "committee_under_threshold", []),
-        (Norms(committee_threshold=130), "community_over_threshold_not_committee", []),
+        (Norms(committee_threshold=130, general_branch_threshold=130), "community_over_threshold_not_committee", []),
         (Norms(committee_threshold=95), "committee_under_threshold", ["o-c2"]),  # o-c1 has 90 but was upgraded
         (Norms(expiring_within_days=30), "agreement_expiring", []),
         (Norms(expiring_within_days=44), "agreement_expiring", ["ag2"]),
@@ -187,7 +190,8 @@ def test_gaps_as_of_another_day(known: GraphStore) -> None:
     assert _ids(find_gaps(known, "d", rules=["committee_without_concurrent_member"], as_of=earlier).items) == [
         "o-c1"
     ]  # seat4 then, seat1 not yet
-    assert _ids(find_gaps(known, "d", rules=["community_without_agreement"], as_of=earlier).items) == ["c2", "c3"]
+    # c0, re-drawn away on 2026-01-01, was a community with an organisation and no agreement then
+    assert _ids(find_gaps(known, "d", rules=["community_without_agreement"], as_of=earlier).items) == ["c0", "c2", "c3"]
 
 
 def test_an_unknown_rule_is_refused_by_name(known: GraphStore) -> None:
@@ -202,7 +206,9 @@ def test_the_catalogue_states_each_parameter_with_the_domain_default() -> None:
     assert params["households_per_head"] == 10
     assert params["households_per_worker"] == 300
     by_name = {r.name: r for r in gap_rules()}
-    assert [p.name for p in by_name[GapRuleName.UNDER_STAFFED].parameters] == ["households_per_worker"]
+    assert params["staff_per_10000_residents"] == 18  # Fuzhou: 6 → 18 per 10,000 residents
+    assert params["general_branch_threshold"] == 50
+    assert [p.name for p in by_name[GapRuleName.UNDER_STAFFED].parameters] == ["households_per_worker", "staff_per_10000_residents"]
     assert by_name[GapRuleName.AREA_WITHOUT_BRANCH].parameters == []
 
 
@@ -410,3 +416,37 @@ def test_generated_scopes_answer_the_same_by_territory_and_by_organisation(gener
     community = coverage(generated, street).breakdown[0].scope
     assert community.level is Level.COMMUNITY
     assert big_committee(generated, f"o-{community.id}") == big_committee(generated, community.id)
+
+
+# -- the shapes of issue 12 in the known network ------------------------------------------------
+
+
+@pytest.mark.parametrize("scope", sorted(UPGRADED))
+def test_the_upgraded_count_is_a_coverage_figure(known: GraphStore, scope: str) -> None:
+    assert coverage(known, scope, as_of=AS_OF).figures.upgraded_organisations == UPGRADED[scope]
+
+
+@pytest.mark.parametrize("day", sorted(REDRAWING))
+def test_a_redrawn_community_answers_as_on_each_day(known: GraphStore, day: date) -> None:
+    expected = REDRAWING[day]
+    answer = coverage(known, "s2", as_of=day)
+    assert sorted(c.scope.id for c in answer.breakdown if c.scope.level is Level.COMMUNITY) == expected["communities"]
+    assert {f.id: f.parent for f in known.territory_facts("s2", day=day)}["a41"] == expected["a41_in"]
+    found = find_gaps(known, "s2", rules=[GapRuleName.COMMUNITY_WITHOUT_ORGANISATION], as_of=day).items
+    assert [g.node.id for g in found] == expected["community_without_organisation"]
+    # The re-drawing moves an area and adds nothing: the street's areas and households are the same either day.
+    figures = answer.figures
+    assert (figures.residential_areas_with_branch.denominator, figures.households_linked.denominator) == (2, 40)
+
+
+def test_a_joint_branch_is_listed_once_among_the_gaps(known: GraphStore) -> None:
+    found = find_gaps(known, "c2", rules=[GapRuleName.BRANCH_UNDER_MINIMUM], as_of=AS_OF).items
+    assert [g.node.id for g in found] == ["o-a21"]
+
+
+def test_advice_is_apart_from_failures(known: GraphStore) -> None:
+    counted = count_gaps(known, "d", as_of=AS_OF)
+    assert counted.advice == len(GAPS["community_over_threshold_not_committee"]) == 1
+    severities = {g.rule: g.severity for g in find_gaps(known, "d", as_of=AS_OF, limit=1000).items}
+    assert severities[GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE] is Severity.ADVICE
+    assert {s for r, s in severities.items() if r is not GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE} == {Severity.FAILURE}

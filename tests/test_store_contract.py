@@ -256,7 +256,7 @@ def test_a_unit_already_covered_is_refused_a_second_organisation(store: GraphSto
 
 def test_changing_a_level_that_breaks_existing_edges_is_refused(store: GraphStore) -> None:
     store.write(town())
-    demoted = Territory(id="a1", name="春晖苑", level=Level.GRID, provenance=PROV)
+    demoted = Territory(id="a1", name="春晖苑", level=Level.BUILDING, provenance=PROV)
     _refused(store, Batch(nodes=[demoted]), rule=Rule.PARENT_LEVEL, node="a1")
 
 
@@ -364,3 +364,66 @@ def test_a_node_removed_and_written_again_in_one_write_starts_afresh(store: Grap
     assert summary.removed == {"territory": 1} and summary.created == {"territory": 1, "WITHIN": 1}
     assert store.node("a2") == again
     assert store.edges_of("a2", direction=Direction.IN) == []  # g3 lost its parent with the old a2
+
+
+# -- dated structure: at most one functional edge in force on any day -------------------------
+
+
+def test_a_dated_move_closes_the_old_place_the_day_before_and_keeps_it(store: GraphStore) -> None:
+    store.write(town())
+    summary = store.write(Batch(edges=[Within(source="g3", target="a1", valid_from=date(2026, 4, 1), provenance=PROV)]))
+    assert summary.created == {"WITHIN": 1} and summary.updated == {"WITHIN": 1}
+    places = {e.target: (e.valid_from, e.valid_to) for e in store.edges_of("g3", kind=EdgeKind.WITHIN)}
+    assert places == {"a2": (None, date(2026, 3, 31)), "a1": (date(2026, 4, 1), None)}
+    # Written again, nothing changes: the closed place is history, ended before the new one starts.
+    again = store.write(Batch(edges=[Within(source="g3", target="a1", valid_from=date(2026, 4, 1), provenance=PROV)]))
+    assert not again.changed
+    # The facts walk each day's tree: before the move g3 lies in a2, after it in a1.
+    before = {f.id: f.parent for f in store.territory_facts("c1", day=date(2026, 3, 31))}
+    after = {f.id: f.parent for f in store.territory_facts("c1", day=date(2026, 4, 1))}
+    assert (before["g3"], after["g3"]) == ("a2", "a1")
+
+
+def test_an_undated_move_replaces_the_old_place_and_a_move_to_an_earlier_day_replaces_a_later_one(store: GraphStore) -> None:
+    store.write(town())
+    store.write(Batch(edges=[Within(source="g3", target="a1", valid_from=date(2026, 4, 1), provenance=PROV)]))
+    store.write(Batch(edges=[Within(source="g3", target="a2", valid_from=date(2026, 1, 1), provenance=PROV)]))
+    assert {e.target: (e.valid_from, e.valid_to) for e in store.edges_of("g3", kind=EdgeKind.WITHIN)} == {"a2": (date(2026, 1, 1), None)}
+    store.write(Batch(edges=[Within(source="g3", target="a1", provenance=PROV)]))
+    assert [(e.target, e.valid_to) for e in store.edges_of("g3", kind=EdgeKind.WITHIN)] == [("a1", None)]
+
+
+def test_a_joint_organisation_covers_several_territories_of_its_level(store: GraphStore) -> None:
+    store.write(town())
+    member = Member(id="m9", name="钱敏", category=MemberCategory.RETIRED, provenance=PROV)  # of o-a1, serving nowhere
+    store.write(Batch(nodes=[member], edges=[MemberOf(source="m9", target="o-a1", provenance=PROV)]))
+
+    def members() -> int:
+        return sum(sum(f.members.values()) for f in store.territory_facts("c1", day=date(2026, 6, 1)))
+
+    before = members()
+    joint = Organisation(
+        id="o-a1", name="春晖锦绣联合党支部", level=Level.RESIDENTIAL_AREA, form=OrgForm.BRANCH, members=12, provenance=PROV
+    )
+    store.write(Batch(nodes=[joint], edges=[Covers(source="o-a1", target="a2", provenance=PROV)]))
+    assert sorted(e.target for e in store.edges_of("o-a1", kind=EdgeKind.COVERS)) == ["a1", "a2"]
+    covered = {f.id: f.covered for f in store.territory_facts("c1", day=date(2026, 6, 1)) if f.level is Level.RESIDENTIAL_AREA}
+    assert covered == {"a1": True, "a2": True}
+    assert members() == before  # its own members count once, not once per territory it covers
+    # Still one organisation over each territory.
+    other = Organisation(id="o-a2", name="锦绣园党支部", level=Level.RESIDENTIAL_AREA, form=OrgForm.BRANCH, members=5, provenance=PROV)
+    _refused(store, Batch(nodes=[other], edges=[Covers(source="o-a2", target="a2", provenance=PROV)]), rule=Rule.ONE_COVERER, node="o-a2")
+
+
+def test_grids_and_buildings_lie_where_the_seeds_put_them(store: GraphStore) -> None:
+    store.write(town())
+    large = Territory(id="g9", name="第9大网格", level=Level.GRID, households=900, provenance=PROV)
+    building = Territory(id="b1", name="1号楼", level=Level.BUILDING, households=40, provenance=PROV)
+    store.write(
+        Batch(
+            nodes=[large, building],
+            edges=[Within(source="g9", target="s1", provenance=PROV), Within(source="b1", target="g1", provenance=PROV)],
+        )
+    )
+    misplaced = Territory(id="b2", name="2号楼", level=Level.BUILDING, provenance=PROV)
+    _refused(store, Batch(nodes=[misplaced], edges=[Within(source="b2", target="c1", provenance=PROV)]), rule=Rule.PARENT_LEVEL, node="b2")

@@ -42,7 +42,8 @@ def test_the_facts_of_a_scope_are_those_of_the_plain_walk(known: GraphStore, sco
 
 def test_the_facts_read_what_each_territory_holds_by_itself(known: GraphStore) -> None:
     facts = _by_id(known.territory_facts("c1", day=AS_OF))
-    assert set(facts) == {"c1", "a11", "a12", "g111", "g112", "g121"}
+    assert set(facts) == {"c1", "a11", "a12", "g111", "g112", "g121", "b1111", "b1112"}
+    assert facts["b1111"].parent == "g111" and facts["b1111"].covered and not facts["b1112"].covered
     assert facts["g112"].parent == "a11" and facts["a11"].parent == "c1"
     assert (facts["g112"].households, facts["g112"].linked, facts["g112"].covered) == (40, 31, True)
     assert not facts["a12"].covered and facts["g121"].linked == 0

@@ -78,10 +78,9 @@ def hanging_organisation(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
             wanted = _("本系统的系统党组织（隶属关系），或属地的街道、社区、园区党组织")
             fits = parent is not None and parent.level in UNIT_ORG_PARENTS
         else:
-            up = org.level.up
-            assert up is not None
-            wanted = _("上一级（%(level)s）党组织", level=term(up))
-            fits = parent is not None and parent.level is up
+            ups = org.level.parents
+            wanted = _("上级（%(level)s）党组织", level="、".join(term(level) for level in sorted(ups)))
+            fits = parent is not None and parent.level in ups
         if fits:
             continue
         if parent is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graph.gaps.facts import GapScope
+from graph.gaps.models import Severity
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, org_ref
 from graph.i18n import N_, _
@@ -50,11 +51,13 @@ def committee_under_threshold(scope: GapScope, norms: Norms) -> Iterator[Finding
 
 @gap_rule(
     GapRuleName.COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE,
-    title=N_("社区党组织应升格未升格"),
-    description=N_("党员数达到门槛、仍是党支部或党总支的社区党组织"),
+    title=N_("社区党组织可升格"),
+    description=N_("建议：党员数达到党委门槛、尚不是党委的社区党组织（可升格），或达到党总支门槛的党支部"),
     node_kind=NodeKind.ORGANISATION,
-    source="Heshan, read the other way round (ours); docs/DOMAIN.md#community_over_threshold_not_committee",
-    norms=("committee_threshold",),
+    source="Heshan (100 a committee), party rules (50 a general branch), read as what may be; "
+    "docs/DOMAIN.md#community_over_threshold_not_committee",
+    norms=("committee_threshold", "general_branch_threshold"),
+    severity=Severity.ADVICE,
 )
 def community_over_threshold_not_committee(scope: GapScope, norms: Norms) -> Iterator[Finding]:
     for community, org in scope.community_organisations():
@@ -63,11 +66,22 @@ def community_over_threshold_not_committee(scope: GapScope, norms: Norms) -> Ite
                 org_ref(org),
                 community.id,
                 _(
-                    "%(org)s 有党员 %(members)s 名，达到 %(threshold)s 名，仍是%(form)s，未升格为党委",
+                    "可升格：%(org)s 有党员 %(members)s 名，达到 %(threshold)s 名，仍是%(form)s，可升格为党委",
                     org=org.name,
                     members=org.members,
                     threshold=norms.committee_threshold,
                     form=term(org.form),
+                ),
+            )
+        elif org.form is OrgForm.BRANCH and org.members >= norms.general_branch_threshold:
+            yield Finding(
+                org_ref(org),
+                community.id,
+                _(
+                    "可升格：%(org)s 有党员 %(members)s 名，达到 %(threshold)s 名，仍是党支部，可升格为党总支",
+                    org=org.name,
+                    members=org.members,
+                    threshold=norms.general_branch_threshold,
                 ),
             )
 

@@ -14,6 +14,7 @@ from datetime import date
 from functools import cached_property
 
 from graph.model import Alliance, AllianceKind, EdgeKind, Level, NodeKind
+from graph.recorded import recorded
 from graph.scope import NodeRef, ancestors, on_date, resolve_scope, valid_on
 from graph.store import Direction, GraphStore, OrgFacts, TerritoryFacts
 
@@ -35,8 +36,6 @@ class GapScope:
         above = [NodeRef.of(t) for t in reversed(ancestors(store, self.root.id, self.day))]
         self.territories: list[TerritoryFacts] = []
         self._inside: dict[str, list[NodeRef]] = {}
-        self.grid_households: dict[str, int] = {}
-        """Households on the grids under each territory (a grid's own included)."""
         stack = [(f, above) for f in children[None]]
         while stack:
             territory, before = stack.pop()
@@ -45,12 +44,12 @@ class GapScope:
             self._inside[territory.id] = path
             kids = sorted(children[territory.id], key=lambda t: (t.name, t.id))
             stack.extend((kid, path) for kid in reversed(kids))
-        for territory in reversed(self.territories):  # children before parents
-            own = (territory.households or 0) if territory.level is Level.GRID else 0
-            total = self.grid_households.get(territory.id, 0) + own
-            self.grid_households[territory.id] = total
-            if territory.parent is not None:
-                self.grid_households[territory.parent] = self.grid_households.get(territory.parent, 0) + total
+        self.households = recorded(facts, "households").total
+        """Households under each territory (its own included), counted where nothing below records them (graph.recorded)."""
+        self.staff = recorded(facts, "staff").total
+        """Full-time staff under each territory, counted the same way."""
+        self.population = recorded(facts, "population").total
+        """常住人口 under each territory, counted the same way."""
 
     def of_level(self, level: Level) -> list[TerritoryFacts]:
         """The scope's territories of one level, in reading order."""
@@ -66,10 +65,13 @@ class GapScope:
         return self.chain[territory_id].organisation
 
     def organisations(self) -> Iterator[tuple[OrgFacts, TerritoryFacts]]:
-        """Each organisation of the chain covering a territory of the scope, then each unit's own, with where it sits."""
+        """Each organisation of the chain covering a territory of the scope, then each unit's own, with where it sits;
+        a joint organisation (联合党支部) once, at the first territory it covers."""
+        seen: set[str] = set()
         for territory in self.territories:
             chain = self.chain[territory.id]
-            if chain.organisation is not None:
+            if chain.organisation is not None and chain.organisation.id not in seen:
+                seen.add(chain.organisation.id)
                 yield chain.organisation, territory
             if territory.level is Level.COMMUNITY:
                 for unit in chain.units:

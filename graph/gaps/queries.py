@@ -7,7 +7,7 @@ from datetime import date
 
 from graph.gaps.catalogue import CATALOGUE, Catalogue
 from graph.gaps.facts import GapScope
-from graph.gaps.models import Gap, GapCount, GapPage
+from graph.gaps.models import Gap, GapCount, GapPage, Severity
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
 from graph.i18n import _
@@ -63,4 +63,5 @@ def count_gaps(
     chosen = catalogue.chosen(rules)
     scope = GapScope(store, scope_id, as_of=as_of)
     counts = {name: len(listed) for name, listed in _all_gaps(scope, chosen, settings or Norms()).items()}
-    return GapCount(scope=NodeRef.of(scope.root), as_of=scope.day, total=sum(counts.values()), by_rule=counts)
+    advice = sum(n for name, n in counts.items() if catalogue[name].meta.severity is Severity.ADVICE)
+    return GapCount(scope=NodeRef.of(scope.root), as_of=scope.day, total=sum(counts.values()), by_rule=counts, advice=advice)

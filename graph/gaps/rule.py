@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from graph.gaps.facts import GapScope
-from graph.gaps.models import Gap, GapRule, RuleParameter
+from graph.gaps.models import Gap, GapRule, RuleParameter, Severity
 from graph.gaps.names import GapRuleName
 from graph.model import NodeKind
 from graph.norms import Norms
@@ -53,7 +53,9 @@ class Rule:
             names = [t.name for t in path]
             if node.kind is not NodeKind.TERRITORY:
                 names.append(node.name)
-            yield Gap(rule=self.name, node=node, path=path, path_text=PATH_SEPARATOR.join(names), reason=reason)
+            yield Gap(
+                rule=self.name, node=node, path=path, path_text=PATH_SEPARATOR.join(names), reason=reason, severity=self.meta.severity
+            )
 
 
 def gap_rule(
@@ -64,6 +66,7 @@ def gap_rule(
     node_kind: NodeKind,
     source: str,
     norms: tuple[str, ...] = (),
+    severity: Severity = Severity.FAILURE,
 ) -> Callable[[FindGaps], Rule]:
     """Declare a rule beside its function: ``@gap_rule(GapRuleName.X, title=N_("小区未建党支部"), ...)``.
 
@@ -72,12 +75,21 @@ def gap_rule(
 
     ``norms`` names the fields of :class:`~graph.norms.Norms` the function reads: the catalogue
     shows them with their defaults, and the API takes each as a query parameter. ``source``
-    names the seed article (by city) and the rule's section of docs/DOMAIN.md.
+    names the seed article (by city) and the rule's section of docs/DOMAIN.md. ``severity`` advice marks what
+    the rules allow rather than require (可升格), listed apart from failures.
     """
     parameters = [_parameter(norm, rule=name) for norm in norms]
 
     def declare(finds: FindGaps) -> Rule:
-        meta = GapRule(name=name, title=title, description=description, node_kind=node_kind.value, parameters=parameters, source=source)
+        meta = GapRule(
+            name=name,
+            title=title,
+            description=description,
+            node_kind=node_kind.value,
+            parameters=parameters,
+            source=source,
+            severity=severity,
+        )
         return Rule(meta=meta, finds=finds)
 
     return declare

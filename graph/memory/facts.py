@@ -40,6 +40,7 @@ __all__ = ["FactsCache", "chain_facts", "territory_facts"]
 
 _T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
 _T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
+_T_POPULATION = at(NodeKind.TERRITORY, "population")
 _T_ABANDONED = at(NodeKind.TERRITORY, "abandoned")
 _M_CATEGORY, _M_HOUSEHOLDS = at(NodeKind.MEMBER, "category"), at(NodeKind.MEMBER, "households")
 _U_TYPE, _U_ELIGIBLE, _U_MEMBERS = at(NodeKind.UNIT, "unit_type"), at(NodeKind.UNIT, "eligible"), at(NodeKind.UNIT, "members")
@@ -115,6 +116,11 @@ def _coverer_on(graph: nx.DiGraph, node_id: str, day: date) -> str | None:
     return None
 
 
+def _first_covered(outgoing: dict[str, PackedEdge], day: date) -> str | None:
+    """The first by id of the territories an organisation covers on a day: where a joint organisation's own members are counted."""
+    return min((v for v, d in outgoing.items() if d[0] is EdgeKind.COVERS and valid_on(d, day)), default=None)
+
+
 def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[TerritoryFacts]:
     """The facts of territory ``root`` and every territory within it on ``day``, walked down the packed graph."""
     nodes, succ, pred = graph._node, graph._succ, graph._pred
@@ -181,7 +187,7 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
             elif kind is EdgeKind.MANAGES and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 managers.append(nodes[src][_U_TYPE])
         categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
-        if covered_by is not None:
+        if covered_by is not None and _first_covered(succ[covered_by], day) == tid:  # a joint organisation's members count once
             counted = set(serving)
             categories.update(
                 nodes[m][_M_CATEGORY]
@@ -200,6 +206,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 linked=linked,
                 units=tuple(sorted(units)),
                 members=dict(categories),
+                population=t[_T_POPULATION],
+                upgraded=covered_by is not None and nodes[covered_by][_O_UPGRADED],
                 centres=tuple(sorted(centres)),
                 abandoned=t[_T_ABANDONED],
                 managers=tuple(sorted(managers)),

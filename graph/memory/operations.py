@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 import networkx as nx
 
-from graph.invariants import FUNCTIONAL
+from graph.invariants import DROP, FUNCTIONAL, superseded
 from graph.memory.packing import HEAD, PackedEdge, PackedNode, Packer
 from graph.model import Batch
 from graph.store import WriteSummary
@@ -46,6 +46,7 @@ Operation = PutNode | PutEdge | DropEdge | DropNode
 
 # The members under plain module names: an Enum attribute look-up costs about ten times a
 # global one on Python 3.11, and ``apply`` and ``plan`` test a tag for every node and edge.
+_FROM, _TO = HEAD + 1, HEAD + 2  # where a packed edge keeps its term
 PUT_NODE: Final = Op.PUT_NODE
 PUT_EDGE: Final = Op.PUT_EDGE
 DROP_EDGE: Final = Op.DROP_EDGE
@@ -66,6 +67,7 @@ def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer) -> tuple[list[Opera
     ops: list[Operation] = []
     gone: set[str] = set()
     gone_edges: set[tuple[str, str]] = set()
+    closed: dict[tuple[str, str], PackedEdge] = {}  # edges this write has closed, as they now are
     for ref in batch.remove_edges:
         data = succ.get(ref.source, {}).get(ref.target)
         if data is not None and data[0] is ref.kind:
@@ -95,7 +97,7 @@ def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer) -> tuple[list[Opera
         if u in gone or v in gone or (u, v) in gone_edges:
             return None
         edge: PackedEdge | None = succ[u].get(v)  # networkx is untyped: name what it holds
-        return edge
+        return closed.get((u, v), edge) if edge is not None else None
 
     for edge in batch.edges:
         u, v, kind = edge.source, edge.target, edge.kind
@@ -104,9 +106,17 @@ def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer) -> tuple[list[Opera
         if succ.get(u):  # the source has edges already: this one may exist, or replace another
             if kind in FUNCTIONAL:
                 for w, other in list(succ[u].items()):
-                    if other[0] is kind and w != v and current(u, w) is not None:
+                    if other[0] is not kind or w == v or current(u, w) is None:
+                        continue
+                    other = closed.get((u, w), other)
+                    ends = superseded(edge.valid_from, other[_FROM], other[_TO])
+                    if ends is DROP:
                         ops.append((DROP_EDGE, u, w))
                         gone_edges.add((u, w))
+                    elif ends != other[_TO]:  # in force the day before the new one starts: closed then, kept as history
+                        other = closed[(u, w)] = (*other[:_TO], ends, *other[_TO + 1 :])
+                        ops.append((PUT_EDGE, u, w, other))
+                        updated[kind] += 1
             old = current(u, v)
         if old is None:
             created[kind] += 1

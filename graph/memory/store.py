@@ -24,13 +24,13 @@ import networkx as nx
 
 from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
 from graph.i18n import _
-from graph.invariants import NodeFacts, check
+from graph.invariants import NodeFacts, check, in_force_last
 from graph.memory import operations
 from graph.memory.facts import FactsCache
 from graph.memory.journal import Journal, Snapshot, empty_journal, read_beside_writer, read_snapshot, replay, replay_frames, write_snapshot
 from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
-from graph.memory.packing import Packer, collector_paused, unpack_edge, unpack_node
+from graph.memory.packing import HEAD, Packer, collector_paused, unpack_edge, unpack_node
 from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
 from graph.store import ChainFacts, Direction, ImportRecord, RecordOf, TerritoryFacts, WriteSummary
 
@@ -307,10 +307,8 @@ class MemoryStore:
 
     def target(self, source: str, kind: EdgeKind) -> str | None:
         outgoing: dict[str, tuple[Any, ...]] = self._graph._succ.get(source, {})
-        for v, data in outgoing.items():
-            if data[0] is kind:
-                return v
-        return None
+        found = [(v, data[HEAD + 1], data[HEAD + 2]) for v, data in outgoing.items() if data[0] is kind]
+        return found[0][0] if len(found) == 1 else in_force_last(found)
 
     def sources(self, target: str, kind: EdgeKind) -> list[str]:
         return [u for u, data in self._graph._pred.get(target, {}).items() if data[0] is kind]

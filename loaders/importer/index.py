@@ -65,6 +65,9 @@ class IdIndex:
         self.org_of: dict[str, str] = {}
         """The organisation the file puts over a territory or unit, by the territory's or unit's id."""
         self.alliances: dict[str, FileAlliance] = {}
+        self.joint: dict[str, tuple[int, Level, tuple[object, ...]]] = {}
+        """A structure row's organisation by its given id: the first row naming it, its level and (name, form), so that
+        further rows of the level naming it make it a joint organisation (联合党支部) and must agree with the first."""
         self.managed: dict[str, set[str]] = {}
         """The residential areas the file's structure rows say each unit runs (managed_by), by the unit's id."""
         self.unit_types: dict[str, UnitType] = {}

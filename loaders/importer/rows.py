@@ -85,6 +85,39 @@ class DefiningRow(_Row):
         self.define(org_id, NodeKind.ORGANISATION, level, column)
         self._ctx.index.org_of[owner] = org_id
 
+    def define_joint_org(self, owner: str, org_id: str, level: Level, column: str, signature: tuple[object, ...]) -> None:
+        """A structure row's organisation by its given id: the same id on several rows of one level is one joint
+        organisation (联合党支部) covering each territory; rows that disagree on its ``signature`` (name, form) are a problem."""
+        index = self._ctx.index
+        first = index.joint.get(org_id)
+        if first is None:
+            self.define_org(owner, org_id, level, column)
+            index.joint[org_id] = (self.number, level, signature)
+            return
+        row, first_level, first_signature = first
+        if first_level is not level:
+            reason = _(
+                "重复编号：%(table)s 第 %(row)s 行已把它给了%(first)s；联合党支部只覆盖同一层级的地域，不能再覆盖%(level)s",
+                table=self.table,
+                row=row,
+                first=term(first_level),
+                level=term(level),
+            )
+            self.problem(column, org_id, reason)
+        elif first_signature != signature:
+            shown_first = " / ".join(str(getattr(v, "value", v)) for v in first_signature)
+            shown_here = " / ".join(str(getattr(v, "value", v)) for v in signature)
+            reason = _(
+                "联合党组织各行不一致：%(table)s 第 %(row)s 行为 %(first)s，本行为 %(here)s；"
+                "同一联合党组织各行的 org_name 和 org_form 应相同",
+                table=self.table,
+                row=row,
+                first=shown_first,
+                here=shown_here,
+            )
+            self.problem(column, org_id, reason)
+        index.org_of[owner] = org_id
+
     def manages(self, unit_id: str, area_id: str) -> None:
         """Note a residential area a structure row says a unit runs (managed_by), so the unit's own row keeps it."""
         self._ctx.index.managed.setdefault(unit_id, set()).add(area_id)
@@ -124,6 +157,10 @@ class BuildingRow(_Row):
     def known(self, node_id: str) -> Known | None:
         """What the file, or else the store, says of a node."""
         return self._ctx.index.known(node_id)
+
+    def defines_first(self, node_id: str) -> bool:
+        """Whether this row is the one defining an id (a joint organisation's other rows only cover with it)."""
+        return self._ctx.index.row_of(node_id) == (self.table, self.number)
 
     def managed_here(self, unit_id: str) -> set[str]:
         """The residential areas the file's structure rows say a unit runs (managed_by)."""

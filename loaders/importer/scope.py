@@ -17,6 +17,7 @@ from typing import Any
 
 from graph.access import held_whole, within
 from graph.errors import UnknownNode
+from graph.invariants import latest
 from graph.model import EdgeKind
 from graph.store import GraphStore
 
@@ -77,10 +78,10 @@ class ScopeGuard:
     def parent_of(self, territory_id: str) -> str | None:
         """The territory a stored one lies within now; the scope's own may not be moved by the import."""
         try:
-            up = self.store.edges_of(territory_id, kind=EdgeKind.WITHIN)
+            up = latest(self.store.edges_of(territory_id, kind=EdgeKind.WITHIN))
         except UnknownNode:
             return None
-        return up[0].target if up else None
+        return up.target if up is not None else None
 
     def changes_node(self, node: Any) -> bool:
         """Whether writing this node would change the stored one (its provenance aside)."""

@@ -14,7 +14,8 @@ from unittest import mock
 
 from graph.access import belonging, within
 from graph.errors import WrongKind
-from graph.model import EdgeKind, Level, NodeKind, Organisation, Territory
+from graph.invariants import latest
+from graph.model import Edge, EdgeKind, Level, NodeKind, Organisation, Territory
 from graph.navigation import SearchPage, search
 from graph.store import GraphStore
 from loaders import exporter
@@ -40,7 +41,12 @@ def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str 
             raise WrongKind(f"{scope} is a {nodes[scope].kind.value}")
         keep = belonging(edges, scope)
         units = {i for i in keep if nodes[i].kind is NodeKind.UNIT}
-        parent = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN}
+        places: dict[str, list[Edge]] = defaultdict(list)
+        for e in edges:
+            if e.kind is EdgeKind.WITHIN:
+                places[e.source].append(e)
+        present = {source: latest(found) for source, found in places.items()}  # a re-drawn territory's present place
+        parent = {source: e.target for source, e in present.items() if e is not None}
         up = scope
         while ancestors and up in parent:
             up = parent[up]
@@ -54,7 +60,7 @@ def _view_filter_after(cls: type[exporter._View], store: GraphStore, scope: str 
             while current is not None and isinstance(up := nodes[current], Organisation) and up.level in (Level.SYSTEM, Level.DISTRICT):
                 keep.add(current)
                 current = up_of.get(current) if up.level is Level.SYSTEM else None
-        above = {e.source: e.target for e in edges if e.kind is EdgeKind.WITHIN and e.source == scope and e.target not in keep}
+        above = {scope: parent[scope]} if scope in parent and parent[scope] not in keep else {}
         nodes = {i: n for i, n in nodes.items() if i in keep}
         edges = [e for e in edges if e.source in keep and e.target in keep]
     else:

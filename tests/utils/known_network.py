@@ -4,11 +4,18 @@ Two streets, four communities. Each community is built to show a few things, wri
 beside it; the answers the queries must give are the constants at the end (``AS_OF`` is
 the day they hold on). Change the network and those constants together.
 
+The shapes of issue 12 are planted too: a street-level large grid (g2x, Heshan's 全科网格), two
+buildings under a grid (b1111 with a building group, b1112 without), a joint branch (o-a21
+covers a21 and a22, 联合党支部), and a re-drawn community: 旧团结社区 c0 ended on 2025-12-31,
+团结社区 c4 started on 2026-01-01 and 团结苑 a41 moved from c0 to c4 that day (``REDRAWN``).
+
     抚东区 d
     ├── 东湖街道 s1 (o-s1)
     │   ├── 幸福社区 c1 (o-c1: committee of 90, upgraded by decision; staff 2)
     │   │   ├── 春晖苑 a11 (o-a11)
     │   │   │   ├── 春晖苑第1网格 g111: 30 households, group, heads 10+10+10
+    │   │   │   │   ├── 1号楼 b1111: building group o-b1111
+    │   │   │   │   └── 2号楼 b1112: no group
     │   │   │   └── 春晖苑第2网格 g112: 40 households, group since 2025-09-01, heads 15+16 (16 over the norm)
     │   │   ├── 锦绣园 a12: no branch; abandoned (弃管), run by u2
     │   │   │   └── 锦绣园第1网格 g121: 50 households, no group, no heads
@@ -19,8 +26,20 @@ the day they hold on). Change the network and those constants together.
     │   │       (o-u13 under o-c1, 属地)
     │   │   centre sc1: share 92%, all six 六有
     │   └── 和平社区 c2 (o-c2: committee of 80, not upgraded; no staff recorded; seat4 ended 2023)
-    │       ├── 和平苑 a21 (o-a21, 2 members)
+    │       ├── 和平苑 a21 (o-a21, 2 members: a joint branch, also covering a22)
     │       │   └── 和平苑第1网格 g211: 310 households, group, one head of 10
+    │       ├── 和平二苑 a22 (covered by o-a21), no grids
+    │       └── units: u5 property co. (o-u5 reports to nobody, ag3 expired 2025-12-31), u7 owners' committee without org
+    └── 西湖街道 s2 (o-s2: seat2 for u1 from 2025, seat3 for u6 2020-2024)
+        ├── 西湖大网格 g2x: a large grid in the street itself, 10 households, group o-g2x, head of 10
+        ├── 光明社区 c3 (o-c3: a branch of 120 members; staff 5)
+        │   ├── 光明苑 a31 (o-a31 reports to nobody)
+        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10, grid leader m3
+        │   └── units: u6 hospital without org, ag4 signed by the unit itself, open-ended
+        ├── 团结社区 c4 (no organisation; staff 1; since 2026-01-01)
+        │   └── 团结苑 a41: no branch (in c0 until 2025-12-31, in c4 since 2026-01-01)
+        │       └── 团结苑第1网格 g411: 10 households, no group
+        └── 旧团结社区 c0 (o-c0, until 2025-12-31: gone on AS_OF)
     │       ├── units: u5 property co. (o-u5 reports to nobody, ag3 expired 2025-12-31; MANAGES a21), u7 owners'
     │       │   committee without org, u10 new-employment group of 5 members not eligible (no gap, not counted),
     │       │   u11 enterprise of 4 members without org (两新 gap, and enough for a branch), u14 owners' committee
@@ -54,7 +73,7 @@ residents' committees are not asked to take part, u10 is not eligible. Their rea
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from graph.memory import MemoryStore
 from graph.model import (
@@ -102,6 +121,7 @@ from graph.model import (
 
 __all__ = [
     "AS_OF",
+    "BEFORE_REDRAWING",
     "COVERAGE",
     "GAPS",
     "GAPS_BY_STREET",
@@ -109,14 +129,21 @@ __all__ = [
     "PEOPLE",
     "POSTS",
     "REACH",
+    "REDRAWING",
+    "REDRAWN",
     "STAFF",
     "TEAMS",
+    "UPGRADED",
     "known_network",
     "known_store",
 ]
 
 AS_OF = date(2026, 6, 1)
 """The day the expected answers below hold on."""
+REDRAWN = date(2026, 1, 1)
+"""The day 团结苑 a41 moved from the ended 旧团结社区 c0 to the new 团结社区 c4."""
+BEFORE_REDRAWING = date(2025, 6, 1)
+"""A day before the re-drawing, when ``REDRAWING`` says how things stood."""
 
 PROV = Provenance(source="known-network", recorded_at=datetime(2026, 6, 1, 9, 0))
 
@@ -142,18 +169,33 @@ def _territories() -> Batch:
         ("a12", "锦绣园", Level.RESIDENTIAL_AREA, "c1", None, None),
         ("a21", "和平苑", Level.RESIDENTIAL_AREA, "c2", None, None),
         ("a31", "光明苑", Level.RESIDENTIAL_AREA, "c3", None, None),
-        ("a41", "团结苑", Level.RESIDENTIAL_AREA, "c4", None, None),
+        ("a41", "团结苑", Level.RESIDENTIAL_AREA, "c0", None, None),  # moved to c4 on 2026-01-01 (_redrawn)
+        ("a22", "和平二苑", Level.RESIDENTIAL_AREA, "c2", None, None),
         ("g111", "春晖苑第1网格", Level.GRID, "a11", 30, None),
         ("g112", "春晖苑第2网格", Level.GRID, "a11", 40, None),
         ("g121", "锦绣园第1网格", Level.GRID, "a12", 50, None),
         ("g211", "和平苑第1网格", Level.GRID, "a21", 310, None),
         ("g311", "光明苑第1网格", Level.GRID, "a31", 20, None),
         ("g411", "团结苑第1网格", Level.GRID, "a41", 10, None),
+        ("g2x", "西湖大网格", Level.GRID, "s2", 10, None),
+        ("b1111", "1号楼", Level.BUILDING, "g111", None, None),
+        ("b1112", "2号楼", Level.BUILDING, "g111", None, None),
+        ("c0", "旧团结社区", Level.COMMUNITY, "s2", None, None),
     ]
     abandoned = {"a12", "a41"}  # 弃管小区
     nodes = [Territory(id=i, name=n, level=lv, households=h, staff=s, abandoned=i in abandoned, provenance=PROV) for i, n, lv, _, h, s in t]
-    edges = [Within(source=i, target=p, provenance=PROV) for i, _, _, p, _, _ in t if p]
+    dated = {"c4": (REDRAWN, None), "c0": (None, REDRAWN - timedelta(days=1)), "a41": (None, REDRAWN - timedelta(days=1))}
+    edges = [
+        Within(source=i, target=p, valid_from=dated.get(i, (None, None))[0], valid_to=dated.get(i, (None, None))[1], provenance=PROV)
+        for i, _, _, p, _, _ in t
+        if p
+    ]
     return Batch(nodes=nodes, edges=edges)
+
+
+def _redrawn() -> Batch:
+    """The re-drawing of 2026-01-01: 团结苑 a41 moves from the ended c0 to the new c4 (the old place is closed, kept)."""
+    return Batch(edges=[Within(source="a41", target="c4", valid_from=REDRAWN, provenance=PROV)])
 
 
 def _chain() -> Batch:
@@ -171,7 +213,11 @@ def _chain() -> Batch:
         ("o-g112", "春晖苑第2网格党小组", Level.GRID, OrgForm.GROUP, 4, "g112", "o-a11", False),
         ("o-g211", "和平苑第1网格党小组", Level.GRID, OrgForm.GROUP, 3, "g211", "o-a21", False),
         ("o-g311", "光明苑第1网格党小组", Level.GRID, OrgForm.GROUP, 6, "g311", "o-a31", False),
+        ("o-g2x", "西湖大网格党小组", Level.GRID, OrgForm.GROUP, 4, "g2x", "o-s2", False),
+        ("o-b1111", "1号楼党小组", Level.BUILDING, OrgForm.GROUP, 3, "b1111", "o-g111", False),
+        ("o-c0", "旧团结社区党支部", Level.COMMUNITY, OrgForm.BRANCH, 10, "c0", "o-s2", False),
     ]
+    ended = {"o-c0": REDRAWN - timedelta(days=1)}
     nodes = [Organisation(id=i, name=n, level=lv, form=f, members=m, upgraded=up, provenance=PROV) for i, n, lv, f, m, _, _, up in o]
     systems = [  # 系统党组织: the lines units' organisations report up (Heshan: 隶属关系)
         ("o-sys-organ", "区直机关工委", SystemKind.ORGAN_WORK_COMMITTEE),
@@ -180,9 +226,11 @@ def _chain() -> Batch:
     for i, n, k in systems:
         nodes.append(Organisation(id=i, name=n, level=Level.SYSTEM, form=OrgForm.WORKING_COMMITTEE, system_kind=k, provenance=PROV))
     edges: list[Edge] = [
-        Covers(source=i, target=c, valid_from=date(2025, 9, 1) if i == "o-g112" else None, provenance=PROV) for i, _, _, _, _, c, _, _ in o
+        Covers(source=i, target=c, valid_from=date(2025, 9, 1) if i == "o-g112" else None, valid_to=ended.get(i), provenance=PROV)
+        for i, _, _, _, _, c, _, _ in o
     ]
-    edges += [ReportsTo(source=i, target=p, provenance=PROV) for i, _, _, _, _, _, p, _ in o if p]
+    edges.append(Covers(source="o-a21", target="a22", provenance=PROV))  # the joint branch's second area
+    edges += [ReportsTo(source=i, target=p, valid_to=ended.get(i), provenance=PROV) for i, _, _, _, _, _, p, _ in o if p]
     edges += [ReportsTo(source=i, target="o-d", provenance=PROV) for i, _, _ in systems]
     return Batch(nodes=nodes, edges=edges)
 
@@ -197,6 +245,7 @@ def _members() -> Batch:
         ("h2111", "杨敏", X, 10, "g211"),
         ("h3111", "黄磊", R, 10, "g311"),
         ("h3112", "赵军", S, 10, "g311"),
+        ("h2x1", "钱华", R, 10, "g2x"),
     ]
     nodes: list[Node] = [
         Member(id=i, name=n, category=c, roles=(MemberRole.HOUSEHOLD_HEAD,), households=h, provenance=PROV) for i, n, c, h, _ in heads
@@ -364,7 +413,17 @@ def _posts_and_teams() -> Batch:
 
 def known_network() -> list[Batch]:
     """The network as batches, to write in order."""
-    return [_territories(), _chain(), _units(), _members(), _agreements(), _seats_and_alliances(), _centres(), _posts_and_teams()]
+    return [
+        _territories(),
+        _redrawn(),
+        _chain(),
+        _units(),
+        _members(),
+        _agreements(),
+        _seats_and_alliances(),
+        _centres(),
+        _posts_and_teams(),
+    ]
 
 
 def known_store() -> MemoryStore:
@@ -380,9 +439,10 @@ def known_store() -> MemoryStore:
 COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
     # figure: (numerator, denominator) per territory
     "d": {
-        "residential_areas_with_branch": (3, 5),
-        "grids_with_group": (4, 6),
-        "households_linked": (91, 460),  # 30 + 31 + 0 + 10 + 20 + 0
+        "residential_areas_with_branch": (4, 6),  # a22 is covered by the joint branch o-a21
+        "grids_with_group": (5, 7),  # g2x, the street's large grid, has its group
+        "buildings_with_group": (1, 2),
+        "households_linked": (101, 470),  # 30 + 31 + 0 + 10 + 20 + 0 + 10 (g2x)
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
         "units_in_agreements": (3, 13),  # u1 (ag1), u4 (ag2), u6 (ag4); rc1-rc3, the residents' committees, are no resident units
@@ -390,12 +450,13 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (2, 4),
         "centres_meeting_six_haves": (2, 3),
         "centres_mostly_for_service": (1, 2),
-        "areas_with_three_parties": (1, 5),
+        "areas_with_three_parties": (1, 6),  # a22, the joint branch's second area, has neither unit
         "abandoned_areas_run": (1, 2),
     },
     "s1": {
-        "residential_areas_with_branch": (2, 3),
+        "residential_areas_with_branch": (3, 4),
         "grids_with_group": (3, 4),
+        "buildings_with_group": (1, 2),
         "households_linked": (71, 430),
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
@@ -404,13 +465,14 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (2, 2),
         "centres_meeting_six_haves": (2, 3),
         "centres_mostly_for_service": (1, 2),
-        "areas_with_three_parties": (1, 3),
+        "areas_with_three_parties": (1, 4),
         "abandoned_areas_run": (1, 1),
     },
     "s2": {
         "residential_areas_with_branch": (1, 2),
-        "grids_with_group": (1, 2),
-        "households_linked": (20, 30),
+        "grids_with_group": (2, 3),
+        "buildings_with_group": (0, 0),
+        "households_linked": (30, 40),
         "property_companies_with_organisation": (0, 0),
         "owners_committees_with_organisation": (0, 0),
         "units_in_agreements": (1, 2),
@@ -424,6 +486,7 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
     "c1": {
         "residential_areas_with_branch": (1, 2),
         "grids_with_group": (2, 3),
+        "buildings_with_group": (1, 2),
         "households_linked": (61, 120),
         "property_companies_with_organisation": (0, 1),
         "owners_committees_with_organisation": (1, 1),
@@ -436,8 +499,9 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "abandoned_areas_run": (1, 1),
     },
     "c2": {
-        "residential_areas_with_branch": (1, 1),
+        "residential_areas_with_branch": (2, 2),
         "grids_with_group": (1, 1),
+        "buildings_with_group": (0, 0),
         "households_linked": (10, 310),
         "property_companies_with_organisation": (1, 1),
         "owners_committees_with_organisation": (0, 1),
@@ -446,15 +510,15 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "communities_with_centre": (1, 1),
         "centres_meeting_six_haves": (0, 1),
         "centres_mostly_for_service": (0, 1),
-        "areas_with_three_parties": (0, 1),
+        "areas_with_three_parties": (0, 2),
         "abandoned_areas_run": (0, 0),
     },
 }
-STAFF = {"d": (8, 460), "s1": (2, 430), "s2": (6, 30), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
+STAFF = {"d": (8, 470), "s1": (2, 430), "s2": (6, 40), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
 MEMBERS = {
-    "d": {R: 4, S: 2, D: 2, F: 1, X: 1},
+    "d": {R: 5, S: 2, D: 2, F: 1, X: 1},
     "s1": {R: 2, S: 1, D: 2, F: 1, X: 1},
-    "s2": {R: 2, S: 1},
+    "s2": {R: 3, S: 1},  # h3111, m3, h2x1; h3112
     "c1": {R: 2, S: 1, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2 (m1 is a unit's member)
 }
 
@@ -481,7 +545,7 @@ GAPS: dict[str, list[str]] = {
     "community_without_centre": ["c3", "c4"],
     "centre_short_of_service": ["sc2"],
     "centre_missing_six_haves": ["sc2"],
-    "area_without_three_parties": ["a12", "a21", "a31", "a41"],  # a11 alone has all three
+    "area_without_three_parties": ["a12", "a21", "a22", "a31", "a41"],  # a11 alone has all three
     "abandoned_area_unrun": ["a41"],  # a12 is run by u2
     "big_working_committee_without_unit": ["o-s1"],  # o-s2 has seat2 (seat3 ended in 2024)
     "outside_community_of_practice": ["u13", "u9", "u2", "u8", "c4"],  # 三全: u2 is only in an alliance, u8 left al3
@@ -489,6 +553,15 @@ GAPS: dict[str, list[str]] = {
     "post_vacant": ["p-rc2"],
     "residents_committee_without_director": ["rc2"],
 }
+UPGRADED = {"d": 1, "s1": 1, "s2": 0, "c1": 1}
+"""Organisations upgraded by decision (特批升格) covering the scope's territories: o-c1."""
+
+REDRAWING: dict[date, dict[str, object]] = {
+    # on a day: the communities of s2, where a41 lies, and s2's communities without an organisation
+    BEFORE_REDRAWING: {"communities": ["c0", "c3"], "a41_in": "c0", "community_without_organisation": []},
+    AS_OF: {"communities": ["c3", "c4"], "a41_in": "c4", "community_without_organisation": ["c4"]},
+}
+
 _IN_S2 = {"a31", "a41", "g411", "c3", "c4", "o-a31", "o-c3", "u8"}
 GAPS_BY_STREET = {
     "s1": {rule: [n for n in ids if n not in _IN_S2] for rule, ids in GAPS.items()},
@@ -505,7 +578,7 @@ PEOPLE: dict[str, dict[str, object]] = {
         "cross_posted": ["吴丽", "王芳", "赵敏", "陈红"],  # 吴丽: o-c3 member and rc3 director; 赵敏: o-u1 and seat1
         "teams": 2,
         "team_members": 4,
-        "grids_with_team": (2, 6),
+        "grids_with_team": (2, 7),  # g2x, the street's large grid, has none
     },
     "s1": {
         "concurrent_members": 1,
@@ -525,11 +598,11 @@ PEOPLE: dict[str, dict[str, object]] = {
         "cross_posted": ["吴丽"],
         "teams": 1,
         "team_members": 2,
-        "grids_with_team": (1, 2),
+        "grids_with_team": (1, 3),
     },
 }
 
-_S1_ORGS = ["o-c1", "o-a11", "o-g111", "o-g112", "o-u1", "o-u3", "o-u4", "o-u13"]  # the organisations of c1 and its units
+_S1_ORGS = ["o-c1", "o-a11", "o-g111", "o-b1111", "o-g112", "o-u1", "o-u3", "o-u4", "o-u13"]  # c1's organisations and its units'
 _C2_ORGS = ["o-c2", "o-a21", "o-g211", "o-u5"]
 _S1_UNITS = ["u1", "u2", "u3", "u4", "u9", "u13"]  # c1's units but its residents' committee
 _C2_UNITS = ["u5", "u7", "u10", "u11", "u14"]

@@ -54,13 +54,14 @@ STYLES: dict[str, NodeStyle] = {
     "community": NodeStyle("#e65100", "box", "社区党组织", 170),
     "residential_area": NodeStyle("#2e7d32", "ellipse", "小区党支部", 160),
     "grid": NodeStyle("#1565c0", "dot", "网格党小组", 130),
+    "building": NodeStyle("#0277bd", "dot", "楼栋党小组 / 院落党支部", 110),
     "household": NodeStyle("#795548", "triangle", label(MemberRole.HOUSEHOLD_HEAD), 84),
     "unit": NodeStyle("#00838f", "diamond", "驻区单位党组织", 130),
     "alliance": NodeStyle("#8e24aa", "star", "党建联盟 / 共同体", 170),
 }
 """Keyed by :attr:`MapNode.style <visualizations.map.model.MapNode.style>`, in the legend's order."""
 
-FILLED = frozenset({"grid", "unit", "household", "alliance"})
+FILLED = frozenset({"grid", "building", "unit", "household", "alliance"})
 """Small markers drawn filled with their colour, their label below in dark text; the rest are outlined boxes.
 A territory or unit without its organisation is never drawn as the organisation: it is hollow, its outline dashed."""
 
@@ -69,7 +70,7 @@ MISSING_DASHES = [2, 4]
 MISSING_TEXT = "#757575"
 """The label colour of such a node."""
 
-MARKER_SIZE = {"grid": 14, "household": 10, "alliance": 18}
+MARKER_SIZE = {"grid": 14, "building": 12, "household": 10, "alliance": 18}
 
 FONT_SIZE = {"district": 26, "street": 22, "community": 18, "alliance": 18}  # upper levels stay legible when a wide scope is fitted
 """Font sizes other than vis-network's 14."""
