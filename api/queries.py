@@ -18,11 +18,12 @@ from api.deps import AsOf, ViewerContext
 from api.limits import RateLimited
 from api.schemas import ErrorOut, odd_character
 from graph.agreements import AgreementStatus, AgreementView
+from graph.alliances import AllianceReach
 from graph.committees import CommitteeSeat, UnitSeat
 from graph.coverage import Coverage
 from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, gap_rules
 from graph.i18n import _
-from graph.model import NodeKind
+from graph.model import AllianceKind, NodeKind
 from graph.navigation import AllianceMembership, Partner, SearchPage
 from graph.norms import NORMS, Norms
 from graph.people import PeopleCounts
@@ -91,6 +92,10 @@ class PartnerPageOut(Page[Partner]):
 
 class AlliancePageOut(Page[AllianceMembership]):
     """Alliance memberships."""
+
+
+class AllianceReachPageOut(Page[AllianceReach]):
+    """Alliances of a scope, each with how far it reaches there."""
 
 
 class BigCommitteeOut(BaseModel):
@@ -190,6 +195,19 @@ def scope_gap_count(scope_id: str, ctx: ViewerContext, norms: NormsDep, rules: R
 def scope_people(scope_id: str, ctx: ViewerContext, as_of: AsOf = None) -> PeopleCounts:
     """People holding several places in a scope: concurrent committee members (兼职委员), 一肩挑, 交叉任职, service teams."""
     return ctx.on(as_of).people(scope_id)
+
+
+@router.get("/scopes/{scope_id}/alliances", response_model=AllianceReachPageOut)
+def scope_alliances(
+    scope_id: str,
+    ctx: ViewerContext,
+    as_of: AsOf = None,
+    kind: AllianceKind | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> AllianceReachPageOut:
+    """Alliances (党建联盟 / 党建共同体) with a member in the scope, and the organisations, units and party members each reaches there."""
+    return AllianceReachPageOut.of(ctx.on(as_of).alliance_reach(scope_id, kind=kind), limit=limit, offset=offset)
 
 
 @router.get("/communities/{community_id}/big-committee", response_model=BigCommitteeOut)

@@ -22,7 +22,17 @@ from urllib.parse import quote
 
 from tqdm import tqdm
 
-from cli.output import pad, print_coverage, print_gap_count, print_gaps, print_import, print_imports, print_people, print_refusal
+from cli.output import (
+    pad,
+    print_alliances,
+    print_coverage,
+    print_gap_count,
+    print_gaps,
+    print_import,
+    print_imports,
+    print_people,
+    print_refusal,
+)
 from cli.parser import build_parser
 from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
@@ -38,7 +48,7 @@ from service.principal import AccessRole, Principal
 
 __all__ = ["READING_COMMANDS", "generate_network", "main", "terminal_user"]
 
-READING_COMMANDS = frozenset({"stats", "coverage", "people", "gaps", "map", "report", "export", "imports", "keys"})
+READING_COMMANDS = frozenset({"stats", "coverage", "people", "alliances", "gaps", "map", "report", "export", "imports", "keys"})
 """Commands that write nothing to the store, so they run read-only beside a running server (``keys``
 writes only the keys file, which has its own lock, after reading the store to check a scope)."""
 
@@ -130,6 +140,8 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
         print_coverage(ctx.on(args.as_of).coverage(args.scope))
     elif command == "people":
         print_people(ctx.on(args.as_of).people(args.scope))
+    elif command == "alliances":
+        print_alliances(args.scope, ctx.on(args.as_of).alliance_reach(args.scope, kind=args.kind))
     elif command == "gaps":
         rules = args.rule  # the gap rules check their names, and list them when one is wrong
         day = ctx.on(args.as_of)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
+from graph.alliances import AllianceReach
 from graph.coverage import Coverage, Figure
 from graph.gaps import GapCount, GapPage
 from graph.i18n import N_, _
@@ -13,7 +14,7 @@ from graph.people import PeopleCounts
 from graph.store import ImportRecord
 from loaders.importer import ImportReport
 
-__all__ = ["pad", "print_coverage", "print_gap_count", "print_gaps", "print_import", "print_imports", "print_refusal"]
+__all__ = ["pad", "print_alliances", "print_coverage", "print_gap_count", "print_gaps", "print_import", "print_imports", "print_refusal"]
 
 _FIGURES = {
     "residential_areas_with_branch": N_("小区党支部"),
@@ -120,6 +121,25 @@ def print_people(counts: PeopleCounts) -> None:
     for person in counts.cross_posts:
         places = _("；").join(f"{p.body.name} {p.role}" for p in person.places)
         print("  " + _("%(person)s：%(places)s", person=person.person or _("（不显示）"), places=places))
+
+
+def print_alliances(scope: str, found: list[AllianceReach]) -> None:
+    """Each alliance of a scope on a line with how far it reaches there, then its members (牵头 first)."""
+    print(_("%(scope)s：%(count)s 个党建联盟和党建共同体", scope=scope, count=len(found)))
+    for reach in found:
+        print(
+            "  "
+            + _(
+                "%(name)s（%(kind)s）：覆盖党组织 %(organisations)s 个、驻区单位 %(units)s 个、党员 %(members)s 名",
+                name=reach.alliance.name,
+                kind=term(reach.alliance_kind),
+                organisations=format(len(reach.organisations), ","),
+                units=format(len(reach.units), ","),
+                members=format(reach.party_members, ","),
+            )
+        )
+        names = _("、").join(m.member.name + (_("（牵头）") if m.lead else "") for m in reach.members)
+        print("    " + _("成员：%(members)s", members=names))
 
 
 def print_gaps(page: GapPage) -> None:

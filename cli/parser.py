@@ -8,6 +8,7 @@ from pathlib import Path
 
 from graph.generator import GapRates
 from graph.i18n import Lang, _
+from graph.model import AllianceKind
 from loaders.exporter import FORMATS
 from service.principal import AccessRole
 
@@ -99,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     people = commands.add_parser("people", help=_("一人多职：一个范围的兼职委员、一肩挑、交叉任职和服务队"))
     people.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))
     people.add_argument("--as-of", type=date.fromisoformat, help=_("按这一天的情况（YYYY-MM-DD；默认今天）"))
+
+    allied = commands.add_parser("alliances", help=_("党建联盟和党建共同体：一个范围内每个联盟覆盖多少党组织、单位和党员"))
+    allied.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))
+    allied.add_argument(
+        "--kind",
+        type=AllianceKind,
+        choices=list(AllianceKind),
+        help=_("只看一种：alliance（党建联盟）或 community_of_practice（党建共同体）"),
+    )
+    allied.add_argument("--as-of", type=date.fromisoformat, help=_("按这一天的情况（YYYY-MM-DD；默认今天）"))
 
     gapper = commands.add_parser("gaps", help=_("网络薄弱之处：一个范围的短板，按规则列出"))
     gapper.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))

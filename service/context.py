@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from graph.access import belonging_in, belonging_kinds, within
 from graph.agreements import AgreementStatus, AgreementView, agreements
+from graph.alliances import AllianceReach, alliance_reach
 from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, coverage
 from graph.errors import InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
 from graph.i18n import N_, _
-from graph.model import Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
+from graph.model import AllianceKind, Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
 from graph.norms import NORMS, Norms
 from graph.people import PeopleCounts, people_counts
@@ -190,6 +191,10 @@ class Context:
     def agreements(self, scope_id: str, *, status: AgreementStatus | None, expiring_within_days: int) -> list[AgreementView]:
         found = agreements(self.store, self.inside(scope_id), status=status, as_of=self.day, expiring_within_days=expiring_within_days)
         return self.policy.redact(found)
+
+    def alliance_reach(self, scope_id: str, *, kind: AllianceKind | None) -> list[AllianceReach]:
+        """How far each alliance with a member in the scope reaches there (党建联盟 / 党建共同体); members beyond are bare references."""
+        return self.policy.redact(alliance_reach(self.store, self.inside(scope_id), as_of=self.day, kind=kind))
 
     # -- pages --------------------------------------------------------------------------------
 

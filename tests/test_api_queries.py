@@ -50,7 +50,7 @@ def test_gaps_filter_by_rule_and_come_a_page_at_a_time(client: TestClient) -> No
 
 def test_gap_counts_without_a_listing(client: TestClient) -> None:
     body = _get(client, "/scopes/s1/gaps/count", **DAY)
-    assert body["total"] == 35 and body["by_rule"]["under_staffed"] == 1 and body["by_rule"]["in_service_unreported"] == 2
+    assert body["total"] == 38 and body["by_rule"]["under_staffed"] == 1 and body["by_rule"]["in_service_unreported"] == 2
     assert _get(client, "/scopes/d/gaps/count", rule="agreement_expired", as_of="2027-01-01")["total"] == 2
 
 
@@ -150,3 +150,14 @@ def test_the_openapi_document_describes_the_query_routes(client: TestClient) -> 
         "/search",
         "/nodes/{node_id}/chain",
     } <= set(paths)
+
+
+def test_the_alliances_of_a_scope_with_how_far_each_reaches(client: TestClient) -> None:
+    from tests.utils.known_network import REACH
+
+    body = _get(client, "/scopes/d/alliances", kind="community_of_practice", **DAY)
+    assert [a["alliance"]["id"] for a in body["items"]] == ["al2", "al3"] and body["total"] == 2
+    al2 = body["items"][0]
+    orgs, units, members = REACH["d"]["al2"]
+    assert (len(al2["organisations"]), len(al2["units"]), al2["party_members"]) == (len(orgs), len(units), members)
+    assert al2["members"][0] == {"member": {"id": "c1", "kind": "territory", "name": "幸福社区", "level": "community"}, "lead": True}

@@ -48,3 +48,22 @@ def test_coverage_and_gaps_in_the_terminal_match_the_queries(tmp_path: Path) -> 
     assert [line.split("] ")[1].split("：")[0] for line in listed.stdout.splitlines()[1:3]] == [g.path_text for g in page.items]
 
     assert unknown.returncode == 1 and "没有短板规则 no_such_rule" in unknown.stderr
+
+
+def test_alliances_in_the_terminal_match_the_query(tmp_path: Path) -> None:
+    from graph.alliances import alliance_reach
+
+    data = tmp_path / "data"
+    assert _grassroots("generate", "--households", "3000", "--seed", "6", data=data).returncode == 0
+    shown = _grassroots("alliances", "s01", data=data)
+    assert shown.returncode == 0, shown.stderr
+    store = MemoryStore(data)
+    try:
+        expected = alliance_reach(store, "s01")
+    finally:
+        store.close()
+    assert expected, "the generator makes a street alliance"
+    assert f"{len(expected)} 个党建联盟和党建共同体" in shown.stdout.splitlines()[0]
+    for reach in expected:
+        line = f"覆盖党组织 {len(reach.organisations):,} 个、驻区单位 {len(reach.units):,} 个、党员 {reach.party_members:,} 名"
+        assert f"{reach.alliance.name}（" in shown.stdout and line in shown.stdout, reach.alliance.name

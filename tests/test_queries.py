@@ -145,15 +145,16 @@ def test_gap_counts_per_rule_without_a_listing(known: GraphStore, scope: str) ->
     assert counted.total == sum(len(ids) for ids in expected.values())
 
 
-def test_the_district_has_50_gaps_and_its_streets_35_and_15(known: GraphStore) -> None:
-    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [50, 35, 15]  # a22: no three parties; g2x: no leader
+def test_the_district_has_56_gaps_and_its_streets_38_and_18(known: GraphStore) -> None:
+    # a22: no three parties; g2x: no grid leader; 6 in no 共同体 (the park u12 among them)
+    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [56, 38, 18]
 
 
 def test_gaps_come_a_page_at_a_time_and_the_pages_make_the_whole(known: GraphStore) -> None:
     whole = find_gaps(known, "d", as_of=AS_OF, limit=100)
     pages = [find_gaps(known, "d", as_of=AS_OF, limit=7, offset=k) for k in range(0, 56, 7)]
-    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 7, 7, 7, 1]
-    assert {p.total for p in pages} == {50}
+    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 7, 7, 7, 7]
+    assert {p.total for p in pages} == {56}
     assert [g for p in pages for g in p.items] == whole.items
     order = [g.rule for g in whole.items]
     assert order == sorted(order, key=list(GapRuleName).index), "listed in catalogue order"

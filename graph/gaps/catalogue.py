@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from graph.gaps import agreements, areas, centres, chain, committees, households, members, posts, staff, units
+from graph.gaps import agreements, alliances, areas, centres, chain, committees, households, members, posts, staff, units
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
@@ -88,6 +88,7 @@ CATALOGUE = Catalogue(
         areas.area_without_three_parties,
         areas.abandoned_area_unrun,
         committees.big_working_committee_without_unit,
+        alliances.outside_community_of_practice,
     ]
 )
 """The built-in rules: the catalogue `GET /gap-rules` serves and the gap queries apply by default."""

@@ -2,6 +2,8 @@
 
 Two store calls (:meth:`GraphStore.territory_facts` and :meth:`GraphStore.chain_facts`) per
 query, whatever the number of rules; every rule reads this object and asks the store nothing.
+The members of the graph's 党建共同体 are read only when a rule first asks for them: a call for the
+alliances (a district has a handful: Heshan 18) and one for each one's members.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from functools import cached_property
 
-from graph.model import Level, NodeKind
+from graph.model import Alliance, AllianceKind, EdgeKind, Level, NodeKind
 from graph.recorded import recorded
-from graph.scope import NodeRef, ancestors, on_date, resolve_scope
-from graph.store import GraphStore, OrgFacts, TerritoryFacts
+from graph.scope import NodeRef, ancestors, on_date, resolve_scope, valid_on
+from graph.store import Direction, GraphStore, OrgFacts, TerritoryFacts
 
 __all__ = ["GapScope"]
 
@@ -23,6 +26,7 @@ class GapScope:
 
     def __init__(self, store: GraphStore, scope_id: str, *, as_of: date | None) -> None:
         self.day = on_date(as_of)
+        self._store = store
         self.root = resolve_scope(store, scope_id)
         facts = store.territory_facts(self.root.id, day=self.day)
         self.chain = {c.id: c for c in store.chain_facts(self.root.id, day=self.day)}
@@ -80,3 +84,18 @@ class GapScope:
             org = self.organisation(community.id)
             if org is not None:
                 yield community, org
+
+    @cached_property
+    def practice_members(self) -> frozenset[str] | None:
+        """The ids of the members (organisations, territories, units) of every 党建共同体 on the day, wherever they lie;
+        None when the graph has no 共同体 on the day (the 三全 principle is Heshan's, for districts organised so)."""
+        found: set[str] = set()
+        any_alliance = False
+        for alliance in self._store.nodes(NodeKind.ALLIANCE):
+            if not isinstance(alliance, Alliance) or alliance.alliance_kind is not AllianceKind.COMMUNITY_OF_PRACTICE:
+                continue
+            edges = self._store.edges_of(alliance.id, kind=EdgeKind.IN_ALLIANCE, direction=Direction.IN)
+            edges = [e for e in edges if valid_on(e, self.day)]
+            any_alliance = any_alliance or bool(edges)
+            found.update(e.source for e in edges)
+        return frozenset(found) if any_alliance else None

@@ -46,6 +46,7 @@ class GapRuleName(StrEnum):
     AREA_WITHOUT_THREE_PARTIES = "area_without_three_parties"
     ABANDONED_AREA_UNRUN = "abandoned_area_unrun"
     BIG_WORKING_COMMITTEE_WITHOUT_UNIT = "big_working_committee_without_unit"
+    OUTSIDE_COMMUNITY_OF_PRACTICE = "outside_community_of_practice"
 
     @classmethod
     def declare(cls, name: str) -> GapRuleName:

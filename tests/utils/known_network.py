@@ -59,6 +59,11 @@ committee. 赵敏 m1 is secretary of o-u1 and holds seat1 on o-c1. Residents' co
 rc2 (c2: its director left 2025-12-31, none since: vacant past 90 days) and rc3 (c3, director 吴丽,
 not the secretary). Teams: t1 volunteer on g111 (h1111, h1112), t2 grid service on g311 (h3111, m3),
 t3 vanguard on c1, ended 2025-12-31.
+
+Alliances: al1 东湖党建联盟 (an alliance, not a 共同体): o-s1 leads, o-c1, u2. al2 东湖党建共同体: c1 leads (the
+territory), o-c2, o-u1, o-u4, u5, u11. al3 西湖党建共同体: o-c3 leads, u6, and o-u8 until 2025-12-31. So on AS_OF the
+三全 check finds c1's u2 (only in al1), park u9 and u13, s2's c4, u8 (left al3) and the park u12; owners' committees and
+residents' committees are not asked to take part, u10 is not eligible. Their reach is REACH below.
 """
 
 from __future__ import annotations
@@ -119,6 +124,7 @@ __all__ = [
     "MEMBERS",
     "PEOPLE",
     "POSTS",
+    "REACH",
     "REDRAWING",
     "REDRAWN",
     "ROLL",
@@ -369,6 +375,13 @@ def _seats_and_alliances() -> Batch:
         InAlliance(source="o-c1", target="al1", provenance=PROV),
         InAlliance(source="u2", target="al1", provenance=PROV),
     ]
+    practice = [  # 党建共同体 (Heshan): id, name, members (id, lead, until)
+        ("al2", "东湖党建共同体", [("c1", True, None), *[(m, False, None) for m in ("o-c2", "o-u1", "o-u4", "u5", "u11")]]),
+        ("al3", "西湖党建共同体", [("o-c3", True, None), ("u6", False, None), ("o-u8", False, date(2025, 12, 31))]),
+    ]
+    for aid, name, members in practice:
+        nodes.append(Alliance(id=aid, name=name, alliance_kind=AllianceKind.COMMUNITY_OF_PRACTICE, provenance=PROV))
+        edges += [InAlliance(source=m, target=aid, lead=lead, valid_to=until, provenance=PROV) for m, lead, until in members]
     return Batch(nodes=nodes, edges=edges)
 
 
@@ -596,6 +609,7 @@ GAPS: dict[str, list[str]] = {
     "area_without_three_parties": ["a12", "a21", "a22", "a31", "a41"],  # a11 alone has all three
     "abandoned_area_unrun": ["a41"],  # a12 is run by u2
     "big_working_committee_without_unit": ["o-s1"],  # o-s2 has seat2 (seat3 ended in 2024)
+    "outside_community_of_practice": ["u13", "u9", "u2", "u8", "u12", "c4"],  # 三全: u2 is only in an alliance, u8 left al3
     "organisation_without_secretary": ["o-a21", "o-u5"],
     "post_vacant": ["p-rc2"],
     "residents_committee_without_director": ["rc2"],
@@ -609,7 +623,7 @@ REDRAWING: dict[date, dict[str, object]] = {
     AS_OF: {"communities": ["c3", "c4"], "a41_in": "c4", "community_without_organisation": ["c4"]},
 }
 
-_IN_S2 = {"a31", "a41", "g411", "g2x", "c3", "c4", "o-a31", "o-c3", "h3112", "u12"}
+_IN_S2 = {"a31", "a41", "g411", "g2x", "c3", "c4", "o-a31", "o-c3", "h3112", "u8", "u12"}
 GAPS_BY_STREET = {
     "s1": {rule: [n for n in ids if n not in _IN_S2] for rule, ids in GAPS.items()},
     "s2": {rule: [n for n in ids if n in _IN_S2] for rule, ids in GAPS.items()},
@@ -646,5 +660,30 @@ PEOPLE: dict[str, dict[str, object]] = {
         "teams": 1,
         "team_members": 2,
         "grids_with_team": (1, 3),
+    },
+}
+
+_S1_ORGS = ["o-c1", "o-a11", "o-g111", "o-b1111", "o-g112", "o-u1", "o-u3", "o-u4", "o-u13"]  # c1's organisations and its units'
+_C2_ORGS = ["o-c2", "o-a21", "o-g211", "o-u5"]
+_S1_UNITS = ["u1", "u2", "u3", "u4", "u9", "u13"]  # c1's units but its residents' committee
+_C2_UNITS = ["u5", "u7", "u10", "u11", "u14"]
+_S2_PART = (
+    ["o-c3", "o-a31", "o-g311", "o-u8"],
+    ["u6", "u8", "u12"],
+    3,
+)  # o-c3 covers c3: what lies there; h3111, h3112 in o-g311, m5 in o-c3
+_PARTY_MEMBERS = 11  # h1111, h1112, h1113 (o-g111), h1121, h1122 (o-g112), h2111 (o-g211), m1, m6 (o-u1), m2 (o-a11), m4 (o-u4), m7 (o-c1)
+REACH: dict[str, dict[str, tuple[list[str], list[str], int]]] = {
+    # scope: alliance: (organisations, units, party members) it reaches within the scope on AS_OF. A member organisation
+    # covering a territory brings what lies in it (o-s1: the whole street; o-c2: c2), as the member territory c1 does.
+    "d": {
+        "al1": (["o-s1", *_S1_ORGS, *_C2_ORGS], [*_S1_UNITS, *_C2_UNITS], _PARTY_MEMBERS),
+        "al2": ([*_S1_ORGS, *_C2_ORGS], [*_S1_UNITS, *_C2_UNITS], _PARTY_MEMBERS),
+        "al3": _S2_PART,  # o-u8 left it on 2025-12-31, but u8 lies in c3; o-a31 reports to nobody but covers a31
+    },
+    "s2": {"al3": _S2_PART},
+    "c1": {  # c1's part of each: nothing of c2 nor the street's own committee
+        "al1": (_S1_ORGS, _S1_UNITS, 10),  # all of _PARTY_MEMBERS but h2111
+        "al2": (_S1_ORGS, _S1_UNITS, 10),
     },
 }
