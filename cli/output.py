@@ -65,8 +65,14 @@ def print_coverage(found: Coverage) -> None:
                 norm=staff.households_per_worker,
             )
         )
-    members = _("，").join(f"{term(category)} {n:,}" for category, n in found.figures.members_by_category.items())
-    print(_("在册党员：%(members)s", members=members))
+    figures = found.figures
+    both = {c: n + figures.unit_members_by_category.get(c, 0) for c, n in figures.members_by_category.items()}
+    members = _("，").join(f"{term(category)} {n:,}" for category, n in both.items())
+    in_units = format(sum(figures.unit_members_by_category.values()), ",")
+    total = format(figures.members_on_roll, ",")
+    print(_("在册党员 %(total)s 名：%(members)s（其中驻区单位党组织 %(units)s）", total=total, members=members, units=in_units))
+    reported, leaders = _cell(figures.in_service_reported), _cell(figures.grids_with_leader)
+    print(_("在职党员双报到：%(reported)s；网格长：%(leaders)s", reported=reported, leaders=leaders))
 
 
 def _cell(figure: Figure) -> str:

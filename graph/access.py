@@ -2,7 +2,7 @@
 
 A node belongs to the territories it is tied to, by the edges of :data:`TIES`: an organisation
 to what it covers (or, covering nothing, to the organisation it reports to), a member to the
-grid they serve and the organisation they belong to, a unit to its community, an agreement to
+grid they serve, the organisation that holds their membership and where they reported (双报到), a unit to its community, an agreement to
 its parties, a seat to its committee and its unit, an alliance to its members, a post to its
 body, a service team or a service centre (党群服务中心) to the territory it serves; a system
 organisation (系统党组织) covers nothing and so belongs where it reports (the district). A node lies
@@ -33,7 +33,7 @@ __all__ = ["FALLBACK", "TIES", "belonging", "belonging_in", "belonging_kinds", "
 
 TIES: dict[NodeKind, tuple[tuple[EdgeKind, Direction], ...]] = {
     NodeKind.ORGANISATION: ((EdgeKind.COVERS, Direction.OUT),),
-    NodeKind.MEMBER: ((EdgeKind.SERVES, Direction.OUT), (EdgeKind.MEMBER_OF, Direction.OUT)),
+    NodeKind.MEMBER: ((EdgeKind.SERVES, Direction.OUT), (EdgeKind.MEMBER_OF, Direction.OUT), (EdgeKind.REPORTED_TO, Direction.OUT)),
     NodeKind.UNIT: ((EdgeKind.LOCATED_IN, Direction.OUT),),
     NodeKind.AGREEMENT: ((EdgeKind.SIGNED_BY, Direction.OUT),),
     NodeKind.SEAT: ((EdgeKind.SEAT_ON, Direction.OUT), (EdgeKind.ON_BEHALF_OF, Direction.OUT)),

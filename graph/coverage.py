@@ -21,11 +21,17 @@ it). Figures:
   (Fuzhou: over 90%) / centres whose share is recorded;
 - residential areas where branch, owners' committee and property company all take part (Duyun's
   三方共议) / all residential areas; abandoned areas (弃管小区) someone runs / all abandoned areas;
-- party members on record by category (党员类别);
+- party members on the roll (党员名册) by category (党员类别), in the chain's organisations and in
+  units' organisations apart, and their total;
+- in-service members reported (双报到) / in-service members, by where the membership is held, and
+  in-service members reported to the scope's communities, streets and parks / in-service members held there;
+- grids with a grid leader (网格长) / grids, buildings with a building leader (楼栋长) / buildings;
+- household heads who are party members (党员联户长) / all household heads (群众联户长 the rest);
 - full-time community staff (专职社区工作者) per 300 households and per 10,000 residents, for a community and above;
 - organisations upgraded by decision (特批升格, Heshan's 3).
 
-A joint organisation (联合党支部) is counted once for each territory it covers.
+A joint organisation (联合党支部) is counted once for each territory it covers; its own roll once, at the
+first by id of the territories it covers.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, NodeKind, UnitType
+from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, MemberRole, NodeKind, UnitType
 from graph.norms import NORMS, Norms
 from graph.recorded import Recorded, recorded
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
@@ -106,7 +112,27 @@ class CoverageFigures(BaseModel):
         description="residential areas with a branch, an owners' committee and a property company serving them (三方共议, Duyun)"
     )
     abandoned_areas_run: Figure = Field(description="abandoned residential areas (弃管小区) a unit runs")
-    members_by_category: dict[MemberCategory, int] = Field(description="party members on record in the scope, every category listed")
+    members_by_category: dict[MemberCategory, int] = Field(
+        description="party members on the roll of the chain's organisations in the scope "
+        "(and those serving here held nowhere), every category listed"
+    )
+    unit_members_by_category: dict[MemberCategory, int] = Field(
+        description="party members on the roll of the organisations of the scope's resident units, every category listed"
+    )
+    members_on_roll: int = Field(ge=0, description="党员总数: the two rolls together, each member once")
+    in_service_reported: Figure = Field(
+        description="双报到, by where the membership is held: "
+        "in-service members held in the scope who reported / in-service members held there"
+    )
+    reports_received: Figure = Field(
+        description="双报到, by where they reported: in-service members reported to the scope's communities, streets and parks "
+        "/ in-service members held in the scope (above 1 where more report here than are held here)"
+    )
+    grids_with_leader: Figure = Field(description="grids with a grid leader (网格长) serving on the day / grids")
+    buildings_with_leader: Figure = Field(description="buildings (楼栋) with a building leader (楼栋长) / buildings; 0/0 without buildings")
+    household_heads_party_members: Figure = Field(
+        description="household heads who are party members (党员联户长) / all household heads; the rest are 群众联户长"
+    )
     staff: StaffFigure | None = Field(description="for a community and above; None below, where staff are not recorded")
     upgraded_organisations: int = Field(default=0, ge=0, description="organisations covering the scope's territories upgraded by decision")
 
@@ -157,6 +183,13 @@ _COUNTS = (
     "areas_with_three_parties",
     "abandoned",
     "abandoned_run",
+    "in_service",
+    "in_service_reported",
+    "reported_here",
+    "grids_with_leader",
+    "buildings_with_leader",
+    "heads",
+    "party_heads",
 )
 _AREAS, _AREAS_WITH_BRANCH, _GRIDS, _GRIDS_WITH_GROUP, _HOUSEHOLDS, _LINKED = range(6)
 _PROPERTY, _PROPERTY_WITH_ORG, _OWNERS, _OWNERS_WITH_ORG, _UNITS, _UNITS_IN_AGREEMENTS, _STAFF, _POPULATION = range(6, 14)
@@ -164,6 +197,8 @@ _BUILDINGS, _BUILDINGS_WITH_GROUP, _UPGRADED = range(14, 17)
 _TWO_NEW, _TWO_NEW_WITH_ORG, _COMMUNITIES, _COMMUNITIES_WITH_CENTRE = range(17, 21)
 _CENTRES, _CENTRES_SIX_HAVES, _CENTRES_WITH_SHARE, _CENTRES_FOR_SERVICE = range(21, 25)
 _THREE_PARTIES, _ABANDONED, _ABANDONED_RUN = range(25, 28)
+_IN_SERVICE, _IN_SERVICE_REPORTED, _REPORTED_HERE, _GRIDS_WITH_LEADER, _BUILDINGS_WITH_LEADER = range(28, 33)
+_HEADS, _PARTY_HEADS = range(33, 35)
 _THREE = frozenset({UnitType.PROPERTY_COMPANY, UnitType.OWNERS_COMMITTEE})
 """The two units that sit with the branch in Duyun's 三方共议 (小区党支部、业主委员会、物业企业)."""
 
@@ -177,11 +212,14 @@ class _Tally:
 
     counts: list[int] = field(default_factory=lambda: [0] * len(_COUNTS))
     members: Counter[MemberCategory] = field(default_factory=Counter)
+    unit_members: Counter[MemberCategory] = field(default_factory=Counter)
 
     def add(self, other: _Tally) -> None:
         self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
         if other.members:
             self.members.update(other.members)
+        if other.unit_members:
+            self.unit_members.update(other.unit_members)
 
     def figures(self, level: Level, norms: Norms) -> CoverageFigures:
         c = self.counts
@@ -200,6 +238,13 @@ class _Tally:
             areas_with_three_parties=Figure.of(c[_THREE_PARTIES], c[_AREAS]),
             abandoned_areas_run=Figure.of(c[_ABANDONED_RUN], c[_ABANDONED]),
             members_by_category={category: self.members[category] for category in MemberCategory},
+            unit_members_by_category={category: self.unit_members[category] for category in MemberCategory},
+            members_on_roll=self.members.total() + self.unit_members.total(),
+            in_service_reported=Figure.of(c[_IN_SERVICE_REPORTED], c[_IN_SERVICE]),
+            reports_received=Figure.of(c[_REPORTED_HERE], c[_IN_SERVICE]),
+            grids_with_leader=Figure.of(c[_GRIDS_WITH_LEADER], c[_GRIDS]),
+            buildings_with_leader=Figure.of(c[_BUILDINGS_WITH_LEADER], c[_BUILDINGS]),
+            household_heads_party_members=Figure.of(c[_PARTY_HEADS], c[_HEADS]),
             staff=StaffFigure.of(c[_STAFF], c[_HOUSEHOLDS], norms.households_per_worker, c[_POPULATION], norms.staff_per_10000_residents)
             if level.rank <= Level.COMMUNITY.rank
             else None,
@@ -277,9 +322,11 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms, households:
     elif territory.level is Level.GRID:
         c[_GRIDS] += 1
         c[_GRIDS_WITH_GROUP] += territory.covered
+        c[_GRIDS_WITH_LEADER] += MemberRole.GRID_LEADER in territory.roles
     elif territory.level is Level.BUILDING:
         c[_BUILDINGS] += 1
         c[_BUILDINGS_WITH_GROUP] += territory.covered
+        c[_BUILDINGS_WITH_LEADER] += MemberRole.BUILDING_LEADER in territory.roles
     elif territory.level is Level.COMMUNITY:
         c[_COMMUNITIES] += 1
         c[_COMMUNITIES_WITH_CENTRE] += bool(territory.centres)
@@ -303,3 +350,10 @@ def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms, households:
     # elsewhere in the scope is counted where they serve (SERVES wins), so a member counts once per scope.
     if territory.members:
         tally.members.update(territory.members)
+    if territory.unit_members:
+        tally.unit_members.update(territory.unit_members)
+    c[_IN_SERVICE] += territory.in_service
+    c[_IN_SERVICE_REPORTED] += territory.in_service_reported
+    c[_REPORTED_HERE] += territory.reported_here
+    c[_HEADS] += territory.heads + territory.resident_heads
+    c[_PARTY_HEADS] += territory.heads

@@ -148,21 +148,54 @@ WITH t, CASE length(path) WHEN 0 THEN null ELSE nodes(path)[1].id END AS parent,
 WITHIN is functional (one parent per territory), so each territory is reached by one path only,
 and a variable-length match from the root is the whole subtree, the walk's answer exactly."""
 
+_PARTY = "coalesce(m.party_member, true)"
+"""A member node is a party member unless it says otherwise (群众联户长); nodes written before the field have none."""
+
+_UNHELD = f"none(x IN [(m)-[mo2:MEMBER_OF]->() | mo2] WHERE {_valid('x')})"
+"""The member bound to ``m`` has no membership held on ``$day``."""
+
+_REPORTED = f"(m.category = 'in_service' AND size([(m)-[rep:REPORTED_TO]->() WHERE {_valid('rep')} | 1]) > 0)"
+"""The in-service member bound to ``m`` reported somewhere (双报到) on ``$day`` (asked of in-service members only)."""
+
+_REPORTING_IN_SERVICE = (
+    f"size([(m:Member)-[rep:REPORTED_TO]->({{node}}) WHERE {_valid('rep')} AND {_PARTY} AND m.category = 'in_service' | 1])"
+)
+
+ROLL = f"""
+WITH t, parent, depth, o, [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving,
+     [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | u] AS located
+WITH t, parent, depth, o, serving, located,
+     CASE WHEN o IS NULL OR any(x IN [(o)-[c2:COVERS]->(x:Territory) WHERE {_valid("c2")} | x.id] WHERE x < t.id) THEN [] ELSE
+         [(m:Member)-[mo:MEMBER_OF]->(o) WHERE {_valid("mo")} AND {_PARTY} | [m, mo.valid_from, {_REPORTED}]] END
+     + [m IN serving WHERE {_PARTY} AND {_UNHELD} | [m, null, {_REPORTED}]] AS chain_roll,
+     reduce(acc = [], u IN located | acc + [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} |
+         [(m:Member)-[mo:MEMBER_OF]->(uo) WHERE {_valid("mo")} AND {_PARTY} | [m, mo.valid_from, {_REPORTED}]]]) AS unit_rolls
+WITH t, parent, depth, o, serving, located, chain_roll, reduce(acc = [], r IN unit_rolls | acc + r) AS unit_roll
+"""
+"""Binds, per territory: the people serving it, its units, and its roll (党员名册): the party members held by its
+covering organisation (a joint organisation's at the first by id of the territories it covers; and those serving it
+held nowhere on the day), and those held by its units' organisations,
+each as [member, since, reported]."""
+
 TERRITORY_FACTS = (
     SUBTREE
     + f"""
 OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
 WITH t, parent, depth, head(collect(o)) AS o
-WITH t, parent, depth, o, [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving
+"""
+    + ROLL
+    + f"""
 RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS households, t.staff AS staff,
        t.population AS population, o IS NOT NULL AS covered, coalesce(o.upgraded, false) AS upgraded,
-       [m IN serving WHERE 'household_head' IN m.roles | m.households] AS heads,
-       [m IN serving | m.category]
-       + CASE WHEN o IS NULL OR any(x IN [(o)-[c2:COVERS]->(x:Territory) WHERE {_valid("c2")} | x.id] WHERE x < t.id) THEN [] ELSE
-           [(m:Member)-[mo:MEMBER_OF]->(o)
-            WHERE {_valid("mo")} AND NOT m IN serving AND none(x IN [(m)-[s2:SERVES]->() | s2] WHERE {_valid("x")}) | m.category]
-         END AS categories,
-       [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | [
+       [m IN serving WHERE 'household_head' IN m.roles | [m.households, coalesce(m.party_member, true)]] AS heads,
+       reduce(acc = [], m IN serving | acc + m.roles) AS roles,
+       [r IN chain_roll | r[0].category] AS categories,
+       [r IN unit_roll | r[0].category] AS unit_categories,
+       [r IN chain_roll + unit_roll WHERE r[0].category = 'in_service' | r[2]] AS in_service,
+       {_REPORTING_IN_SERVICE.format(node="t")}
+       + reduce(n = 0, u IN [u IN located WHERE u.unit_type = 'industrial_park'] | n + {_REPORTING_IN_SERVICE.format(node="u")})
+           AS reported_here,
+       [u IN located | [
            u.unit_type,
            [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} |
                size([(a:Agreement)-[sb:SIGNED_BY]->(uo) WHERE {_valid("sb")} AND {_IN_FORCE} | 1]) > 0],
@@ -176,9 +209,10 @@ RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS hou
 ORDER BY depth
 """
 )
-""":meth:`GraphStore.territory_facts` in one statement: per territory, its coverer, the members serving it
-(and the coverer's members serving nowhere), and each unit with whether an organisation covers it and
-whether it (or that organisation) is party to an agreement in force. Sums are left to Python."""
+""":meth:`GraphStore.territory_facts` in one statement: per territory, its coverer, the people serving it (household
+heads, roles), its roll and its units' (categories; in-service members and whether each reported), the in-service
+members who reported to it or to a park in it, and each unit with whether an organisation covers it and whether it
+(or that organisation) is party to an agreement in force. Sums are left to Python."""
 
 
 def _posts(body: str) -> str:
@@ -203,13 +237,17 @@ CHAIN_FACTS = (
     SUBTREE
     + f"""
 OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
-WITH t, depth, head(collect(o)) AS o
+WITH t, parent, depth, head(collect(o)) AS o
+"""
+    + ROLL
+    + f"""
 RETURN t.id AS id,
        CASE WHEN o IS NULL THEN null ELSE {_organisation("o")} END AS organisation,
-       [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} AND 'household_head' IN m.roles | [m.id, m.name, m.households]] AS heads,
-       [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | [u.id, u.name, u.unit_type,
+       [m IN serving WHERE 'household_head' IN m.roles | [m.id, m.name, m.households]] AS heads,
+       [u IN located | [u.id, u.name, u.unit_type,
            [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} | {_organisation("uo")}], {_posts("u")},
-           u.eligible, u.members]] AS units
+           u.eligible, u.members]] AS units,
+       [r IN chain_roll + unit_roll WHERE r[0].category = 'in_service' | [r[0].id, r[0].name, r[1], r[2]]] AS in_service
 ORDER BY depth
 """
 )

@@ -38,6 +38,7 @@ from graph.model import (
     Organisation,
     OrgForm,
     Provenance,
+    ReportedTo,
     ReportsTo,
     Seat,
     SeatOn,
@@ -87,6 +88,8 @@ class GapRates:
     centre_missing_six_haves: float = 0.10  # centres lacking one of Duyun's 六有
     abandoned_area_unrun: float = 0.3  # of the abandoned areas (弃管小区, about 5%), those no company runs
     big_working_committee_without_unit: float = 0.2  # streets whose 大工委 seats no unit (Suyu)
+    grid_without_leader: float = 0.05  # grids whose household heads include no grid leader (网格长)
+    in_service_unreported: float = 0.20  # in-service members of the roll who have not reported (双报到) long after joining
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +116,8 @@ class NetworkSpec:
 
     households: int = 20_000
     seed: int = 7
+    members_per_household: float = 0.15
+    """党员: about 6% of residents, at 2.5 residents a household (Suyu: 8,263 of 175,000); household heads included."""
     as_of: date = date(2026, 11, 1)
     gaps: GapRates = field(default_factory=GapRates)
     shapes: ShapeRates = field(default_factory=ShapeRates)
@@ -236,6 +241,12 @@ class _Generator:
         # The shapes added later (units' own lines, 两新, service centres) draw from a second generator,
         # so that a seed still gives the chain, units and agreements it always gave.
         self.more = random.Random(spec.seed * 7919 + 1)  # noqa: S311
+        # the roll draws from its own stream, so that a seed gives the structure, units and heads it always gave
+        self.roll_rng = random.Random(f"{spec.seed}:roll")  # noqa: S311
+        self.unit_orgs: list[str] = []
+        self.area_branches: list[str] = []
+        self.heads_made = 0
+        self.community = ""
         self.prov = Provenance(
             source=f"generator:seed={spec.seed}", recorded_at=datetime(spec.as_of.year, spec.as_of.month, spec.as_of.day)
         )
@@ -393,17 +404,50 @@ class _Generator:
         self.community_orgs.append(oid)
         self.edges.append(InAlliance(source=oid, target=street_alliance, provenance=self.prov))
 
+        self.community = cid
         named = [
             (aid, self._area(cid, aid, grids_by_area[aid], word=word, community_org=oid))
             for aid, word in zip(areas, area_words, strict=True)
         ]
         if areas and self.srng.random() < self.shapes.redrawn:
             self._redrawn(sid, cid, cname, areas[0])
+        self.unit_orgs = []
         self._units_and_agreements(cid, oid, named, committee=form is OrgForm.COMMITTEE, street_alliance=street_alliance)
         self._new_units(cid, cname, oid)
         if self.more.random() >= gaps.community_without_centre:
             self._centre(f"sc-{cid}", f"{cname}党群服务中心", CentreLevel.COMMUNITY_CENTRE, cid)
+        self._roll(sid, cid, oid, grids_by_area, households=households)
         return households
+
+    def _roll(self, sid: str, cid: str, community_org: str, grids_by_area: dict[str, list[int]], *, households: int) -> None:
+        """党员名册: the community's party members beyond its household heads, to about ``members_per_household`` in all.
+
+        In-service members (在职) are held by their work unit's organisation where the community has one (双重管理)
+        and most reported to the community or the street (双报到); the rest are held by a residential-area branch or
+        the community's organisation. About a third volunteer on a grid (志愿者).
+        """
+        rng, prov, day = self.roll_rng, self.prov, self.spec.as_of
+        wanted = round(households * self.spec.members_per_household) - self.heads_made
+        self.heads_made = 0
+        branches, self.area_branches = self.area_branches, []
+        grids = [f"{aid}g{g}" for aid, sizes in grids_by_area.items() for g in range(1, len(sizes) + 1)]
+        for k in range(1, max(0, wanted) + 1):
+            category = rng.choices([c for c, _ in _CATEGORIES], [w for _, w in _CATEGORIES])[0]
+            mid = f"m-{cid}-{k:04d}"
+            since = day - timedelta(days=rng.randint(120, 4_000))
+            self.nodes.append(Member(id=mid, name=self._person(), category=category, provenance=prov))
+            if category is MemberCategory.IN_SERVICE and self.unit_orgs:
+                self.edges.append(MemberOf(source=mid, target=rng.choice(self.unit_orgs), valid_from=since, provenance=prov))
+            else:
+                holder = rng.choice(branches) if branches and rng.random() < 0.7 else community_org
+                self.edges.append(MemberOf(source=mid, target=holder, valid_from=since, provenance=prov))
+            if category is MemberCategory.IN_SERVICE and rng.random() >= self.gaps.in_service_unreported:
+                reported_on = min(day, since + timedelta(days=rng.randint(10, 90)))
+                place = sid if rng.random() < 0.1 else cid
+                self.edges.append(ReportedTo(source=mid, target=place, valid_from=reported_on, provenance=prov))
+            if grids and rng.random() < 0.3:
+                self.nodes[-1] = self.nodes[-1].model_copy(update={"roles": (MemberRole.VOLUNTEER,)})
+                self.edges.append(Serves(source=mid, target=rng.choice(grids), provenance=prov))
 
     def _superior(self, unit_type: UnitType, community_org: str) -> str | None:
         """Where a unit's organisation reports: its own line, or its community (属地); at the hanging rate, nowhere."""
@@ -466,6 +510,7 @@ class _Generator:
                 self._org(
                     branch, f"{aname}党支部", Level.RESIDENTIAL_AREA, OrgForm.BRANCH, members=members, covers=aid, parent=community_org
                 )
+                self.area_branches.append(branch)  # a branch the roll may hold members in
             self._last_branch[cid] = branch
         for g, households in enumerate(grids, start=1):
             gid = f"{aid}g{g}"
@@ -515,7 +560,9 @@ class _Generator:
             k += 1
             linked = min(to_link, rng.randint(16, 25) if rng.random() < gaps.head_over_norm else rng.randint(8, 12))
             to_link -= linked
-            roles = (MemberRole.HOUSEHOLD_HEAD, MemberRole.GRID_LEADER) if k == 1 else (MemberRole.HOUSEHOLD_HEAD,)
+            leads = k == 1 and self.roll_rng.random() >= gaps.grid_without_leader
+            roles = (MemberRole.HOUSEHOLD_HEAD, MemberRole.GRID_LEADER) if leads else (MemberRole.HOUSEHOLD_HEAD,)
+            self.heads_made += 1
             category = rng.choices([c for c, _ in _CATEGORIES], [w for _, w in _CATEGORIES])[0]
             hid = f"h-{gid}-{k:02d}"
             self.nodes.append(
@@ -531,6 +578,9 @@ class _Generator:
             )
             self.edges.append(MemberOf(source=hid, target=group, provenance=self.prov))
             self.edges.append(Serves(source=hid, target=gid, provenance=self.prov))
+            if category is MemberCategory.IN_SERVICE and self.roll_rng.random() >= gaps.in_service_unreported:
+                reported_on = self.spec.as_of - timedelta(days=self.roll_rng.randint(30, 1_500))  # 双报到 where they live
+                self.edges.append(ReportedTo(source=hid, target=self.community, valid_from=reported_on, provenance=self.prov))
 
     def _units_and_agreements(
         self, cid: str, community_org: str, areas: list[tuple[str, str]], *, committee: bool, street_alliance: str
@@ -549,6 +599,8 @@ class _Generator:
             if has_org:
                 parent = self._superior(unit_type, community_org)
                 self._org(f"o-{uid}", f"{name}党支部", Level.UNIT, OrgForm.BRANCH, members=members, covers=uid, parent=parent)
+                if unit_type not in (UnitType.PROPERTY_COMPANY, UnitType.OWNERS_COMMITTEE):
+                    self.unit_orgs.append(f"o-{uid}")  # a work unit holding in-service members' membership
             units.append((uid, has_org))
 
         for aid, area_name in areas:  # each residential area has a property company, most an owners' committee

@@ -44,6 +44,7 @@ class Rule:
     ONE_PARENT = "one_parent"
     PARENT_LEVEL = "parent_allowed_level"
     COVERS_OWN_LEVEL = "covers_own_level"
+    REPORTED_TO_PLACE = "reported_to_community_street_or_park"
     ONE_COVERER = "one_organisation_per_unit"
     TARGET_LEVEL = "target_level"
     NO_CYCLE = "no_cycle"
@@ -76,12 +77,14 @@ ENDPOINTS: dict[EdgeKind, tuple[frozenset[NodeKind], frozenset[NodeKind]]] = {
     EdgeKind.POST_IN: (frozenset({_P}), frozenset({_O, _U})),
     EdgeKind.TEAM_SERVES: (frozenset({_TEAM}), frozenset({_T})),
     EdgeKind.IN_TEAM: (frozenset({_M}), frozenset({_TEAM})),
+    EdgeKind.REPORTED_TO: (frozenset({_M}), frozenset({_T, _U})),
     EdgeKind.MANAGES: (frozenset({_U}), frozenset({_T})),
     EdgeKind.CENTRE_FOR: (frozenset({_C}), frozenset({_T})),
 }
 """Which node kinds each edge kind may join. Where two kinds share a (source, target) kind pair
-(LOCATED_IN and MANAGES, unit → territory) their targets' levels differ (a community, a residential
-area: :data:`_TARGET_LEVELS`), so at most one edge of any kind joins an ordered pair of nodes."""
+(LOCATED_IN and MANAGES, unit → territory; SERVES and REPORTED_TO, member → territory) their targets' levels
+differ (a community, a residential area: :data:`_TARGET_LEVELS`; a grid, building or residential area, a
+community or street: :data:`REPORT_LEVELS`), so at most one edge of any kind joins an ordered pair of nodes."""
 
 _TARGET_LEVELS: dict[EdgeKind, frozenset[Level]] = {
     EdgeKind.MANAGES: frozenset({Level.RESIDENTIAL_AREA}),
@@ -102,6 +105,7 @@ FUNCTIONAL = frozenset(
         EdgeKind.CENTRE_FOR,
         EdgeKind.POST_IN,
         EdgeKind.TEAM_SERVES,
+        EdgeKind.REPORTED_TO,
     }
 )
 """Edge kinds a node has at most one of in force on any day (dated structure).
@@ -171,6 +175,9 @@ SYSTEM_ORG_PARENTS = frozenset({Level.SYSTEM, Level.DISTRICT})
 """Where a system organisation reports: another system organisation, or the district committee."""
 _SIDEWAYS = frozenset({Level.UNIT, Level.SYSTEM})
 """Levels whose organisations may report to one of their own level, so a cycle needs looking for."""
+REPORT_LEVELS = frozenset({Level.STREET, Level.COMMUNITY})
+"""The territories a member reports to (双报到): a community or a street; or else an industrial park, a unit
+(whose type the importer checks: the rules see a unit's kind, not its type)."""
 
 
 class NodeFacts(NamedTuple):
@@ -378,6 +385,8 @@ def _pair_problem(kind: EdgeKind, src: NodeFacts, dst: NodeFacts) -> tuple[str, 
     if kind is EdgeKind.COVERS:
         covers_problem = _covers_problem(src, dst)
         return (Rule.COVERS_OWN_LEVEL, covers_problem) if covers_problem else None
+    if kind is EdgeKind.REPORTED_TO and dst.kind is NodeKind.TERRITORY and dst.level not in REPORT_LEVELS:
+        return Rule.REPORTED_TO_PLACE, f"a member reports to a community, a street or an industrial park, not a {_label(dst.level)}"
     levels = _TARGET_LEVELS.get(kind)
     if levels is not None and dst.level not in levels:
         wanted = " or ".join(sorted(lv.value for lv in levels))
@@ -403,8 +412,8 @@ def _climbs_to(overlay: _Overlay, *, start: str, goal: str) -> bool:
 
 def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -> str | None:
     if kind is EdgeKind.MEMBER_OF:
-        if child.household_head and parent.level is not Level.GRID:
-            return f"a household head belongs to a grid group (level grid), not an organisation of level {_label(parent.level)}"
+        # 双重管理: the membership is held where it is (an in-service member's, household head or not, is their
+        # work unit's organisation); where they serve is SERVES, where they reported REPORTED_TO
         return None
     if child.level is Level.UNIT:
         if parent.level not in UNIT_ORG_PARENTS:

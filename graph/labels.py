@@ -83,7 +83,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "point": "党群服务点",
     },
     AllianceKind: {"alliance": "党建联盟", "community_of_practice": "党建共同体"},
-    MemberRole: {"household_head": "党员联户长", "grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"},
+    MemberRole: {
+        "household_head": "党员联户长",
+        "grid_leader": "网格长",
+        "building_leader": "楼栋长",
+        "unit_leader": "单元长",
+        "volunteer": "志愿者",
+    },
     NodeKind: {
         "territory": "地域",
         "organisation": "党组织",
@@ -119,8 +125,10 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
         "商圈": "commercial_building",
         "互联网企业": "enterprise",
         "居委会": "residents_committee",
+        "工业园区": "industrial_park",
     },
     SystemKind: {"卫健委党委": "health", "教育局党委": "education", "两新组织党工委": "two_new"},
+    MemberRole: {"联户长": "household_head", "群众联户长": "household_head"},
     PostKind: {"支部书记": "secretary", "业委会主任": "chair", "居委会主任": "director"},
     TeamKind: {"志愿服务队": "volunteer", "网格服务队": "grid_service", "先锋服务队": "vanguard"},
 }

@@ -74,6 +74,7 @@ __all__ = [
     "PostKind",
     "Properties",
     "Provenance",
+    "ReportedTo",
     "ReportsTo",
     "Seat",
     "SeatOn",
@@ -278,6 +279,7 @@ class EdgeKind(StrEnum):
     POST_IN = "POST_IN"  # post → the body it is a post in (an organisation or a unit)
     TEAM_SERVES = "TEAM_SERVES"  # service team → the territory it serves
     IN_TEAM = "IN_TEAM"  # party member → a service team they are on
+    REPORTED_TO = "REPORTED_TO"  # party member → the community, street or industrial park they reported to (双报到)
 
 
 class OrgForm(StrEnum):
@@ -301,7 +303,7 @@ class UnitType(StrEnum):
     SOCIAL_ORG = "social_org"  # 社会组织
     PROPERTY_COMPANY = "property_company"  # 物业服务企业
     OWNERS_COMMITTEE = "owners_committee"  # 业主委员会
-    INDUSTRIAL_PARK = "industrial_park"  # 园区 (Heshan: 5 parks in its 18 共同体)
+    INDUSTRIAL_PARK = "industrial_park"  # 园区 (Heshan: 5 parks in its 18 共同体; in-service members report to one as to a community)
     COMMERCIAL_BUILDING = "commercial_building"  # 商务楼宇 (Suyu: 商业楼宇, a blind spot)
     NEW_EMPLOYMENT = "new_employment"  # 新就业群体 (couriers, riders, drivers; Fuzhou's 新就业群体综合党委)
     RESIDENTS_COMMITTEE = "residents_committee"  # 居民委员会: the community's own body, never counted among resident units
@@ -354,6 +356,7 @@ class MemberRole(StrEnum):
     GRID_LEADER = "grid_leader"  # 网格长
     BUILDING_LEADER = "building_leader"  # 楼栋长
     UNIT_LEADER = "unit_leader"  # 单元长
+    VOLUNTEER = "volunteer"  # 志愿者 (党员志愿服务队, Duyun)
 
 
 class PostKind(StrEnum):
@@ -471,14 +474,26 @@ class Unit(_NodeBase):
 
 
 class Member(_NodeBase):
-    """党员: a party member, with category and the roles they take where they live."""
+    """党员: a party member, with category and the roles they take where they live.
+
+    One person is one node across the roll (members), household heads and posts. A household
+    head who is not a party member (群众联户长, Duyun's 选配联户长) is one too, with
+    ``party_member`` False and no category; coverage counts them apart.
+    """
 
     kind: Literal[NodeKind.MEMBER] = NodeKind.MEMBER
     name: PersonName
-    category: MemberCategory
+    category: MemberCategory | None = None
+    party_member: bool = Field(default=True, description="是否党员: False for a resident household head (群众联户长)")
     roles: tuple[MemberRole, ...] = ()
     households: Count = Field(default=0, description="联系户数: households linked as household head")
     phone: PhoneText | None = Field(default=None, description="personal data")
+
+    @model_validator(mode="after")
+    def _category(self) -> Member:
+        if self.party_member and self.category is None:
+            raise ValueError(f"member {self.id}: a party member has a category (党员类别)")
+        return self
 
     @property
     def is_household_head(self) -> bool:
@@ -633,15 +648,27 @@ class Covers(_EdgeBase):
 
 
 class MemberOf(_EdgeBase):
-    """Party member → their organisation; for a household head, the grid group."""
+    """Party member → the organisation that holds their membership (valid_from / valid_to: 入党或转入 / 转出).
+
+    An in-service member's is their work unit's organisation (双重管理); a household head's is
+    often their grid's group, but need not be."""
 
     kind: Literal[EdgeKind.MEMBER_OF] = EdgeKind.MEMBER_OF
 
 
 class Serves(_EdgeBase):
-    """Party member → the territory where they hold their role (a household head's grid)."""
+    """Party member → the territory where they hold their roles (a grid, building or residential area)."""
 
     kind: Literal[EdgeKind.SERVES] = EdgeKind.SERVES
+
+
+class ReportedTo(_EdgeBase):
+    """双报到: party member → the community or street territory, or industrial-park unit, they reported to.
+
+    ``valid_from`` is the day they reported (报到日期). The membership stays where it is held (MEMBER_OF);
+    roles taken up there hang from the report (SERVES), not from a second membership."""
+
+    kind: Literal[EdgeKind.REPORTED_TO] = EdgeKind.REPORTED_TO
 
 
 class LocatedIn(_EdgeBase):
@@ -727,7 +754,8 @@ Edge = Annotated[
     | CentreFor
     | PostIn
     | TeamServes
-    | InTeam,
+    | InTeam
+    | ReportedTo,
     Field(discriminator="kind"),
 ]
 EDGE_MODELS: dict[EdgeKind, type[_EdgeBase]] = {
@@ -747,6 +775,7 @@ EDGE_MODELS: dict[EdgeKind, type[_EdgeBase]] = {
     EdgeKind.POST_IN: PostIn,
     EdgeKind.TEAM_SERVES: TeamServes,
     EdgeKind.IN_TEAM: InTeam,
+    EdgeKind.REPORTED_TO: ReportedTo,
 }
 
 

@@ -39,6 +39,10 @@ class Norms(BaseModel):
         default=90, ge=0, le=3650, description="how soon an agreement's end counts as expiring; ours (a quarter to renew it)"
     )
     """协议即将到期的天数: docs/DOMAIN.md#expiring_within_days (ours, not the seeds')."""
+    report_within_days: int = Field(
+        default=90, ge=0, le=3650, description="days an in-service member may be held before reporting (双报到); ours, not the seeds'"
+    )
+    """在职党员报到期限: docs/DOMAIN.md#report_within_days (ours: the seeds ask every in-service member to report, not by when)."""
     post_vacant_days: int = Field(
         default=90, ge=0, le=3650, description="days a single-holder post may stay vacant before it is a gap; ours (a quarter to fill it)"
     )

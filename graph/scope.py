@@ -26,6 +26,7 @@ from graph.model import (
     EdgeKind,
     Level,
     Member,
+    MemberCategory,
     Node,
     NodeKind,
     Organisation,
@@ -35,6 +36,7 @@ from graph.model import (
     Team,
     Territory,
     Unit,
+    UnitType,
 )
 from graph.store import (
     AgreementFacts,
@@ -43,6 +45,7 @@ from graph.store import (
     Direction,
     GraphStore,
     HeadFacts,
+    InServiceFacts,
     OrgFacts,
     OrgRef,
     PartyRef,
@@ -230,6 +233,32 @@ class DayReader:
         members = [self.node(e.source) for e in self.edges(org_id, EdgeKind.MEMBER_OF, Direction.IN)]
         return [m for m in members if isinstance(m, Member)]
 
+    def reported_here(self, node_id: str) -> list[Member]:
+        """People who reported (双报到, REPORTED_TO on the day) to a community, street or industrial park."""
+        members = [self.node(e.source) for e in self.edges(node_id, EdgeKind.REPORTED_TO, Direction.IN)]
+        return [m for m in members if isinstance(m, Member)]
+
+    def held_since(self, member_id: str) -> tuple[bool, date | None]:
+        """Whether a member's membership is held somewhere on the day (MEMBER_OF), and since when."""
+        held = self.edges(member_id, EdgeKind.MEMBER_OF)
+        return (True, held[0].valid_from) if held else (False, None)
+
+    def roll(self, territory_id: str) -> tuple[list[Member], list[Member]]:
+        """党员名册 as coverage counts it for one territory: the party members held by its covering organisation
+        (a joint organisation's at the first by id of the territories it covers; plus those serving it whose membership
+        is held nowhere on the day), and those held by its units' organisations."""
+        org = self.coverer(territory_id)
+        chain = []
+        if org is not None and min((e.target for e in self.edges(org.id, EdgeKind.COVERS)), default=None) == territory_id:
+            chain = [m for m in self.members_of(org.id) if m.party_member]  # a joint organisation's, once: at its first by id
+        chain += [m for m in self.members_serving(territory_id) if m.party_member and not self.held_since(m.id)[0]]
+        units = []
+        for unit in self.units(territory_id):
+            unit_org = self.coverer(unit.id)
+            if unit_org is not None:
+                units += [m for m in self.members_of(unit_org.id) if m.party_member]
+        return chain, units
+
     def units(self, territory_id: str) -> list[Unit]:
         """驻区单位 located in a territory (a community) on the day, by name."""
         units = [self.node(e.source) for e in self.edges(territory_id, EdgeKind.LOCATED_IN, Direction.IN)]
@@ -353,10 +382,14 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
             party = tree.party_of(unit)
             holds = any(tree.agreement_holds(a, party) for a in tree.agreements(party))
             units.append(UnitFacts(unit.unit_type, tree.coverer(unit.id) is not None, holds, unit.eligible is not False))
-        members = {m.id: m for m in tree.members_serving(territory.id)}
-        first_covered = min((e.target for e in tree.edges(org.id, EdgeKind.COVERS)), default=None) if org is not None else None
-        if org is not None and first_covered == territory.id:  # a joint organisation's own members are counted once, at its first
-            members |= {m.id: m for m in tree.members_of(org.id) if m.id not in members and not tree.edges(m.id, EdgeKind.SERVES)}
+        chain, unit_roll = tree.roll(territory.id)
+        in_service = [m for m in chain + unit_roll if m.category is MemberCategory.IN_SERVICE]
+        reporting = list(tree.reported_here(territory.id))
+        for unit in tree.units(territory.id):
+            if unit.unit_type is UnitType.INDUSTRIAL_PARK:
+                reporting += tree.reported_here(unit.id)
+        serving = tree.members_serving(territory.id)
+        heads = [m for m in serving if m.is_household_head]
         out.append(
             TerritoryFacts(
                 id=territory.id,
@@ -368,7 +401,14 @@ def walk_territory_facts(store: GraphStore, territory_id: str, *, day: date) -> 
                 covered=org is not None,
                 linked=sum(h.households for h in tree.household_heads(territory.id)),
                 units=tuple(sorted(units)),
-                members=dict(Counter(m.category for m in members.values())),
+                members=dict(Counter(m.category for m in chain if m.category is not None)),
+                unit_members=dict(Counter(m.category for m in unit_roll if m.category is not None)),
+                in_service=len(in_service),
+                in_service_reported=sum(1 for m in in_service if tree.edges(m.id, EdgeKind.REPORTED_TO)),
+                reported_here=sum(1 for m in reporting if m.party_member and m.category is MemberCategory.IN_SERVICE),
+                roles=frozenset(role for m in serving for role in m.roles),
+                heads=sum(1 for m in heads if m.party_member),
+                resident_heads=sum(1 for m in heads if not m.party_member),
                 population=territory.population,
                 upgraded=org is not None and org.upgraded,
                 centres=tuple(CentreFacts(c.id, c.name, c.centre_level, c.service_share, c.missing) for c in tree.centres(territory.id)),
@@ -426,12 +466,19 @@ def walk_chain_facts(store: GraphStore, territory_id: str, *, day: date) -> list
                     unit.id, unit.name, unit.unit_type, unit_facts, tree.post_facts(unit.id), eligible=unit.eligible, members=unit.members
                 )
             )
+        chain, unit_roll = tree.roll(territory.id)
+        in_service = [
+            InServiceFacts(m.id, m.name, tree.held_since(m.id)[1], bool(tree.edges(m.id, EdgeKind.REPORTED_TO)))
+            for m in chain + unit_roll
+            if m.category is MemberCategory.IN_SERVICE
+        ]
         out.append(
             ChainFacts(
                 id=territory.id,
                 organisation=org_facts(org) if org is not None else None,
                 heads=tuple(HeadFacts(h.id, h.name, h.households) for h in tree.household_heads(territory.id)),
                 units=tuple(units),
+                in_service=tuple(sorted(in_service)),
             )
         )
     return out

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from graph.model import Batch, CentreLevel, Edge, EdgeKind, Level, MemberCategory, Node, NodeKind, OrgForm, PostKind, UnitType
+from graph.model import (
+    Batch,
+    CentreLevel,
+    Edge,
+    EdgeKind,
+    Level,
+    MemberCategory,
+    MemberRole,
+    Node,
+    NodeKind,
+    OrgForm,
+    PostKind,
+    UnitType,
+)
 
 __all__ = [
     "AgreementFacts",
@@ -21,6 +34,7 @@ __all__ = [
     "GraphStore",
     "HeadFacts",
     "ImportRecord",
+    "InServiceFacts",
     "OrgFacts",
     "OrgRef",
     "PartyRef",
@@ -134,13 +148,30 @@ class TerritoryFacts:
     covered: bool
     """A party organisation covers it on the day."""
     linked: int
-    """Households its household heads (党员联户长, SERVES on the day) link, summed, uncapped."""
+    """Households its household heads (联户长, party members or not, SERVES on the day) link, summed, uncapped."""
     units: tuple[UnitFacts, ...]
     """The units LOCATED_IN it on the day, sorted."""
     members: Mapping[MemberCategory, int]
-    """Members serving it on the day, plus members of its covering organisation who serve nowhere
-    on the day (a joint organisation's at the first by id of the territories it covers that day),
-    counted by category (categories with none left out)."""
+    """The roll held here (党员名册): party members whose membership (MEMBER_OF on the day) is held by its
+    covering organisation (a joint organisation's at the first by id of the territories it covers that
+    day), plus party members serving it on the day whose membership is held nowhere on the
+    day, counted by category (categories with none left out). Each member counts once, where held."""
+    unit_members: Mapping[MemberCategory, int] = field(default_factory=dict)
+    """Party members held on the day by the organisations of the units LOCATED_IN it, by category: the units'
+    roll, apart from the chain's."""
+    in_service: int = 0
+    """In-service members (在职党员) among ``members`` and ``unit_members``."""
+    in_service_reported: int = 0
+    """Of those, the ones who reported somewhere (REPORTED_TO on the day): 双报到 by where they are held."""
+    reported_here: int = 0
+    """In-service party members who reported (REPORTED_TO on the day) to it, or to an industrial park LOCATED_IN
+    it on the day, wherever their membership is held: 双报到 by where they reported."""
+    roles: frozenset[MemberRole] = frozenset()
+    """The roles (网格长, 楼栋长, ...) held by the people serving it on the day."""
+    heads: int = 0
+    """Household heads serving it on the day who are party members (党员联户长)."""
+    resident_heads: int = 0
+    """Household heads serving it on the day who are not (群众联户长)."""
     population: int | None = None
     """常住人口 recorded on it (any level)."""
     upgraded: bool = False
@@ -227,6 +258,18 @@ class HeadFacts:
     households: int
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class InServiceFacts:
+    """在职党员: an in-service member held in a territory (by its organisation or a unit's there), and their report."""
+
+    id: str
+    name: str
+    since: date | None
+    """When the membership began here (MEMBER_OF valid_from); None when not recorded, or held nowhere."""
+    reported: bool
+    """Whether they reported somewhere on the day (REPORTED_TO)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ScopeUnit:
     """驻区单位: a unit located in a territory on the day, with the organisation covering it then."""
@@ -254,6 +297,8 @@ class ChainFacts:
     """Household heads serving it on the day, by id."""
     units: tuple[ScopeUnit, ...]
     """Units LOCATED_IN it on the day, by name then id."""
+    in_service: tuple[InServiceFacts, ...] = ()
+    """The in-service members counted in its :attr:`TerritoryFacts.in_service`, by id."""
 
 
 @runtime_checkable

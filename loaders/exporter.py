@@ -275,6 +275,28 @@ def _parent(store: GraphStore, territory: str) -> str | None:
 # -- the import format ------------------------------------------------------------------------
 
 
+def _roll_row(view: _View, m: Member) -> list[Any]:
+    """A party member's row of the members table: where the membership is held, the report, where the roles are held."""
+    held = view.out[EdgeKind.MEMBER_OF].get(m.id) or []
+    report = view.out[EdgeKind.REPORTED_TO].get(m.id) or []
+    serves = view.target(EdgeKind.SERVES, m.id)
+    roles = _LIST_JOIN.join(r.value for r in m.roles) or None
+    return [
+        m.id,
+        m.name,
+        m.category.value if m.category is not None else None,
+        held[0].target if held else None,
+        report[0].target if report else None,
+        report[0].valid_from if report else None,
+        serves,
+        roles if serves is not None else None,
+        m.households,
+        m.phone,
+        held[0].valid_from if held else None,
+        held[0].valid_to if held else None,
+    ]
+
+
 def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]]:
     """Each table as its header and rows, in the import format; property columns after the known ones."""
     tables: dict[str, list[tuple[list[Any], dict[str, Any]]]] = {name: [] for name in TABLES}
@@ -293,11 +315,16 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
         tables["structure"].append((cells, t.properties))
     for m in sorted(view.of_kind(Member), key=lambda m: m.id):
         grid = view.target(EdgeKind.SERVES, m.id)
-        if MemberRole.HOUSEHOLD_HEAD not in m.roles or grid is None:
-            summary.left_out["member (not a household head serving a grid)"] += 1
-            continue
-        extra = _LIST_JOIN.join(r.value for r in m.roles if r is not MemberRole.HOUSEHOLD_HEAD) or None
-        tables["household_heads"].append(([m.id, m.name, grid, m.category.value, m.households, m.phone, extra], m.properties))
+        head = MemberRole.HOUSEHOLD_HEAD in m.roles and grid is not None
+        if m.party_member:  # the roll (党员名册) lists every party member; a household head's row beside it is the same person
+            tables["members"].append((_roll_row(view, m), m.properties))
+        if head:
+            extra = _LIST_JOIN.join(r.value for r in m.roles if r is not MemberRole.HOUSEHOLD_HEAD) or None
+            category = m.category.value if m.category is not None else None
+            cells = [m.id, m.name, grid, category, m.households, m.phone, extra, "yes" if m.party_member else "no"]
+            tables["household_heads"].append((cells, m.properties))
+        elif not m.party_member:
+            summary.left_out["person (neither a party member nor a household head serving a grid)"] += 1
     for u in sorted(view.of_kind(Unit), key=lambda u: u.id):
         org = view.coverer(u.id)
         community = view.target(EdgeKind.LOCATED_IN, u.id)
@@ -561,6 +588,10 @@ def _popolo(view: _View) -> dict[str, Any]:
             }
             grid = view.target(EdgeKind.SERVES, e.source)
             memberships.append(dated({**record, "area_id": grid} if grid else record, e.valid_from, e.valid_to))
+        elif e.kind is EdgeKind.REPORTED_TO:  # 双报到: where the member reported, not a membership of it
+            place = "area_id" if isinstance(view.nodes.get(e.target), Territory) else "organization_id"
+            record = {"id": f"{e.source}@{e.target}", "person_id": e.source, place: e.target, "role": "reported_to 双报到"}
+            memberships.append(dated(record, e.valid_from, e.valid_to))
         elif e.kind is EdgeKind.IN_ALLIANCE:
             record = {"id": f"{e.source}@{e.target}", "member_id": e.source, "organization_id": e.target}
             role = "lead" if getattr(e, "lead", False) else "member"

@@ -47,6 +47,7 @@ __all__ = [
     "BigCommitteeRow",
     "Column",
     "HouseholdHeadRow",
+    "MemberRow",
     "PostRow",
     "Row",
     "ServiceCentreRow",
@@ -269,6 +270,8 @@ OptId = Annotated[str | None, BeforeValidator(_id), Field(default=None)]
 Count = Annotated[_Number | None, BeforeValidator(_count), Field(default=None)]
 Day = Annotated[date | None, BeforeValidator(parse_date), Field(default=None)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no), Field(default=False)]
+YesByDefault = Annotated[bool, BeforeValidator(lambda v: True if _blank_to_none(v) is None else _yes_no(v)), Field(default=True)]
+"""是/否 where a blank cell means yes (是否党员: a household head is a party member unless the row says not)."""
 Items = Annotated[_Items, BeforeValidator(_list), Field(default=())]
 OptYesNo = Annotated[bool | None, BeforeValidator(_opt_yes_no), Field(default=None)]
 Ids = Annotated[tuple[str, ...], BeforeValidator(_ids), Field(default=(), max_length=100)]
@@ -333,7 +336,8 @@ class StructureRow(Row):
 
 
 class HouseholdHeadRow(Row):
-    """党员联户长: a party member who keeps in touch with about ten households of a grid."""
+    """联户长: a person who keeps in touch with about ten households of a grid; a party member (党员联户长) unless
+    ``party_member`` says no (群众联户长)."""
 
     id: Id
     name: Annotated[PersonName, BeforeValidator(_text)]
@@ -342,11 +346,41 @@ class HouseholdHeadRow(Row):
     households: Count
     phone: Phone
     roles: Annotated[tuple[MemberRole, ...], BeforeValidator(_roles), Field(default=())]
+    party_member: YesByDefault
 
     @model_validator(mode="after")
     def _category(self) -> HouseholdHeadRow:
+        if self.category is None and self.party_member:
+            raise ValueError("category: " + _("为空；可选值：%(choices)s", choices=choices(MemberCategory)))
+        return self
+
+
+class MemberRow(Row):
+    """党员名册: one party member, where the membership is held, where they reported (双报到) and the roles they hold."""
+
+    id: Id
+    name: Annotated[PersonName, BeforeValidator(_text)]
+    category: _enum_field(MemberCategory)  # type: ignore[valid-type]
+    org_id: OptId
+    reported_to: OptId
+    reported_on: Day
+    serves_id: OptId
+    roles: Annotated[tuple[MemberRole, ...], BeforeValidator(_roles), Field(default=())]
+    households: Count
+    phone: Phone
+    since: Day
+    until: Day
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MemberRow:
         if self.category is None:
             raise ValueError("category: " + _("为空；可选值：%(choices)s", choices=choices(MemberCategory)))
+        if self.reported_on and not self.reported_to:
+            raise ValueError("reported_to: " + _("为空，却填了报到日期 reported_on；请填写报到的社区、街道或园区"))
+        if self.roles and not self.serves_id:
+            raise ValueError("serves_id: " + _("为空，却填了角色 roles；角色在服务的网格、楼栋或小区担任，请填写服务网格编号"))
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
         return self
 
 
@@ -580,9 +614,32 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "members",
+            "党员名册",
+            "One row per party member (党员名册): the organisation holding the membership (in-service members: their work "
+            "unit's), the community, street or industrial park they reported to (双报到), and the roles they hold where they "
+            "serve. The same id in household_heads is the same person: see the README.",
+            MemberRow,
+            (
+                Column("id", "编号", "the member's id (the same person as a household_heads row of this id)", required=True),
+                Column("name", "姓名", "", required=True),
+                Column("category", "党员类别", _values(MemberCategory), required=True),
+                Column("org_id", "所在党组织编号", "the organisation holding the membership: the chain's or a unit's (blank: unchanged)"),
+                Column("reported_to", "报到社区编号", "the community, street or industrial park reported to (双报到; blank: unchanged)"),
+                Column("reported_on", "报到日期", "the day they reported"),
+                Column("serves_id", "服务网格编号", "the grid, building or residential area where they hold roles (blank: unchanged)"),
+                Column("roles", "角色", "separated by ; : " + _values(MemberRole)),
+                Column("households", "联系户数", "households they keep in touch with, as household head"),
+                Column("phone", "电话", "personal data"),
+                Column("since", "入党/转入日期", "when the organisation began to hold the membership"),
+                Column("until", "转出日期", "when it stopped (转出); blank: still held"),
+            ),
+        ),
+        Table(
             "household_heads",
             "党员联户长",
-            "One row per household head (党员联户长); they belong to their grid's party group.",
+            "One row per household head (联户长); a party member belongs to their grid's party group unless the roll "
+            "(members) holds the membership elsewhere; party_member no: a resident household head (群众联户长).",
             HouseholdHeadRow,
             (
                 Column("id", "编号", "the member's id", required=True),
@@ -592,6 +649,7 @@ TABLES: dict[str, Table] = {
                 Column("households", "联系户数", "households they keep in touch with (about 10)"),
                 Column("phone", "电话", "personal data"),
                 Column("roles", "角色", "further roles, separated by ; : " + _values(MemberRole), extension=True),
+                Column("party_member", "是否党员", "yes/no, 是/否 (blank: yes); no: a resident household head (群众联户长)"),
             ),
         ),
         Table(

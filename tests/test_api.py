@@ -48,7 +48,7 @@ def test_a_bad_parameter_is_a_422_that_names_it(client: TestClient) -> None:
 def test_edges_come_a_page_at_a_time(client: TestClient) -> None:
     first = client.get("/nodes/c1/edges", params={"direction": "in", "limit": 2}).json()
     rest = client.get("/nodes/c1/edges", params={"direction": "in", "limit": 2, "offset": 2}).json()
-    assert first["total"] == rest["total"] == 6  # a1, a2, o-c1 covers, u1 and u2 located in, sc1 its centre
+    assert first["total"] == rest["total"] == 7  # a1, a2, o-c1 covers, u1 and u2 located in, sc1 its centre, m1 reported to
     assert len(first["items"]) == 2 and len(rest["items"]) == 2
     seen = {(e["source"], e["kind"]) for e in first["items"] + rest["items"]}
     assert len(seen) == 4

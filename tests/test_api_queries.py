@@ -50,7 +50,7 @@ def test_gaps_filter_by_rule_and_come_a_page_at_a_time(client: TestClient) -> No
 
 def test_gap_counts_without_a_listing(client: TestClient) -> None:
     body = _get(client, "/scopes/s1/gaps/count", **DAY)
-    assert body["total"] == 33 and body["by_rule"]["under_staffed"] == 1  # 30, and three outside every 共同体
+    assert body["total"] == 38 and body["by_rule"]["under_staffed"] == 1 and body["by_rule"]["in_service_unreported"] == 2
     assert _get(client, "/scopes/d/gaps/count", rule="agreement_expired", as_of="2027-01-01")["total"] == 2
 
 

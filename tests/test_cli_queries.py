@@ -35,7 +35,9 @@ def test_coverage_and_gaps_in_the_terminal_match_the_queries(tmp_path: Path) -> 
     lines = covered.stdout.splitlines()
     assert "网格党小组" in lines[1] and max(_columns(line) for line in lines) <= 100  # fits a terminal
     rows = [expected.figures] + [child.figures for child in expected.breakdown]
-    assert len(lines) == 2 + len(rows) + 2  # the path, the header, the scope and each community, staff and members
+    # the path, the header, the scope and each community, staff, the roll, and 双报到 with grid leaders
+    assert len(lines) == 2 + len(rows) + 3
+    assert f"在册党员 {expected.figures.members_on_roll:,} 名" in lines[-2] and "双报到" in lines[-1]
     for line, figures in zip(lines[2:], rows, strict=False):
         grids = figures.grids_with_group  # the second figure column
         assert re.findall(r"[\d,]+/[\d,]+", line)[1] == f"{grids.numerator:,}/{grids.denominator:,}", line

@@ -41,13 +41,25 @@ def _page(store: MemoryStore, links: Links | None = None) -> str:
 def test_each_rate_is_a_bar_per_child_against_a_hundred_percent(store: MemoryStore) -> None:
     page = _page(store)
     charts = re.findall(r'<section class="chart">(.*?)</section>', page)
-    assert len(charts) == 11  # ten rates and the staff norm
+    assert len(charts) == 13  # twelve rates and the staff norm
     for chart in charts:
         assert chart.count("<li") == 1 + 2  # the district, then its two streets
     first = charts[0]
     assert '<rect class="full" width="100"' in first  # the 100% the rate is drawn against
     assert "4 / 6 · 66.7%" in first and "3 / 4 · 75.0%" in first and "1 / 2 · 50.0%" in first  # a22 under the joint branch
     assert 'width="66.67"' in first
+
+
+def test_the_roll_is_counted_by_category_in_the_chain_and_in_units_with_the_dual_report_rate(store: MemoryStore) -> None:
+    page = _page(store)
+    (reports,) = [c for c in re.findall(r'<section class="chart">(.*?)</section>', page) if "双报到率" in c]
+    assert "3 / 7 · 42.9%" in reports and "2 / 5 · 40.0%" in reports and "1 / 2 · 50.0%" in reports  # d, s1, s2
+    rows = re.findall(r"<tr><th>(\w+)</th>((?:<td>[\d,]+</td>)+)</tr>", page)
+    assert [(where, re.findall(r"[\d,]+", cells)) for where, cells in rows] == [
+        ("街道社区党组织", ["4", "5", "1", "2", "1", "13"]),  # in service, retired (h2x1 among them), floating, resident, SOE; total
+        ("驻区单位党组织", ["3", "0", "0", "0", "0", "3"]),
+    ]
+    assert "党员名册合计 16 名" in page and "双报到 3 / 7" in page and "其中群众联户长 1 名" in page
 
 
 def test_gap_counts_by_rule_with_every_rule_listed(store: MemoryStore) -> None:

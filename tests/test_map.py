@@ -55,8 +55,11 @@ def test_each_gap_flags_the_node_it_names_with_its_reason(known: GraphStore) -> 
     assert any("党组织挂空挡" in g for g in data.nodes["a31"].gaps)  # the organisation's gap, on the node standing for it
     assert any("联户长联系户数超标" in g for g in data.nodes["h1122"].gaps)
     assert not data.nodes["a11"].gaps and not data.nodes["g111"].gaps
+    assert any("网格无网格长" in g for g in data.nodes["g112"].gaps)
+    assert any("在职党员未报到" in g for g in data.nodes["h1113"].gaps)  # a household head, drawn
+    assert any("在职党员未报到" in g and "吴磊" in g for g in data.nodes["c1"].gaps)  # m4 of the roll, not drawn: where held
     assert any("服务面积占比不足" in g for g in data.nodes["c2"].gaps)  # sc2's gap, on the community it serves
-    assert sum(len(n.gaps) for n in data.nodes.values()) == data.gap_total == 46
+    assert sum(len(n.gaps) for n in data.nodes.values()) == data.gap_total == 56
     page = {n["id"]: n for n in _vis_nodes(render_map(data))}
     assert page["a12"]["gap"] is True and page["a12"]["color"]["border"] == "#d50000"  # type: ignore[index]
     assert "小区未建党支部" in str(page["a12"]["title"]) and "抚东区 › 东湖街道 › 幸福社区 › 锦绣园" in str(page["a12"]["title"])

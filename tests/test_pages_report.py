@@ -119,7 +119,7 @@ def test_the_gap_page_pages_through_every_gap_with_its_path_reason_and_links(cli
 def test_the_gap_page_is_held_to_the_scope_and_refuses_what_it_does_not_know(client: TestClient) -> None:
     west = client.get("/gaps", params={"scope": "s2", "as_of": str(AS_OF)}).text
     nodes = set(re.findall(r'data-node="([\w-]+)"', west))
-    assert nodes == {"a31", "a41", "g411", "c3", "c4", "o-a31", "o-c3", "u8"}
+    assert nodes == {"a31", "a41", "g411", "g2x", "c3", "c4", "o-a31", "o-c3", "h3112", "u8", "u12"}
     assert client.get("/gaps", params={"scope": "nowhere"}).status_code == 404
     assert client.get("/gaps", params={"scope": "d", "rule": "no_such_rule"}).status_code == 422
     assert client.get("/gaps", params={"scope": "d", "rule": ""}).status_code == 200  # the filter's 全部规则

@@ -23,7 +23,7 @@ from graph.model import Level, MemberCategory, NodeKind
 from graph.navigation import node_view, partners, search
 from graph.norms import Norms
 from graph.store import GraphStore
-from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, REDRAWING, STAFF, UPGRADED
+from tests.utils.known_network import AS_OF, COVERAGE, GAPS, GAPS_BY_STREET, MEMBERS, REDRAWING, ROLL, STAFF, UNIT_MEMBERS, UPGRADED
 
 
 def _ids(gaps_page_items: list) -> list[str]:  # type: ignore[type-arg]
@@ -49,8 +49,8 @@ def test_coverage_figures_are_the_ones_built_into_the_network(known: GraphStore,
 def test_a_figure_with_nothing_to_cover_has_no_rate(known: GraphStore) -> None:
     figures = coverage(known, "s2", as_of=AS_OF).figures
     assert figures.property_companies_with_organisation.rate is None
-    assert figures.units_in_agreements.rate == 0.5  # u6 signed ag4; u8 signed nothing
-    assert figures.two_new_with_organisation.rate is None
+    assert figures.units_in_agreements.rate == 1 / 3  # u6 signed ag4; the hospital u8 and the park u12 signed nothing
+    assert figures.two_new_with_organisation.rate == 0.0  # the park u12 has no organisation
 
 
 @pytest.mark.parametrize("scope", sorted(STAFF))
@@ -72,6 +72,20 @@ def test_members_are_counted_once_by_category(known: GraphStore, scope: str) -> 
     assert by_category == {category: MEMBERS[scope].get(category, 0) for category in MemberCategory}
 
 
+@pytest.mark.parametrize("scope", sorted(UNIT_MEMBERS))
+def test_the_units_roll_is_counted_apart_and_the_total_is_both(known: GraphStore, scope: str) -> None:
+    figures = coverage(known, scope, as_of=AS_OF).figures
+    assert figures.unit_members_by_category == {category: UNIT_MEMBERS[scope].get(category, 0) for category in MemberCategory}
+    assert figures.members_on_roll == sum(MEMBERS[scope].values()) + sum(UNIT_MEMBERS[scope].values())
+
+
+@pytest.mark.parametrize("scope", sorted(ROLL))
+def test_reports_leaders_and_household_heads_are_the_ones_built_into_the_network(known: GraphStore, scope: str) -> None:
+    figures = coverage(known, scope, as_of=AS_OF).figures
+    assert {name: (getattr(figures, name).numerator, getattr(figures, name).denominator) for name in ROLL[scope]} == ROLL[scope]
+    assert figures.buildings_with_leader.numerator == 0  # b1111 and b1112 have no 楼栋长 serving them
+
+
 def test_the_breakdown_lists_each_territory_one_level_down_with_its_own_figures(known: GraphStore) -> None:
     answer = coverage(known, "d", as_of=AS_OF)
     assert [c.scope.id for c in answer.breakdown] == ["s1", "s2"]  # by name: 东湖 before 西湖
@@ -91,7 +105,7 @@ def test_coverage_as_of_a_past_day_follows_the_terms_of_edges(known: GraphStore)
     then = coverage(known, "d", as_of=date(2024, 6, 1)).figures
     # o-g112 covers g112 from 2025-09-01; g411 lay in c0 then, and g2x was there
     assert (then.grids_with_group.numerator, then.grids_with_group.denominator) == (4, 7)
-    assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 13)  # ag0 for u1, ag3 for u5
+    assert (then.units_in_agreements.numerator, then.units_in_agreements.denominator) == (2, 14)  # ag0 for u1, ag3 for u5
 
 
 def test_a_scope_that_does_not_exist_is_unknown(known: GraphStore) -> None:
@@ -131,15 +145,16 @@ def test_gap_counts_per_rule_without_a_listing(known: GraphStore, scope: str) ->
     assert counted.total == sum(len(ids) for ids in expected.values())
 
 
-def test_the_district_has_46_gaps_and_its_streets_33_and_13(known: GraphStore) -> None:
-    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [46, 33, 13]  # a22; 5 in no 共同体
+def test_the_district_has_56_gaps_and_its_streets_38_and_18(known: GraphStore) -> None:
+    # a22: no three parties; g2x: no grid leader; 6 in no 共同体 (the park u12 among them)
+    assert [count_gaps(known, s, as_of=AS_OF).total for s in ("d", "s1", "s2")] == [56, 38, 18]
 
 
 def test_gaps_come_a_page_at_a_time_and_the_pages_make_the_whole(known: GraphStore) -> None:
     whole = find_gaps(known, "d", as_of=AS_OF, limit=100)
-    pages = [find_gaps(known, "d", as_of=AS_OF, limit=7, offset=k) for k in range(0, 49, 7)]
-    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 7, 7, 4]
-    assert {p.total for p in pages} == {46}
+    pages = [find_gaps(known, "d", as_of=AS_OF, limit=7, offset=k) for k in range(0, 56, 7)]
+    assert [len(p.items) for p in pages] == [7, 7, 7, 7, 7, 7, 7, 7]
+    assert {p.total for p in pages} == {56}
     assert [g for p in pages for g in p.items] == whole.items
     order = [g.rule for g in whole.items]
     assert order == sorted(order, key=list(GapRuleName).index), "listed in catalogue order"
@@ -162,7 +177,8 @@ def test_a_gap_names_its_chain_path_and_its_reason(known: GraphStore) -> None:
 
 def test_a_scope_below_a_gap_does_not_see_it(known: GraphStore) -> None:
     assert count_gaps(known, "a11", as_of=AS_OF).by_rule[GapRuleName.AREA_WITHOUT_BRANCH] == 0
-    assert _ids(find_gaps(known, "a11", as_of=AS_OF).items) == ["g112", "h1122"]  # unlinked households, head over norm
+    # unlinked households and no grid leader, the in-service head unreported, head over norm
+    assert _ids(find_gaps(known, "a11", as_of=AS_OF).items) == ["g112", "g112", "h1113", "h1122"]
 
 
 @pytest.mark.parametrize(

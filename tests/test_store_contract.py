@@ -23,7 +23,9 @@ from graph.model import (
     NodeKind,
     Organisation,
     OrgForm,
+    ReportedTo,
     ReportsTo,
+    Serves,
     Territory,
     Unit,
     UnitType,
@@ -197,10 +199,23 @@ def test_an_organisation_whose_parent_is_not_one_level_up_is_refused(store: Grap
     _refused(store, batch, rule=Rule.PARENT_LEVEL, node="o-a2")
 
 
-def test_a_household_head_outside_a_grid_group_is_refused(store: GraphStore) -> None:
+def test_a_household_head_held_by_a_unit_organisation_is_written(store: GraphStore) -> None:
+    """双重管理: an in-service household head's membership is their work unit's organisation's, not a grid group's."""
     store.write(town())
-    head = Member(id="h9", name="周杰", category=MemberCategory.RETIRED, roles=(MemberRole.HOUSEHOLD_HEAD,), households=10, provenance=PROV)
-    _refused(store, Batch(nodes=[head], edges=[MemberOf(source="h9", target="o-a1", provenance=PROV)]), rule=Rule.PARENT_LEVEL, node="h9")
+    head = Member(
+        id="h9", name="周杰", category=MemberCategory.IN_SERVICE, roles=(MemberRole.HOUSEHOLD_HEAD,), households=10, provenance=PROV
+    )
+    store.write(
+        Batch(
+            nodes=[head], edges=[MemberOf(source="h9", target="o-u1", provenance=PROV), Serves(source="h9", target="g1", provenance=PROV)]
+        )
+    )
+    assert [e.target for e in store.edges_of("h9", kind=EdgeKind.MEMBER_OF)] == ["o-u1"]
+
+
+def test_a_report_to_a_grid_is_refused(store: GraphStore) -> None:
+    store.write(town())
+    _refused(store, Batch(edges=[ReportedTo(source="m1", target="g1", provenance=PROV)]), rule=Rule.REPORTED_TO_PLACE, node="m1")
 
 
 def test_a_unit_organisation_reporting_to_a_grid_group_is_refused(store: GraphStore) -> None:

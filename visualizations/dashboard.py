@@ -62,6 +62,8 @@ FIGURES: list[tuple[str, str]] = [
     ("communities_with_centre", "社区党群服务中心覆盖率"),
     ("centres_meeting_six_haves", "党群服务中心“六有”达标率"),
     ("centres_mostly_for_service", "党群服务中心服务面积达标率 (90%以上用于服务)"),
+    ("in_service_reported", "在职党员双报到率 (已报到的在职党员 / 在职党员, 按组织关系所在)"),
+    ("grids_with_leader", "网格长配备率 (有网格长的网格 / 全部网格)"),
 ]
 """The rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
 
@@ -276,9 +278,18 @@ def render_dashboard(
                 extra=_shortfall(total, links) if scope.id in known else "",
             )
         )
-    members = cov.figures.members_by_category
-    member_cells = "".join(f"<td>{members.get(c, 0):,}</td>" for c in MemberCategory)
-    member_head = "".join(f"<th>{name}</th>" for name in LABELS[MemberCategory].values())
+    members, in_units = cov.figures.members_by_category, cov.figures.unit_members_by_category
+    member_head = "<th></th>" + "".join(f"<th>{name}</th>" for name in LABELS[MemberCategory].values()) + "<th>合计</th>"
+    member_rows = "".join(
+        f"<tr><th>{where}</th>" + "".join(f"<td>{roll.get(c, 0):,}</td>" for c in MemberCategory) + f"<td>{sum(roll.values()):,}</td></tr>"
+        for where, roll in (("街道社区党组织", members), ("驻区单位党组织", in_units))
+    )
+    heads = cov.figures.household_heads_party_members
+    reported = cov.figures.in_service_reported
+    member_note = (
+        f"党员名册合计 {cov.figures.members_on_roll:,} 名; 在职党员双报到 {reported.numerator:,} / {reported.denominator:,}; "
+        f"联户长 {heads.denominator:,} 名, 其中群众联户长 {heads.denominator - heads.numerator:,} 名。"
+    )
     nav = [_link(links.map, scope.id, "组织网络图 ›")] if links.map else []
     if links.gaps:
         nav.append(_link(links.gaps, scope.id, "缺口清单 ›"))
@@ -297,7 +308,8 @@ def render_dashboard(
 <h2>缺口 (按规则)</h2><p class="hint">点击规则展开清单。</p>
 {_gap_section(gaps, rules, scope.id, links)}
 <h2>党员 (按类别)</h2>
-<table class="members"><tr>{member_head}</tr><tr>{member_cells}</tr></table>
+<table class="members"><tr>{member_head}</tr>{member_rows}</table>
+<p class="hint">{html.escape(member_note)}</p>
 </section>
 </main>
 <script>window.addEventListener("beforeprint", () => document.querySelectorAll("details").forEach((d) => (d.open = true)));</script>

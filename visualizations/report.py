@@ -58,6 +58,8 @@ _SHORT = {
     "communities_with_centre": "服务中心",
     "centres_meeting_six_haves": "六有达标",
     "centres_mostly_for_service": "服务面积达标",
+    "in_service_reported": "在职党员双报到",
+    "grids_with_leader": "网格长",
 }
 """The rates by a name short enough to head three narrow columns (the dashboard's titles say them whole)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from graph.gaps import agreements, alliances, areas, centres, chain, committees, households, posts, staff, units
+from graph.gaps import agreements, alliances, areas, centres, chain, committees, households, members, posts, staff, units
 from graph.gaps.models import GapRule
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Rule
@@ -65,6 +65,8 @@ CATALOGUE = Catalogue(
         chain.hanging_organisation,
         households.unlinked_households,
         households.head_over_norm,
+        members.grid_without_leader,
+        members.in_service_unreported,
         committees.committee_under_threshold,
         committees.community_over_threshold_not_committee,
         committees.branch_under_minimum,

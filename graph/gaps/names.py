@@ -23,6 +23,8 @@ class GapRuleName(StrEnum):
     HANGING_ORGANISATION = "hanging_organisation"
     UNLINKED_HOUSEHOLDS = "unlinked_households"
     HEAD_OVER_NORM = "head_over_norm"
+    GRID_WITHOUT_LEADER = "grid_without_leader"
+    IN_SERVICE_UNREPORTED = "in_service_unreported"
     COMMITTEE_UNDER_THRESHOLD = "committee_under_threshold"
     COMMUNITY_OVER_THRESHOLD_NOT_COMMITTEE = "community_over_threshold_not_committee"
     BRANCH_UNDER_MINIMUM = "branch_under_minimum"

@@ -21,12 +21,13 @@ from graph.errors import UnknownNode, WrongKind
 from graph.i18n import _
 from graph.labels import term
 from graph.memory.packing import HEAD, NODE_FIELDS, PackedEdge, at, valid_on
-from graph.model import SIX_HAVES, EdgeKind, MemberCategory, NodeKind
+from graph.model import SIX_HAVES, EdgeKind, MemberCategory, MemberRole, NodeKind, UnitType
 from graph.store import (
     AgreementFacts,
     CentreFacts,
     ChainFacts,
     HeadFacts,
+    InServiceFacts,
     OrgFacts,
     OrgRef,
     PartyRef,
@@ -52,6 +53,7 @@ _C_NAME, _C_LEVEL, _C_SHARE = (
 _C_HAVES = tuple((name, at(NodeKind.SERVICE_CENTRE, name)) for name in SIX_HAVES)
 _A_SIGNED, _A_EXPIRES = at(NodeKind.AGREEMENT, "signed_on"), at(NodeKind.AGREEMENT, "expires_on")
 _M_NAME, _U_NAME = at(NodeKind.MEMBER, "name"), at(NodeKind.UNIT, "name")
+_M_PARTY, _M_ROLES = at(NodeKind.MEMBER, "party_member"), at(NodeKind.MEMBER, "roles")
 _O_NAME, _O_LEVEL, _O_FORM = at(NodeKind.ORGANISATION, "name"), at(NodeKind.ORGANISATION, "level"), at(NodeKind.ORGANISATION, "form")
 _O_MEMBERS, _O_UPGRADED = at(NodeKind.ORGANISATION, "members"), at(NodeKind.ORGANISATION, "upgraded")
 _S_FROM, _S_TO, _S_PERSON = at(NodeKind.SEAT, "valid_from"), at(NodeKind.SEAT, "valid_to"), at(NodeKind.SEAT, "person")
@@ -132,12 +134,21 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
     # Locals, not enum attribute look-ups, in the loop: it runs for every edge of the scope.
     territory, organisation, member = NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.MEMBER
     within, covers, serves, located_in = EdgeKind.WITHIN, EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN
+    reported_to, in_service, park = EdgeKind.REPORTED_TO, MemberCategory.IN_SERVICE, UnitType.INDUSTRIAL_PARK
 
     def valid(d: PackedEdge) -> bool:
         return valid_on(d, day)
 
-    def serves_somewhere(member_id: str) -> bool:
-        return any(d[0] is serves and valid(d) for d in succ[member_id].values())
+    def reported(member_id: str) -> bool:
+        return any(d[0] is reported_to and valid(d) for d in succ[member_id].values())
+
+    def reporting_in_service(node_id: str) -> int:
+        count = 0
+        for src, d in pred[node_id].items():
+            if d[0] is reported_to and valid(d):
+                m = nodes[src]
+                count += m[0].kind is member and m[_M_PARTY] and m[_M_CATEGORY] is in_service
+        return count
 
     def in_agreement(party: str) -> bool:
         for src, d in pred[party].items():
@@ -160,6 +171,8 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
         linked = 0
         serving: list[str] = []
         units: list[UnitFacts] = []
+        unit_roll: list[str] = []
+        reported_here = 0
         centres: list[CentreFacts] = []
         managers: list[Any] = []
         for src, d in pred[tid].items():
@@ -176,24 +189,41 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                     serving.append(src)
                     if facts.household_head:
                         linked += nodes[src][_M_HOUSEHOLDS]
+            elif kind is reported_to:
+                m = nodes[src]
+                if m[0].kind is member and valid(d) and m[_M_PARTY] and m[_M_CATEGORY] is in_service:
+                    reported_here += 1
             elif kind is located_in and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 unit_org = _coverer_on(graph, src, day)
                 u = nodes[src]
                 units.append(UnitFacts(u[_U_TYPE], unit_org is not None, in_agreement(unit_org or src), u[_U_ELIGIBLE] is not False))
+                if unit_org is not None:
+                    unit_roll += _held_by(graph, unit_org, day)
+                if u[_U_TYPE] is park:
+                    reported_here += reporting_in_service(src)
             elif kind is EdgeKind.CENTRE_FOR and nodes[src][0].kind is NodeKind.SERVICE_CENTRE and valid(d):
                 c = nodes[src]
                 missing = tuple(name for name, i in _C_HAVES if not c[i])
                 centres.append(CentreFacts(src, c[_C_NAME], c[_C_LEVEL], c[_C_SHARE], missing))
             elif kind is EdgeKind.MANAGES and nodes[src][0].kind is NodeKind.UNIT and valid(d):
                 managers.append(nodes[src][_U_TYPE])
-        categories: Counter[MemberCategory] = Counter(nodes[m][_M_CATEGORY] for m in serving)
-        if covered_by is not None and _first_covered(succ[covered_by], day) == tid:  # a joint organisation's members count once
-            counted = set(serving)
-            categories.update(
-                nodes[m][_M_CATEGORY]
-                for m, d in pred[covered_by].items()
-                if d[0] is EdgeKind.MEMBER_OF and valid(d) and nodes[m][0].kind is member and m not in counted and not serves_somewhere(m)
-            )
+        # a joint organisation's own members are counted once, at the first by id of the territories it covers
+        holds_here = covered_by is not None and _first_covered(succ[covered_by], day) == tid
+        chain_roll = _held_by(graph, covered_by, day) if holds_here and covered_by is not None else []
+        if serving:  # those serving here whose membership is held nowhere; most serving are held right here
+            held_here = set(chain_roll)
+            chain_roll += [m for m in serving if m not in held_here and nodes[m][_M_PARTY] and not _held(graph, m, day)]
+        roles: set[MemberRole] = set()
+        heads = resident_heads = 0
+        for m in serving:
+            packed_member = nodes[m]
+            roles.update(packed_member[_M_ROLES])
+            if packed_member[0].household_head:
+                if packed_member[_M_PARTY]:
+                    heads += 1
+                else:
+                    resident_heads += 1
+        in_service_here = [m for m in (*chain_roll, *unit_roll) if nodes[m][_M_CATEGORY] is in_service]
         out.append(
             TerritoryFacts(
                 id=tid,
@@ -205,7 +235,14 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
                 covered=covered_by is not None,
                 linked=linked,
                 units=tuple(sorted(units)),
-                members=dict(categories),
+                members=dict(Counter(nodes[m][_M_CATEGORY] for m in chain_roll)),
+                unit_members=dict(Counter(nodes[m][_M_CATEGORY] for m in unit_roll)),
+                in_service=len(in_service_here),
+                in_service_reported=sum(1 for m in in_service_here if reported(m)),
+                reported_here=reported_here,
+                roles=frozenset(roles),
+                heads=heads,
+                resident_heads=resident_heads,
                 population=t[_T_POPULATION],
                 upgraded=covered_by is not None and nodes[covered_by][_O_UPGRADED],
                 centres=tuple(sorted(centres)),
@@ -214,6 +251,29 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
             )
         )
     return out
+
+
+def _held_by(graph: nx.DiGraph, org_id: str, day: date) -> list[str]:
+    """The party members whose membership an organisation holds on a day (MEMBER_OF)."""
+    nodes = graph._node
+    return [
+        m
+        for m, d in graph._pred[org_id].items()
+        if d[0] is EdgeKind.MEMBER_OF and valid_on(d, day) and nodes[m][0].kind is NodeKind.MEMBER and nodes[m][_M_PARTY]
+    ]
+
+
+def _held(graph: nx.DiGraph, member_id: str, day: date) -> bool:
+    """Whether a member's membership is held anywhere on a day."""
+    return any(d[0] is EdgeKind.MEMBER_OF and valid_on(d, day) for d in graph._succ[member_id].values())
+
+
+def _membership_since(graph: nx.DiGraph, member_id: str, day: date) -> date | None:
+    """When a member's membership held on a day began (MEMBER_OF valid_from), if recorded."""
+    for d in graph._succ[member_id].values():
+        if d[0] is EdgeKind.MEMBER_OF and valid_on(d, day):
+            return d[HEAD + 1]  # type: ignore[no-any-return]
+    return None
 
 
 def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list[ChainFacts]:
@@ -306,6 +366,37 @@ def chain_facts(graph: nx.DiGraph, territories: list[str], *, day: date) -> list
                 organisation=org_facts(org) if org is not None else None,
                 heads=tuple(sorted(heads, key=lambda h: h.id)),
                 units=tuple(sorted(units, key=lambda u: (u.name, u.id))),
+                in_service=_in_service(graph, tid, org, [u.id for u in units], day),
             )
         )
     return out
+
+
+def _in_service(graph: nx.DiGraph, tid: str, org: str | None, units: list[str], day: date) -> tuple[InServiceFacts, ...]:
+    """The in-service members held in a territory (the roll coverage counts there), with when held and whether reported.
+
+    Reads only in-service members (the category is checked before the edge's term): a fifth of a roll.
+    """
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
+    in_service, member_of, since_at = MemberCategory.IN_SERVICE, EdgeKind.MEMBER_OF, HEAD + 1
+    found: list[InServiceFacts] = []
+
+    def add(m: str, since: date | None) -> None:
+        reported = any(d[0] is EdgeKind.REPORTED_TO and valid_on(d, day) for d in succ[m].values())
+        found.append(InServiceFacts(m, nodes[m][_M_NAME], since, reported))
+
+    holders = [org] if org is not None and _first_covered(succ[org], day) == tid else []  # a joint organisation's: once
+    holders += [o for o in (_coverer_on(graph, u, day) for u in units) if o is not None]
+    for holder in holders:
+        for m, d in pred[holder].items():
+            if d[0] is member_of:
+                packed = nodes[m]
+                if packed[_M_CATEGORY] is in_service and packed[_M_PARTY] and valid_on(d, day):
+                    add(m, d[since_at])
+    for m, d in pred[tid].items():
+        if d[0] is EdgeKind.SERVES:
+            packed = nodes[m]
+            serving_in_service = packed[0].kind is NodeKind.MEMBER and packed[_M_CATEGORY] is in_service and packed[_M_PARTY]
+            if serving_in_service and valid_on(d, day) and not _held(graph, m, day):
+                add(m, None)
+    return tuple(sorted(found))

@@ -8,14 +8,19 @@ not define (asked once each). References are checked against this, never against
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from graph.errors import UnknownNode
 from graph.model import AllianceKind, EdgeKind, Level, NodeKind, UnitType
 from graph.store import Direction, GraphStore
 
 __all__ = ["FileAlliance", "FileTerm", "IdIndex", "Known"]
+
+PERSON_TABLES = frozenset({"members", "household_heads"})
+"""The tables whose rows describe a person (one Member node): the same id in each is the same person, once per table."""
 
 _COVERED = (NodeKind.TERRITORY, NodeKind.UNIT)
 """The kinds an organisation covers: a reference to one may need its organisation."""
@@ -72,6 +77,9 @@ class IdIndex:
         """The residential areas the file's structure rows say each unit runs (managed_by), by the unit's id."""
         self.unit_types: dict[str, UnitType] = {}
         """The type of each unit the file defines."""
+        self.people: dict[str, dict[str, tuple[int, Any]]] = {}
+        """A person's row (number and checked values) in each person table, for each person the file describes in more than one."""
+        self._person_rows: dict[str, tuple[str, int, Any]] = {}
         self.terms: dict[tuple[str, str], list[FileTerm]] = {}
         """The terms the file gives each single-holder post, by (body, post)."""
         self._stored: dict[str, Known | None] = {}
@@ -83,6 +91,34 @@ class IdIndex:
             return before[2], before[3]
         self._defined[node_id] = (kind, level, table, row)
         return None
+
+    def define_person(self, node_id: str, level: Level | None, *, table: str, row: int, values: Any) -> tuple[str, int] | None:
+        """Enter a person a row of a person table describes: once per table, so that the roll and the household
+        heads may each have a row for one person; another row of the same table, or any other kind's id, is a duplicate."""
+        before = self._defined.get(node_id)
+        first = self._person_rows.get(node_id)
+        if before is None:
+            self._defined[node_id] = (NodeKind.MEMBER, level, table, row)
+            self._person_rows[node_id] = (table, row, values)
+            return None
+        if first is None or first[0] == table or table not in PERSON_TABLES:
+            return before[2], before[3]
+        rows = self.people.setdefault(node_id, {first[0]: (first[1], first[2])})
+        if table in rows:
+            return table, rows[table][0]
+        rows[table] = (row, values)
+        if level is not None:  # a household head is at the household level, whichever table came first
+            self._defined[node_id] = (NodeKind.MEMBER, level, before[2], before[3])
+        return None
+
+    @functools.cached_property
+    def has_people(self) -> bool:
+        """Whether the store holds any person yet: an import into a store without one reads none back to merge with."""
+        return self.store.count(NodeKind.MEMBER) > 0
+
+    def person_rows(self, node_id: str) -> dict[str, tuple[int, Any]]:
+        """The file's rows describing a person, by table, when more than one table does (else empty)."""
+        return self.people.get(node_id, {})
 
     def defines(self, node_id: str) -> bool:
         return node_id in self._defined

@@ -10,7 +10,7 @@ from __future__ import annotations
 from graph.errors import UnknownNode, WrongKind
 from graph.i18n import _
 from graph.labels import term
-from graph.model import Batch, EdgeKind, EdgeRef, Level, Territory
+from graph.model import Batch, EdgeKind, EdgeRef, Level, Member, Territory
 from graph.navigation import territory_subtree
 from graph.store import Direction, GraphStore
 from loaders.importer.index import IdIndex
@@ -50,19 +50,26 @@ class Replacement:
         territories = territory_subtree(store, scope)
         listed = set(tables)
         committees: list[str] = []
+        holders: list[str] = []  # the units' organisations, which hold members of the roll too
         for t in territories:
             covering = [e.source for e in store.edges_of(t.id, kind=EdgeKind.COVERS, direction=Direction.IN)]
             if "structure" in listed:
                 gone.update(i for i in [t.id, *covering] if missing(i))
             committees.extend(covering)
             if t.level is Level.GRID and "household_heads" in listed:
-                gone.update(e.source for e in store.edges_of(t.id, kind=EdgeKind.SERVES, direction=Direction.IN) if missing(e.source))
+                serving = store.edges_of(t.id, kind=EdgeKind.SERVES, direction=Direction.IN)
+                gone.update(e.source for e in serving if missing(e.source) and _household_head(store, e.source))
             if "service_centres" in listed:
                 gone.update(e.source for e in store.edges_of(t.id, kind=EdgeKind.CENTRE_FOR, direction=Direction.IN) if missing(e.source))
-            if t.level is Level.COMMUNITY and "units" in listed:
+            if t.level is Level.COMMUNITY and ("units" in listed or "members" in listed):
                 for e in store.edges_of(t.id, kind=EdgeKind.LOCATED_IN, direction=Direction.IN):
                     unit_orgs = [c.source for c in store.edges_of(e.source, kind=EdgeKind.COVERS, direction=Direction.IN)]
-                    gone.update(i for i in [e.source, *unit_orgs] if missing(i))
+                    if "units" in listed:
+                        gone.update(i for i in [e.source, *unit_orgs] if missing(i))
+                    holders.extend(unit_orgs)
+        if "members" in listed:  # the roll: members held by the scope's organisations, the chain's and the units'
+            for org in committees + holders:
+                gone.update(e.source for e in store.edges_of(org, kind=EdgeKind.MEMBER_OF, direction=Direction.IN) if missing(e.source))
         for org in committees:
             if "agreements" in listed:
                 gone.update(e.source for e in store.edges_of(org, kind=EdgeKind.SIGNED_BY, direction=Direction.IN) if missing(e.source))
@@ -76,3 +83,9 @@ class Replacement:
                     if listed_here and member not in gone and self.guard.holds(e.target):
                         removed_edges.append(e.ref)
         return Batch.model_construct(nodes=[], edges=[], remove_nodes=sorted(gone), remove_edges=removed_edges)
+
+
+def _household_head(store: GraphStore, node_id: str) -> bool:
+    """Whether a stored person is a household head: a household_heads --replace leaves the roll's other people alone."""
+    node = store.node(node_id)
+    return isinstance(node, Member) and node.is_household_head

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from graph.errors import UnknownNode
 from graph.i18n import _
 from graph.labels import term
-from graph.model import ID_PATTERN, Batch, EdgeKind, Level, NodeKind, Provenance
+from graph.model import ID_PATTERN, Batch, EdgeKind, Level, Member, NodeKind, Provenance
 from graph.store import Direction, GraphStore
 from loaders.importer.index import FileAlliance, FileTerm, IdIndex, Known
 from loaders.importer.problems import Problem, Problems, located, shown
@@ -73,6 +73,12 @@ class DefiningRow(_Row):
     def define(self, node_id: str, kind: NodeKind, level: Level | None, column: str) -> None:
         """Enter an id this row defines; a duplicate of an earlier row's is a problem."""
         before = self._ctx.index.define(node_id, kind, level, table=self.table, row=self.number)
+        if before is not None:
+            self.problem(column, node_id, _("id 重复：%(table)s 第 %(row)s 行也用了它；id 不能重复", table=before[0], row=before[1]))
+
+    def define_person(self, node_id: str, level: Level | None, column: str, values: Any) -> None:
+        """Enter the person a row of members or household_heads describes; one row per table for each person."""
+        before = self._ctx.index.define_person(node_id, level, table=self.table, row=self.number, values=values)
         if before is not None:
             self.problem(column, node_id, _("id 重复：%(table)s 第 %(row)s 行也用了它；id 不能重复", table=before[0], row=before[1]))
 
@@ -157,6 +163,30 @@ class BuildingRow(_Row):
     def known(self, node_id: str) -> Known | None:
         """What the file, or else the store, says of a node."""
         return self._ctx.index.known(node_id)
+
+    def person_rows(self, node_id: str) -> dict[str, tuple[int, Any]]:
+        """The file's rows describing a person, by table, when both person tables do (else empty)."""
+        return self._ctx.index.person_rows(node_id)
+
+    def stored_person(self, node_id: str) -> Member | None:
+        """The person as the store holds them, if it does: what a row of one person table keeps of what another said."""
+        if not self._ctx.index.has_people:
+            return None
+        try:
+            node = self._ctx.store.node(node_id)
+        except UnknownNode:
+            return None
+        return node if isinstance(node, Member) else None
+
+    def membership(self, member_id: str) -> str | None:
+        """The organisation holding a stored member's membership now (MEMBER_OF), if any."""
+        if not self._ctx.index.has_people:
+            return None
+        try:
+            held = self._ctx.store.edges_of(member_id, kind=EdgeKind.MEMBER_OF)
+        except UnknownNode:
+            return None
+        return held[0].target if held else None
 
     def defines_first(self, node_id: str) -> bool:
         """Whether this row is the one defining an id (a joint organisation's other rows only cover with it)."""

@@ -13,7 +13,7 @@ covers a21 and a22, 联合党支部), and a re-drawn community: 旧团结社区 
     ├── 东湖街道 s1 (o-s1)
     │   ├── 幸福社区 c1 (o-c1: committee of 90, upgraded by decision; staff 2)
     │   │   ├── 春晖苑 a11 (o-a11)
-    │   │   │   ├── 春晖苑第1网格 g111: 30 households, group, heads 10+10+10
+    │   │   │   ├── 春晖苑第1网格 g111: 30 households, group, heads 10+10+10 (h1111 also its grid leader; h1113 in service, unreported)
     │   │   │   │   ├── 1号楼 b1111: building group o-b1111
     │   │   │   │   └── 2号楼 b1112: no group
     │   │   │   └── 春晖苑第2网格 g112: 40 households, group since 2025-09-01, heads 15+16 (16 over the norm)
@@ -24,22 +24,13 @@ covers a21 and a22, 联合党支部), and a re-drawn community: 旧团结社区 
     │   │       line, under 机关工委 o-sys-organ; ag2 expiring 2026-07-15, no seat), u9 park without org (两新 gap),
     │   │       rc1 residents' committee (the community's own body: counted nowhere), u13 commercial building
     │   │       (o-u13 under o-c1, 属地)
+    │   │       roll: m7 in service (o-c1 since 2026-04-01, unreported but within 90 days); in units' roll
+    │   │       m1 (o-u1, reported to c1), m6 (o-u1, reported to the street s1), m4 (o-u4 since 2025-12-01, unreported)
     │   │   centre sc1: share 92%, all six 六有
     │   └── 和平社区 c2 (o-c2: committee of 80, not upgraded; no staff recorded; seat4 ended 2023)
     │       ├── 和平苑 a21 (o-a21, 2 members: a joint branch, also covering a22)
-    │       │   └── 和平苑第1网格 g211: 310 households, group, one head of 10
+    │       │   └── 和平苑第1网格 g211: 310 households, group, one head of 10, a resident head r1 (群众联户长) of 8
     │       ├── 和平二苑 a22 (covered by o-a21), no grids
-    │       └── units: u5 property co. (o-u5 reports to nobody, ag3 expired 2025-12-31), u7 owners' committee without org
-    └── 西湖街道 s2 (o-s2: seat2 for u1 from 2025, seat3 for u6 2020-2024)
-        ├── 西湖大网格 g2x: a large grid in the street itself, 10 households, group o-g2x, head of 10
-        ├── 光明社区 c3 (o-c3: a branch of 120 members; staff 5)
-        │   ├── 光明苑 a31 (o-a31 reports to nobody)
-        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10, grid leader m3
-        │   └── units: u6 hospital without org, ag4 signed by the unit itself, open-ended
-        ├── 团结社区 c4 (no organisation; staff 1; since 2026-01-01)
-        │   └── 团结苑 a41: no branch (in c0 until 2025-12-31, in c4 since 2026-01-01)
-        │       └── 团结苑第1网格 g411: 10 households, no group
-        └── 旧团结社区 c0 (o-c0, until 2025-12-31: gone on AS_OF)
     │       ├── units: u5 property co. (o-u5 reports to nobody, ag3 expired 2025-12-31; MANAGES a21), u7 owners'
     │       │   committee without org, u10 new-employment group of 5 members not eligible (no gap, not counted),
     │       │   u11 enterprise of 4 members without org (两新 gap, and enough for a branch), u14 owners' committee
@@ -47,14 +38,18 @@ covers a21 and a22, 联合党支部), and a re-drawn community: 旧团结社区 
     │       └── centre sc2: share 85% (under 90), lacks 有书报 and 有制度
     │   centre sc3 (street centre): share not recorded, all six 六有
     └── 西湖街道 s2 (o-s2: seat2 for u1 from 2025, seat3 for u6 2020-2024)
+        ├── 西湖大网格 g2x: a large grid in the street itself, 10 households, group o-g2x, head of 10, no grid leader
         ├── 光明社区 c3 (o-c3: a branch of 120 members; staff 5; no centre)
         │   ├── 光明苑 a31 (o-a31 reports to nobody)
-        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10, grid leader m3
-        │   └── units: u6 hospital without org, ag4 signed by the unit itself, open-ended; u8 hospital whose
-        │       党委 of 300 (o-u8) reports up its own line to 卫健工委 o-sys-health: neither hanging nor under c3
-        └── 团结社区 c4 (no organisation; staff 1; no centre)
-            └── 团结苑 a41: no branch; abandoned, run by nobody
-                └── 团结苑第1网格 g411: 10 households, no group
+        │   │   └── 光明苑第1网格 g311: 20 households, group, heads 10+10 (h3112 in service, unreported), grid leader m3
+        │   ├── units: u6 hospital without org, ag4 signed by the unit itself, open-ended; u8 hospital whose
+        │   │   党委 of 300 (o-u8) reports up its own line to 卫健工委 o-sys-health: neither hanging nor under c3;
+        │   │   u12 industrial park without org (两新 gap)
+        │   └── roll: m5 in service (o-c3), reported to the park u12
+        ├── 团结社区 c4 (no organisation; staff 1; no centre; since 2026-01-01)
+        │   └── 团结苑 a41: no branch; abandoned, run by nobody (in c0 until 2025-12-31, in c4 since 2026-01-01)
+        │       └── 团结苑第1网格 g411: 10 households, no group
+        └── 旧团结社区 c0 (o-c0, until 2025-12-31: gone on AS_OF)
 
 Posts (职务) and teams (服务队), on AS_OF: every organisation but the groups has a secretary, except
 o-a21 (its secretary left 2026-05-01, 31 days before: no secretary, not yet a vacant post) and o-u5
@@ -67,7 +62,7 @@ t3 vanguard on c1, ended 2025-12-31.
 
 Alliances: al1 东湖党建联盟 (an alliance, not a 共同体): o-s1 leads, o-c1, u2. al2 东湖党建共同体: c1 leads (the
 territory), o-c2, o-u1, o-u4, u5, u11. al3 西湖党建共同体: o-c3 leads, u6, and o-u8 until 2025-12-31. So on AS_OF the
-三全 check finds c1's u2 (only in al1), park u9 and u13, s2's c4 and u8 (left al3); owners' committees and
+三全 check finds c1's u2 (only in al1), park u9 and u13, s2's c4, u8 (left al3) and the park u12; owners' committees and
 residents' committees are not asked to take part, u10 is not eligible. Their reach is REACH below.
 """
 
@@ -103,6 +98,7 @@ from graph.model import (
     PostIn,
     PostKind,
     Provenance,
+    ReportedTo,
     ReportsTo,
     Seat,
     SeatOn,
@@ -131,8 +127,10 @@ __all__ = [
     "REACH",
     "REDRAWING",
     "REDRAWN",
+    "ROLL",
     "STAFF",
     "TEAMS",
+    "UNIT_MEMBERS",
     "UPGRADED",
     "known_network",
     "known_store",
@@ -247,8 +245,10 @@ def _members() -> Batch:
         ("h3112", "赵军", S, 10, "g311"),
         ("h2x1", "钱华", R, 10, "g2x"),
     ]
+    leader = {"h1111": (MemberRole.GRID_LEADER,)}  # 网格长 of g111 as well
     nodes: list[Node] = [
-        Member(id=i, name=n, category=c, roles=(MemberRole.HOUSEHOLD_HEAD,), households=h, provenance=PROV) for i, n, c, h, _ in heads
+        Member(id=i, name=n, category=c, roles=(MemberRole.HOUSEHOLD_HEAD, *leader.get(i, ())), households=h, provenance=PROV)
+        for i, n, c, h, _ in heads
     ]
     edges: list[Edge] = []
     for i, _, _, _, g in heads:
@@ -262,6 +262,24 @@ def _members() -> Batch:
         MemberOf(source="m1", target="o-u1", provenance=PROV),
         MemberOf(source="m2", target="o-a11", provenance=PROV),
         Serves(source="m3", target="g311", provenance=PROV),
+    ]
+    # 双报到: in-service members held by their work unit's organisation (or the community's), reporting where they live
+    nodes += [
+        Member(id="m4", name="吴磊", category=S, provenance=PROV),
+        Member(id="m5", name="郑洁", category=S, provenance=PROV),
+        Member(id="m6", name="冯刚", category=S, provenance=PROV),
+        Member(id="m7", name="何琳", category=S, provenance=PROV),
+        Member(id="r1", name="郑大妈", party_member=False, roles=(MemberRole.HOUSEHOLD_HEAD,), households=8, provenance=PROV),
+    ]
+    edges += [
+        ReportedTo(source="m1", target="c1", valid_from=date(2025, 3, 1), provenance=PROV),
+        MemberOf(source="m4", target="o-u4", valid_from=date(2025, 12, 1), provenance=PROV),  # 182 days unreported on AS_OF
+        MemberOf(source="m5", target="o-c3", valid_from=date(2024, 1, 1), provenance=PROV),
+        ReportedTo(source="m5", target="u12", valid_from=date(2024, 3, 1), provenance=PROV),
+        MemberOf(source="m6", target="o-u1", valid_from=date(2023, 1, 1), provenance=PROV),
+        ReportedTo(source="m6", target="s1", valid_from=date(2023, 2, 1), provenance=PROV),
+        MemberOf(source="m7", target="o-c1", valid_from=date(2026, 4, 1), provenance=PROV),  # 61 days: within the norm
+        Serves(source="r1", target="g211", provenance=PROV),
     ]
     return Batch(nodes=nodes, edges=edges)
 
@@ -279,6 +297,7 @@ def _units() -> Batch:
         ("u9", "东湖科技园", UnitType.INDUSTRIAL_PARK, "c1", None, True, 2),
         ("u10", "和平快递站", UnitType.NEW_EMPLOYMENT, "c2", None, False, 5),
         ("u11", "和平科技有限公司", UnitType.ENTERPRISE, "c2", None, None, 4),
+        ("u12", "西湖工业园区", UnitType.INDUSTRIAL_PARK, "c3", None, None, None),  # m5 reported to it (双报到)
         ("u13", "东湖商务楼", UnitType.COMMERCIAL_BUILDING, "c1", ("o-u13", 8, "o-c1"), True, 8),
         ("u14", "和平苑二期业主委员会", UnitType.OWNERS_COMMITTEE, "c2", None, False, None),
         ("rc1", "幸福社区居民委员会", UnitType.RESIDENTS_COMMITTEE, "c1", None, None, 6),  # the community's own body: counted nowhere
@@ -442,11 +461,11 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "residential_areas_with_branch": (4, 6),  # a22 is covered by the joint branch o-a21
         "grids_with_group": (5, 7),  # g2x, the street's large grid, has its group
         "buildings_with_group": (1, 2),
-        "households_linked": (101, 470),  # 30 + 31 + 0 + 10 + 20 + 0 + 10 (g2x)
+        "households_linked": (109, 470),  # 30 + 31 + 0 + (10 + 8) + 20 + 0 + 10 (g2x)
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
-        "units_in_agreements": (3, 13),  # u1 (ag1), u4 (ag2), u6 (ag4); rc1-rc3, the residents' committees, are no resident units
-        "two_new_with_organisation": (1, 3),
+        "units_in_agreements": (3, 14),  # u1 (ag1), u4 (ag2), u6 (ag4); rc1-rc3, the residents' committees, are no resident units
+        "two_new_with_organisation": (1, 4),  # u13; u9, u11 and u12 have none, u10 is not eligible
         "communities_with_centre": (2, 4),
         "centres_meeting_six_haves": (2, 3),
         "centres_mostly_for_service": (1, 2),
@@ -457,7 +476,7 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "residential_areas_with_branch": (3, 4),
         "grids_with_group": (3, 4),
         "buildings_with_group": (1, 2),
-        "households_linked": (71, 430),
+        "households_linked": (79, 430),
         "property_companies_with_organisation": (1, 2),
         "owners_committees_with_organisation": (1, 2),
         "units_in_agreements": (2, 11),
@@ -475,8 +494,8 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "households_linked": (30, 40),
         "property_companies_with_organisation": (0, 0),
         "owners_committees_with_organisation": (0, 0),
-        "units_in_agreements": (1, 2),
-        "two_new_with_organisation": (0, 0),
+        "units_in_agreements": (1, 3),  # u6 (ag4); u8 and u12 none
+        "two_new_with_organisation": (0, 1),  # the park u12
         "communities_with_centre": (0, 2),
         "centres_meeting_six_haves": (0, 0),
         "centres_mostly_for_service": (0, 0),
@@ -502,7 +521,7 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
         "residential_areas_with_branch": (2, 2),
         "grids_with_group": (1, 1),
         "buildings_with_group": (0, 0),
-        "households_linked": (10, 310),
+        "households_linked": (18, 310),
         "property_companies_with_organisation": (1, 1),
         "owners_committees_with_organisation": (0, 1),
         "units_in_agreements": (0, 5),
@@ -515,11 +534,51 @@ COVERAGE: dict[str, dict[str, tuple[int, int]]] = {
     },
 }
 STAFF = {"d": (8, 470), "s1": (2, 430), "s2": (6, 40), "c1": (2, 120), "c2": (0, 310), "c3": (5, 20), "c4": (1, 10)}
-MEMBERS = {
-    "d": {R: 5, S: 2, D: 2, F: 1, X: 1},
-    "s1": {R: 2, S: 1, D: 2, F: 1, X: 1},
-    "s2": {R: 3, S: 1},  # h3111, m3, h2x1; h3112
-    "c1": {R: 2, S: 1, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2 (m1 is a unit's member)
+MEMBERS = {  # the chain's roll, where held (r1 is no party member)
+    "d": {R: 5, S: 4, D: 2, F: 1, X: 1},
+    "s1": {R: 2, S: 2, D: 2, F: 1, X: 1},
+    "s2": {R: 3, S: 2},  # h3111, m3 (serves g311, held nowhere), h2x1 (o-g2x), h3112, m5
+    "c1": {R: 2, S: 2, D: 2, F: 1},  # h1111, h1112, h1113, h1121, h1122, m2, m7 (m1, m4, m6 are units' members)
+}
+UNIT_MEMBERS = {"d": {S: 3}, "s1": {S: 3}, "s2": {}, "c1": {S: 3}}
+"""The units' roll: m1 and m6 (o-u1), m4 (o-u4)."""
+ROLL: dict[str, dict[str, tuple[int, int]]] = {
+    # the roll's coverage figures: (numerator, denominator) per territory
+    "d": {
+        "in_service_reported": (3, 7),  # held: h1113, h3112, m5, m7, m1, m4, m6; reported m1, m5, m6
+        "reports_received": (3, 7),  # m1 → c1, m5 → u12 (in c3), m6 → s1
+        "grids_with_leader": (2, 7),  # g111 (h1111), g311 (m3); g2x has none
+        "buildings_with_leader": (0, 2),  # b1111, b1112: no 楼栋长
+        "household_heads_party_members": (9, 10),  # r1 is a resident household head
+    },
+    "s1": {
+        "in_service_reported": (2, 5),
+        "reports_received": (2, 5),
+        "grids_with_leader": (1, 4),
+        "buildings_with_leader": (0, 2),
+        "household_heads_party_members": (6, 7),
+    },
+    "s2": {
+        "in_service_reported": (1, 2),
+        "reports_received": (1, 2),
+        "grids_with_leader": (1, 3),
+        "buildings_with_leader": (0, 0),
+        "household_heads_party_members": (3, 3),
+    },
+    "c1": {
+        "in_service_reported": (2, 5),
+        "reports_received": (1, 5),
+        "grids_with_leader": (1, 3),
+        "buildings_with_leader": (0, 2),
+        "household_heads_party_members": (5, 5),
+    },
+    "c2": {
+        "in_service_reported": (0, 0),
+        "reports_received": (0, 0),
+        "grids_with_leader": (0, 1),
+        "buildings_with_leader": (0, 0),
+        "household_heads_party_members": (1, 2),
+    },
 }
 
 GAPS: dict[str, list[str]] = {
@@ -530,6 +589,8 @@ GAPS: dict[str, list[str]] = {
     "hanging_organisation": ["o-u5", "o-a31"],
     "unlinked_households": ["g112", "g121", "g211", "g411"],
     "head_over_norm": ["h1122"],
+    "grid_without_leader": ["g112", "g121", "g211", "g411", "g2x"],  # g2x, the street's large grid, too
+    "in_service_unreported": ["m4", "h1113", "h3112"],  # m4 182 days; the heads' start is not recorded; m7 61 days
     "committee_under_threshold": ["o-c2"],
     "community_over_threshold_not_committee": ["o-c3"],
     "branch_under_minimum": ["o-u3", "o-a21"],
@@ -538,7 +599,7 @@ GAPS: dict[str, list[str]] = {
     "agreement_expiring": ["ag2"],
     "property_company_without_organisation": ["u2"],
     "owners_committee_without_organisation": ["u7"],  # u14 is recorded as not meeting the conditions
-    "two_new_without_organisation": ["u9", "u11"],  # u10 is not eligible; u13 has its organisation
+    "two_new_without_organisation": ["u9", "u11", "u12"],  # u10 is not eligible; u13 has its organisation
     "eligible_unit_without_organisation": ["u11"],  # 4 members; u10's 5 are not eligible, rc1 is the community's own body
     "committee_without_concurrent_member": ["o-c2"],
     "under_staffed": ["c2"],
@@ -548,7 +609,7 @@ GAPS: dict[str, list[str]] = {
     "area_without_three_parties": ["a12", "a21", "a22", "a31", "a41"],  # a11 alone has all three
     "abandoned_area_unrun": ["a41"],  # a12 is run by u2
     "big_working_committee_without_unit": ["o-s1"],  # o-s2 has seat2 (seat3 ended in 2024)
-    "outside_community_of_practice": ["u13", "u9", "u2", "u8", "c4"],  # 三全: u2 is only in an alliance, u8 left al3
+    "outside_community_of_practice": ["u13", "u9", "u2", "u8", "u12", "c4"],  # 三全: u2 is only in an alliance, u8 left al3
     "organisation_without_secretary": ["o-a21", "o-u5"],
     "post_vacant": ["p-rc2"],
     "residents_committee_without_director": ["rc2"],
@@ -562,7 +623,7 @@ REDRAWING: dict[date, dict[str, object]] = {
     AS_OF: {"communities": ["c3", "c4"], "a41_in": "c4", "community_without_organisation": ["c4"]},
 }
 
-_IN_S2 = {"a31", "a41", "g411", "c3", "c4", "o-a31", "o-c3", "u8"}
+_IN_S2 = {"a31", "a41", "g411", "g2x", "c3", "c4", "o-a31", "o-c3", "h3112", "u8", "u12"}
 GAPS_BY_STREET = {
     "s1": {rule: [n for n in ids if n not in _IN_S2] for rule, ids in GAPS.items()},
     "s2": {rule: [n for n in ids if n in _IN_S2] for rule, ids in GAPS.items()},
@@ -606,8 +667,12 @@ _S1_ORGS = ["o-c1", "o-a11", "o-g111", "o-b1111", "o-g112", "o-u1", "o-u3", "o-u
 _C2_ORGS = ["o-c2", "o-a21", "o-g211", "o-u5"]
 _S1_UNITS = ["u1", "u2", "u3", "u4", "u9", "u13"]  # c1's units but its residents' committee
 _C2_UNITS = ["u5", "u7", "u10", "u11", "u14"]
-_S2_PART = (["o-c3", "o-a31", "o-g311", "o-u8"], ["u6", "u8"], 2)  # o-c3 covers c3: what lies there; h3111, h3112 in o-g311
-_PARTY_MEMBERS = 8  # h1111, h1112, h1113 (o-g111), h1121, h1122 (o-g112), h2111 (o-g211), m1 (o-u1), m2 (o-a11)
+_S2_PART = (
+    ["o-c3", "o-a31", "o-g311", "o-u8"],
+    ["u6", "u8", "u12"],
+    3,
+)  # o-c3 covers c3: what lies there; h3111, h3112 in o-g311, m5 in o-c3
+_PARTY_MEMBERS = 11  # h1111, h1112, h1113 (o-g111), h1121, h1122 (o-g112), h2111 (o-g211), m1, m6 (o-u1), m2 (o-a11), m4 (o-u4), m7 (o-c1)
 REACH: dict[str, dict[str, tuple[list[str], list[str], int]]] = {
     # scope: alliance: (organisations, units, party members) it reaches within the scope on AS_OF. A member organisation
     # covering a territory brings what lies in it (o-s1: the whole street; o-c2: c2), as the member territory c1 does.
@@ -618,7 +683,7 @@ REACH: dict[str, dict[str, tuple[list[str], list[str], int]]] = {
     },
     "s2": {"al3": _S2_PART},
     "c1": {  # c1's part of each: nothing of c2 nor the street's own committee
-        "al1": (_S1_ORGS, _S1_UNITS, 7),
-        "al2": (_S1_ORGS, _S1_UNITS, 7),
+        "al1": (_S1_ORGS, _S1_UNITS, 10),  # all of _PARTY_MEMBERS but h2111
+        "al2": (_S1_ORGS, _S1_UNITS, 10),
     },
 }

@@ -29,6 +29,7 @@ from graph.model import (
     PostIn,
     PostKind,
     Provenance,
+    ReportedTo,
     ReportsTo,
     Seat,
     SeatOn,
@@ -181,6 +182,7 @@ def town() -> Batch:
         HeldBy(source="post-u1", target="m1", valid_from=date(2023, 1, 1), provenance=PROV),
         TeamServes(source="team1", target="a1", valid_from=date(2024, 1, 1), provenance=PROV),
         InTeam(source="h1", target="team1", valid_from=date(2024, 1, 1), provenance=PROV),
+        ReportedTo(source="m1", target="c1", valid_from=date(2024, 7, 1), provenance=PROV),  # 双报到: held by o-u1, reported to c1
     ]
     return Batch(nodes=nodes, edges=edges)
 

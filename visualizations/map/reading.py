@@ -457,8 +457,9 @@ def _place_gap(gap: Gap, nodes: dict[str, MapNode], drawn_for: dict[str, str]) -
     """A gap flags the drawn node standing for its node; one inside a summary is counted on the summary."""
     text = f"{rule_title(gap.rule)}: {gap.reason}"
     own = drawn_for.get(gap.node.id)
-    if own is None and gap.node.kind in (NodeKind.AGREEMENT, NodeKind.POST, NodeKind.SERVICE_CENTRE):
-        # an agreement on its community, a post on its body's place, a service centre on the territory it serves
+    if own is None and gap.node.kind in (NodeKind.AGREEMENT, NodeKind.POST, NodeKind.SERVICE_CENTRE, NodeKind.MEMBER):
+        # an agreement on its community, a post on its body's place, a service centre on the territory it serves,
+        # a member the map does not draw (of the roll, not a household head) where held
         own = next((drawn_for[p.id] for p in reversed(gap.path) if p.id in drawn_for), None)
     if own is not None:
         nodes[own].gaps.append(text)

@@ -13,6 +13,7 @@ from loaders.importer.tables.alliances import Alliances
 from loaders.importer.tables.base import TableBuilder
 from loaders.importer.tables.big_committee import BigCommittee, seat_id
 from loaders.importer.tables.household_heads import HouseholdHeads
+from loaders.importer.tables.members import Members
 from loaders.importer.tables.posts import Posts, post_id
 from loaders.importer.tables.service_centres import ServiceCentres
 from loaders.importer.tables.structure import Structure
@@ -27,6 +28,7 @@ BUILDERS: dict[str, TableBuilder[Any]] = {
     for builder in (
         Structure(),
         SystemOrgs(),
+        Members(),
         HouseholdHeads(),
         Units(),
         Agreements(),
