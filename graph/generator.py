@@ -37,6 +37,9 @@ from graph.model import (
     OnBehalfOf,
     Organisation,
     OrgForm,
+    Post,
+    PostIn,
+    PostKind,
     Provenance,
     ReportedTo,
     ReportsTo,
@@ -50,6 +53,7 @@ from graph.model import (
     Unit,
     UnitType,
     Within,
+    post_id,
 )
 
 __all__ = ["NO_SHAPES", "GapRates", "NetworkSpec", "ShapeRates", "generate"]
@@ -60,7 +64,9 @@ class GapRates:
     """How often each kind of gap is planted, as a share of the places it can occur: 0 plants none.
 
     Each rate bears the name of the gap rule (graph/gaps) that finds what it plants, so
-    ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Three rules have no rate:
+    ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Six rules have no rate:
+    outside_community_of_practice and residents_committee_without_director (no 共同体 and no residents'
+    committee are generated, so they find nothing),
     community_without_organisation (every community generated is covered; hanging_organisation's
     rate leaves units' organisations without a superior), area_without_three_parties (an area lacks its
     branch or owners' committee at their own rates), community_over_threshold_not_committee (the
@@ -88,6 +94,8 @@ class GapRates:
     centre_missing_six_haves: float = 0.10  # centres lacking one of Duyun's 六有
     abandoned_area_unrun: float = 0.3  # of the abandoned areas (弃管小区, about 5%), those no company runs
     big_working_committee_without_unit: float = 0.2  # streets whose 大工委 seats no unit (Suyu)
+    organisation_without_secretary: float = 0.03  # organisations below the district (groups aside) with no secretary on record
+    post_vacant: float = 0.01  # organisations whose last secretary left long ago and none followed
     grid_without_leader: float = 0.05  # grids whose household heads include no grid leader (网格长)
     in_service_unreported: float = 0.20  # in-service members of the roll who have not reported (双报到) long after joining
 
@@ -243,6 +251,8 @@ class _Generator:
         self.more = random.Random(spec.seed * 7919 + 1)  # noqa: S311
         # the roll draws from its own stream, so that a seed gives the structure, units and heads it always gave
         self.roll_rng = random.Random(f"{spec.seed}:roll")  # noqa: S311
+        # secretaries (职务) draw from theirs, so that a seed gives the network it gave before posts existed
+        self.post_rng = random.Random(f"{spec.seed}:posts")  # noqa: S311
         self.unit_orgs: list[str] = []
         self.area_branches: list[str] = []
         self.heads_made = 0
@@ -317,6 +327,26 @@ class _Generator:
         self.edges.append(Covers(source=oid, target=covers, valid_to=until, provenance=self.prov))
         if parent:
             self.edges.append(ReportsTo(source=oid, target=parent, valid_to=until, provenance=self.prov))
+        if level is not Level.DISTRICT and form is not OrgForm.GROUP:
+            self._secretary(oid)
+
+    def _secretary(self, org: str) -> None:
+        """书记: the organisation's secretary on record, but for the planted organisations without one or with the post left vacant."""
+        rng, gaps = self.post_rng, self.gaps
+        roll = rng.random()
+        if roll < gaps.organisation_without_secretary:
+            return
+        since = self.spec.as_of - timedelta(days=rng.randint(60, 5 * 365))
+        until = None
+        if roll < gaps.organisation_without_secretary + gaps.post_vacant:  # left more than post_vacant_days ago, none followed
+            since = self.spec.as_of - timedelta(days=rng.randint(800, 2000))
+            until = self.spec.as_of - timedelta(days=rng.randint(200, 700))
+        person = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
+        pid = post_id(org, PostKind.SECRETARY, person, since)
+        self.nodes.append(Post(id=pid, post=PostKind.SECRETARY, person=person, valid_from=since, valid_to=until, provenance=self.prov))
+        self.edges.append(
+            PostIn(source=pid, target=org, valid_from=since, valid_to=until, provenance=self.prov)
+        )  # dated as a ledger dates it
 
     def _person(self) -> str:
         rng = self.rng

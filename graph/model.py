@@ -12,6 +12,7 @@ Every node and edge carries its provenance; edges that start and end carry
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -92,6 +93,7 @@ __all__ = [
     "UnitType",
     "Within",
     "cleaned",
+    "post_id",
     "unsafe_reason",
 ]
 
@@ -373,6 +375,20 @@ class PostKind(StrEnum):
     def single(self) -> bool:
         """Whether one person at a time holds it in a body (every post but 委员 and 副书记)."""
         return self not in (PostKind.MEMBER, PostKind.DEPUTY_SECRETARY)
+
+    @property
+    def family(self) -> PostKind:
+        """主任 and 主席 are one post of a committee: an owners' committee's 主任 is its chair."""
+        return PostKind.DIRECTOR if self is PostKind.CHAIR else self
+
+
+def post_id(body_id: str, post: PostKind, holder: str, since: date | None) -> str:
+    """The id of one term of a post (a posts row has no id): the same body, post, holder (member id, else name)
+    and start always give the same id, so a re-import updates the term rather than adding a second."""
+    key = f"{body_id}|{post.family.value}|{holder}|{since.isoformat() if since else ''}"
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    readable = f"post-{body_id}-{post.family.value}-{digest[:8]}"
+    return readable if len(readable) <= 80 else f"post-{digest[:20]}"
 
 
 class TeamKind(StrEnum):

@@ -147,3 +147,21 @@ def test_each_shape_is_planted_at_its_rate() -> None:
     assert moved is not None and ended[0] in {f.id for f in store.territory_facts("d", day=moved)}
     plain = _load(NetworkSpec(households=6_000, seed=5, shapes=NO_SHAPES))
     assert plain.count(NodeKind.TERRITORY) < store.count(NodeKind.TERRITORY)
+
+
+def test_secretaries_are_on_record_but_where_a_gap_is_planted() -> None:
+    """Every organisation the secretary rule looks at has one at rate 0, none at rate 1; vacant posts are those planted."""
+    rule, vacant = GapRuleName.ORGANISATION_WITHOUT_SECRETARY, GapRuleName.POST_VACANT
+    held = NetworkSpec(households=6_000, seed=4, gaps=GapRates(organisation_without_secretary=0.0, post_vacant=0.0), shapes=NO_SHAPES)
+    store = _load(held)
+    assert count_gaps(store, "d", rules=[rule, vacant], as_of=held.as_of).by_rule == {rule: 0, vacant: 0}
+    secretaries = store.count(NodeKind.POST)
+    assert secretaries > 10
+
+    lapsed = NetworkSpec(households=6_000, seed=4, gaps=GapRates(organisation_without_secretary=0.0, post_vacant=1.0), shapes=NO_SHAPES)
+    assert count_gaps(_load(lapsed), "d", rules=[rule, vacant], as_of=lapsed.as_of).by_rule == {rule: secretaries, vacant: secretaries}
+
+    none = NetworkSpec(households=6_000, seed=4, gaps=GapRates(organisation_without_secretary=1.0), shapes=NO_SHAPES)
+    none_store = _load(none)
+    assert none_store.count(NodeKind.POST) == 0
+    assert count_gaps(none_store, "d", rules=[rule], as_of=none.as_of).by_rule == {rule: secretaries}

@@ -8,14 +8,13 @@ a second. Two terms of one single-holder post (书记, 主任...) that overlap a
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import NamedTuple
 
 from graph.errors import UnknownNode
 from graph.i18n import _
 from graph.labels import term
-from graph.model import EdgeKind, HeldBy, Member, NodeKind, Post, PostIn, PostKind, UnitType
+from graph.model import EdgeKind, HeldBy, Member, NodeKind, Post, PostIn, PostKind, UnitType, post_id
 from graph.store import Direction
 from loaders.importer.index import FileTerm
 from loaders.importer.rows import BuildingRow, DefiningRow
@@ -25,19 +24,6 @@ __all__ = ["BODY_UNIT_TYPES", "PostValues", "Posts", "post_id"]
 
 BODY_UNIT_TYPES = frozenset({UnitType.RESIDENTS_COMMITTEE, UnitType.OWNERS_COMMITTEE, UnitType.PROPERTY_COMPANY})
 """The units that have posts of their own (居委会, 业委会, 物业服务企业); any party organisation has them too."""
-
-
-def _family(post: PostKind) -> PostKind:
-    """主任 and 主席 are one post of a committee: an owners' committee's 主任 is its chair."""
-    return PostKind.DIRECTOR if post is PostKind.CHAIR else post
-
-
-def post_id(body_id: str, post: PostKind, holder: str, since: date | None) -> str:
-    """The id of one term of a post: the same body, post, holder (member id, else name) and start always give the same id."""
-    key = f"{body_id}|{_family(post).value}|{holder}|{since.isoformat() if since else ''}"
-    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
-    readable = f"post-{body_id}-{_family(post).value}-{digest[:8]}"
-    return readable if len(readable) <= 80 else f"post-{digest[:20]}"
 
 
 class PostValues(NamedTuple):
@@ -78,7 +64,7 @@ class Posts(TableBuilder[PostValues]):
         row.define(pid, NodeKind.POST, None, "body_id")
         if not v.post.single:
             return
-        terms = row.terms.setdefault((v.body_id, _family(v.post).value), [])
+        terms = row.terms.setdefault((v.body_id, v.post.family.value), [])
         for other in terms:
             if _overlap(other.since, other.until, v.since, v.until):
                 reason = _(
@@ -130,7 +116,7 @@ class Posts(TableBuilder[PostValues]):
     @staticmethod
     def _overlaps_stored(v: PostValues, row: BuildingRow, pid: str) -> None:
         """A stored term of the same post, which this file does not restate, that overlaps this row's."""
-        family = _family(v.post)
+        family = v.post.family
         for edge in row.store.edges_of(v.body_id, kind=EdgeKind.POST_IN, direction=Direction.IN):
             if edge.source == pid or row.defined(edge.source):
                 continue
@@ -138,7 +124,7 @@ class Posts(TableBuilder[PostValues]):
                 other = row.store.node(edge.source)
             except UnknownNode:
                 continue
-            if isinstance(other, Post) and _family(other.post) is family and _overlap(other.valid_from, other.valid_to, v.since, v.until):
+            if isinstance(other, Post) and other.post.family is family and _overlap(other.valid_from, other.valid_to, v.since, v.until):
                 who = other.person or other.id
                 reason = _(
                     "一职多人：%(who)s 在记录（%(id)s）中于 %(other)s 担任 %(body)s 的%(post)s，与这一行的 %(mine)s 重叠；"
