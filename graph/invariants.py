@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from typing import NamedTuple, Protocol
 
 from graph.errors import Violation
+from graph.i18n import Lang, _, current
+from graph.labels import term
 from graph.model import ALLOWED_PARENTS, Batch, Edge, EdgeKind, EdgeRef, Level, MemberRole, Node, NodeKind
 
 __all__ = [
@@ -153,7 +155,7 @@ def in_force_last(terms: Iterable[tuple[str, date | None, date | None]]) -> str 
     """Of a node's edges of one functional kind (target, valid_from, valid_to), the target of the one in force last:
     an open one, else the one ending latest. What the rules take as the node's current parent."""
     best: tuple[bool, date, str] | None = None
-    for target, _, valid_to in terms:
+    for target, _start, valid_to in terms:
         key = (valid_to is None, valid_to or date.min, target)
         if best is None or key[:2] > best[:2]:
             best = key
@@ -267,7 +269,7 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
     recreated = set(batch.remove_nodes)
     for node in batch.nodes:
         if node.id in new_nodes:
-            found.append(Violation(Rule.UNIQUE_ID, node.id, f"id {node.id} appears twice in one write"))
+            found.append(Violation(Rule.UNIQUE_ID, node.id, _("编号 %(id)s 在一次写入中出现了两次", id=node.id)))
             continue
         mine = facts_of(node)
         new_nodes[node.id] = mine
@@ -277,8 +279,12 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
                 Violation(
                     Rule.KIND_FIXED,
                     node.id,
-                    f"id {node.id} is already a {existing.kind.value}; it cannot be written as a {mine.kind.value} "
-                    f"(give the {mine.kind.value} an id of its own)",
+                    _(
+                        "编号 %(id)s 已是%(existing)s，不能再写成%(mine)s（请给这个%(mine)s另一个编号）",
+                        id=node.id,
+                        existing=term(existing.kind),
+                        mine=term(mine.kind),
+                    ),
                 )
             )
         elif existing is not None and existing != mine and node.id not in recreated:
@@ -293,7 +299,9 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
         key = (edge.source, edge.kind, edge.target)
         if key in to_check:
             found.append(
-                Violation(Rule.UNIQUE_ID, edge.source, f"edge {edge.source} -{edge.kind}-> {edge.target} appears twice in one write")
+                Violation(
+                    Rule.UNIQUE_ID, edge.source, _("关系 %(edge)s 在一次写入中出现了两次", edge=_edge(edge.source, edge.kind, edge.target))
+                )
             )
             continue
         to_check[key] = True
@@ -306,8 +314,13 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
                     Violation(
                         rule,
                         edge.source,
-                        f"{edge.source} is given two {edge.kind} edges in force on one day in one write ({other} and {edge.target}); "
-                        "it has one at a time",
+                        _(
+                            "%(source)s 在一次写入中有两条同一天有效的 %(kind)s 关系（%(other)s 和 %(target)s）；同一时间只能有一条",
+                            source=edge.source,
+                            kind=edge.kind.value,
+                            other=other,
+                            target=edge.target,
+                        ),
                     )
                 )
                 continue
@@ -329,30 +342,22 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
                 Violation(
                     Rule.ENDPOINT_EXISTS,
                     missing,
-                    f"edge {source} -{kind}-> {target} names {missing}, which does not exist; write the node first",
+                    _("关系 %(edge)s 指向的 %(missing)s 不存在：请先写入该节点", edge=_edge(source, kind, target), missing=missing),
                 )
             )
             continue
         problem = _pair_problem(kind, src, dst)
         if problem is None and is_new and kind is EdgeKind.REPORTS_TO and src.level in _SIDEWAYS and dst.level is src.level:
             if _climbs_to(overlay, start=target, goal=source):  # a unit's organisation under a park's, a system under a system
-                found.append(
-                    Violation(
-                        Rule.NO_CYCLE, source, f"{source} -{kind}-> {target} would make a cycle: {target} already lies under {source}"
-                    )
-                )
+                found.append(Violation(Rule.NO_CYCLE, source, _cycle(source, kind, target)))
         elif problem is not None:
             rule, reason = problem
             # Edges that keep the level rule climb (levels fall by one, a unit's organisation
             # reports to a lower level or a system's, members are leaves), so a cycle needs an
             # edge that breaks it, or one between two of the sideways levels (checked above).
             if rule == Rule.PARENT_LEVEL and is_new and _climbs_to(overlay, start=target, goal=source):
-                found.append(
-                    Violation(
-                        Rule.NO_CYCLE, source, f"{source} -{kind}-> {target} would make a cycle: {target} already lies under {source}"
-                    )
-                )
-            found.append(Violation(rule, source, f"{source} -{kind}-> {target}: {reason}"))
+                found.append(Violation(Rule.NO_CYCLE, source, _cycle(source, kind, target)))
+            found.append(Violation(rule, source, _("%(edge)s：%(reason)s", edge=_edge(source, kind, target), reason=reason)))
         elif kind is EdgeKind.COVERS and is_new:
             holder = covered.get(target) or _current_coverer(overlay, target, exclude=source)
             if holder is not None and holder != source:
@@ -360,24 +365,37 @@ def check(batch: Batch, facts: Facts) -> list[Violation]:
                     Violation(
                         Rule.ONE_COVERER,
                         source,
-                        f"{source} cannot cover {target}: it is already covered by organisation {holder}, "
-                        "and one organisation covers a unit",
+                        _(
+                            "%(source)s 不能覆盖 %(target)s：它已由党组织 %(holder)s 覆盖，一处地域或一个单位只由一个党组织覆盖",
+                            source=source,
+                            target=target,
+                            holder=holder,
+                        ),
                     )
                 )
             covered[target] = source
     return found
 
 
-@functools.cache
 def _pair_problem(kind: EdgeKind, src: NodeFacts, dst: NodeFacts) -> tuple[str, str] | None:
-    """The rule an edge of ``kind`` from ``src`` to ``dst`` breaks, and why; None if it keeps them all.
+    """The rule an edge of ``kind`` from ``src`` to ``dst`` breaks, and why in the reader's language; None if it keeps them all."""
+    return _pair_problem_in(kind, src, dst, current())
 
-    The answer depends only on the kinds and levels at either end, of which there are few,
-    so it is worked out once for each combination.
-    """
+
+@functools.cache
+def _pair_problem_in(kind: EdgeKind, src: NodeFacts, dst: NodeFacts, lang: Lang) -> tuple[str, str] | None:
+    """:func:`_pair_problem` in one language: the answer depends only on the kinds and levels at either end,
+    of which there are few, so it is worked out once for each combination and language."""
     allowed_src, allowed_dst = ENDPOINTS[kind]
     if src.kind not in allowed_src or dst.kind not in allowed_dst:
-        why = f"{kind} joins {_names(allowed_src)} to {_names(allowed_dst)}, not a {src.kind.value} to a {dst.kind.value}"
+        why = _(
+            "%(kind)s 连接%(sources)s与%(targets)s，而不是%(src)s与%(dst)s",
+            kind=kind.value,
+            sources=_names(allowed_src),
+            targets=_names(allowed_dst),
+            src=term(src.kind),
+            dst=term(dst.kind),
+        )
         return Rule.ENDPOINT_KINDS, why
     if kind in _HIERARCHY:
         level_problem = _parent_level_problem(kind, src, dst)
@@ -386,16 +404,30 @@ def _pair_problem(kind: EdgeKind, src: NodeFacts, dst: NodeFacts) -> tuple[str, 
         covers_problem = _covers_problem(src, dst)
         return (Rule.COVERS_OWN_LEVEL, covers_problem) if covers_problem else None
     if kind is EdgeKind.REPORTED_TO and dst.kind is NodeKind.TERRITORY and dst.level not in REPORT_LEVELS:
-        return Rule.REPORTED_TO_PLACE, f"a member reports to a community, a street or an industrial park, not a {_label(dst.level)}"
+        return Rule.REPORTED_TO_PLACE, _("党员向社区、街道或园区报到，不能向%(level)s报到", level=_label(dst.level))
     levels = _TARGET_LEVELS.get(kind)
     if levels is not None and dst.level not in levels:
-        wanted = " or ".join(sorted(lv.value for lv in levels))
-        return Rule.TARGET_LEVEL, f"{kind} ends at a territory of level {wanted}, not {_label(dst.level)}"
+        wanted = _levels(levels)
+        return Rule.TARGET_LEVEL, _(
+            "%(kind)s 的终点应是%(wanted)s层级的地域，而不是%(level)s", kind=kind.value, wanted=wanted, level=_label(dst.level)
+        )
     return None
 
 
 def _names(kinds: Iterable[NodeKind]) -> str:
-    return " or ".join(sorted(k.value for k in kinds))
+    return _("或").join(sorted(term(k) for k in kinds))
+
+
+def _levels(levels: Iterable[Level]) -> str:
+    return _("或").join(term(level) for level in sorted(levels, key=lambda level: level.value))
+
+
+def _edge(source: str, kind: EdgeKind, target: str) -> str:
+    return f"{source} -{kind.value}-> {target}"
+
+
+def _cycle(source: str, kind: EdgeKind, target: str) -> str:
+    return _("%(edge)s 会形成环：%(target)s 已在 %(source)s 之下", edge=_edge(source, kind, target), target=target, source=source)
 
 
 def _climbs_to(overlay: _Overlay, *, start: str, goal: str) -> bool:
@@ -417,34 +449,37 @@ def _parent_level_problem(kind: EdgeKind, child: NodeFacts, parent: NodeFacts) -
         return None
     if child.level is Level.UNIT:
         if parent.level not in UNIT_ORG_PARENTS:
-            return (
-                "a unit's own organisation reports up its own line (a system organisation) or where it is managed locally "
-                f"(a street's, community's or park's organisation), not to one of level {_label(parent.level)}"
+            return _(
+                "单位党组织向本系统（系统党组织）或属地（街道、社区或园区党组织）隶属，不能隶属于%(level)s党组织",
+                level=_label(parent.level),
             )
         return None
     if child.level is Level.SYSTEM:
         if parent.level not in SYSTEM_ORG_PARENTS:
-            wrong = _label(parent.level)
-            return f"a system organisation reports to another system organisation or the district committee, not one of level {wrong}"
+            return _("系统党组织隶属于另一个系统党组织或区委，不能隶属于%(level)s党组织", level=_label(parent.level))
         return None
     if child.level is None or child.level is Level.DISTRICT:
-        return "a district has nothing above it in this graph"
+        return _("区在本图中没有上级")
     allowed = ALLOWED_PARENTS.get(child.level, frozenset())
     if parent.level not in allowed:
-        wanted = " or ".join(sorted(level.value for level in allowed))
-        return f"the parent of a {child.level.value} must be a {wanted} (ALLOWED_PARENTS), not a {_label(parent.level)}"
+        return _(
+            "%(child)s的上级应是%(wanted)s（ALLOWED_PARENTS），而不是%(parent)s",
+            child=term(child.level),
+            wanted=_levels(allowed),
+            parent=_label(parent.level),
+        )
     return None
 
 
 def _covers_problem(org: NodeFacts, covered: NodeFacts) -> str | None:
     if org.level is Level.SYSTEM:
-        return f"a system organisation heads a line of organisations and covers no {covered.kind.value}"
+        return _("系统党组织统领一条党组织线，不覆盖%(kind)s", kind=term(covered.kind))
     if org.level is Level.UNIT:
-        return None if covered.kind is NodeKind.UNIT else f"a unit's organisation covers its unit, not a {covered.kind.value}"
+        return None if covered.kind is NodeKind.UNIT else _("单位党组织覆盖它的单位，而不是%(kind)s", kind=term(covered.kind))
     if covered.kind is not NodeKind.TERRITORY:
-        return f"a {_label(org.level)} organisation covers a territory, not a {covered.kind.value}"
+        return _("%(level)s党组织覆盖地域，而不是%(kind)s", level=_label(org.level), kind=term(covered.kind))
     if covered.level != org.level:
-        return f"an organisation covers a unit of its own level: {_label(org.level)} cannot cover a {_label(covered.level)}"
+        return _("党组织覆盖本层级的地域：%(level)s党组织不能覆盖%(other)s", level=_label(org.level), other=_label(covered.level))
     return None
 
 
@@ -456,4 +491,4 @@ def _current_coverer(overlay: _Overlay, target: str, *, exclude: str) -> str | N
 
 
 def _label(level: Level | None) -> str:
-    return level.value if level is not None else "none"
+    return term(level) if level is not None else _("无层级")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from cli.main import main
+from graph.errors import InvariantViolation
 from graph.i18n import LOCALE_DIR, Lang, _, current, language_of, using
+from graph.memory import MemoryStore
+from graph.model import Batch, Level, Provenance, Territory, Within
 from graph.settings import Settings
 from loaders.importer import import_file
 from tests.utils.known_network import AS_OF, known_store
@@ -167,3 +171,21 @@ def test_the_command_lines_help_is_in_the_language_asked_for(capsys: pytest.Capt
             main(argv)
         assert done.value.code == 0 and said in capsys.readouterr().out
     assert current() is Lang.ZH  # the command's language ends with it
+
+
+def test_a_rule_a_write_breaks_is_named_in_the_readers_language() -> None:
+    """The store's own rules (graph/invariants.py) speak as the import's checks do; the cached reasons follow the language."""
+    prov = Provenance(source="test", recorded_at=datetime(2026, 1, 1))
+    store = MemoryStore()
+    store.write(Batch(nodes=[Territory(id="d", name="抚东区", level=Level.DISTRICT, provenance=prov)]))
+    enclave = Batch(
+        nodes=[Territory(id="c9", name="飞地社区", level=Level.COMMUNITY, provenance=prov)],
+        edges=[Within(source="c9", target="d", provenance=prov)],
+    )
+    said: dict[Lang, set[str]] = {}
+    for lang in (Lang.ZH, Lang.EN, Lang.ZH):
+        with using(lang), pytest.raises(InvariantViolation) as refused:
+            store.write(enclave)
+        said.setdefault(lang, set()).add(refused.value.violations[0].message)
+    assert said[Lang.ZH] == {"c9 -WITHIN-> d：社区的上级应是街道（ALLOWED_PARENTS），而不是区"}
+    assert said[Lang.EN] == {"c9 -WITHIN-> d: the parent of a community must be a street (ALLOWED_PARENTS), not a district"}

@@ -186,7 +186,7 @@ def test_a_territory_two_levels_below_its_parent_is_refused(store: GraphStore) -
     community = Territory(id="c9", name="飞地社区", level=Level.COMMUNITY, provenance=PROV)
     batch = Batch(nodes=[community], edges=[Within(source="c9", target="d", provenance=PROV)])
     err = _refused(store, batch, rule=Rule.PARENT_LEVEL, node="c9")
-    assert "street" in str(err)  # says what would be right
+    assert "上级应是街道" in str(err)  # says what would be right, in the reader's language
 
 
 def test_an_organisation_whose_parent_is_not_one_level_up_is_refused(store: GraphStore) -> None:
