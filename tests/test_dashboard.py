@@ -17,7 +17,7 @@ from graph.gaps import find_gaps, gap_rules
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from tests.utils.known_network import AS_OF, GAPS, known_store
-from visualizations.dashboard import render_dashboard
+from visualizations.dashboard import FIGURES, render_dashboard
 from visualizations.map import Links
 
 
@@ -41,7 +41,7 @@ def _page(store: MemoryStore, links: Links | None = None) -> str:
 def test_each_rate_is_a_bar_per_child_against_a_hundred_percent(store: MemoryStore) -> None:
     page = _page(store)
     charts = re.findall(r'<section class="chart">(.*?)</section>', page)
-    assert len(charts) == 13  # twelve rates and the staff norm
+    assert len(charts) == len(FIGURES) + 1  # every rate and the staff norm
     for chart in charts:
         assert chart.count("<li") == 1 + 2  # the district, then its two streets
     first = charts[0]
@@ -103,3 +103,12 @@ def test_the_report_command_writes_the_dashboard_as_a_utf8_file(tmp_path: Path) 
     assert "覆盖率看板" in text and "小区党支部覆盖率" in text and 'class="gaprule"' in text
     missing = subprocess.run([*cli, "report", "nowhere", "-o", str(report)], env=env, capture_output=True, text=True, check=False)
     assert missing.returncode == 1 and "nowhere" in missing.stderr
+
+
+def test_the_staff_card_gives_staff_per_10000_residents_where_population_is_recorded(store: MemoryStore) -> None:
+    assert "每万人专职人员" not in _page(store)  # the known district records no population
+    cov = coverage(store, "d", as_of=AS_OF)
+    assert cov.figures.staff is not None
+    staffed = cov.figures.staff.model_copy(update={"population": 20_000, "staff_per_10000_residents": 6.0})
+    page = render_dashboard(cov.model_copy(update={"figures": cov.figures.model_copy(update={"staff": staffed})}), [], rules=gap_rules())
+    assert "常住人口 20,000 人, 每万人专职人员 6.0 名 (标准 18 名)" in page  # Fuzhou's 6 against its 18

@@ -54,10 +54,12 @@ REPORT_LINK = "/report?scope={id}&format=xlsx"
 FIGURES: list[tuple[str, str]] = [
     ("residential_areas_with_branch", "小区党支部覆盖率 (有党支部的小区 / 全部小区)"),
     ("grids_with_group", "网格党小组覆盖率 (有党小组的网格 / 全部网格)"),
+    ("buildings_with_group", "楼栋(院落)党组织覆盖率 (有楼栋党小组或院落党支部的楼栋 / 全部楼栋)"),
     ("households_linked", "联户覆盖率 (党员联户长联系户数 / 总户数)"),
     ("units_in_agreements", "驻区单位共建率 (有在效共建协议的单位 / 全部驻区单位)"),
     ("property_companies_with_organisation", "物业服务企业党组织覆盖率"),
     ("owners_committees_with_organisation", "业主委员会党组织覆盖率"),
+    ("areas_with_three_parties", "三方共议覆盖率 (党支部、业委会、物业齐全的小区 / 全部小区)"),
     ("two_new_with_organisation", "两新组织党组织覆盖率 (符合条件的)"),
     ("communities_with_centre", "社区党群服务中心覆盖率"),
     ("centres_meeting_six_haves", "党群服务中心“六有”达标率"),
@@ -268,13 +270,20 @@ def render_dashboard(
             (c.scope.id, c.scope.name, _staff_bar(staffing(c.figures.staff, known.get(c.scope.id)) if c.figures.staff else None))
             for c in cov.breakdown
         ]
-        per = cov.figures.staff.households_per_worker
+        staff = cov.figures.staff
+        per = staff.households_per_worker
+        note = "条形为应配人数中已配足的比例; 一个社区的富余不抵另一个社区的不足。"
+        if staff.staff_per_10000_residents is not None:  # Fuzhou counts staff per 10,000 residents too
+            note += (
+                f" 常住人口 {staff.population:,} 人, 每万人专职人员 {staff.staff_per_10000_residents:.1f} 名"
+                f" (标准 {staff.residents_norm} 名)。"
+            )
         charts.append(
             _chart(
                 f"专职社区工作者配备 (实有 / 应配: 各社区每 {per} 户 1 名)",
                 rows,
                 links,
-                note="条形为应配人数中已配足的比例; 一个社区的富余不抵另一个社区的不足。",
+                note=note,
                 extra=_shortfall(total, links) if scope.id in known else "",
             )
         )

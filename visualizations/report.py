@@ -50,10 +50,12 @@ STATUS_LABELS = {
 _SHORT = {
     "residential_areas_with_branch": "小区党支部",
     "grids_with_group": "网格党小组",
+    "buildings_with_group": "楼栋党组织",
     "households_linked": "党员联户",
     "units_in_agreements": "驻区单位共建",
     "property_companies_with_organisation": "物业企业党组织",
     "owners_committees_with_organisation": "业委会党组织",
+    "areas_with_three_parties": "三方共议",
     "two_new_with_organisation": "两新党组织",
     "communities_with_centre": "服务中心",
     "centres_meeting_six_haves": "六有达标",
