@@ -76,7 +76,7 @@ def _error_handlers(app: FastAPI, *, default_lang: Lang) -> None:
 
     @app.exception_handler(UnknownNode)
     async def unknown(_request: Request, exc: UnknownNode) -> JSONResponse:
-        return _error(404, "not_found", _("没有 id 为 %(id)r 的节点；请核对 id（区分大小写）", id=exc.node_id))
+        return _error(404, "not_found", str(exc))
 
     @app.exception_handler(InvariantViolation)
     async def refused(_request: Request, exc: InvariantViolation) -> JSONResponse:

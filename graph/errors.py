@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from graph.i18n import _
+
 __all__ = [
     "GraphError",
     "InvariantViolation",
@@ -29,7 +31,7 @@ class UnknownNode(GraphError, KeyError):
         self.node_id = node_id
 
     def __str__(self) -> str:
-        return f"no node has id {self.node_id!r}"
+        return _("没有 id 为 %(id)r 的节点；请核对 id（区分大小写）", id=self.node_id)
 
 
 class WrongKind(GraphError, ValueError):

@@ -64,9 +64,8 @@ class GapRates:
     """How often each kind of gap is planted, as a share of the places it can occur: 0 plants none.
 
     Each rate bears the name of the gap rule (graph/gaps) that finds what it plants, so
-    ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Six rules have no rate:
-    outside_community_of_practice and residents_committee_without_director (no 共同体 and no residents'
-    committee are generated, so they find nothing),
+    ``--gap NAME=RATE`` and ``GET /gap-rules`` speak of the same thing. Five rules have no rate:
+    outside_community_of_practice (the 共同体 generated take in some communities and units, not all),
     community_without_organisation (every community generated is covered; hanging_organisation's
     rate leaves units' organisations without a superior), area_without_three_parties (an area lacks its
     branch or owners' committee at their own rates), community_over_threshold_not_committee (the
@@ -96,6 +95,7 @@ class GapRates:
     big_working_committee_without_unit: float = 0.2  # streets whose 大工委 seats no unit (Suyu)
     organisation_without_secretary: float = 0.03  # organisations below the district (groups aside) with no secretary on record
     post_vacant: float = 0.01  # organisations whose last secretary left long ago and none followed
+    residents_committee_without_director: float = 0.03  # residents' committees (居委会) with no director (主任) on record
     grid_without_leader: float = 0.05  # grids whose household heads include no grid leader (网格长)
     in_service_unreported: float = 0.20  # in-service members of the roll who have not reported (双报到) long after joining
 
@@ -330,6 +330,17 @@ class _Generator:
         if level is not Level.DISTRICT and form is not OrgForm.GROUP:
             self._secretary(oid)
 
+    def _director(self, committee: str) -> None:
+        """主任: the residents' committee's director on record, but for those planted without one (from the posts' stream)."""
+        rng = self.post_rng
+        if rng.random() < self.gaps.residents_committee_without_director:
+            return
+        since = self.spec.as_of - timedelta(days=rng.randint(60, 5 * 365))
+        person = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
+        pid = post_id(committee, PostKind.DIRECTOR, person, since)
+        self.nodes.append(Post(id=pid, post=PostKind.DIRECTOR, person=person, valid_from=since, provenance=self.prov))
+        self.edges.append(PostIn(source=pid, target=committee, valid_from=since, provenance=self.prov))
+
     def _secretary(self, org: str) -> None:
         """书记: the organisation's secretary on record, but for the planted organisations without one or with the post left vacant."""
         rng, gaps = self.post_rng, self.gaps
@@ -491,6 +502,7 @@ class _Generator:
         more, prov = self.more, self.prov
         self.nodes.append(Unit(id=f"u-{cid}-rc", name=f"{cname}居民委员会", unit_type=UnitType.RESIDENTS_COMMITTEE, provenance=prov))
         self.edges.append(LocatedIn(source=f"u-{cid}-rc", target=cid, provenance=prov))
+        self._director(f"u-{cid}-rc")
         for suffix, pattern, unit_type, often in _NEW_UNITS:
             if more.random() >= often:
                 continue

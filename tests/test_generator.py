@@ -9,8 +9,21 @@ import pytest
 from graph.gaps import GapRuleName, count_gaps
 from graph.generator import NO_SHAPES, GapRates, NetworkSpec, ShapeRates, generate
 from graph.memory import MemoryStore
-from graph.model import BODY_TYPES, EdgeKind, Level, Member, NodeKind, Organisation, ServiceCentre, Territory, Unit, UnitType
-from graph.store import Direction
+from graph.model import (
+    BODY_TYPES,
+    EdgeKind,
+    Level,
+    Member,
+    NodeKind,
+    Organisation,
+    Post,
+    PostKind,
+    ServiceCentre,
+    Territory,
+    Unit,
+    UnitType,
+)
+from graph.store import Direction, GraphStore
 
 
 def _load(spec: NetworkSpec) -> MemoryStore:
@@ -149,19 +162,32 @@ def test_each_shape_is_planted_at_its_rate() -> None:
     assert plain.count(NodeKind.TERRITORY) < store.count(NodeKind.TERRITORY)
 
 
-def test_secretaries_are_on_record_but_where_a_gap_is_planted() -> None:
-    """Every organisation the secretary rule looks at has one at rate 0, none at rate 1; vacant posts are those planted."""
-    rule, vacant = GapRuleName.ORGANISATION_WITHOUT_SECRETARY, GapRuleName.POST_VACANT
-    held = NetworkSpec(households=6_000, seed=4, gaps=GapRates(organisation_without_secretary=0.0, post_vacant=0.0), shapes=NO_SHAPES)
+def _posts(store: GraphStore, kind: PostKind) -> int:
+    return sum(isinstance(p, Post) and p.post is kind for p in store.nodes(NodeKind.POST))
+
+
+def test_secretaries_and_directors_are_on_record_but_where_a_gap_is_planted() -> None:
+    """Every body the post rules look at has its secretary or director at rate 0, none at rate 1; vacant posts are those planted."""
+    rule, vacant, director = (
+        GapRuleName.ORGANISATION_WITHOUT_SECRETARY,
+        GapRuleName.POST_VACANT,
+        GapRuleName.RESIDENTS_COMMITTEE_WITHOUT_DIRECTOR,
+    )
+    rules = [rule, vacant, director]
+    held_rates = GapRates(organisation_without_secretary=0.0, post_vacant=0.0, residents_committee_without_director=0.0)
+    held = NetworkSpec(households=6_000, seed=4, gaps=held_rates, shapes=NO_SHAPES)
     store = _load(held)
-    assert count_gaps(store, "d", rules=[rule, vacant], as_of=held.as_of).by_rule == {rule: 0, vacant: 0}
-    secretaries = store.count(NodeKind.POST)
-    assert secretaries > 10
+    assert count_gaps(store, "d", rules=rules, as_of=held.as_of).by_rule == {rule: 0, vacant: 0, director: 0}
+    secretaries, directors = _posts(store, PostKind.SECRETARY), _posts(store, PostKind.DIRECTOR)
+    committees = sum(isinstance(u, Unit) and u.unit_type is UnitType.RESIDENTS_COMMITTEE for u in store.nodes(NodeKind.UNIT))
+    assert secretaries > 10 and directors == committees > 0
 
     lapsed = NetworkSpec(households=6_000, seed=4, gaps=GapRates(organisation_without_secretary=0.0, post_vacant=1.0), shapes=NO_SHAPES)
-    assert count_gaps(_load(lapsed), "d", rules=[rule, vacant], as_of=lapsed.as_of).by_rule == {rule: secretaries, vacant: secretaries}
+    counted = count_gaps(_load(lapsed), "d", rules=[rule, vacant], as_of=lapsed.as_of).by_rule
+    assert counted == {rule: secretaries, vacant: secretaries}
 
-    none = NetworkSpec(households=6_000, seed=4, gaps=GapRates(organisation_without_secretary=1.0), shapes=NO_SHAPES)
+    none_rates = GapRates(organisation_without_secretary=1.0, residents_committee_without_director=1.0)
+    none = NetworkSpec(households=6_000, seed=4, gaps=none_rates, shapes=NO_SHAPES)
     none_store = _load(none)
     assert none_store.count(NodeKind.POST) == 0
-    assert count_gaps(none_store, "d", rules=[rule], as_of=none.as_of).by_rule == {rule: secretaries}
+    assert count_gaps(none_store, "d", rules=[rule, director], as_of=none.as_of).by_rule == {rule: secretaries, director: committees}

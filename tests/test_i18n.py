@@ -163,6 +163,10 @@ def test_the_command_line_speaks_english_with_lang_en(tmp_path: Path, capsys: py
     assert "problems" in capsys.readouterr().out
     assert main(["imports"], settings=Settings(data_dir=tmp_path / "data", auth=False, lang=Lang.EN)) == 0  # GRASSROOTS_LANG=en
     assert "个问题" not in capsys.readouterr().out
+    assert main(["coverage", "nope"], settings=settings) != 0
+    assert "没有 id 为 'nope' 的节点" in capsys.readouterr().err  # an unknown id, as the API says it
+    assert main(["--lang", "en", "coverage", "nope"], settings=settings) != 0
+    assert "no node has id 'nope'" in capsys.readouterr().err
 
 
 def test_the_command_lines_help_is_in_the_language_asked_for(capsys: pytest.CaptureFixture[str]) -> None:

@@ -160,7 +160,10 @@ def test_the_workbook_holds_the_coverage_and_gap_queries_answers(ctx: Context) -
     assert [(r[1], r[2], r[3], r[4]) for r in listed[2:]] == [(titles[g.rule], g.path_text, g.reason, g.node.id) for g in gaps]
 
     members = _sheet(book, "党员")
-    assert members[2][0] == "抚东区 (合计)" and members[2][-1] == sum(cov.figures.members_by_category.values())
+    in_units = sum(cov.figures.unit_members_by_category.values())
+    assert members[1][-2:] == ("其中驻区单位党组织", "合计") and members[2][-2] == in_units > 0  # units' members, apart
+    assert members[2][0] == "抚东区 (合计)" and members[2][-1] == sum(cov.figures.members_by_category.values()) + in_units
+    assert members[2][-1] == cov.figures.members_on_roll  # the whole roll, as the dashboard and coverage count it
     agreements = _sheet(book, "共建协议")
     assert agreements[1][:3] == ("序号", "协议编号", "社区")
     assert {r[1]: r[7] for r in agreements[2:]} == {"ag0": "已到期", "ag1": "在效", "ag2": "即将到期", "ag3": "已到期", "ag4": "在效"}

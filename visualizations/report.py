@@ -162,11 +162,13 @@ def _gap_list(sheet: Worksheet, data: ReportData) -> None:
 
 def _members(sheet: Worksheet, cov: Coverage) -> None:
     categories = list(MemberCategory)
-    header = ["单位", "层级", *(LABELS[MemberCategory][c.value] for c in categories), "合计"]
+    # the whole roll: members held by the chain's organisations and by resident units' own, the latter also apart
+    header = ["单位", "层级", *(LABELS[MemberCategory][c.value] for c in categories), "其中驻区单位党组织", "合计"]
     rows: list[list[Any]] = []
     for ref, figures, total in _rows_of(cov):
-        counts = [figures.members_by_category.get(c, 0) for c in categories]
-        rows.append([f"{ref.name} (合计)" if total else ref.name, _level(ref), *counts, sum(counts)])
+        in_units = figures.unit_members_by_category
+        counts = [figures.members_by_category.get(c, 0) + in_units.get(c, 0) for c in categories]
+        rows.append([f"{ref.name} (合计)" if total else ref.name, _level(ref), *counts, sum(in_units.values()), sum(counts)])
     _table(sheet, header, rows, total_rows=1)
 
 
