@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.gaps import find_gaps
 from graph.generator import NetworkSpec, generate
 from graph.memory import MemoryStore
 from graph.model import Batch, Level, LocatedIn, NodeKind, Territory, Unit, UnitType
@@ -17,6 +18,7 @@ from graph.store import GraphStore
 from tests.utils.known_network import AS_OF, PROV, known_store
 from visualizations.map import Depth, Links, MapData, map_data, render_map
 from visualizations.map.layout import SCREEN, Point, Viewport, fitted_scale
+from visualizations.map.model import MapEdge
 from visualizations.map.style import LEGIBLE_PX, STYLES, font_size
 
 HOSTILE = '</script><img src=x onerror="alert(1)">&amp;'
@@ -68,13 +70,50 @@ def test_each_gap_flags_the_node_it_names_with_its_reason(known: GraphStore) -> 
 def test_past_the_threshold_lower_levels_are_summarised_and_their_gaps_counted(known: GraphStore) -> None:
     data = map_data(known, "d", as_of=AS_OF, max_nodes=10)
     assert data.depth is Depth.COMMUNITIES
-    assert {n.style for n in data.nodes.values()} <= {"district", "street", "community", "alliance"}
+    assert {n.style for n in data.nodes.values()} <= {"district", "street", "community", "grid", "alliance"}
+    assert [n.id for n in data.nodes.values() if n.style == "grid"] == ["g2x"]  # the street's own large grid, beside its communities
     c1 = data.nodes["c1"]
     assert c1.summary and c1.link == "c1" and "小区2 网格3" in c1.label
     assert c1.gaps_below > 0
     assert sum(len(n.gaps) + n.gaps_below for n in data.nodes.values()) == data.gap_total  # every gap counted somewhere
     page = render_map(data, links=Links())
     assert "/map?scope={id}" in page
+
+
+def test_every_territory_right_under_a_drawn_scope_is_drawn_whatever_its_level(known: GraphStore) -> None:
+    # g2x, 西湖大网格, is a large grid lying directly within the street s2 (全科网格): drawn at a depth that
+    # stops at communities, it used to be left out, and its gaps sat on no node of its own
+    for scope, max_nodes in (("s2", 1), ("d", 10)):
+        data = map_data(known, scope, as_of=AS_OF, max_nodes=max_nodes)
+        assert data.depth is Depth.COMMUNITIES, scope
+        assert "g2x" in data.nodes and MapEdge("g2x", "s2", "chain") in data.edges, scope
+        assert "g2x" in data.nodes["s2"].children
+        assert sum(len(n.gaps) + n.gaps_below for n in data.nodes.values()) == data.gap_total  # every gap counted somewhere
+    street = map_data(known, "s2", as_of=AS_OF, max_nodes=1)
+    assert {t for t, _ in street.below} <= set(street.nodes)  # the breadcrumbs' 下级 are all on the map
+    g2x_gaps = [g for g in find_gaps(known, "g2x", as_of=AS_OF, limit=1000).items if g.node.id in ("g2x", "o-g2x")]
+    assert len(street.nodes["g2x"].gaps) == len(g2x_gaps)
+    grid = map_data(known, "g111", as_of=AS_OF)  # a grid's own map draws its buildings (楼栋) beside its heads
+    assert {"b1111", "b1112"} <= set(grid.nodes) and grid.nodes["b1112"].style == "building"
+    assert {t for t, _ in grid.below} <= set(grid.nodes)
+
+
+def test_a_summary_counts_what_lies_below_it_by_level_buildings_included_and_not_itself(known: GraphStore) -> None:
+    # g111 holds two buildings, b1111 and b1112: summarised, it used to read "小区0 网格1" (itself)
+    sizes: dict[Depth, MapData] = {}
+    for max_nodes in range(1, 60):  # each depth c1 can be drawn at, by node count alone
+        data = map_data(known, "c1", as_of=AS_OF, fit=None, max_nodes=max_nodes)
+        sizes.setdefault(data.depth, data)
+    grids = sizes[Depth.GRIDS]
+    g111 = grids.nodes["g111"]
+    assert g111.summary and g111.link == "g111"
+    assert g111.label.split("\n")[1] == "楼栋2"  # under its name: its buildings, neither itself nor an area
+    assert "下辖 楼栋 2" in g111.facts
+    assert not grids.nodes["g112"].summary  # no building below: a plain grid
+    a11 = sizes[Depth.AREAS].nodes["a11"]
+    assert a11.summary and "网格2 楼栋2" in a11.label
+    c1 = map_data(known, "d", as_of=AS_OF, max_nodes=10).nodes["c1"]
+    assert c1.summary and "小区2 网格3\n楼栋2" in c1.label and "下辖 小区 2 · 网格 3 · 楼栋 2" in c1.facts
 
 
 def test_a_generated_district_of_a_hundred_thousand_households_stays_under_the_node_budget() -> None:
@@ -92,7 +131,7 @@ def _smallest_label_px(data: MapData, view: Viewport = SCREEN) -> float:
     """The smallest label of a map once fitted to ``view``, as vis-network's fit draws it (the chain's nodes; alliances above)."""
     at = {n.id: Point(n.x, n.y) for n in data.nodes.values()}
     scale = fitted_scale(at, {n.id: STYLES[n.style].slot for n in data.nodes.values()}, view)
-    return scale * min(font_size(n.style, summary=n.summary) for n in data.nodes.values())
+    return scale * min(n.font or font_size(n.style, summary=n.summary) for n in data.nodes.values())
 
 
 @pytest.fixture(scope="module")

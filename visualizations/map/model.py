@@ -24,7 +24,7 @@ class Depth(StrEnum):
     STREETS = "streets"  # streets summarised with their counts, each linking to its own map
 
 
-_RANKS = {"district": 0, "street": 1, "community": 2, "residential_area": 3, "grid": 4, "household": 5, "unit": 3}
+_RANKS = {"district": 0, "street": 1, "community": 2, "residential_area": 3, "grid": 4, "building": 5, "household": 5, "unit": 3}
 
 
 @dataclass
@@ -42,6 +42,7 @@ class MapNode:
     summary: bool = False  # it stands for a territory whose inside is not drawn
     organised: bool | None = None  # a territory or unit: whether its party organisation exists (None: not asked of this kind)
     link: str | None = None  # the scope id whose own map shows its inside
+    font: int | None = None  # its label's size where not its style's: a grid drawn among communities takes theirs
     children: list[str] = field(default_factory=list)  # below it in the chain, for the layout
     members: list[str] = field(default_factory=list)  # an alliance's drawn members
     x: float = 0.0
@@ -49,7 +50,7 @@ class MapNode:
 
     @property
     def rank(self) -> int:
-        """The row of the chain it belongs to: 0 district ... 5 household heads; units with the areas."""
+        """The row of the chain its level belongs to: 0 district ... 5 buildings and household heads; units with the areas."""
         return _RANKS.get(self.style, 0)
 
     def tooltip(self) -> str:

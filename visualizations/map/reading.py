@@ -8,7 +8,9 @@ force or expired), big-committee seats (大党委 / 大工委) and alliance memb
 :mod:`graph.gaps` that flags a drawn node is placed on it. A scope is drawn at the most detailed
 :class:`~.model.Depth` whose node count stays within ``max_nodes`` and whose labels, once the
 page fits the drawing to a staff member's screen, stay legible (:data:`~.style.LEGIBLE_PX`);
-below it each territory is summarised with its counts and a link to its own map. Every day-aware read goes through
+below it each territory is summarised with its counts (what lies below it, level by level, buildings included) and a link
+to its own map. A territory is drawn wherever its parent is drawn and not summarised, whatever its level: a street's
+own large grid (全科网格) sits beside its communities, with its gaps. Every day-aware read goes through
 :class:`graph.scope.ScopeTree` (a :class:`~graph.scope.DayReader`), as the other queries' do.
 """
 
@@ -53,6 +55,17 @@ _DRAWN_LEVEL = {
     Depth.STREETS: Level.STREET,
 }
 """The deepest territory each depth draws; what lies below it is summarised on it."""
+
+_COUNTED = {
+    Level.COMMUNITY: ("社区", "communities"),
+    Level.RESIDENTIAL_AREA: ("小区", "areas"),
+    Level.GRID: ("网格", "grids"),
+    Level.BUILDING: ("楼栋", "buildings"),
+}
+"""The levels a summary counts below it, with the word its label uses and the key of its count."""
+
+_ROW_STYLE = {level.rank: level.value for level in (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.RESIDENTIAL_AREA)}
+"""The style whose font a row of the chain uses, for a node drawn in a row above its own level's."""
 
 
 def _figure(numerator: int, denominator: int) -> str:
@@ -107,7 +120,7 @@ class _Drawing:
         root = self.at[min(self.at, key=lambda n: self.at[n].y)]
         above = Point(root.x, root.y - ALLIANCE_LIFT - ROW_HEIGHT * 0.5)
         scale = fitted_scale({**self.at, " alliances": above}, {**widths, " alliances": STYLES["alliance"].slot}, view)
-        return scale * min(font_size("alliance"), *(font_size(n.style, summary=n.summary) for n in self.nodes.values()))
+        return scale * min(font_size("alliance"), *(n.font or font_size(n.style, summary=n.summary) for n in self.nodes.values()))
 
 
 def map_data(
@@ -148,19 +161,17 @@ def map_data(
         max_nodes=max_nodes,
     )
 
-    # Bottom-up counts of every territory, for the facts and the summaries (children come after their parent).
+    # Bottom-up counts of what lies below every territory, itself left out, for the facts and the summaries
+    # (children come after their parent): a grid holding a building counts the building, not itself.
     counts: dict[str, Counter[str]] = {}
     for territory in reversed(territories):
         c: Counter[str] = Counter()
         for child in tree.children_of[territory.id]:
             c.update(counts[child.id])
-        if territory.level is Level.COMMUNITY:
-            c["communities"] += 1
-        if territory.level is Level.RESIDENTIAL_AREA:
-            c["areas"] += 1
-        if territory.level is Level.GRID:
-            c["grids"] += 1
-            c["households"] += territory.households or 0
+            if child.level in _COUNTED:
+                c[_COUNTED[child.level][1]] += 1
+            if child.level is Level.GRID:
+                c["households"] += child.households or 0
         counts[territory.id] = c
 
     names = {t.id: t.name for t in territories}
@@ -240,13 +251,14 @@ def _draw_chain(
     drawn_for: dict[str, str] = {}  # any node id (organisation, unit, member) -> the drawn node standing for it
     coverers: dict[str, Organisation | None] = {}
 
-    for territory in territories:
-        if territory.level.rank > deepest.rank:
-            continue
+    for territory in territories:  # top down: a territory is drawn where its parent is drawn and not summarised
+        parent = tree.parent[territory.id]
+        if parent is not None and (parent not in nodes or nodes[parent].summary):
+            continue  # whatever its level: a grid lying directly within a street is drawn beside its communities
         org = coverers[territory.id] = coverer(territory.id)
         node = _territory_node(territory, org, counts[territory.id], path(territory.id))
         if (
-            territory.level is deepest
+            territory.level.rank >= deepest.rank
             and tree.children_of[territory.id]
             and not (depth is Depth.HOUSEHOLDS and territory.level is Level.GRID)
         ):
@@ -259,44 +271,65 @@ def _draw_chain(
         drawn_for[territory.id] = node.id
         if org is not None:
             drawn_for[org.id] = node.id
-        parent = tree.parent[territory.id]
         if parent is not None:
             nodes[parent].children.append(node.id)
             edges.append(MapEdge(node.id, parent, "chain"))
 
     if depth in (Depth.HOUSEHOLDS, Depth.GRIDS, Depth.AREAS):
-        for territory in _of_level(territories, Level.COMMUNITY):
+        for territory in _of_level(territories, Level.COMMUNITY, drawn=nodes):
             _add_units(tree, nodes, edges, drawn_for, community=nodes[territory.id])
     if depth is Depth.HOUSEHOLDS:
-        for territory in _of_level(territories, Level.GRID):
+        for territory in _of_level(territories, Level.GRID, drawn=nodes):
             _add_heads(tree, nodes, edges, drawn_for, grid=nodes[territory.id])
     elif depth is Depth.GRIDS:
-        for territory in _of_level(territories, Level.GRID):
+        for territory in _of_level(territories, Level.GRID, drawn=nodes):
             heads = tree.household_heads(territory.id)
             if heads:
                 grid = nodes[territory.id]
                 grid.facts.append(f"党员联户长 {len(heads)} 名，联系 {sum(h.households for h in heads)} 户")
                 grid.link = territory.id  # its own map draws its heads by name
-    boxes = {n.id: Box(rank=n.rank, width=STYLES[n.style].slot, children=n.children, tall=n.summary) for n in nodes.values()}
+    rows = _rows(nodes, root.id)
+    for node in nodes.values():
+        if rows[node.id] < node.rank:  # drawn in an upper row (a street's large grid among the communities): that row's font
+            node.font = max(font_size(node.style, summary=node.summary), font_size(_ROW_STYLE[rows[node.id]], summary=node.summary))
+    boxes = {n.id: Box(rank=rows[n.id], width=STYLES[n.style].slot, children=n.children, tall=n.summary) for n in nodes.values()}
     return _Drawing(depth, nodes, edges, drawn_for, tree_positions(boxes, root.id), coverers)
+
+
+def _rows(nodes: dict[str, MapNode], root_id: str) -> dict[str, int]:
+    """The row each node of the chain is laid out on: its level's, but never more than one below its parent's.
+
+    A grid lying directly within a street (全科网格) sits in the communities' row beside them rather than
+    two rows lower, where it would stretch the drawing (and shrink its labels) for one box.
+    """
+    rows = {root_id: nodes[root_id].rank}
+    stack = [root_id]
+    while stack:
+        parent = stack.pop()
+        for child in nodes[parent].children:
+            rows[child] = min(nodes[child].rank, rows[parent] + 1)
+            stack.append(child)
+    return rows
+
+
+def _below_counts(level: Level, below: Counter[str]) -> list[tuple[str, int]]:
+    """What a summary of ``level`` holds, level by level below its own: buildings (楼栋) where there are any."""
+    return [
+        (word, below[key])
+        for counted, (word, key) in _COUNTED.items()
+        if counted.rank > level.rank and (counted is not Level.BUILDING or below[key])
+    ]
 
 
 def _below_fact(level: Level, below: Counter[str]) -> str:
     """What a summary holds, as its details say it."""
-    if level is Level.STREET:
-        return f"下辖 社区 {below['communities']} · 小区 {below['areas']} · 网格 {below['grids']}"
-    if level is Level.RESIDENTIAL_AREA:
-        return f"下辖 网格 {below['grids']}"
-    return f"下辖 小区 {below['areas']} · 网格 {below['grids']}"
+    return "下辖 " + " · ".join(f"{word} {n}" for word, n in _below_counts(level, below))
 
 
 def _below_label(level: Level, below: Counter[str]) -> str:
-    """The counts a summary shows under its name, short enough to read on the map."""
-    if level is Level.STREET:
-        return f"社区{below['communities']} 小区{below['areas']}\n网格{below['grids']}"
-    if level is Level.RESIDENTIAL_AREA:
-        return f"网格{below['grids']}"
-    return f"小区{below['areas']} 网格{below['grids']}"
+    """The counts a summary shows under its name, two to a line, short enough to read on the map."""
+    parts = [f"{word}{n}" for word, n in _below_counts(level, below)]
+    return "\n".join(" ".join(parts[i : i + 2]) for i in range(0, len(parts), 2))
 
 
 def _top_down(tree: ScopeTree) -> list[Territory]:
@@ -307,8 +340,9 @@ def _top_down(tree: ScopeTree) -> list[Territory]:
     return order
 
 
-def _of_level(territories: list[Territory], level: Level) -> list[Territory]:
-    return [t for t in territories if t.level is level]
+def _of_level(territories: list[Territory], level: Level, *, drawn: dict[str, MapNode]) -> list[Territory]:
+    """The drawn territories of ``level``."""
+    return [t for t in territories if t.level is level and t.id in drawn]
 
 
 def _territory_node(territory: Territory, org: Organisation | None, below: Counter[str], path: str) -> MapNode:

@@ -96,7 +96,7 @@ def _node_options(data: MapData, node_id: str) -> dict[str, object]:
         "borderWidth": 4 if flagged else 1.5,
         "font": {
             "color": MISSING_TEXT if missing else "#212121" if filled else style.colour,
-            "size": font_size(node.style, summary=node.summary),
+            "size": node.font or font_size(node.style, summary=node.summary),
         },
         "gap": flagged,
         "gapsBelow": node.gaps_below,
