@@ -292,6 +292,18 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _required_choice(column: str, value: object, enum: type[StrEnum]) -> None:
+    """A choice column left blank where the row needs it: name the column and list what it may be."""
+    if value is None:
+        raise ValueError(f"{column}: " + _("为空；可选值：%(choices)s", choices=choices(enum)))
+
+
+def _check_term(since: date | None, until: date | None) -> None:
+    """An ``until`` before ``since`` (a term, a unit's or a team's life): name the column and both days."""
+    if since and until and until < since:
+        raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=until, since=since))
+
+
 class StructureRow(Row):
     """组织架构: a territory and, when it has one, the party organisation that covers it."""
 
@@ -314,8 +326,7 @@ class StructureRow(Row):
 
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
-        if self.level is None:
-            raise ValueError("level: " + _("为空；可选值：%(choices)s", choices=choices(Level)))
+        _required_choice("level", self.level, Level)
         if self.level not in TERRITORY_LEVELS:
             raise ValueError("level: " + _("%(level)s 不是地域层级；可选值：%(choices)s", level=self.level.value, choices=choices(Level)))
         if self.level is Level.DISTRICT and self.parent_id:
@@ -373,14 +384,12 @@ class MemberRow(Row):
 
     @model_validator(mode="after")
     def _consistent(self) -> MemberRow:
-        if self.category is None:
-            raise ValueError("category: " + _("为空；可选值：%(choices)s", choices=choices(MemberCategory)))
+        _required_choice("category", self.category, MemberCategory)
         if self.reported_on and not self.reported_to:
             raise ValueError("reported_to: " + _("为空，却填了报到日期 reported_on；请填写报到的社区、街道或园区"))
         if self.roles and not self.serves_id:
             raise ValueError("serves_id: " + _("为空，却填了角色 roles；角色在服务的网格、楼栋或小区担任，请填写服务网格编号"))
-        if self.since and self.until and self.until < self.since:
-            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
+        _check_term(self.since, self.until)
         return self
 
 
@@ -404,14 +413,12 @@ class UnitRow(Row):
 
     @model_validator(mode="after")
     def _consistent(self) -> UnitRow:
-        if self.type is None:
-            raise ValueError("type: " + _("为空；可选值：%(choices)s", choices=choices(UnitType)))
+        _required_choice("type", self.type, UnitType)
         if not self.party_org_name and (self.party_org_id or self.party_org_members or self.party_org_form):
             raise ValueError("party_org_name: " + _("为空，即该单位没有党组织；请填写党组织名称，或让所有 party_org_ 列留空"))
         if self.superior_org_id and not self.party_org_name:
             raise ValueError("superior_org_id: " + _("该单位没有党组织，无从隶属上级；请填写 party_org_name，或让 superior_org_id 留空"))
-        if self.since and self.until and self.until < self.since:
-            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
+        _check_term(self.since, self.until)
         return self
 
 
@@ -445,12 +452,10 @@ class ServiceCentreRow(Row):
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceCentreRow:
-        if self.level is None:
-            raise ValueError("level: " + _("为空；可选值：%(choices)s", choices=choices(CentreLevel)))
+        _required_choice("level", self.level, CentreLevel)
         if self.service_share is not None and self.service_share > 100:
             raise ValueError("service_share: " + _("%(share)s%% 超过 100%%：服务面积是总面积的一部分", share=f"{self.service_share:g}"))
-        if self.since and self.until and self.until < self.since:
-            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
+        _check_term(self.since, self.until)
         return self
 
 
@@ -499,8 +504,7 @@ class BigCommitteeRow(Row):
 
     @model_validator(mode="after")
     def _term(self) -> BigCommitteeRow:
-        if self.since and self.until and self.until < self.since:
-            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
+        _check_term(self.since, self.until)
         return self
 
 
@@ -516,12 +520,10 @@ class PostRow(Row):
 
     @model_validator(mode="after")
     def _consistent(self) -> PostRow:
-        if self.post is None:
-            raise ValueError("post: " + _("为空；可选值：%(choices)s", choices=choices(PostKind)))
+        _required_choice("post", self.post, PostKind)
         if not self.person and not self.person_id:
             raise ValueError("person: " + _("为空，person_id 也为空；请写明任职人（或给出其党员编号）"))
-        if self.since and self.until and self.until < self.since:
-            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
+        _check_term(self.since, self.until)
         return self
 
 
@@ -538,10 +540,8 @@ class TeamRow(Row):
 
     @model_validator(mode="after")
     def _consistent(self) -> TeamRow:
-        if self.kind is None:
-            raise ValueError("kind: " + _("为空；可选值：%(choices)s", choices=choices(TeamKind)))
-        if self.since and self.until and self.until < self.since:
-            raise ValueError("until: " + _("%(until)s 早于开始日期 %(since)s", until=self.until, since=self.since))
+        _required_choice("kind", self.kind, TeamKind)
+        _check_term(self.since, self.until)
         return self
 
 
