@@ -26,7 +26,7 @@ from graph.model import (
     UnitType,
 )
 
-__all__ = ["ALIASES", "LABELS", "choices", "label", "parse_label", "term"]
+__all__ = ["ALIASES", "LABELS", "SIX_HAVES_LABELS", "choices", "label", "parse_label", "term"]
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -133,6 +133,16 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
     TeamKind: {"志愿服务队": "volunteer", "网格服务队": "grid_service", "先锋服务队": "vanguard"},
 }
 """Other names staff write for a value (short forms in the seeds and in ledgers); accepted on import, never written."""
+
+SIX_HAVES_LABELS = {
+    "has_venue": "有场所",
+    "has_facilities": "有设施",
+    "has_sign": "有标志",
+    "has_flag": "有党旗",
+    "has_reading": "有书报",
+    "has_rules": "有制度",
+}
+"""Duyun's 六有 by the field of :class:`graph.model.ServiceCentre` that records each."""
 
 
 def label(value: StrEnum) -> str:

@@ -12,22 +12,13 @@ from graph.gaps.facts import GapScope
 from graph.gaps.names import GapRuleName
 from graph.gaps.rule import Finding, gap_rule, territory_ref
 from graph.i18n import N_, _
+from graph.labels import SIX_HAVES_LABELS
 from graph.model import Level, NodeKind
 from graph.norms import Norms
 from graph.scope import NodeRef
 from graph.store import CentreFacts
 
 __all__ = ["centre_missing_six_haves", "centre_short_of_service", "community_without_centre"]
-
-SIX_HAVES_LABELS = {
-    "has_venue": "有场所",
-    "has_facilities": "有设施",
-    "has_sign": "有标志",
-    "has_flag": "有党旗",
-    "has_reading": "有书报",
-    "has_rules": "有制度",
-}
-"""The Chinese of each of the 六有, by field name."""
 
 
 def _ref(centre: CentreFacts) -> NodeRef:
