@@ -335,11 +335,7 @@ class _Generator:
         rng = self.post_rng
         if rng.random() < self.gaps.residents_committee_without_director:
             return
-        since = self.spec.as_of - timedelta(days=rng.randint(60, 5 * 365))
-        person = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
-        pid = post_id(committee, PostKind.DIRECTOR, person, since)
-        self.nodes.append(Post(id=pid, post=PostKind.DIRECTOR, person=person, valid_from=since, provenance=self.prov))
-        self.edges.append(PostIn(source=pid, target=committee, valid_from=since, provenance=self.prov))
+        self._post(committee, PostKind.DIRECTOR, since=self.spec.as_of - timedelta(days=rng.randint(60, 5 * 365)))
 
     def _secretary(self, org: str) -> None:
         """书记: the organisation's secretary on record, but for the planted organisations without one or with the post left vacant."""
@@ -352,16 +348,17 @@ class _Generator:
         if roll < gaps.organisation_without_secretary + gaps.post_vacant:  # left more than post_vacant_days ago, none followed
             since = self.spec.as_of - timedelta(days=rng.randint(800, 2000))
             until = self.spec.as_of - timedelta(days=rng.randint(200, 700))
-        person = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
-        pid = post_id(org, PostKind.SECRETARY, person, since)
-        self.nodes.append(Post(id=pid, post=PostKind.SECRETARY, person=person, valid_from=since, valid_to=until, provenance=self.prov))
-        self.edges.append(
-            PostIn(source=pid, target=org, valid_from=since, valid_to=until, provenance=self.prov)
-        )  # dated as a ledger dates it
+        self._post(org, PostKind.SECRETARY, since=since, until=until)
+
+    def _post(self, body: str, kind: PostKind, *, since: date, until: date | None = None) -> None:
+        """One term of a post in a body, its holder named from the posts' stream, POST_IN dated as a ledger dates it."""
+        person = _person(self.post_rng)
+        pid = post_id(body, kind, person, since)
+        self.nodes.append(Post(id=pid, post=kind, person=person, valid_from=since, valid_to=until, provenance=self.prov))
+        self.edges.append(PostIn(source=pid, target=body, valid_from=since, valid_to=until, provenance=self.prov))
 
     def _person(self) -> str:
-        rng = self.rng
-        return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
+        return _person(self.rng)
 
     def _phone(self) -> str:
         return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}"
@@ -716,3 +713,8 @@ class _Generator:
             )
             for j, oid in enumerate(rng.sample(orgs, min(len(orgs), rng.randint(3, 8)))):
                 self.edges.append(InAlliance(source=oid, target=cp, lead=j == 0, provenance=prov))
+
+
+def _person(rng: random.Random) -> str:
+    """A person's name: a surname and one or two given characters."""
+    return rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.randint(1, 2)))
