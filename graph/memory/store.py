@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import pickle
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -33,10 +34,14 @@ from graph.memory.operations import Op, Operation
 from graph.memory.packing import HEAD, Packer, collector_paused, unpack_edge, unpack_node
 from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
 from graph.store import ChainFacts, Direction, ImportRecord, RecordOf, TerritoryFacts, WriteSummary
+from graph.touched import touched_or_unknown
 
 __all__ = ["MemoryStore"]
 
 _log = logging.getLogger(__name__)
+
+_CHANGES_KEPT = 4_096
+"""Committed writes whose touched territories are kept for :meth:`MemoryStore.touched_since`; older asks get None."""
 
 
 class MemoryStore:
@@ -59,6 +64,8 @@ class MemoryStore:
         self._packer = Packer()
         self._seq = 0  # the number of the last write, journalled with it
         self._version = 0  # moves on every change to the graph, undone ones included: what cached answers are keyed by
+        self._committed = 0  # moves on every committed write only: version()
+        self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=_CHANGES_KEPT)
         self._facts = FactsCache()
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
@@ -104,10 +111,12 @@ class MemoryStore:
             self._check_open()
             ops, summary = self._checked_plan(batch)
             if ops:
+                touched = touched_or_unknown(batch, self)
                 self._seq += 1
                 if self._journal is not None:
                     self._journal.append(self._seq, ops)
                 self._apply(ops)
+                self._commit(_joined(touched, touched_or_unknown(batch, self)))
                 self._after_commit()
             return summary
 
@@ -127,12 +136,19 @@ class MemoryStore:
             self._seq += 1  # the group's number, used up even if the group fails
             group, logged = self._seq, False
             entry: ImportRecord | None = None
+            touched: set[str] | None = set()
+            changed = False
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch)
+                    if ops and not dry_run:
+                        touched = _joined(touched, touched_or_unknown(batch, self))
                     for op in ops:
                         undo.extend(reversed(operations.inverse(self._graph, op)))
                         self._apply((op,))
+                    if ops and not dry_run:
+                        touched = _joined(touched, touched_or_unknown(batch, self))
+                        changed = True
                     total.add(summary)
                     if ops and not dry_run and self._journal is not None:
                         self._journal.append(group, ops, final=False)
@@ -147,6 +163,8 @@ class MemoryStore:
                 self._apply(reversed(undo))
                 raise
             # committed: from here on nothing may raise, or the caller would think the write undone
+            if changed or entry is not None:
+                self._commit(touched)
             self._after_commit(group, entry)
             return total
 
@@ -160,6 +178,29 @@ class MemoryStore:
     def _apply(self, ops: Iterable[Operation]) -> None:
         operations.apply(self._graph, ops)
         self._version += 1
+
+    def _commit(self, touched: Iterable[str] | None) -> None:
+        """A write committed: the version moves, and what it touched is kept for :meth:`touched_since`."""
+        self._committed += 1
+        self._changes.append((self._committed, None if touched is None else frozenset(touched)))
+
+    def version(self) -> int:
+        """Moves with every committed write, ``clear`` and ``refresh``; a plain field, no lock."""
+        return self._committed
+
+    def touched_since(self, version: int) -> frozenset[str] | None:
+        with self._lock:
+            if version == self._committed:
+                return frozenset()
+            if version > self._committed or not self._changes or self._changes[0][0] > version + 1:
+                return None  # another store's number, or older than the changes kept
+            found: set[str] = set()
+            for number, touched in self._changes:
+                if number > version:
+                    if touched is None:
+                        return None
+                    found |= touched
+            return frozenset(found)
 
     def _check_open(self) -> None:
         self._refuse_if_read_only()
@@ -192,6 +233,7 @@ class MemoryStore:
             self._packer.clear()
             self._seq += 1
             self._version += 1
+            self._commit(None)
             if self._dir is not None:
                 self._snapshot()
 
@@ -203,6 +245,7 @@ class MemoryStore:
             if self._journal is not None:
                 self._journal.append(self._seq, [], final=True, entry=record.model_dump_json())
             self._ledger.append(self._seq, record)
+            self._commit(())  # the ledger changed, no territory did
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         with self._lock:
@@ -223,6 +266,7 @@ class MemoryStore:
         with self._lock:
             self._graph, self._packer, self._seq, self._ledger = fresh._graph, fresh._packer, fresh._seq, fresh._ledger
             self._version = max(self._version, fresh._version) + 1  # answers cached for the old graph are not reused
+            self._commit(None)
 
     def close(self) -> None:
         with self._lock:
@@ -375,6 +419,14 @@ class MemoryStore:
                 )
             ) from exc
         return ledger
+
+
+def _joined(seen: set[str] | None, more: set[str] | None) -> set[str] | None:
+    """Two touched sets as one; None (unknown) wins."""
+    if seen is None or more is None:
+        return None
+    seen |= more
+    return seen
 
 
 def _named(exc: BaseException) -> str:
