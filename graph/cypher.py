@@ -10,6 +10,7 @@ from __future__ import annotations
 from graph.model import EdgeKind, NodeKind
 
 __all__ = [
+    "BUMP_VERSION",
     "CHAIN_FACTS",
     "CLEAR_IMPORTS",
     "CLEAR_SOME",
@@ -27,6 +28,8 @@ __all__ = [
     "SCHEMA",
     "SUBTREE",
     "TERRITORY_FACTS",
+    "TOUCHED_SINCE",
+    "VERSION",
     "all_edges",
     "all_nodes",
     "close_edges",
@@ -47,11 +50,34 @@ SCHEMA = (
     "CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level)",
     "CREATE INDEX organisation_level IF NOT EXISTS FOR (n:Organisation) ON (n.level)",
     "CREATE INDEX import_at IF NOT EXISTS FOR (i:Import) ON (i.at)",
+    "CREATE CONSTRAINT graph_version IF NOT EXISTS FOR (v:GraphVersion) REQUIRE v.id IS UNIQUE",
+    "CREATE INDEX graph_change_version IF NOT EXISTS FOR (c:GraphChange) ON (c.version)",
 )
 
 RECORD_IMPORT = "CREATE (i:Import {id: $id, at: $at, json: $json})"
 """The import ledger: ``Import`` nodes carry no ``Node`` label, so graph queries never see them."""
 LIST_IMPORTS = "MATCH (i:Import) RETURN i.json AS json ORDER BY i.at DESC LIMIT $limit"
+
+BUMP_VERSION = """
+MERGE (v:GraphVersion {id: 'graph'})
+SET v.version = coalesce(v.version, 0) + 1
+WITH v.version AS version
+CREATE (:GraphChange {version: version, territories: $territories, unknown: $unknown})
+WITH version
+OPTIONAL MATCH (old:GraphChange) WHERE old.version <= version - $kept
+DELETE old
+RETURN DISTINCT version
+"""
+"""The store's version (one ``GraphVersion`` node, no ``Node`` label) moves in every write transaction, which
+records beside it the territories the write touched (``unknown``: it could not tell); the oldest records go."""
+VERSION = "OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN coalesce(v.version, 0) AS version"
+TOUCHED_SINCE = """
+OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
+WITH coalesce(v.version, 0) AS now
+OPTIONAL MATCH (c:GraphChange) WHERE c.version > $version AND c.version <= now
+RETURN now, count(c) AS changes, any(u IN collect(c.unknown) WHERE u) AS unknown,
+       reduce(all = [], t IN collect(c.territories) | all + t) AS territories
+"""
 
 PREFETCH = """
 UNWIND $ids AS id

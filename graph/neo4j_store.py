@@ -64,6 +64,7 @@ from graph.store import (
     UnitFacts,
     WriteSummary,
 )
+from graph.touched import touched_or_unknown
 
 __all__ = ["Neo4jStore"]
 
@@ -72,6 +73,9 @@ CHUNK = 10_000
 
 _T = TypeVar("_T")
 
+
+CHANGES_KEPT = 4_096
+"""``GraphChange`` records kept for ``touched_since``; an older version gets None."""
 
 RETRY_SECONDS = 5.0
 """How long a read or write retries a server that went away before it gives up (StoreUnavailable)."""
@@ -101,9 +105,14 @@ class Neo4jStore:
 
     def write(self, batch: Batch, *, record: RecordOf | None = None) -> WriteSummary:
         def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
+            touched = self._touched(tx, batch)
             summary = _write(tx, batch)
+            if summary.changed:
+                touched = _joined(touched, self._touched(tx, batch))
             if record is not None:
                 self._enter(tx, record, summary)
+            if summary.changed or record is not None:
+                _bump(tx, touched if summary.changed else set())
             return summary
 
         with _reachable(), self._driver.session(database=self._database) as session:
@@ -116,10 +125,16 @@ class Neo4jStore:
         """One explicit transaction for every batch and the audit entry: Neo4j rolls it all back
         if any step fails, and always on a dry run."""
         total = WriteSummary()
+        touched: set[str] | None = set()
         with _reachable(), self._driver.session(database=self._database) as session, session.begin_transaction() as tx:
             try:
                 for batch in batches:
-                    total.add(_write(tx, batch))
+                    if not dry_run:
+                        touched = _joined(touched, self._touched(tx, batch))
+                    summary = _write(tx, batch)
+                    if not dry_run and summary.changed:
+                        touched = _joined(touched, self._touched(tx, batch))
+                    total.add(summary)
             except ConstraintError as exc:
                 raise _raced(exc) from exc
             if dry_run:
@@ -127,8 +142,29 @@ class Neo4jStore:
                 return total
             if record is not None:
                 self._enter(tx, record, total)
+            if total.changed or record is not None:
+                _bump(tx, touched if total.changed else set())
             tx.commit()
         return total
+
+    def _touched(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> set[str] | None:
+        """:func:`graph.touched.touched_or_unknown` read inside the write's transaction."""
+        self._writing.tx = tx
+        try:
+            return touched_or_unknown(batch, self)
+        finally:
+            self._writing.tx = None
+
+    def version(self) -> int:
+        """The ``GraphVersion`` node's number: every app server over the database agrees on it."""
+        return int(self._read(cypher.VERSION)[0]["version"])
+
+    def touched_since(self, version: int) -> frozenset[str] | None:
+        """From the ``GraphChange`` records written with each write; None past the ones kept, or for a write that could not tell."""
+        r = self._read(cypher.TOUCHED_SINCE, version=version)[0]
+        if version > r["now"] or r["changes"] != r["now"] - version or r["unknown"]:
+            return None
+        return frozenset(r["territories"])
 
     def _enter(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, record: RecordOf, summary: WriteSummary) -> None:
         """Make the write's audit entry, its reads of this store answered inside the write's
@@ -141,8 +177,16 @@ class Neo4jStore:
         tx.run(cypher.RECORD_IMPORT, _import_params(made)).consume()
 
     def record_import(self, record: ImportRecord) -> None:
-        with _reachable():
-            self._read_or_write(cypher.RECORD_IMPORT, write=True, **_import_params(record))
+        def work(tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
+            tx.run(cypher.RECORD_IMPORT, _import_params(record)).consume()
+            _bump(tx, set())  # the ledger changed, no territory did
+
+        inside: neo4j.ManagedTransaction | neo4j.Transaction | None = getattr(self._writing, "tx", None)
+        if inside is not None:
+            work(inside)
+            return
+        with _reachable(), self._driver.session(database=self._database) as session:
+            session.execute_write(work)
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         return [ImportRecord.model_validate_json(r["json"]) for r in self._read(cypher.LIST_IMPORTS, limit=limit)]
@@ -151,6 +195,8 @@ class Neo4jStore:
         with _reachable():
             while self._read_or_write(cypher.CLEAR_SOME, write=True, limit=CHUNK)[0]["n"]:
                 pass
+            with self._driver.session(database=self._database) as session:
+                session.execute_write(lambda tx: _bump(tx, None))
 
     def wipe(self) -> None:
         """Empty the database, the import ledger included: for a test database, never the service's (see ``clear``)."""
@@ -224,6 +270,18 @@ class Neo4jStore:
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         records, _, _ = self._driver.execute_query(query, params, routing_=routing, database_=self._database)
         return records
+
+
+def _bump(tx: neo4j.ManagedTransaction | neo4j.Transaction, touched: set[str] | None) -> None:
+    """Move the version inside the write's transaction, with what the write touched (None: unknown)."""
+    tx.run(cypher.BUMP_VERSION, territories=sorted(touched or ()), unknown=touched is None, kept=CHANGES_KEPT).consume()
+
+
+def _joined(seen: set[str] | None, more: set[str] | None) -> set[str] | None:
+    """Two touched sets as one; None (unknown) wins."""
+    if seen is None or more is None:
+        return None
+    return seen | more
 
 
 def _import_params(record: ImportRecord) -> dict[str, Any]:
