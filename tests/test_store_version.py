@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from graph.errors import InvariantViolation
-from graph.model import Batch, EdgeRef, Territory, Within
+from graph.model import Batch, EdgeKind, EdgeRef, Level, Territory, Within
 from graph.store import GraphStore
 from graph.touched import territories_touched
 from tests.utils.network import PROV
@@ -18,7 +18,7 @@ from tests.utils.network import PROV
 def test_the_version_moves_with_each_committed_write(known: GraphStore) -> None:
     start = known.version()
     assert known.touched_since(start) == frozenset()
-    known.write(Batch(nodes=[Territory(id="g113", name="春晖苑第3网格", level="grid", households=12, provenance=PROV)]))
+    known.write(Batch(nodes=[Territory(id="g113", name="春晖苑第3网格", level=Level.GRID, households=12, provenance=PROV)]))
     assert known.version() > start
     # a new grid with no parent yet touches itself only
     assert known.touched_since(start) == frozenset({"g113"})
@@ -43,13 +43,13 @@ def test_refused_undone_and_dry_writes_leave_the_version(known: GraphStore) -> N
     assert known.version() == start
 
     def half_way() -> Iterator[Batch]:
-        yield Batch(nodes=[Territory(id="g114", name="春晖苑第4网格", level="grid", households=5, provenance=PROV)])
+        yield Batch(nodes=[Territory(id="g114", name="春晖苑第4网格", level=Level.GRID, households=5, provenance=PROV)])
         raise RuntimeError("the file ends half way")
 
     with pytest.raises(RuntimeError):
         known.write_all(half_way())
     assert known.version() == start and not known.has_node("g114")
-    known.write_all([Batch(nodes=[Territory(id="g115", name="春晖苑第5网格", level="grid", provenance=PROV)])], dry_run=True)
+    known.write_all([Batch(nodes=[Territory(id="g115", name="春晖苑第5网格", level=Level.GRID, provenance=PROV)])], dry_run=True)
     assert known.version() == start and known.touched_since(start) == frozenset()
 
 
@@ -69,7 +69,7 @@ def test_removing_a_unit_touches_its_community(known: GraphStore) -> None:
 
 def test_closing_an_edge_touches_both_ends(known: GraphStore) -> None:
     start = known.version()
-    known.write(Batch(remove_edges=[EdgeRef(source="o-a11", kind="COVERS", target="a11")]))
+    known.write(Batch(remove_edges=[EdgeRef(source="o-a11", kind=EdgeKind.COVERS, target="a11")]))
     touched = known.touched_since(start)
     assert touched is not None and "a11" in touched
 
