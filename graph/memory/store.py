@@ -61,7 +61,6 @@ class MemoryStore:
 
     def __init__(self, data_dir: Path | str | None = None, *, durable: bool = True, read_only: bool = False) -> None:
         self._graph = nx.DiGraph()
-        self._by_kind: dict[NodeKind, set[str]] = {}  # node ids by kind: a kind's few nodes (alliances) without reading every node
         self._lock = threading.RLock()
         self._packer = Packer()
         self._seq = 0  # the number of the last write, journalled with it
@@ -188,19 +187,7 @@ class MemoryStore:
         return operations.plan(self._graph, batch, packer=self._packer)
 
     def _apply(self, ops: Iterable[Operation]) -> None:
-        ops = ops if isinstance(ops, list | tuple) else list(ops)
-        nodes = self._graph._node
-        kinds = {op[1]: nodes[op[1]][0].kind for op in ops if op[0] is Op.DROP_NODE and op[1] in nodes}
         operations.apply(self._graph, ops)
-        for op in ops:
-            if op[0] is Op.PUT_NODE:
-                packed: Any = op[2]  # type: ignore[misc]  # a put's third item is the packed node
-                kinds[op[1]] = packed[0].kind
-        for node_id, kind in kinds.items():  # a node's kind never changes: in its kind's set while it exists
-            if node_id in nodes:
-                self._by_kind.setdefault(kind, set()).add(node_id)
-            else:
-                self._by_kind.get(kind, set()).discard(node_id)
         self._version += 1
 
     def _commit(self, touched: Iterable[str] | None) -> None:
@@ -254,7 +241,6 @@ class MemoryStore:
         self._refuse_if_read_only()
         with self._lock:
             self._graph = nx.DiGraph()
-            self._by_kind = {}
             self._packer.clear()
             self._seq += 1
             self._version += 1
@@ -290,7 +276,6 @@ class MemoryStore:
         fresh = MemoryStore(self._dir, read_only=True)
         with self._lock:
             self._graph, self._packer, self._seq, self._ledger = fresh._graph, fresh._packer, fresh._seq, fresh._ledger
-            self._by_kind = fresh._by_kind
             self._version = max(self._version, fresh._version) + 1  # answers cached for the old graph are not reused
             self._commit(None)
 
@@ -318,7 +303,7 @@ class MemoryStore:
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
         with self._lock:
             nodes = self._graph._node
-            items = list(nodes.items()) if kind is None else [(i, nodes[i]) for i in self._by_kind.get(kind, ())]
+            items = list(nodes.items()) if kind is None else [(i, nodes[i]) for i in operations.ids_of_kind(self._graph, kind)]
         for node_id, packed in items:
             yield unpack_node(node_id, packed)
 
@@ -374,7 +359,7 @@ class MemoryStore:
         with self._lock:
             if kind is None:
                 return len(self._graph._node)
-            return len(self._by_kind.get(kind, ()))
+            return len(operations.ids_of_kind(self._graph, kind))
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         with self._lock:  # a write in another thread must not change the dicts under the count
