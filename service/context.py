@@ -390,6 +390,13 @@ class Context:
         counts = self.gap_count(scope_id, rules=None)
         return render_gap_page(page, counts, rules=gap_rules(), rule=rule.value if rule is not None else None)
 
+    def suggestions_page(self, node_id: str) -> str:
+        """The partner suggestions of a community or a unit as a page (双向点单), each match explained."""
+        from visualizations.suggestions_page import render_suggestions_page
+
+        is_unit = self.node(node_id).kind is NodeKind.UNIT
+        return render_suggestions_page(self.unit_suggestions(node_id) if is_unit else self.community_suggestions(node_id))
+
     def report_data(self, scope_id: str) -> ReportData:
         """What a scope's report shows: coverage per child, the staff each community needs, gaps, agreements."""
         from graph.gaps import gap_rules
