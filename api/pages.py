@@ -65,11 +65,11 @@ def gap_list_page(
 @router.get("/suggestions", response_class=HTMLResponse)
 def suggestions_page(
     ctx: ViewerContext,
-    id: Annotated[str, Query(min_length=1, max_length=80, description="id of a community or a resident unit")],
+    scope: Annotated[str, Query(min_length=1, max_length=80, description="id of a community, or of a resident unit")],
     as_of: AsOf = None,
 ) -> HTMLResponse:
     """Partner suggestions as a page (双向点单): for a community the units that could meet its needs, for a unit the communities."""
-    return HTMLResponse(ctx.on(as_of).suggestions_page(id))
+    return HTMLResponse(ctx.on(as_of).suggestions_page(scope))
 
 
 @router.get(

@@ -179,7 +179,7 @@ def print_suggestions(found: Suggestions) -> None:
                     name=unit.unit.name,
                     id=unit.unit.id,
                     where=where,
-                    community=unit.community.name,
+                    community=unit.community.name if unit.community else _("其他街道"),
                     score=f"{unit.score:.0%}",
                 )
             )

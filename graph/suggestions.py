@@ -71,7 +71,7 @@ class UnitSuggestion(BaseModel):
     """A unit suggested to a community, with the needs it could meet."""
 
     unit: NodeRef
-    community: NodeRef = Field(description="the community the unit sits in")
+    community: NodeRef | None = Field(description="the community the unit sits in (left out for a key held to another street)")
     reach: Reach
     score: float = Field(description="the share of the community's needs the unit meets, each weighed by how well")
     matches: list[ItemMatch]

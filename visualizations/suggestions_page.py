@@ -23,7 +23,7 @@ _REACH = {Reach.STREET: "本街道", Reach.DISTRICT: "本区其他街道"}
 class SuggestionLinks:
     """Where the page links, as templates with ``{id}``: another party's suggestions, the map, a node's chain."""
 
-    page: str = "/suggestions?id={id}"
+    page: str = "/suggestions?scope={id}"
     map: str = "/map?scope={id}"
     chain: str = "/nodes/{id}/chain"
 
@@ -65,7 +65,7 @@ def render_suggestions_page(found: Suggestions, *, links: SuggestionLinks | None
     is_unit = of.kind is NodeKind.UNIT
     rows: list[str] = []
     for i, u in enumerate(found.units, start=1):
-        rows.append(_row(i, (u.unit.id, u.unit.name, f"{u.community.name} · {u.unit.id}"), u, links))
+        rows.append(_row(i, (u.unit.id, u.unit.name, f"{u.community.name if u.community else '其他街道'} · {u.unit.id}"), u, links))
     for i, c in enumerate(found.communities, start=1):
         rows.append(_row(i, (c.community.id, c.community.name, c.community.id), c, links))
     count = len(rows)
