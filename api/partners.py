@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import AfterValidator, BaseModel, Field
 
 from api.deps import AsOf, EditorContext, ViewerContext
@@ -47,19 +47,21 @@ class SynonymsIn(BaseModel):
     ]
 
 
+Limit = Annotated[int, Query(ge=1, le=1000, description="how many partners to return")]
+Offset = Annotated[int, Query(ge=0, description="how many partners to skip")]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "no such id in the key's territory"}}
 
 
 @router.get("/communities/{community_id}/suggestions", response_model=SuggestionsOut, responses=_NOT_FOUND)
-def community_suggestions(community_id: str, ctx: ViewerContext, as_of: AsOf = None) -> Suggestions:
+def community_suggestions(community_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Suggestions:
     """Units in reach (the street first, then the district) that offer what a community needs, with no agreement running with it."""
-    return ctx.on(as_of).community_suggestions(community_id)
+    return ctx.on(as_of).community_suggestions(community_id).page(limit=limit, offset=offset)
 
 
 @router.get("/units/{unit_id}/suggestions", response_model=SuggestionsOut, responses=_NOT_FOUND)
-def unit_suggestions(unit_id: str, ctx: ViewerContext, as_of: AsOf = None) -> Suggestions:
+def unit_suggestions(unit_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> Suggestions:
     """Communities in reach whose needs a unit could meet, with no agreement running with it."""
-    return ctx.on(as_of).unit_suggestions(unit_id)
+    return ctx.on(as_of).unit_suggestions(unit_id).page(limit=limit, offset=offset)
 
 
 @router.get("/synonyms", response_model=SynonymsOut)

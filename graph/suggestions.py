@@ -94,6 +94,13 @@ class Suggestions(BaseModel):
     items: list[str] = Field(description="the community's needs or the unit's resources, as matched")
     units: list[UnitSuggestion] = Field(default_factory=list, description="for a community")
     communities: list[CommunitySuggestion] = Field(default_factory=list, description="for a unit")
+    total: int = Field(default=0, description="how many partners are suggested in all (the lists may be a page of them)")
+
+    def page(self, *, limit: int, offset: int) -> Suggestions:
+        """The same answer with a page of its partners, ``total`` counting them all."""
+        total = len(self.units) + len(self.communities)
+        window = slice(offset, offset + limit)
+        return self.model_copy(update={"units": self.units[window], "communities": self.communities[window], "total": total})
 
 
 @dataclass
@@ -235,7 +242,7 @@ class Market:
             )
         out.sort(key=lambda s: (s.reach is not Reach.STREET, -s.score, -len(s.matches), s.unit.id))
         items = [text for text, _source, _words in self.needs[community.id].items]
-        return Suggestions(of=NodeRef.of(community), as_of=self.day, items=items, units=out)
+        return Suggestions(of=NodeRef.of(community), as_of=self.day, items=items, units=out, total=len(out))
 
     def for_unit(self, unit: Unit) -> Suggestions:
         """The communities whose needs a unit could meet, its own street's first, then by score."""
@@ -251,7 +258,7 @@ class Market:
                 )
         out.sort(key=lambda s: (s.reach is not Reach.STREET, -s.score, -len(s.matches), s.community.id))
         items = [text for text, _source, _words in self.offers[unit.id].items]
-        return Suggestions(of=NodeRef.of(unit), as_of=self.day, items=items, communities=out)
+        return Suggestions(of=NodeRef.of(unit), as_of=self.day, items=items, communities=out, total=len(out))
 
 
 def _district_of(store: GraphStore, territory_id: str, day: date) -> str:

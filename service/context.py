@@ -214,13 +214,18 @@ class Context:
         with other territories' communities are not read for a key held to a territory (service/policy.py)."""
         thesaurus, may_read = self._matching()
         found = community_suggestions(self.store, self.inside(community_id), as_of=self.day, thesaurus=thesaurus, may_read=may_read)
-        return self.policy.redact(found)
+        return self._counted(self.policy.redact(found))
 
     def unit_suggestions(self, unit_id: str) -> Suggestions:
         """The communities in reach whose needs a unit could meet (双向点单); those outside the key's territory are left out."""
         thesaurus, may_read = self._matching()
         found = unit_suggestions(self.store, self.inside(unit_id), as_of=self.day, thesaurus=thesaurus, may_read=may_read)
-        return self.policy.redact(found)
+        return self._counted(self.policy.redact(found))
+
+    @staticmethod
+    def _counted(found: Suggestions) -> Suggestions:
+        """``total`` as the principal sees it: redaction may have left partners out."""
+        return found.model_copy(update={"total": len(found.units) + len(found.communities)})
 
     def synonym_groups(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
         """The synonym list (近义词表): the groups shipped with the package, and staff's own."""
