@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from graph.errors import UnknownNode, WrongKind
+from graph.generator import NetworkSpec, generate
 from graph.meaning import STOP_WORDS, Thesaurus, compare, shipped_groups
+from graph.memory import MemoryStore
+from graph.model import Batch, Level, Territory, Unit
 from graph.scope import display_name
 from graph.store import GraphStore
-from graph.suggestions import Reach, community_suggestions, unit_suggestions
+from graph.suggestions import Market, Reach, community_suggestions, unit_suggestions
 from service.context import Context, Forbidden
 from service.principal import AccessRole, Principal
 from service.synonyms import SynonymBook
@@ -157,3 +161,35 @@ def test_the_page_lists_every_suggestion_with_its_explanation(planted: GraphStor
     assert "为老服务 ≈ 居家养老" in page and "双向点单" in page and 'data-reach="district"' in page
     for unit in C1_NEAR_MISSES:
         assert f'data-id="{unit}"' not in page
+
+
+def _without_lists(batches: list[Batch]) -> list[str]:
+    out = []
+    for batch in batches:
+        for node in batch.nodes:
+            out.append(
+                node.model_copy(update={"needs": (), "resources": ()} if isinstance(node, Territory | Unit) else {}).model_dump_json()
+            )
+        out += [edge.model_dump_json() for edge in batch.edges]
+    return out
+
+
+def test_the_generator_draws_lists_from_a_stream_of_its_own_and_leaves_the_rest_of_the_network_as_it_was() -> None:
+    spec = NetworkSpec(households=30_000, seed=5)
+    with_lists, without = list(generate(spec)), list(generate(replace(spec, lists=0.0)))
+    assert _without_lists(with_lists) == _without_lists(without)
+    nodes = [n for b in without for n in b.nodes]
+    assert not any((isinstance(n, Territory) and n.needs) or (isinstance(n, Unit) and n.resources) for n in nodes)
+    communities = [n for b in with_lists for n in b.nodes if isinstance(n, Territory) and n.level is Level.COMMUNITY]
+    assert sum(1 for c in communities if c.needs) > 0
+
+
+def test_a_generated_district_has_suggestions_for_the_communities_keeping_a_needs_list() -> None:
+    store = MemoryStore()
+    for batch in generate(NetworkSpec(households=8_000, seed=5)):
+        store.write(batch)
+    market = Market(store, "d", thesaurus=SHIPPED)
+    with_needs = [c for c in market.needs if market.needs[c].items]
+    answered = [market.for_community(store.node(c)) for c in with_needs]  # type: ignore[arg-type]
+    assert with_needs and all(a.units for a in answered)
+    assert any(w.synonym for a in answered for s in a.units for m in s.matches for w in m.shared)
