@@ -5,7 +5,7 @@ into its co-building agreements; a unit's resources are its own list (资源清�
 unit) and the resources of the agreements it signed. Items are matched on meaning
 (graph/meaning.py: segmentation and the synonym list). For a community, the units in reach
 (its street first, then the rest of its district) that offer what it needs and have no
-agreement with it still running (in force or yet to start), ranked; for a unit, the
+agreement with it in force on the day (signed by then, not yet expired), ranked; for a unit, the
 communities in reach that need what it offers. Every suggestion names the items that met,
 the words they share, and whether a synonym joined them.
 """
@@ -140,7 +140,7 @@ class Market:
         self.needs: dict[str, _Items] = {}
         self.offers: dict[str, _Items] = {}
         self.unit_community: dict[str, Territory] = {}
-        self.running: set[tuple[str, str]] = set()  # (community, unit) with an agreement in force or yet to start
+        self.running: set[tuple[str, str]] = set()  # (community, unit) with an agreement signed by the day and not expired
         self.by_concept: dict[str, set[tuple[str, int]]] = {}  # concept -> (unit, item index), words of weight 1 only
         for street in self.read.children(district_id):
             if street.level is Level.STREET:
