@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from graph.errors import WrongKind
 from graph.i18n import _
 from graph.labels import term
-from graph.meaning import MATCH_SHARE, Thesaurus, Word, compare, normalise
+from graph.meaning import MATCH_SHARE, Shared, Thesaurus, Word, compare, normalise
 from graph.model import BODY_TYPES, Agreement, EdgeKind, Level, Node, Organisation, Territory, Unit
 from graph.scope import DayReader, NodeRef, ancestors, on_date
 from graph.store import GraphStore
@@ -136,6 +136,7 @@ class Market:
         self.thesaurus = thesaurus
         self.may_read = may_read or (lambda _id: True)
         self._words: dict[str, tuple[Word, ...]] = {}
+        self._refs: dict[str, NodeRef] = {}
         self.street_of: dict[str, str] = {}
         self.needs: dict[str, _Items] = {}
         self.offers: dict[str, _Items] = {}
@@ -166,21 +167,21 @@ class Market:
         self.street_of[community.id] = street_id
         needs = self.needs[community.id] = _Items(community)
         for text in community.needs:
-            needs.add(text, NodeRef.of(community), self.words(text))
+            needs.add(text, self.ref(community), self.words(text))
         org = self.read.coverer(community.id)
         for agreement in self._signed(org.id) if org else []:
             for text in agreement.needs:
-                needs.add(text, NodeRef.of(agreement), self.words(text))
+                needs.add(text, self.ref(agreement), self.words(text))
         for unit in self.read.units(community.id):
             if unit.unit_type in BODY_TYPES:
                 continue
             self.unit_community[unit.id] = community
             offer = self.offers[unit.id] = _Items(unit)
             for text in unit.resources:
-                offer.add(text, NodeRef.of(unit), self.words(text))
+                offer.add(text, self.ref(unit), self.words(text))
             for agreement in self._signed(self.read.party_of(unit)):
                 for text in agreement.resources:
-                    offer.add(text, NodeRef.of(agreement), self.words(text))
+                    offer.add(text, self.ref(agreement), self.words(text))
                 if agreement.expires_on is None or agreement.expires_on >= self.day:
                     for other in self.read.counterparties(agreement, self.read.party_of(unit)):
                         place = self._community_of_party(other)
@@ -197,27 +198,42 @@ class Market:
         return None
 
     def _meet(self, community_id: str, unit_id: str | None = None) -> dict[str, list[ItemMatch]]:
-        """Each unit (or the one given) and the needs of a community it meets: the best resource for each need."""
+        """Each unit (or the one given) and the needs of a community it meets: the best resource for each need.
+
+        Candidates come from the concept index (an item sharing no word of weight 1 cannot match); the
+        answer's models are built without validation (made here from checked parts), once per match.
+        """
         found: dict[str, list[ItemMatch]] = {}
         for need, need_from, need_words in self.needs[community_id].items:
-            candidates = {c for w in need_words if w.weight >= 1.0 for c in self.by_concept.get(w.concept, ())}
-            best: dict[str, tuple[float, ItemMatch]] = {}
-            for uid, k in sorted(candidates):
-                if (unit_id is not None and uid != unit_id) or (community_id, uid) in self.running:
+            if unit_id is None:
+                candidates = sorted({c for w in need_words if w.weight >= 1.0 for c in self.by_concept.get(w.concept, ())})
+            else:
+                candidates = [(unit_id, k) for k in range(len(self.offers[unit_id].items))]
+            best: dict[str, tuple[float, int, list[Shared]]] = {}
+            for uid, k in candidates:
+                if (community_id, uid) in self.running:
                     continue
-                resource, resource_from, resource_words = self.offers[uid].items[k]
-                score, shared = compare(need_words, resource_words)
-                if score >= MATCH_SHARE and score > best.get(uid, (0.0, None))[0]:
-                    words = [
-                        SharedWord(concept=s.concept, need_word=s.need_word, resource_word=s.resource_word, synonym=s.synonym)
-                        for s in shared
-                    ]
-                    match = ItemMatch(
-                        need=need, need_from=need_from, resource=resource, resource_from=resource_from, score=round(score, 3), shared=words
-                    )
-                    best[uid] = (score, match)
-            for uid, (_score, match) in best.items():
+                score, shared = compare(need_words, self.offers[uid].items[k][2])
+                if score >= MATCH_SHARE and score > best.get(uid, (0.0, 0, []))[0]:
+                    best[uid] = (score, k, shared)
+            for uid, (score, k, shared) in best.items():
+                resource, resource_from, _words = self.offers[uid].items[k]
+                match = ItemMatch.model_construct(
+                    need=need,
+                    need_from=need_from,
+                    resource=resource,
+                    resource_from=resource_from,
+                    score=round(score, 3),
+                    shared=[SharedWord.model_construct(**s._asdict()) for s in shared],
+                )
                 found.setdefault(uid, []).append(match)
+        return found
+
+    def ref(self, node: Node) -> NodeRef:
+        """A node's reference, made once per market."""
+        found = self._refs.get(node.id)
+        if found is None:
+            found = self._refs[node.id] = NodeRef.of(node)
         return found
 
     def _score(self, community_id: str, matches: list[ItemMatch]) -> float:
@@ -232,9 +248,9 @@ class Market:
         for uid, matches in self._meet(community.id).items():
             home = self.unit_community[uid]
             out.append(
-                UnitSuggestion(
-                    unit=NodeRef.of(self.offers[uid].owner),
-                    community=NodeRef.of(home),
+                UnitSuggestion.model_construct(
+                    unit=self.ref(self.offers[uid].owner),
+                    community=self.ref(home),
                     reach=self._reach(community.id, home.id),
                     score=self._score(community.id, matches),
                     matches=matches,
@@ -252,8 +268,8 @@ class Market:
             matches = self._meet(cid, unit.id).get(unit.id)
             if matches:
                 out.append(
-                    CommunitySuggestion(
-                        community=NodeRef.of(needs.owner), reach=self._reach(cid, home.id), score=self._score(cid, matches), matches=matches
+                    CommunitySuggestion.model_construct(
+                        community=self.ref(needs.owner), reach=self._reach(cid, home.id), score=self._score(cid, matches), matches=matches
                     )
                 )
         out.sort(key=lambda s: (s.reach is not Reach.STREET, -s.score, -len(s.matches), s.community.id))
