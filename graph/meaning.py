@@ -1,6 +1,7 @@
 """Matching on meaning for 双向点单: the concepts one item of a needs or resources list names, and what two items share.
 
-An item is normalised (full-width forms folded, case and spaces dropped), the words of the
+An item is normalised (full-width forms folded, case and spaces dropped, traditional characters
+made simplified), the words of the
 synonym list (近义词表) found in it first, longest first, and the rest cut into words by jieba
 (Chinese word segmentation). Each word stands for a concept: its synonym group, or the word
 itself. Words that say little (服务, 活动...) weigh :data:`STOP_WEIGHT`, so two items sharing
@@ -45,8 +46,18 @@ MAX_TERM = 50
 
 
 def normalise(text: str) -> str:
-    """An item as it is compared: NFKC (full-width letters, digits and punctuation folded), lower case, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+    """An item as it is compared: NFKC (full-width letters, digits and punctuation folded), lower case, no spaces,
+    traditional characters as simplified (爲老服務 reads 为老服务: OpenCC's t2s)."""
+    folded = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    return str(_simplifier().convert(folded)) if folded else folded
+
+
+@functools.cache
+def _simplifier() -> Any:
+    """OpenCC's traditional-to-simplified converter, built once (two seconds to read its dictionaries)."""
+    from opencc_purepy import OpenCC  # only when something is matched
+
+    return OpenCC("t2s")
 
 
 def parse_groups(text: str) -> list[tuple[str, ...]]:

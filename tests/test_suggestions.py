@@ -193,3 +193,7 @@ def test_a_generated_district_has_suggestions_for_the_communities_keeping_a_need
     answered = [market.for_community(store.node(c)) for c in with_needs]  # type: ignore[arg-type]
     assert with_needs and all(a.units for a in answered)
     assert any(w.synonym for a in answered for s in a.units for m in s.matches for w in m.shared)
+
+
+def test_traditional_characters_meet_simplified_ones() -> None:
+    assert compare(SHIPPED.words("爲老服務"), SHIPPED.words("居家养老"))[0] == 1.0  # Fuzhou's article is written in them
