@@ -9,7 +9,7 @@ Three ways, all answering the same question for the same communities:
 - one request each: ``community_suggestions(store, id)`` per community, as the API answers one
   request (each reads and indexes the district again), on a sample of communities, scaled;
 - the plain way: the same market, but every need of a community compared with every item of
-  resources of the district (no concept index), on the same sample, scaled.
+  resources of the district (no concept index, no cache of compared pairs), on the same sample, scaled.
 
 The three must give the same answers, byte for byte (checked).
 
@@ -51,10 +51,22 @@ class _EveryItem(dict[str, set[tuple[str, int]]]):
         return self.items_
 
 
+class _NoMemory(dict[tuple[str, str], Any]):
+    """A cache of compared pairs that keeps nothing: the plain way compares every pair every time."""
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:  # type: ignore[override]
+        return None
+
+    def __setitem__(self, key: tuple[str, str], value: Any) -> None:
+        pass
+
+
 def _plain(market: Market) -> Market:
-    """The same market without its concept index: every need compared with every item of resources of the district."""
+    """The same market without its concept index or its cache of compared pairs: every need compared with every item of
+    resources of the district, every time."""
     plain = copy.copy(market)
     plain.by_concept = _EveryItem({(u, k) for u, offer in market.offers.items() for k in range(len(offer.items))})
+    plain._compared = _NoMemory()
     return plain
 
 

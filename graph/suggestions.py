@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from graph.errors import WrongKind
 from graph.i18n import _
 from graph.labels import term
-from graph.meaning import MATCH_SHARE, Shared, Thesaurus, Word, compare, normalise
+from graph.meaning import MATCH_SHARE, Thesaurus, Word, compare, normalise
 from graph.model import BODY_TYPES, Agreement, EdgeKind, Level, Node, Organisation, Territory, Unit
 from graph.scope import DayReader, NodeRef, ancestors, on_date
 from graph.store import GraphStore
@@ -137,6 +137,7 @@ class Market:
         self.may_read = may_read or (lambda _id: True)
         self._words: dict[str, tuple[Word, ...]] = {}
         self._refs: dict[str, NodeRef] = {}
+        self._compared: dict[tuple[str, str], tuple[float, list[SharedWord]]] = {}
         self.street_of: dict[str, str] = {}
         self.needs: dict[str, _Items] = {}
         self.offers: dict[str, _Items] = {}
@@ -209,24 +210,32 @@ class Market:
                 candidates = sorted({c for w in need_words if w.weight >= 1.0 for c in self.by_concept.get(w.concept, ())})
             else:
                 candidates = [(unit_id, k) for k in range(len(self.offers[unit_id].items))]
-            best: dict[str, tuple[float, int, list[Shared]]] = {}
+            best: dict[str, tuple[float, int, list[SharedWord]]] = {}
             for uid, k in candidates:
                 if (community_id, uid) in self.running:
                     continue
-                score, shared = compare(need_words, self.offers[uid].items[k][2])
+                score, shared = self._compare(need, need_words, self.offers[uid].items[k])
                 if score >= MATCH_SHARE and score > best.get(uid, (0.0, 0, []))[0]:
                     best[uid] = (score, k, shared)
             for uid, (score, k, shared) in best.items():
                 resource, resource_from, _words = self.offers[uid].items[k]
                 match = ItemMatch.model_construct(
-                    need=need,
-                    need_from=need_from,
-                    resource=resource,
-                    resource_from=resource_from,
-                    score=round(score, 3),
-                    shared=[SharedWord.model_construct(**s._asdict()) for s in shared],
+                    need=need, need_from=need_from, resource=resource, resource_from=resource_from, score=round(score, 3), shared=shared
                 )
                 found.setdefault(uid, []).append(match)
+        return found
+
+    def _compare(
+        self, need: str, need_words: tuple[Word, ...], resource: tuple[str, NodeRef, tuple[Word, ...]]
+    ) -> tuple[float, list[SharedWord]]:
+        """:func:`graph.meaning.compare` of two items, with the shared words as the answer shows them; once per pair of texts
+        (lists repeat the same items across a district)."""
+        pair = (need, resource[0])
+        found = self._compared.get(pair)
+        if found is None:
+            score, shared = compare(need_words, resource[2])
+            words = [SharedWord.model_construct(**s._asdict()) for s in shared] if score >= MATCH_SHARE else []
+            found = self._compared[pair] = (score, words)
         return found
 
     def ref(self, node: Node) -> NodeRef:
