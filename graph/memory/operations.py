@@ -26,7 +26,7 @@ from graph.memory.packing import HEAD, PackedEdge, PackedNode, Packer
 from graph.model import Batch
 from graph.store import WriteSummary
 
-__all__ = ["DropEdge", "DropNode", "Op", "Operation", "PutEdge", "PutNode", "apply", "inverse", "plan"]
+__all__ = ["DropEdge", "DropNode", "Op", "Operation", "PutEdge", "PutNode", "apply", "apply_undoable", "inverse", "plan"]
 
 
 class Op(StrEnum):
@@ -174,3 +174,18 @@ def apply(graph: nx.DiGraph, ops: Iterable[Operation]) -> None:
         else:  # a journal written by another version of the store
             raise ValueError(f"not an operation this store knows: {op!r}")
     graph.__networkx_cache__.clear()
+
+
+def apply_undoable(graph: nx.DiGraph, ops: list[Operation], undo: list[Operation]) -> None:
+    """Run a batch's operations as :func:`apply` does, adding to ``undo`` what undoes each (in the order to run them).
+
+    One call per batch, not per operation: a new node, the bulk of an import, is undone by dropping
+    it, with no look-up of an old state; every other operation's inverse is taken just before it runs.
+    """
+    node_data = graph._node
+    for op in ops:
+        if op[0] is PUT_NODE and op[1] not in node_data:
+            undo.append((DROP_NODE, op[1]))
+        else:
+            undo.extend(reversed(inverse(graph, op)))
+        apply(graph, (op,))

@@ -130,9 +130,8 @@ class MemoryStore:
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch)
-                    for op in ops:
-                        undo.extend(reversed(operations.inverse(self._graph, op)))
-                        self._apply((op,))
+                    operations.apply_undoable(self._graph, ops, undo)
+                    self._version += 1
                     total.add(summary)
                     if ops and not dry_run and self._journal is not None:
                         self._journal.append(group, ops, final=False)
