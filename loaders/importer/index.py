@@ -91,6 +91,9 @@ class IdIndex:
         self.terms: dict[tuple[str, str], list[FileTerm]] = {}
         """The terms the file gives each single-holder post, by (body, post)."""
         self._stored: dict[str, Known | None] = {}
+        self.was_empty = store.count() == 0
+        """Whether the store held nothing when the import began: then no row changes a stored record, and the
+        per-row reads of what the store holds (:meth:`stored`, the edges a row unlinks) are skipped, not asked."""
 
     def define(self, node_id: str, kind: NodeKind, level: Level | None, *, table: str, row: int) -> tuple[str, int] | None:
         """Enter an id a row defines; if an earlier row defined it, that row's table and number instead."""
@@ -139,7 +142,7 @@ class IdIndex:
     @functools.cached_property
     def has_people(self) -> bool:
         """Whether the store holds any person yet: an import into a store without one reads none back to merge with."""
-        return self.store.count(NodeKind.MEMBER) > 0
+        return not self.was_empty and self.store.count(NodeKind.MEMBER) > 0
 
     def person_rows(self, node_id: str) -> dict[str, tuple[int, Any]]:
         """The file's rows describing a person, by table, when more than one table does (else empty)."""
@@ -171,6 +174,8 @@ class IdIndex:
 
     def stored(self, node_id: str) -> Known | None:
         """What the store says of a node (its covering organisation included); None if it has none."""
+        if self.was_empty:
+            return None
         if node_id in self._stored:
             return self._stored[node_id]
         try:
