@@ -98,11 +98,16 @@ def quoted(text: str) -> str:
 
 def unquoted(text: str) -> str:
     """A cell as staff meant it: the single quote before ``= + - @`` (Excel's mark for text, and :func:`quoted`'s) dropped."""
-    return text[1:] if _QUOTED.match(text) else text
+    return text[1:] if text[:1] == "'" and _QUOTED.match(text) else text
 
 
 def _text(value: Any) -> Any:
     """A cell as text: numbers that are whole (an id or phone typed into Excel) lose their ``.0``; a formula's quote goes."""
+    if type(value) is str:  # nearly every cell: tested first, as cheaply as Python allows (an import reads millions)
+        value = value.strip()
+        if value[:1] == "'":
+            value = unquoted(value)
+        return value or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -124,7 +129,7 @@ def _code(value: Any) -> Any:
     for 138; names and other free text are left as typed (NFKC would turn their （） into ()).
     """
     value = _text(value)
-    if isinstance(value, str) and not value.isascii():
+    if type(value) is str and not value.isascii():
         value = unicodedata.normalize("NFKC", value).strip() or None
     return value
 
@@ -243,9 +248,12 @@ def _number(value: Any) -> Any:
 
 def _id(value: Any) -> Any:
     value = _code(value)
-    if isinstance(value, str) and not ID_PATTERN.match(value):
+    if type(value) is str and not _ID_MATCH(value):
         raise ValueError(_("%(value)r 不能用作 id：只能用字母、数字和 _ . : -，最多 80 个字符", value=value))
     return value
+
+
+_ID_MATCH = ID_PATTERN.match
 
 
 def _ids(value: Any) -> tuple[str, ...]:

@@ -26,7 +26,19 @@ from graph.memory.packing import HEAD, PackedEdge, PackedNode, Packer
 from graph.model import Batch, NodeKind
 from graph.store import WriteSummary
 
-__all__ = ["DropEdge", "DropNode", "Op", "Operation", "PutEdge", "PutNode", "apply", "ids_of_kind", "inverse", "plan"]
+__all__ = [
+    "DropEdge",
+    "DropNode",
+    "Op",
+    "Operation",
+    "PutEdge",
+    "PutNode",
+    "apply",
+    "apply_undoable",
+    "ids_of_kind",
+    "inverse",
+    "plan",
+]
 
 
 class Op(StrEnum):
@@ -197,3 +209,18 @@ def _kinds(graph: nx.DiGraph) -> dict[NodeKind, dict[str, None]]:
 def ids_of_kind(graph: nx.DiGraph, kind: NodeKind) -> Collection[str]:
     """The ids of the graph's nodes of one kind, in the graph's order, without reading every node: the gap rules' few alliances."""
     return _kinds(graph).get(kind, {}).keys()
+
+
+def apply_undoable(graph: nx.DiGraph, ops: list[Operation], undo: list[Operation]) -> None:
+    """Run a batch's operations as :func:`apply` does, adding to ``undo`` what undoes each (in the order to run them).
+
+    One call per batch, not per operation: a new node, the bulk of an import, is undone by dropping
+    it, with no look-up of an old state; every other operation's inverse is taken just before it runs.
+    """
+    node_data = graph._node
+    for op in ops:
+        if op[0] is PUT_NODE and op[1] not in node_data:
+            undo.append((DROP_NODE, op[1]))
+        else:
+            undo.extend(reversed(inverse(graph, op)))
+        apply(graph, (op,))

@@ -156,9 +156,8 @@ class MemoryStore:
                     follow = bool(ops) and not dry_run and touched is not None
                     if follow:
                         touched = _joined(touched, touched_or_unknown(batch, self))
-                    for op in ops:
-                        undo.extend(reversed(operations.inverse(self._graph, op)))
-                        self._apply((op,))
+                    operations.apply_undoable(self._graph, ops, undo)
+                    self._version += 1
                     if follow:
                         touched = _joined(touched, touched_or_unknown(batch, self))
                     changed = changed or (bool(ops) and not dry_run)
