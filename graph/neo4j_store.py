@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -247,6 +247,20 @@ class Neo4jStore:
         if not records:
             self._refuse_scope(territory_id)
         return [_chain_facts(r) for r in records]
+
+    def territory_facts_of(self, territory_ids: Collection[str] | None, *, day: date) -> list[TerritoryFacts]:
+        """The facts of exactly these territories (every territory when None), each with its parent on
+        ``day``: what a keeper of facts recomputes after a write touched them (ids that are no territory
+        give nothing). One statement per :data:`CHUNK` ids (:data:`graph.cypher.TERRITORY_FACTS_OF`)."""
+        return [_territory_facts(r) for r in self._listed(cypher.TERRITORY_FACTS_OF, territory_ids, day)]
+
+    def chain_facts_of(self, territory_ids: Collection[str] | None, *, day: date) -> list[ChainFacts]:
+        """The chain facts of exactly these territories (every territory when None), as :meth:`territory_facts_of`."""
+        return [_chain_facts(r) for r in self._listed(cypher.CHAIN_FACTS_OF, territory_ids, day)]
+
+    def _listed(self, statement: str, territory_ids: Collection[str] | None, day: date) -> list[neo4j.Record]:
+        ids = sorted(territory_ids) if territory_ids is not None else [r["id"] for r in self._read(cypher.ALL_TERRITORIES)]
+        return [record for chunk in _chunks(ids) for record in self._read(statement, ids=chunk, day=day)]
 
     def _refuse_scope(self, territory_id: str) -> NoReturn:
         """Why a subtree query found nothing: no such node, or one that is no territory."""
