@@ -268,7 +268,7 @@ class Neo4jStore:
         raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
 
     def count(self, kind: NodeKind | None = None) -> int:
-        return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])
+        return int(self._read(cypher.count_nodes(kind))[0]["n"])
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_EDGES, kind=kind.value if kind else None)[0]["n"])
