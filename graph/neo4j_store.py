@@ -64,7 +64,7 @@ from graph.store import (
     UnitFacts,
     WriteSummary,
 )
-from graph.touched import touched_or_unknown
+from graph.touched import BATCH_LIMIT, touched_or_unknown
 
 __all__ = ["Neo4jStore"]
 
@@ -73,6 +73,11 @@ CHUNK = 10_000
 
 _T = TypeVar("_T")
 
+
+TOUCHED_LIMIT = min(200, BATCH_LIMIT)
+"""Past this many nodes, edges and removals in one write, Neo4j records "unknown" territories touched
+(graph.touched's BATCH_LIMIT, lower here): each tie followed is a round trip inside the write
+(1-5 ms), 200 of them cost about what a keeper's walk of a whole 1M-household city does once."""
 
 CHANGES_KEPT = 4_096
 """``GraphChange`` records kept for ``touched_since``; an older version gets None."""
@@ -126,13 +131,20 @@ class Neo4jStore:
         if any step fails, and always on a dry run."""
         total = WriteSummary()
         touched: set[str] | None = set()
+        size = 0
         with _reachable(), self._driver.session(database=self._database) as session, session.begin_transaction() as tx:
             try:
                 for batch in batches:
-                    if not dry_run:
+                    # The write as a whole past TOUCHED_LIMIT records "unknown" (a keeper walks everything again)
+                    # and stops following ties: each tie is a round trip, and an import of many small batches
+                    # spent most of its time following them (bench/import.py).
+                    size += len(batch)
+                    if dry_run or size > TOUCHED_LIMIT:
+                        touched = None
+                    if touched is not None:
                         touched = _joined(touched, self._touched(tx, batch))
                     summary = _write(tx, batch)
-                    if not dry_run and summary.changed:
+                    if touched is not None and summary.changed:
                         touched = _joined(touched, self._touched(tx, batch))
                     total.add(summary)
             except ConstraintError as exc:
@@ -151,7 +163,7 @@ class Neo4jStore:
         """:func:`graph.touched.touched_or_unknown` read inside the write's transaction."""
         self._writing.tx = tx
         try:
-            return touched_or_unknown(batch, self)
+            return None if len(batch) > TOUCHED_LIMIT else touched_or_unknown(batch, self)
         finally:
             self._writing.tx = None
 
