@@ -26,8 +26,9 @@ import networkx as nx
 from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
 from graph.i18n import _
 from graph.invariants import NodeFacts, check, in_force_last
+from graph.keeper import FactsKeeper
 from graph.memory import operations
-from graph.memory.facts import FactsCache
+from graph.memory.facts import FactsCache, chain_facts, territory_facts_of
 from graph.memory.journal import Journal, Snapshot, empty_journal, read_beside_writer, read_snapshot, replay, replay_frames, write_snapshot
 from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
@@ -66,7 +67,14 @@ class MemoryStore:
         self._version = 0  # moves on every change to the graph, undone ones included: what cached answers are keyed by
         self._committed = 0  # moves on every committed write only: version()
         self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=_CHANGES_KEPT)
-        self._facts = FactsCache()
+        self._facts = FactsCache()  # days other than today, and reads from inside a write
+        self._keeper = FactsKeeper(
+            self,
+            own_facts=lambda ids, day: territory_facts_of(self._graph, ids, day=day),
+            own_chains=lambda ids, day: chain_facts(self._graph, ids, day=day),
+            lock=self._lock,
+        )
+        self._pending = False  # a write_all applied but not yet committed or undone: the keeper waits
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
         self._journal: Journal | None = None
@@ -138,6 +146,7 @@ class MemoryStore:
             entry: ImportRecord | None = None
             touched: set[str] | None = set()
             changed = False
+            self._pending = True
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch)
@@ -162,6 +171,8 @@ class MemoryStore:
             except BaseException:
                 self._apply(reversed(undo))
                 raise
+            finally:
+                self._pending = False
             # committed: from here on nothing may raise, or the caller would think the write undone
             if changed or entry is not None:
                 self._commit(touched)
@@ -318,16 +329,31 @@ class MemoryStore:
         ]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
-        """Read straight from the packed tuples, no model built; the answer is kept, per scope and
-        day, until the next change to the graph (see ``graph.memory.facts``)."""
+        """Today's from the keeper (``graph.keeper``: each territory's facts kept up to date by the writes);
+        another day's read straight from the packed tuples and kept, per scope and day, until the next
+        change to the graph (see ``graph.memory.facts``)."""
         with self._lock:
+            keeper = self.keeper()
+            if keeper is not None and day == date.today():
+                found = keeper.territory_facts(territory_id)
+                if found is not None:
+                    return found
             return self._facts.territory_facts(self._graph, territory_id, day=day, version=self._version)
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
-        """Read straight from the packed tuples over the territories :meth:`territory_facts` keeps,
+        """Today's from the keeper; another day's read over the territories :meth:`territory_facts` gives,
         and kept the same way until the next change to the graph."""
         with self._lock:
+            keeper = self.keeper()
+            if keeper is not None and day == date.today():
+                found = keeper.chain_facts(territory_id)
+                if found is not None:
+                    return found
             return self._facts.chain_facts(self._graph, territory_id, day=day, version=self._version)
+
+    def keeper(self) -> FactsKeeper | None:
+        """Today's facts kept up to date by each write (``graph.keeper``); None from inside a write not yet committed."""
+        return None if self._pending else self._keeper
 
     def count(self, kind: NodeKind | None = None) -> int:
         with self._lock:
