@@ -1,6 +1,7 @@
 """Bulk loading into each store, against the plain way in the same run.
 
     python bench/load.py [--households 1000000] [--neo4j-households 300000]
+    NEO4J_URI=neo4j://127.0.0.1:7687 python bench/load.py --only neo4j --neo4j-households 1000000
 
 Embedded: the generated city written to MemoryStore (in memory, and on disk with its
 journal) against a plain networkx DiGraph given the same nodes with three attributes and
@@ -31,7 +32,11 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--neo4j-households", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the best is reported")
+    parser.add_argument("--only", choices=["all", "neo4j"], default="all", help="run one section")
     args = parser.parse_args()
+    if args.only == "neo4j":
+        _neo4j(args.neo4j_households)
+        return
 
     started = time.perf_counter()
     batches = list(generate(NetworkSpec(households=args.households)))

@@ -2,6 +2,7 @@
 
     python bench/queries.py [--households 1000000] [--runs 30]
     python bench/queries.py --households 200000 --runs 10 --only scoped-reads
+    NEO4J_URI=neo4j://127.0.0.1:7687 python bench/queries.py --households 1000000 --only neo4j
 
 Embedded: ``coverage`` of the city and of one street, and ``count_gaps`` of the city, on
 MemoryStore, right after a write (the first read walks the scope: "cold") and then again
@@ -11,12 +12,14 @@ nodes and edges as attribute dicts. ``count_gaps`` of the city likewise, after a
 between writes. Then requests per second of ``GET /scopes/d/coverage`` through starlette's
 TestClient (in process, no network).
 
-Neo4j, when ``NEO4J_URI`` is set (``NEO4J_USER``, ``NEO4J_PASSWORD``): the same city is written
-once into that database (which is cleared first and after: use one nobody else needs), then
-city and street coverage and the city's gap count through Neo4jStore, beside the plain way
-there: one straightforward variable-length Cypher match over the subtree with an OPTIONAL
-MATCH per neighbour, computing the same figures as the plain networkx walk. Prints figures;
-asserts nothing.
+Neo4j, when ``NEO4J_URI`` is set (``NEO4J_USER``, ``NEO4J_PASSWORD``; ``--only neo4j`` runs this
+section alone): the same city is written once into that database (which is cleared first and
+after: use one nobody else needs), then today's city and street coverage and the city's gap
+count through Neo4jStore, between writes and right after a one-record write (the keeper of
+graph.keeper recomputes only the territories it touched), beside the plain way there: one
+straightforward variable-length Cypher match over the subtree with an OPTIONAL MATCH per
+neighbour, computing the same figures as the plain networkx walk. Prints figures; asserts
+only that the plain ways agree.
 
 Scoped reads (``--only scoped-reads`` runs this section alone): a street viewer's search and xlsx
 export through ``Context``, which walk down from the street (graph.access.belonging_in), beside the
@@ -191,6 +194,20 @@ def _neo4j(
         store.close()
 
 
+def _neo4j_only(households: int, runs: int) -> None:
+    """The Neo4j section alone (``--only neo4j``), its plain ways beside it."""
+    batches = list(generate(NetworkSpec(households=households)))
+    street = min(n.id for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.STREET)
+    nodes, edges = sum(len(b.nodes) for b in batches), sum(len(b.edges) for b in batches)
+    print(f"{households:,} households: {nodes:,} nodes, {edges:,} edges; street {street}")
+    print(f"{'query':<28}{'store':<26}{'p50 ms':>10}{'p95 ms':>10}")
+
+    def row(query: str, how: str, p50: float, p95: float) -> None:
+        print(f"{query:<28}{how:<26}{p50:>10.1f}{p95:>10.1f}")
+
+    _neo4j(batches, _plain_graph(batches), street, NetworkSpec(households=households).as_of, runs, row)
+
+
 def _after(write: Callable[[], None], read: Callable[[], Any], runs: int) -> tuple[float, float]:
     """p50 and p95 in milliseconds of ``read`` alone, each run right after ``write`` (whose time is not counted)."""
     times = []
@@ -275,10 +292,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each fast query")
-    parser.add_argument("--only", choices=["all", "scoped-reads"], default="all", help="run one section")
+    parser.add_argument("--only", choices=["all", "scoped-reads", "neo4j"], default="all", help="run one section")
     args = parser.parse_args()
     if args.only == "scoped-reads":
         _scoped_reads(args.households, args.runs)
+        return
+    if args.only == "neo4j":
+        _neo4j_only(args.households, args.runs)
         return
 
     spec = NetworkSpec(households=args.households)

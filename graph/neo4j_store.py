@@ -27,6 +27,7 @@ from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.i18n import _
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
+from graph.keeper import FactsKeeper
 from graph.labels import term
 from graph.model import (
     EDGE_ADAPTER,
@@ -101,6 +102,13 @@ class Neo4jStore:
         )
         self._database = database
         self._writing = threading.local()  # the transaction a record callback runs in, per thread
+        # Today's facts, kept in this process and brought up to date on each read from the GraphChange
+        # records every write leaves (touched_since): each app server over the database keeps its own.
+        self._keeper = FactsKeeper(
+            self,
+            own_facts=lambda ids, day: self.territory_facts_of(ids, day=day),
+            own_chains=lambda ids, day: self.chain_facts_of(ids, day=day),
+        )
         with _reachable():
             self._driver.verify_connectivity()
             for statement in cypher.SCHEMA:
@@ -246,19 +254,33 @@ class Neo4jStore:
         return [_edge_from(r) for r in records]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
-        """One statement (:data:`graph.cypher.TERRITORY_FACTS`); nothing is kept between calls, since
-        another process may write to the same database at any time."""
+        """Today's from the keeper (graph.keeper), which asks the database only for the territories written
+        since it last looked; another day's in one statement (:data:`graph.cypher.TERRITORY_FACTS`)."""
+        keeper = self.keeper()
+        if keeper is not None and day == date.today():
+            found = keeper.territory_facts(territory_id)
+            if found is not None:
+                return found
         records = self._read(cypher.TERRITORY_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
         return [_territory_facts(r) for r in records]
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
-        """One statement (:data:`graph.cypher.CHAIN_FACTS`), kept no longer than the call."""
+        """Today's from the keeper; another day's in one statement (:data:`graph.cypher.CHAIN_FACTS`)."""
+        keeper = self.keeper()
+        if keeper is not None and day == date.today():
+            found = keeper.chain_facts(territory_id)
+            if found is not None:
+                return found
         records = self._read(cypher.CHAIN_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
         return [_chain_facts(r) for r in records]
+
+    def keeper(self) -> FactsKeeper | None:
+        """Today's facts kept up to date (graph.keeper); None from inside a write, whose own reads must see it uncommitted."""
+        return None if getattr(self._writing, "tx", None) is not None else self._keeper
 
     def territory_facts_of(self, territory_ids: Collection[str] | None, *, day: date) -> list[TerritoryFacts]:
         """The facts of exactly these territories (every territory when None), each with its parent on

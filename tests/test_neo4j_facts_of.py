@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from graph.model import NodeKind
+from graph.model import Batch, NodeKind, Territory
 from graph.scope import walk_chain_facts, walk_territory_facts
+from graph.store import TerritoryFacts
 from tests.conftest import NEO4J_URI, _neo4j_store
 from tests.utils.known_network import AS_OF, known_network
 
@@ -51,3 +52,34 @@ def test_every_territory_when_none_are_named(known_neo4j: Neo4jStore) -> None:
     everything = known_neo4j.territory_facts_of(None, day=AS_OF)
     assert {f.id for f in everything} == {n.id for n in known_neo4j.nodes(NodeKind.TERRITORY)}  # c0 too, within no district
     assert known_neo4j.territory_facts_of([], day=AS_OF) == []
+
+
+def test_two_app_servers_over_one_database_each_keep_up_from_the_change_records(
+    known_neo4j: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second Neo4jStore (another app server) keeps its own facts: a write through the first reaches
+    it through the GraphChange records alone, recomputed, not rebuilt; past the records kept, it rebuilds."""
+    today = date.today()
+    other = _neo4j_store()
+    try:
+        assert _by_id(other.territory_facts("d", day=today)) == _by_id(walk_territory_facts(other, "d", day=today))
+        keeper = other.keeper()
+        assert keeper is not None and keeper.rebuilds == 1
+        grid = known_neo4j.node("g112")
+        assert isinstance(grid, Territory)
+        known_neo4j.write(Batch(nodes=[grid.model_copy(update={"households": 41})]))
+        facts = _by_id(other.territory_facts("d", day=today))
+        assert facts["g112"].households == 41 and keeper.rebuilds == 1
+        assert facts == _by_id(walk_territory_facts(other, "d", day=today))
+
+        monkeypatch.setattr("graph.neo4j_store.CHANGES_KEPT", 2)  # the oldest records go: a late reader starts again
+        for households in (42, 43, 44):
+            known_neo4j.write(Batch(nodes=[grid.model_copy(update={"households": households})]))
+        assert _by_id(other.territory_facts("d", day=today))["g112"].households == 44
+        assert keeper.rebuilds == 2
+    finally:
+        other.close()
+
+
+def _by_id(facts: list[TerritoryFacts]) -> dict[str, TerritoryFacts]:
+    return {f.id: f for f in facts}
