@@ -2,9 +2,9 @@
 
 On a generated district, after each kind of write (create, update, dated move, removal, a dated edge
 closing, an import refused half way) today's facts each store gives, coverage and the gap count
-equal what the reference walks of ``graph.scope`` give. A keeper built on the store's
-``touched_since`` alone (its own facts from the reference walk) follows each write without a
-rebuild: what proves each store tells every territory a write touches.
+equal what the reference walks of ``graph.scope`` give. A keeper told of writes by the
+store's ``touched_since`` alone follows each write without a rebuild: what proves each store tells
+every territory a write touches (Neo4j's included, whose own facts are not kept yet).
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ class _Walked:
 
 
 def _walked_keeper(store: GraphStore) -> FactsKeeper:
-    """A keeper whose own facts come from the reference walks (of the whole district, kept to the ids asked)."""
+    """A keeper told of writes only by the store's ``touched_since``: its own facts are the store's answers for the
+    whole district kept to the ids asked (one statement on Neo4j), themselves checked against the walks."""
 
     def roots(day: date) -> list[str]:
         territories = [n.id for n in store.nodes(NodeKind.TERRITORY)]
@@ -79,12 +80,12 @@ def _walked_keeper(store: GraphStore) -> FactsKeeper:
     def own_facts(ids: Collection[str] | None, day: date) -> list[TerritoryFacts]:
         found = []
         for root in roots(day):
-            found += [f for f in walk_territory_facts(store, root, day=day) if ids is None or f.id in ids]
+            found += [f for f in store.territory_facts(root, day=day) if ids is None or f.id in ids]
         return found
 
     def own_chains(ids: list[str], day: date) -> list[ChainFacts]:
         wanted = set(ids)
-        return [c for root in roots(day) for c in walk_chain_facts(store, root, day=day) if c.id in wanted]
+        return [c for root in roots(day) for c in store.chain_facts(root, day=day) if c.id in wanted]
 
     return FactsKeeper(store, own_facts=own_facts, own_chains=own_chains)
 

@@ -302,10 +302,10 @@ class MemoryStore:
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
         with self._lock:
-            items = list(self._graph._node.items())
+            nodes = self._graph._node
+            items = list(nodes.items()) if kind is None else [(i, nodes[i]) for i in operations.ids_of_kind(self._graph, kind)]
         for node_id, packed in items:
-            if kind is None or packed[0].kind is kind:
-                yield unpack_node(node_id, packed)
+            yield unpack_node(node_id, packed)
 
     def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
         with self._lock:
@@ -359,7 +359,7 @@ class MemoryStore:
         with self._lock:
             if kind is None:
                 return len(self._graph._node)
-            return sum(1 for packed in self._graph._node.values() if packed[0].kind is kind)
+            return len(operations.ids_of_kind(self._graph, kind))
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         with self._lock:  # a write in another thread must not change the dicts under the count
