@@ -107,12 +107,16 @@ CLEAR_SOME = "MATCH (n:Node) WITH n LIMIT $limit DETACH DELETE n RETURN count(*)
 CLEAR_IMPORTS = "MATCH (i:Import) DELETE i"
 
 EDGES_OUT = """
-MATCH (a:Node {id: $id})-[r]->(b:Node)
+MATCH (a:Node {id: $id})
+OPTIONAL MATCH (a)-[r]->(b:Node)
 WHERE $kind IS NULL OR type(r) = $kind
 RETURN a.id AS source, type(r) AS kind, b.id AS target, properties(r) AS props
 """
+"""A node's edges out; one row with no edge (kind null) when it has none, no row when there is no such node:
+one round trip tells both, where asking again whether the node exists was a second (an import asks per row)."""
 EDGES_IN = """
-MATCH (a:Node)-[r]->(b:Node {id: $id})
+MATCH (b:Node {id: $id})
+OPTIONAL MATCH (a:Node)-[r]->(b)
 WHERE $kind IS NULL OR type(r) = $kind
 RETURN a.id AS source, type(r) AS kind, b.id AS target, properties(r) AS props
 """

@@ -249,9 +249,9 @@ class Neo4jStore:
     def edges_of(self, node_id: str, *, kind: EdgeKind | None = None, direction: Direction = Direction.OUT) -> list[Edge]:
         query = cypher.EDGES_OUT if direction is Direction.OUT else cypher.EDGES_IN
         records = self._read(query, id=node_id, kind=kind.value if kind else None)
-        if not records and not self.has_node(node_id):
+        if not records:
             raise UnknownNode(node_id)
-        return [_edge_from(r) for r in records]
+        return [_edge_from(r) for r in records if r["kind"] is not None]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
         """Today's from the keeper (graph.keeper), which asks the database only for the territories written
