@@ -18,16 +18,21 @@ from graph.errors import UnknownNode
 from graph.model import Batch, EdgeKind, NodeKind
 from graph.store import Direction, GraphStore
 
-__all__ = ["BATCH_LIMIT", "territories_touched", "touched_or_unknown"]
+__all__ = ["BATCH_LIMIT", "territories_touched", "too_large", "touched_or_unknown"]
 
 BATCH_LIMIT = 2_000
 """Past this many nodes, edges and removals in a write, stores record "unknown" rather than follow
 each one: an import that large changes most of a city, and a full walk costs less than the ties."""
 
 
+def too_large(items: int) -> bool:
+    """Whether a write of this many nodes, edges and removals (all its batches) is past :data:`BATCH_LIMIT`."""
+    return items > BATCH_LIMIT
+
+
 def touched_or_unknown(batch: Batch, store: GraphStore) -> set[str] | None:
     """:func:`territories_touched`, or None for a batch past :data:`BATCH_LIMIT` (rebuild instead)."""
-    return None if len(batch) > BATCH_LIMIT else territories_touched(batch, store)
+    return None if too_large(len(batch)) else territories_touched(batch, store)
 
 
 def territories_touched(batch: Batch, store: GraphStore) -> set[str]:

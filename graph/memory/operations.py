@@ -15,7 +15,7 @@ for mypy, which tells the shapes apart by their tag.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from enum import StrEnum
 from typing import Final, Literal
 
@@ -161,7 +161,7 @@ def apply(graph: nx.DiGraph, ops: Iterable[Operation]) -> None:
             if node_id not in node_data:
                 succ[node_id] = {}
                 pred[node_id] = {}
-                by_kind.setdefault(packed[0].kind, set()).add(node_id)
+                by_kind.setdefault(packed[0].kind, {})[node_id] = None
             node_data[node_id] = packed
         elif op[0] is PUT_EDGE:
             _, u, v, data = op
@@ -172,7 +172,7 @@ def apply(graph: nx.DiGraph, ops: Iterable[Operation]) -> None:
             del succ[u][v]
             del pred[v][u]
         elif op[0] is DROP_NODE:
-            by_kind[node_data[op[1]][0].kind].discard(op[1])
+            by_kind[node_data[op[1]][0].kind].pop(op[1], None)
             graph.remove_node(op[1])
         else:  # a journal written by another version of the store
             raise ValueError(f"not an operation this store knows: {op!r}")
@@ -182,17 +182,18 @@ def apply(graph: nx.DiGraph, ops: Iterable[Operation]) -> None:
 _BY_KIND = "ids by kind"
 
 
-def _kinds(graph: nx.DiGraph) -> dict[NodeKind, set[str]]:
-    """The graph's node ids by kind, kept by :func:`apply` in the graph's own attributes (a node's kind never changes)."""
-    found: dict[NodeKind, set[str]] | None = graph.graph.get(_BY_KIND)
+def _kinds(graph: nx.DiGraph) -> dict[NodeKind, dict[str, None]]:
+    """The graph's node ids by kind, in the graph's own order, kept by :func:`apply` in the graph's attributes
+    (a node's kind never changes)."""
+    found: dict[NodeKind, dict[str, None]] | None = graph.graph.get(_BY_KIND)
     if found is None:
-        made: dict[NodeKind, set[str]] = {}
+        made: dict[NodeKind, dict[str, None]] = {}
         for node_id, packed in graph._node.items():
-            made.setdefault(packed[0].kind, set()).add(node_id)
+            made.setdefault(packed[0].kind, {})[node_id] = None
         found = graph.graph[_BY_KIND] = made
     return found
 
 
-def ids_of_kind(graph: nx.DiGraph, kind: NodeKind) -> set[str]:
-    """The ids of the graph's nodes of one kind, without reading every node: the gap rules' few alliances."""
-    return _kinds(graph).get(kind, set())
+def ids_of_kind(graph: nx.DiGraph, kind: NodeKind) -> Collection[str]:
+    """The ids of the graph's nodes of one kind, in the graph's order, without reading every node: the gap rules' few alliances."""
+    return _kinds(graph).get(kind, {}).keys()

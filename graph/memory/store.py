@@ -35,7 +35,7 @@ from graph.memory.operations import Op, Operation
 from graph.memory.packing import HEAD, Packer, collector_paused, unpack_edge, unpack_node
 from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
 from graph.store import ChainFacts, Direction, ImportRecord, RecordOf, TerritoryFacts, WriteSummary
-from graph.touched import touched_or_unknown
+from graph.touched import too_large, touched_or_unknown
 
 __all__ = ["MemoryStore"]
 
@@ -145,19 +145,23 @@ class MemoryStore:
             group, logged = self._seq, False
             entry: ImportRecord | None = None
             touched: set[str] | None = set()
-            changed = False
+            changed, items = False, 0
             self._pending = True
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch)
-                    if ops and not dry_run:
+                    items += len(batch)
+                    if too_large(items):  # an import: the ties of each row would cost more than one walk after it
+                        touched = None
+                    follow = bool(ops) and not dry_run and touched is not None
+                    if follow:
                         touched = _joined(touched, touched_or_unknown(batch, self))
                     for op in ops:
                         undo.extend(reversed(operations.inverse(self._graph, op)))
                         self._apply((op,))
-                    if ops and not dry_run:
+                    if follow:
                         touched = _joined(touched, touched_or_unknown(batch, self))
-                        changed = True
+                    changed = changed or (bool(ops) and not dry_run)
                     total.add(summary)
                     if ops and not dry_run and self._journal is not None:
                         self._journal.append(group, ops, final=False)
