@@ -2,6 +2,7 @@
 
     python bench/queries.py [--households 1000000] [--runs 30]
     python bench/queries.py --households 200000 --runs 10 --only scoped-reads
+    NEO4J_URI=neo4j://127.0.0.1:7687 python bench/queries.py --households 1000000 --only neo4j
 
 Embedded, on today's facts (what the keeper of ``graph.keeper`` keeps up to date): ``coverage`` of
 the city and of one street, and ``count_gaps`` of the city, on MemoryStore, right after a
@@ -12,12 +13,14 @@ nodes and edges as attribute dicts. The first read of all, which builds what is 
 printed apart ("first read"). Then requests per second of ``GET /scopes/d/coverage`` through starlette's
 TestClient (in process, no network).
 
-Neo4j, when ``NEO4J_URI`` is set (``NEO4J_USER``, ``NEO4J_PASSWORD``): the same city is written
-once into that database (which is cleared first and after: use one nobody else needs), then
-city and street coverage and the city's gap count through Neo4jStore, beside the plain way
-there: one straightforward variable-length Cypher match over the subtree with an OPTIONAL
-MATCH per neighbour, computing the same figures as the plain networkx walk. Prints figures;
-asserts nothing.
+Neo4j, when ``NEO4J_URI`` is set (``NEO4J_USER``, ``NEO4J_PASSWORD``; ``--only neo4j`` runs this
+section alone): the same city is written once into that database (which is cleared first and
+after: use one nobody else needs), then today's city and street coverage and the city's gap
+count through Neo4jStore, between writes and right after a one-record write (the keeper of
+graph.keeper recomputes only the territories it touched), beside the plain way there: one
+straightforward variable-length Cypher match over the subtree with an OPTIONAL MATCH per
+neighbour, computing the same figures as the plain networkx walk. Prints figures; asserts
+only that the plain ways agree.
 
 Scoped reads (``--only scoped-reads`` runs this section alone): a street viewer's search and xlsx
 export through ``Context``, which walk down from the street (graph.access.belonging_in), beside the
@@ -162,23 +165,62 @@ def _neo4j(
 
     store = bootstrap(Settings(store=StoreKind.NEO4J)).store  # NEO4J_URI, NEO4J_USER... as the service reads them
     assert isinstance(store, Neo4jStore)
+    grid = next(n for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.GRID)
+    day = date.today()  # the facts kept up to date by each write are today's (graph.keeper); other days are walked
+
+    def touch() -> None:  # a one-record write that changes a figure no query here reads, then puts it back
+        store.write(Batch(nodes=[grid.model_copy(update={"staff": (grid.staff or 0) + 1})]))
+        store.write(Batch(nodes=[grid]))
+
     try:
         store.clear()
         started = time.perf_counter()
+        nodes = sum(len(b.nodes) for b in batches)
         for batch in batches:
             store.write(batch)
-        print(f"Neo4j: the city written in {time.perf_counter() - started:.1f} s; {store.count():,} nodes")
+        loaded = time.perf_counter() - started
+        print(f"Neo4j: the city written in {loaded:.1f} s ({nodes / loaded:,.0f} nodes/s); {store.count():,} nodes")
         driver = store._driver
         for name, scope in (("coverage city", "d"), ("coverage street", street)):
             a, b = _plain_cypher_coverage(driver, scope, day), _plain_coverage(plain, scope, day)
             assert a == b, (a - b, b - a)
+            assert coverage(store, scope, as_of=day) == coverage(store, scope, as_of=day)
             row(name, "Neo4jStore", *_timed(partial(coverage, store, scope, as_of=day), runs))
+            row(name, "Neo4jStore after write", *_after(touch, partial(coverage, store, scope, as_of=day), runs))
             row(name, "plain Cypher match", *_timed(partial(_plain_cypher_coverage, driver, scope, day), runs))
         row("gap count city", "Neo4jStore", *_timed(lambda: count_gaps(store, "d", as_of=day), runs))
+        row("gap count city", "Neo4jStore after write", *_after(touch, lambda: count_gaps(store, "d", as_of=day), runs))
         row("gap count street", "Neo4jStore", *_timed(lambda: count_gaps(store, street, as_of=day), runs))
+        row("one-record write", "Neo4jStore", *_timed(lambda: store.write(Batch(nodes=[grid])), runs))
     finally:
         store.clear()
         store.close()
+
+
+def _neo4j_only(households: int, runs: int) -> None:
+    """The Neo4j section alone (``--only neo4j``), its plain ways beside it."""
+    batches = list(generate(NetworkSpec(households=households)))
+    street = min(n.id for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.STREET)
+    nodes, edges = sum(len(b.nodes) for b in batches), sum(len(b.edges) for b in batches)
+    print(f"{households:,} households: {nodes:,} nodes, {edges:,} edges; street {street}")
+    print(f"{'query':<28}{'store':<26}{'p50 ms':>10}{'p95 ms':>10}")
+
+    def row(query: str, how: str, p50: float, p95: float) -> None:
+        print(f"{query:<28}{how:<26}{p50:>10.1f}{p95:>10.1f}")
+
+    _neo4j(batches, _plain_graph(batches), street, NetworkSpec(households=households).as_of, runs, row)
+
+
+def _after(write: Callable[[], None], read: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of ``read`` alone, each run right after ``write`` (whose time is not counted)."""
+    times = []
+    for _ in range(runs):
+        write()
+        started = time.perf_counter()
+        read()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
 
 def _search_filter_after(store: GraphStore, principal: Principal, text: str) -> SearchPage:
@@ -253,10 +295,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each fast query")
-    parser.add_argument("--only", choices=["all", "scoped-reads"], default="all", help="run one section")
+    parser.add_argument("--only", choices=["all", "scoped-reads", "neo4j"], default="all", help="run one section")
     args = parser.parse_args()
     if args.only == "scoped-reads":
         _scoped_reads(args.households, args.runs)
+        return
+    if args.only == "neo4j":
+        _neo4j_only(args.households, args.runs)
         return
 
     spec = NetworkSpec(households=args.households)

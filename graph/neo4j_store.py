@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -27,6 +27,7 @@ from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
 from graph.i18n import _
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
+from graph.keeper import FactsKeeper
 from graph.labels import term
 from graph.model import (
     EDGE_ADAPTER,
@@ -101,6 +102,13 @@ class Neo4jStore:
         )
         self._database = database
         self._writing = threading.local()  # the transaction a record callback runs in, per thread
+        # Today's facts, kept in this process and brought up to date on each read from the GraphChange
+        # records every write leaves (touched_since): each app server over the database keeps its own.
+        self._keeper = FactsKeeper(
+            self,
+            own_facts=lambda ids, day: self.territory_facts_of(ids, day=day),
+            own_chains=lambda ids, day: self.chain_facts_of(ids, day=day),
+        )
         with _reachable():
             self._driver.verify_connectivity()
             for statement in cypher.SCHEMA:
@@ -241,24 +249,52 @@ class Neo4jStore:
     def edges_of(self, node_id: str, *, kind: EdgeKind | None = None, direction: Direction = Direction.OUT) -> list[Edge]:
         query = cypher.EDGES_OUT if direction is Direction.OUT else cypher.EDGES_IN
         records = self._read(query, id=node_id, kind=kind.value if kind else None)
-        if not records and not self.has_node(node_id):
+        if not records:
             raise UnknownNode(node_id)
-        return [_edge_from(r) for r in records]
+        return [_edge_from(r) for r in records if r["kind"] is not None]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
-        """One statement (:data:`graph.cypher.TERRITORY_FACTS`); nothing is kept between calls, since
-        another process may write to the same database at any time."""
+        """Today's from the keeper (graph.keeper), which asks the database only for the territories written
+        since it last looked; another day's in one statement (:data:`graph.cypher.TERRITORY_FACTS`)."""
+        keeper = self.keeper()
+        if keeper is not None and day == date.today():
+            found = keeper.territory_facts(territory_id)
+            if found is not None:
+                return found
         records = self._read(cypher.TERRITORY_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
         return [_territory_facts(r) for r in records]
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
-        """One statement (:data:`graph.cypher.CHAIN_FACTS`), kept no longer than the call."""
+        """Today's from the keeper; another day's in one statement (:data:`graph.cypher.CHAIN_FACTS`)."""
+        keeper = self.keeper()
+        if keeper is not None and day == date.today():
+            found = keeper.chain_facts(territory_id)
+            if found is not None:
+                return found
         records = self._read(cypher.CHAIN_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
         return [_chain_facts(r) for r in records]
+
+    def keeper(self) -> FactsKeeper | None:
+        """Today's facts kept up to date (graph.keeper); None from inside a write, whose own reads must see it uncommitted."""
+        return None if getattr(self._writing, "tx", None) is not None else self._keeper
+
+    def territory_facts_of(self, territory_ids: Collection[str] | None, *, day: date) -> list[TerritoryFacts]:
+        """The facts of exactly these territories (every territory when None), each with its parent on
+        ``day``: what a keeper of facts recomputes after a write touched them (ids that are no territory
+        give nothing). One statement per :data:`CHUNK` ids (:data:`graph.cypher.TERRITORY_FACTS_OF`)."""
+        return [_territory_facts(r) for r in self._listed(cypher.TERRITORY_FACTS_OF, territory_ids, day)]
+
+    def chain_facts_of(self, territory_ids: Collection[str] | None, *, day: date) -> list[ChainFacts]:
+        """The chain facts of exactly these territories (every territory when None), as :meth:`territory_facts_of`."""
+        return [_chain_facts(r) for r in self._listed(cypher.CHAIN_FACTS_OF, territory_ids, day)]
+
+    def _listed(self, statement: str, territory_ids: Collection[str] | None, day: date) -> list[neo4j.Record]:
+        ids = sorted(territory_ids) if territory_ids is not None else [r["id"] for r in self._read(cypher.ALL_TERRITORIES)]
+        return [record for chunk in _chunks(ids) for record in self._read(statement, ids=chunk, day=day)]
 
     def _refuse_scope(self, territory_id: str) -> NoReturn:
         """Why a subtree query found nothing: no such node, or one that is no territory."""
@@ -266,7 +302,7 @@ class Neo4jStore:
         raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
 
     def count(self, kind: NodeKind | None = None) -> int:
-        return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])
+        return int(self._read(cypher.count_nodes(kind))[0]["n"])
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_EDGES, kind=kind.value if kind else None)[0]["n"])
