@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from graph.norms import NORMS, Norms
 from graph.settings import Settings, open_store
 from graph.store import GraphStore
+from service.answers import Answers
 from service.context import Context
 from service.keys import KeyRing
 from service.principal import Principal
@@ -23,10 +24,12 @@ class Services:
     settings: Settings
     store: GraphStore
     keys: KeyRing
+    answers: Answers = field(default_factory=Answers)
+    """Read answers kept per store version (service.answers), shared by every context of this store."""
 
     def context(self, principal: Principal, *, as_of: date | None = None, norms: Norms = NORMS) -> Context:
         """The context a use case runs in, for ``principal`` on ``as_of`` (today when None)."""
-        return Context(store=self.store, principal=principal, keys=self.keys, norms=norms).on(as_of)
+        return Context(store=self.store, principal=principal, keys=self.keys, norms=norms, answers=self.answers).on(as_of)
 
     def close(self) -> None:
         self.store.close()
