@@ -13,9 +13,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.deps import ViewerContext
+from api.deps import ViewerContext, principal_of
 from service.answers import Kept
+from service.bootstrap import Services
 from service.context import Context
 
 __all__ = ["Keeper", "KeptAnswer", "kept_response", "render"]
@@ -48,22 +50,62 @@ def kept_response(request: Request, kept: Kept) -> Response:
     return Response(kept.body, media_type="application/json", headers=headers)
 
 
+def question_of(request: Request) -> str:
+    """What a read asks, as answers are kept under it: its path and query, as sent."""
+    return f"{request.url.path}?{request.url.query}"
+
+
+class KeptAnswers:
+    """ASGI middleware: a GET whose answer is kept at the store's version now is sent before routing.
+
+    The principal comes from the request's key exactly as the routes' dependency gets it (a bad or
+    revoked key finds nothing here and reaches the route, which answers 401), and the look-up goes
+    through the principal's context, under the same key the route keeps the answer under: a hit is
+    the answer that route gave this territory and role at this version. It reads nothing of the
+    store but its version, so it takes no lock and answers while a write holds it. Anything else
+    (a miss, another method, a route that keeps nothing) goes on to the routes.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            request = Request(scope)
+            services: Services | None = getattr(request.app.state, "services", None)
+            principal = principal_of(request, services) if services is not None else None
+            kept = None
+            if services is not None and principal is not None:
+                kept = services.context(principal).kept_now(question_of(request))
+            if kept is not None:
+                await kept_response(request, kept)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class Keeper:
     """What a read route answers through: the request's question, kept by its context."""
 
-    def __init__(self, request: Request, ctx: Context) -> None:
+    def __init__(self, request: Request, ctx: Context, *, before_routing: bool = True) -> None:
         self.request = request
         self.ctx = ctx
+        # kept where KeptAnswers looks, or under a question it never asks (a route whose dependencies must run each time)
+        self.question = question_of(request) if before_routing else "after routing: " + question_of(request)
 
     def __call__(self, answer: Callable[[], BaseModel]) -> Response:
-        url = self.request.url
-        question = f"{url.path}?{url.query}"
-        return kept_response(self.request, self.ctx.kept(question, lambda: render(answer())))
+        return kept_response(self.request, self.ctx.kept(self.question, lambda: render(answer())))
 
 
 def _keeper(request: Request, ctx: ViewerContext) -> Keeper:
     return Keeper(request, ctx)
 
 
+def _keeper_after_routing(request: Request, ctx: ViewerContext) -> Keeper:
+    return Keeper(request, ctx, before_routing=False)
+
+
 KeptAnswer = Annotated[Keeper, Depends(_keeper)]
 """A read route's answer kept per store version, with ETag and If-None-Match (the route's ``ctx`` is the same context)."""
+
+KeptAfterRouting = Annotated[Keeper, Depends(_keeper_after_routing)]
+"""The same for a route whose other dependencies must run on every request (a rate limit): never sent before routing."""

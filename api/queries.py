@@ -14,7 +14,7 @@ from typing import Annotated, Generic, Self, TypeVar
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AfterValidator, BaseModel, Field
 
-from api.answers import KeptAnswer
+from api.answers import KeptAfterRouting, KeptAnswer
 from api.deps import AsOf, ViewerContext
 from api.limits import RateLimited
 from api.schemas import ErrorOut, odd_character
@@ -298,15 +298,15 @@ def list_agreements(
 @router.get("/search", response_model=SearchPage, responses={429: {"model": ErrorOut}})
 def search_nodes(
     ctx: ViewerContext,
-    answer: KeptAnswer,
     _: RateLimited,
+    answer: KeptAfterRouting,
     q: SearchText,
     kind: Annotated[list[NodeKind] | None, Query(description="kinds to look in, repeatable; all named kinds when left out")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> Response:
     """Nodes whose name contains the text, names starting with it first (only those within the key's scope)."""
-    return answer(lambda: ctx.search(q, kinds=kind, limit=limit, offset=offset))
+    return answer(lambda: ctx.search(q, kinds=kind, limit=limit, offset=offset))  # kept after the rate limit counts it
 
 
 @router.get("/nodes/{node_id}/chain", response_model=ChainOut)

@@ -61,6 +61,8 @@ class Answers:
         may be of either graph, so it is sent but not kept. An exception from ``compute`` (an
         unknown id, a refusal) is raised and nothing is kept.
         """
+        if self.max_bytes == 0:  # keeping turned off: every answer computed afresh (the plain way, GRASSROOTS_ANSWERS_MB=0)
+            return Kept.of(compute())
         while True:
             at = version()
             with self._lock:
@@ -85,6 +87,15 @@ class Answers:
             with self._lock:
                 del self._pending[(at, key)]
             mine.set()
+
+    def get(self, key: AnswerKey, *, version: int) -> Kept | None:
+        """The answer kept for ``key`` at ``version``, or None: a look-up only, nothing computed."""
+        with self._lock:
+            kept = self._kept.get(key) if version == self._version else None
+            if kept is not None:
+                self._kept.move_to_end(key)
+                self.hits += 1
+            return kept
 
     def _keep(self, at: int, key: AnswerKey, kept: Kept) -> None:
         size = len(kept.body)

@@ -52,4 +52,5 @@ def bootstrap(settings: Settings, *, read_only: bool = False, store_factory: Cal
     if store_factory is not None and read_only:
         raise ValueError("bootstrap: a store_factory opens its own store; read_only is for the store the settings select")
     store = store_factory(settings) if store_factory is not None else open_store(settings, read_only=read_only)
-    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path))
+    answers = Answers(max_bytes=settings.answers_mb * 1024 * 1024)
+    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path), answers=answers)

@@ -116,9 +116,18 @@ class Context:
         """
         if self.answers is None:
             return Kept.of(render())
+        return self.answers.answer(self._answer_key(question), version=self.store.version, compute=render)
+
+    def kept_now(self, question: str) -> Kept | None:
+        """The answer :meth:`kept` holds for ``question`` at the store's version now, or None; nothing is computed,
+        nothing read but the version (no lock): what the API sends before routing, even while an import runs."""
+        if self.answers is None:
+            return None
+        return self.answers.get(self._answer_key(question), version=self.store.version())
+
+    def _answer_key(self, question: str) -> tuple[Any, ...]:
         norms = None if self.norms == NORMS else self.norms.model_dump_json()
-        key = (question, self.principal.scope, self.principal.role, current(), self.day, norms)
-        return self.answers.answer(key, version=self.store.version, compute=render)
+        return (question, self.principal.scope, self.principal.role, current(), self.day, norms)
 
     # -- nodes and navigation -----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.memory import MemoryStore
+from graph.model import Batch, Member
 from graph.settings import Settings
 from loaders.importer import import_file
 from service.answers import Answers, Kept
@@ -173,3 +174,55 @@ def test_a_failed_computation_keeps_nothing_and_the_next_asks_again() -> None:
     with pytest.raises(LookupError):
         answers.answer(("q",), version=lambda: 1, compute=fails)
     assert answers.answer(("q",), version=lambda: 1, compute=lambda: b"ok").body == b"ok"
+
+
+def test_a_kept_answer_is_sent_before_routing_and_a_revoked_key_still_gets_401(
+    town: tuple[TestClient, Keys, MemoryStore], tmp_path: Path
+) -> None:
+    client, keys, _store = town
+    answers = client.app.state.services.answers  # type: ignore[attr-defined]
+    first = client.get("/scopes/s1/coverage", headers=keys["viewer"])
+    hits = answers.hits
+    assert client.get("/scopes/s1/coverage", headers=keys["viewer"]).content == first.content
+    assert answers.hits == hits + 1
+    ring = KeyRing(tmp_path / "keys.json")
+    viewer = next(k for k in ring.listed() if k.name == "东风街道 viewer")
+    assert ring.revoke(viewer.id)
+    assert client.get("/scopes/s1/coverage", headers=keys["viewer"]).status_code == 401
+    assert client.get("/scopes/s1/coverage", headers={"Authorization": "Bearer gg_nobody_secret"}).status_code == 401
+
+
+def test_reads_of_kept_answers_do_not_wait_for_an_import_and_never_see_it_before_it_commits(
+    town: tuple[TestClient, Keys, MemoryStore],
+) -> None:
+    client, keys, store = town
+    before = client.get("/scopes/s1/coverage", headers=keys["editor"])
+    node = client.get("/nodes/h1", headers=keys["editor"]).json()["node"]
+    halfway, finish = threading.Event(), threading.Event()
+
+    def batches() -> Iterator[Batch]:
+        yield Batch(nodes=[Member.model_validate(node | {"name": "改名中"})])  # applied under the lock, not committed
+        halfway.set()
+        finish.wait(30)
+
+    importing = threading.Thread(target=store.write_all, args=(batches(),))
+    importing.start()
+    try:
+        assert halfway.wait(30)
+        during = client.get("/nodes/h1", headers=keys["editor"])  # the store's lock is held by the import
+        assert during.status_code == 200 and during.json()["node"]["name"] == node["name"], "the import in progress does not show"
+        assert client.get("/scopes/s1/coverage", headers=keys["editor"]).content == before.content
+    finally:
+        finish.set()
+        importing.join(30)
+    assert client.get("/nodes/h1", headers=keys["editor"]).json()["node"]["name"] == "改名中", "once committed, it shows"
+
+
+def test_a_kept_search_still_counts_against_the_rate_limit(tmp_path: Path) -> None:
+    store = MemoryStore()
+    assert import_file(store, write_xlsx(tmp_path / "town.xlsx", TOWN)).ok
+    settings = Settings(auth=False, rate_per_minute=1, rate_burst=2)
+    with TestClient(create_app(settings, store_factory=lambda _: store)) as client:
+        first, second, third = (client.get("/search", params={"q": "社区"}) for _ in range(3))
+    assert first.status_code == second.status_code == 200 and first.content == second.content
+    assert third.status_code == 429
