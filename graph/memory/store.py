@@ -26,8 +26,9 @@ import networkx as nx
 from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
 from graph.i18n import _
 from graph.invariants import NodeFacts, check, in_force_last
+from graph.keeper import FactsKeeper
 from graph.memory import operations
-from graph.memory.facts import FactsCache
+from graph.memory.facts import FactsCache, chain_facts, territory_facts_of
 from graph.memory.journal import Journal, Snapshot, empty_journal, read_beside_writer, read_snapshot, replay, replay_frames, write_snapshot
 from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
@@ -60,13 +61,21 @@ class MemoryStore:
 
     def __init__(self, data_dir: Path | str | None = None, *, durable: bool = True, read_only: bool = False) -> None:
         self._graph = nx.DiGraph()
+        self._by_kind: dict[NodeKind, set[str]] = {}  # node ids by kind: a kind's few nodes (alliances) without reading every node
         self._lock = threading.RLock()
         self._packer = Packer()
         self._seq = 0  # the number of the last write, journalled with it
         self._version = 0  # moves on every change to the graph, undone ones included: what cached answers are keyed by
         self._committed = 0  # moves on every committed write only: version()
         self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=_CHANGES_KEPT)
-        self._facts = FactsCache()
+        self._facts = FactsCache()  # days other than today, and reads from inside a write
+        self._keeper = FactsKeeper(
+            self,
+            own_facts=lambda ids, day: territory_facts_of(self._graph, ids, day=day),
+            own_chains=lambda ids, day: chain_facts(self._graph, ids, day=day),
+            lock=self._lock,
+        )
+        self._pending = False  # a write_all applied but not yet committed or undone: the keeper waits
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
         self._journal: Journal | None = None
@@ -138,6 +147,7 @@ class MemoryStore:
             entry: ImportRecord | None = None
             touched: set[str] | None = set()
             changed = False
+            self._pending = True
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch)
@@ -162,6 +172,8 @@ class MemoryStore:
             except BaseException:
                 self._apply(reversed(undo))
                 raise
+            finally:
+                self._pending = False
             # committed: from here on nothing may raise, or the caller would think the write undone
             if changed or entry is not None:
                 self._commit(touched)
@@ -176,7 +188,19 @@ class MemoryStore:
         return operations.plan(self._graph, batch, packer=self._packer)
 
     def _apply(self, ops: Iterable[Operation]) -> None:
+        ops = ops if isinstance(ops, list | tuple) else list(ops)
+        nodes = self._graph._node
+        kinds = {op[1]: nodes[op[1]][0].kind for op in ops if op[0] is Op.DROP_NODE and op[1] in nodes}
         operations.apply(self._graph, ops)
+        for op in ops:
+            if op[0] is Op.PUT_NODE:
+                packed: Any = op[2]  # type: ignore[misc]  # a put's third item is the packed node
+                kinds[op[1]] = packed[0].kind
+        for node_id, kind in kinds.items():  # a node's kind never changes: in its kind's set while it exists
+            if node_id in nodes:
+                self._by_kind.setdefault(kind, set()).add(node_id)
+            else:
+                self._by_kind.get(kind, set()).discard(node_id)
         self._version += 1
 
     def _commit(self, touched: Iterable[str] | None) -> None:
@@ -230,6 +254,7 @@ class MemoryStore:
         self._refuse_if_read_only()
         with self._lock:
             self._graph = nx.DiGraph()
+            self._by_kind = {}
             self._packer.clear()
             self._seq += 1
             self._version += 1
@@ -265,6 +290,7 @@ class MemoryStore:
         fresh = MemoryStore(self._dir, read_only=True)
         with self._lock:
             self._graph, self._packer, self._seq, self._ledger = fresh._graph, fresh._packer, fresh._seq, fresh._ledger
+            self._by_kind = fresh._by_kind
             self._version = max(self._version, fresh._version) + 1  # answers cached for the old graph are not reused
             self._commit(None)
 
@@ -291,10 +317,10 @@ class MemoryStore:
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
         with self._lock:
-            items = list(self._graph._node.items())
+            nodes = self._graph._node
+            items = list(nodes.items()) if kind is None else [(i, nodes[i]) for i in self._by_kind.get(kind, ())]
         for node_id, packed in items:
-            if kind is None or packed[0].kind is kind:
-                yield unpack_node(node_id, packed)
+            yield unpack_node(node_id, packed)
 
     def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
         with self._lock:
@@ -318,22 +344,37 @@ class MemoryStore:
         ]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
-        """Read straight from the packed tuples, no model built; the answer is kept, per scope and
-        day, until the next change to the graph (see ``graph.memory.facts``)."""
+        """Today's from the keeper (``graph.keeper``: each territory's facts kept up to date by the writes);
+        another day's read straight from the packed tuples and kept, per scope and day, until the next
+        change to the graph (see ``graph.memory.facts``)."""
         with self._lock:
+            keeper = self.keeper()
+            if keeper is not None and day == date.today():
+                found = keeper.territory_facts(territory_id)
+                if found is not None:
+                    return found
             return self._facts.territory_facts(self._graph, territory_id, day=day, version=self._version)
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
-        """Read straight from the packed tuples over the territories :meth:`territory_facts` keeps,
+        """Today's from the keeper; another day's read over the territories :meth:`territory_facts` gives,
         and kept the same way until the next change to the graph."""
         with self._lock:
+            keeper = self.keeper()
+            if keeper is not None and day == date.today():
+                found = keeper.chain_facts(territory_id)
+                if found is not None:
+                    return found
             return self._facts.chain_facts(self._graph, territory_id, day=day, version=self._version)
+
+    def keeper(self) -> FactsKeeper | None:
+        """Today's facts kept up to date by each write (``graph.keeper``); None from inside a write not yet committed."""
+        return None if self._pending else self._keeper
 
     def count(self, kind: NodeKind | None = None) -> int:
         with self._lock:
             if kind is None:
                 return len(self._graph._node)
-            return sum(1 for packed in self._graph._node.values() if packed[0].kind is kind)
+            return len(self._by_kind.get(kind, ()))
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         with self._lock:  # a write in another thread must not change the dicts under the count
