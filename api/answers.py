@@ -24,7 +24,7 @@ __all__ = ["Keeper", "KeptAnswer", "kept_response", "render"]
 
 _HEADERS = {
     "Cache-Control": "private, no-cache",  # the answer is the key holder's: kept by their browser only, and asked again each time
-    "Vary": "Accept-Language, Authorization, X-API-Key, Cookie",
+    "Vary": "Authorization, X-API-Key, Cookie",  # and Accept-Language, which api/language.py adds to every answer
 }
 
 
