@@ -20,7 +20,7 @@ from service.answers import Kept
 from service.bootstrap import Services
 from service.context import Context
 
-__all__ = ["Keeper", "KeptAnswer", "kept_response", "render"]
+__all__ = ["Keeper", "KeptAfterRouting", "KeptAnswer", "KeptAnswers", "kept_response", "matches", "question_of", "render"]
 
 _HEADERS = {
     "Cache-Control": "private, no-cache",  # the answer is the key holder's: kept by their browser only, and asked again each time

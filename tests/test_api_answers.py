@@ -226,3 +226,17 @@ def test_a_kept_search_still_counts_against_the_rate_limit(tmp_path: Path) -> No
         first, second, third = (client.get("/search", params={"q": "社区"}) for _ in range(3))
     assert first.status_code == second.status_code == 200 and first.content == second.content
     assert third.status_code == 429
+
+
+def test_with_no_memory_for_answers_each_read_is_computed_afresh_and_still_carries_its_etag() -> None:
+    answers = Answers(max_bytes=0)
+    computed: list[int] = []
+
+    def compute() -> bytes:
+        computed.append(1)
+        return b"fresh"
+
+    first = answers.answer(("q",), version=lambda: 1, compute=compute)
+    second = answers.answer(("q",), version=lambda: 1, compute=compute)
+    assert len(computed) == 2 and len(answers) == 0 and answers.get(("q",), version=1) is None
+    assert first.etag == second.etag == Kept.of(b"fresh").etag
