@@ -13,6 +13,7 @@ from service.answers import Answers
 from service.context import Context
 from service.keys import KeyRing
 from service.principal import Principal
+from service.synonyms import SynonymBook
 
 __all__ = ["Services", "bootstrap"]
 
@@ -24,12 +25,15 @@ class Services:
     settings: Settings
     store: GraphStore
     keys: KeyRing
+    synonyms: SynonymBook | None = None
     answers: Answers = field(default_factory=Answers)
     """Read answers kept per store version (service.answers), shared by every context of this store."""
 
     def context(self, principal: Principal, *, as_of: date | None = None, norms: Norms = NORMS) -> Context:
         """The context a use case runs in, for ``principal`` on ``as_of`` (today when None)."""
-        return Context(store=self.store, principal=principal, keys=self.keys, norms=norms, answers=self.answers).on(as_of)
+        return Context(store=self.store, principal=principal, keys=self.keys, synonyms=self.synonyms, norms=norms, answers=self.answers).on(
+            as_of
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -53,4 +57,5 @@ def bootstrap(settings: Settings, *, read_only: bool = False, store_factory: Cal
         raise ValueError("bootstrap: a store_factory opens its own store; read_only is for the store the settings select")
     store = store_factory(settings) if store_factory is not None else open_store(settings, read_only=read_only)
     answers = Answers(max_bytes=settings.answers_mb * 1024 * 1024)
-    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path), answers=answers)
+    synonyms = SynonymBook(settings.synonyms_path)
+    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path), synonyms=synonyms, answers=answers)
