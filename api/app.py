@@ -14,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import admin, ledgers, login, nodes, pages, partners, queries, records
+from api.answers import KeptAnswers
 from api.language import RequestLanguage, request_language
 from api.limits import BodyLimit
 from api.schemas import ErrorOut
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     default_lang = (settings or get_settings()).lang
     _error_handlers(app, default_lang=default_lang)
     app.add_middleware(BodyLimit, exempt={"/imports"})  # an upload streams to a file under its own limit
+    app.add_middleware(KeptAnswers)  # a read answered at this store version before: sent at once, in the language asked for
     app.add_middleware(RequestLanguage, default=default_lang)  # outermost: every message below is in the language asked for
     app.include_router(nodes.router)
     app.include_router(queries.router)

@@ -19,7 +19,17 @@ from service.bootstrap import Services
 from service.context import Context, Forbidden
 from service.principal import OPEN, AccessRole, Principal
 
-__all__ = ["COOKIE", "AdminContext", "AsOf", "EditorContext", "PrincipalDep", "ServicesDep", "ViewerContext", "current_principal"]
+__all__ = [
+    "COOKIE",
+    "AdminContext",
+    "AsOf",
+    "EditorContext",
+    "PrincipalDep",
+    "ServicesDep",
+    "ViewerContext",
+    "current_principal",
+    "principal_of",
+]
 
 COOKIE = "grassroots_key"
 
@@ -42,13 +52,21 @@ def _token(request: Request) -> str | None:
     return request.headers.get("x-api-key") or request.cookies.get(COOKIE)
 
 
-def current_principal(request: Request, services: ServicesDep) -> Principal:
-    """The principal of this request; 401 without a valid key (unless the operator turned keys off)."""
+def principal_of(request: Request, services: Services) -> Principal | None:
+    """The principal a request's key names (everyone when the operator turned keys off); None without a valid key."""
     if not services.settings.auth:
         return OPEN
     token = _token(request)
     key = services.keys.verify(token) if token else None
     if key is None:
+        return None
+    return Principal(key_id=key.id, name=key.name, role=key.role, scope=key.scope)
+
+
+def current_principal(request: Request, services: ServicesDep) -> Principal:
+    """The principal of this request; 401 without a valid key (unless the operator turned keys off)."""
+    principal = principal_of(request, services)
+    if principal is None:
         raise HTTPException(
             401,
             _(
@@ -57,7 +75,7 @@ def current_principal(request: Request, services: ServicesDep) -> Principal:
             ),
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return Principal(key_id=key.id, name=key.name, role=key.role, scope=key.scope)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import RedirectResponse
 
+from api.answers import KeptAnswer
 from api.deps import ServicesDep, ViewerContext
 from api.schemas import EdgePageOut, HealthOut, NodeOut, StatsOut
 from graph.model import EdgeKind
@@ -31,28 +32,37 @@ def index(ctx: ViewerContext) -> RedirectResponse:
 
 
 @router.get("/stats", response_model=StatsOut)
-def stats(ctx: ViewerContext) -> StatsOut:
+def stats(ctx: ViewerContext, answer: KeptAnswer) -> Response:
     """How many nodes and edges of each kind the graph holds (for keys that see the whole graph)."""
-    nodes, edges = ctx.stats()
-    return StatsOut(nodes=nodes, edges=edges)
+
+    def compute() -> StatsOut:
+        nodes, edges = ctx.stats()
+        return StatsOut(nodes=nodes, edges=edges)
+
+    return answer(compute)
 
 
 @router.get("/nodes/{node_id}", response_model=NodeOut)
-def get_node(node_id: str, ctx: ViewerContext) -> NodeOut:
+def get_node(node_id: str, ctx: ViewerContext, answer: KeptAnswer) -> Response:
     """One node of any kind, with its provenance; a member's phone is masked for viewers."""
-    return NodeOut(node=ctx.node(node_id))
+    return answer(lambda: NodeOut(node=ctx.node(node_id)))
 
 
 @router.get("/nodes/{node_id}/edges", response_model=EdgePageOut)
 def node_edges(
     node_id: str,
     ctx: ViewerContext,
+    answer: KeptAnswer,
     direction: Direction = Direction.OUT,
     kind: EdgeKind | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> EdgePageOut:
+) -> Response:
     """The edges leaving (``direction=out``) or entering (``in``) a node, a page at a time
     (for a key held to a territory, only those whose other end it may name)."""
-    page = ctx.edges(node_id, direction=direction, kind=kind, limit=limit, offset=offset)
-    return EdgePageOut(items=page.items, total=page.total, limit=limit, offset=offset)
+
+    def compute() -> EdgePageOut:
+        page = ctx.edges(node_id, direction=direction, kind=kind, limit=limit, offset=offset)
+        return EdgePageOut(items=page.items, total=page.total, limit=limit, offset=offset)
+
+    return answer(compute)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Generic, Self, TypeVar
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AfterValidator, BaseModel, Field
 
+from api.answers import KeptAfterRouting, KeptAnswer
 from api.deps import AsOf, ViewerContext
 from api.limits import RateLimited
 from api.schemas import ErrorOut, odd_character
@@ -172,136 +173,176 @@ def list_gap_rules(_: ViewerContext, limit: Limit = 100, offset: Offset = 0) -> 
 
 
 @router.get("/scopes/{scope_id}/coverage", response_model=Coverage)
-def scope_coverage(scope_id: str, ctx: ViewerContext, as_of: AsOf = None) -> Coverage:
+def scope_coverage(scope_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None) -> Response:
     """Coverage figures of a scope (numerator, denominator, rate), and the same for each territory one level down."""
-    return ctx.on(as_of).coverage(scope_id)
+    return answer(lambda: ctx.on(as_of).coverage(scope_id))
 
 
 @router.get("/scopes/{scope_id}/gaps", response_model=GapPage)
 def scope_gaps(
-    scope_id: str, ctx: ViewerContext, norms: NormsDep, rules: Rules = None, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
-) -> GapPage:
+    scope_id: str,
+    ctx: ViewerContext,
+    answer: KeptAnswer,
+    norms: NormsDep,
+    rules: Rules = None,
+    as_of: AsOf = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
     """A page of a scope's gaps, each with its chain path and reason, in catalogue order then down the chain."""
-    return ctx.on(as_of, norms=norms).gaps(scope_id, rules=rules, limit=limit, offset=offset)
+    return answer(lambda: ctx.on(as_of, norms=norms).gaps(scope_id, rules=rules, limit=limit, offset=offset))
 
 
 @router.get("/scopes/{scope_id}/gaps/count", response_model=GapCount)
-def scope_gap_count(scope_id: str, ctx: ViewerContext, norms: NormsDep, rules: Rules = None, as_of: AsOf = None) -> GapCount:
+def scope_gap_count(
+    scope_id: str, ctx: ViewerContext, answer: KeptAnswer, norms: NormsDep, rules: Rules = None, as_of: AsOf = None
+) -> Response:
     """How many gaps a scope has under each rule, without listing them."""
-    return ctx.on(as_of, norms=norms).gap_count(scope_id, rules=rules)
+    return answer(lambda: ctx.on(as_of, norms=norms).gap_count(scope_id, rules=rules))
 
 
 @router.get("/scopes/{scope_id}/people", response_model=PeopleCounts)
-def scope_people(scope_id: str, ctx: ViewerContext, as_of: AsOf = None) -> PeopleCounts:
+def scope_people(scope_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None) -> Response:
     """People holding several places in a scope: concurrent committee members (兼职委员), 一肩挑, 交叉任职, service teams."""
-    return ctx.on(as_of).people(scope_id)
+    return answer(lambda: ctx.on(as_of).people(scope_id))
 
 
 @router.get("/scopes/{scope_id}/alliances", response_model=AllianceReachPageOut)
 def scope_alliances(
     scope_id: str,
     ctx: ViewerContext,
+    answer: KeptAnswer,
     as_of: AsOf = None,
     kind: AllianceKind | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> AllianceReachPageOut:
+) -> Response:
     """Alliances (党建联盟 / 党建共同体) with a member in the scope, and the organisations, units and party members each reaches there."""
-    return AllianceReachPageOut.of(ctx.on(as_of).alliance_reach(scope_id, kind=kind), limit=limit, offset=offset)
+    return answer(lambda: AllianceReachPageOut.of(ctx.on(as_of).alliance_reach(scope_id, kind=kind), limit=limit, offset=offset))
 
 
 @router.get("/communities/{community_id}/big-committee", response_model=BigCommitteeOut)
 def community_big_committee(
-    community_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
-) -> BigCommitteeOut:
+    community_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> Response:
     """A community's big committee (大党委): its concurrent members (兼职委员) with their units, unit organisations and terms."""
-    answer = ctx.on(as_of).big_committee(community_id)
-    return BigCommitteeOut(
-        community=answer.community,
-        organisation=answer.organisation,
-        is_committee=answer.is_committee,
-        as_of=answer.as_of,
-        seats=SeatPageOut.of(answer.seats, limit=limit, offset=offset),
-        unrepresented_partners=len(answer.unrepresented_partners),
-    )
+
+    def compute() -> BigCommitteeOut:
+        found = ctx.on(as_of).big_committee(community_id)
+        return BigCommitteeOut(
+            community=found.community,
+            organisation=found.organisation,
+            is_committee=found.is_committee,
+            as_of=found.as_of,
+            seats=SeatPageOut.of(found.seats, limit=limit, offset=offset),
+            unrepresented_partners=len(found.unrepresented_partners),
+        )
+
+    return answer(compute)
 
 
 @router.get("/communities/{community_id}/big-committee/unrepresented-partners", response_model=NodeRefPageOut)
 def community_unrepresented_partners(
-    community_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
-) -> NodeRefPageOut:
+    community_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> Response:
     """Units with a co-building agreement in force with the community and no seat on its big committee."""
-    return NodeRefPageOut.of(ctx.on(as_of).big_committee(community_id).unrepresented_partners, limit=limit, offset=offset)
+    return answer(lambda: NodeRefPageOut.of(ctx.on(as_of).big_committee(community_id).unrepresented_partners, limit=limit, offset=offset))
 
 
 @router.get("/streets/{street_id}/big-committee", response_model=StreetCommitteeOut)
 def street_big_committee(
-    street_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
-) -> StreetCommitteeOut:
+    street_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> Response:
     """A street's big working committee (大工委): its member units' seats."""
-    answer = ctx.on(as_of).street_committee(street_id)
-    return StreetCommitteeOut(
-        street=answer.street,
-        organisation=answer.organisation,
-        as_of=answer.as_of,
-        seats=SeatPageOut.of(answer.seats, limit=limit, offset=offset),
-    )
+
+    def compute() -> StreetCommitteeOut:
+        found = ctx.on(as_of).street_committee(street_id)
+        return StreetCommitteeOut(
+            street=found.street,
+            organisation=found.organisation,
+            as_of=found.as_of,
+            seats=SeatPageOut.of(found.seats, limit=limit, offset=offset),
+        )
+
+    return answer(compute)
 
 
 @router.get("/units/{unit_id}/committees", response_model=UnitSeatPageOut)
-def unit_seats(unit_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> UnitSeatPageOut:
+def unit_seats(
+    unit_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> Response:
     """The big committees a resident unit (驻区单位) sits on, through which seat."""
-    return UnitSeatPageOut.of(ctx.on(as_of).unit_committees(unit_id), limit=limit, offset=offset)
+    return answer(lambda: UnitSeatPageOut.of(ctx.on(as_of).unit_committees(unit_id), limit=limit, offset=offset))
 
 
 @router.get("/agreements", response_model=AgreementPageOut)
 def list_agreements(
     ctx: ViewerContext,
+    answer: KeptAnswer,
     scope: ScopeId,
     status: AgreementStatus | None = None,
     as_of: AsOf = None,
     expiring_within_days: Annotated[int, Query(ge=0, le=3650)] = NORMS.expiring_within_days,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> AgreementPageOut:
+) -> Response:
     """The co-building agreements (党建共建协议) of a scope's communities, with where each stands on the day."""
-    found = ctx.on(as_of).agreements(scope, status=status, expiring_within_days=expiring_within_days)
-    return AgreementPageOut.of(found, limit=limit, offset=offset)
+
+    def compute() -> AgreementPageOut:
+        found = ctx.on(as_of).agreements(scope, status=status, expiring_within_days=expiring_within_days)
+        return AgreementPageOut.of(found, limit=limit, offset=offset)
+
+    return answer(compute)
 
 
 @router.get("/search", response_model=SearchPage, responses={429: {"model": ErrorOut}})
 def search_nodes(
     ctx: ViewerContext,
     _: RateLimited,
+    answer: KeptAfterRouting,
     q: SearchText,
     kind: Annotated[list[NodeKind] | None, Query(description="kinds to look in, repeatable; all named kinds when left out")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> SearchPage:
+) -> Response:
     """Nodes whose name contains the text, names starting with it first (only those within the key's scope)."""
-    return ctx.search(q, kinds=kind, limit=limit, offset=offset)
+    return answer(lambda: ctx.search(q, kinds=kind, limit=limit, offset=offset))  # kept after the rate limit counts it
 
 
 @router.get("/nodes/{node_id}/chain", response_model=ChainOut)
-def node_chain(node_id: str, ctx: ViewerContext, as_of: AsOf = None) -> ChainOut:
+def node_chain(node_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None) -> Response:
     """A node and its chain up to the district (a household head climbs through its group, a unit through its community)."""
-    found = ctx.on(as_of).chain(node_id)
-    return ChainOut(node=found.node, chain=found.above, path=found.path)
+
+    def compute() -> ChainOut:
+        found = ctx.on(as_of).chain(node_id)
+        return ChainOut(node=found.node, chain=found.above, path=found.path)
+
+    return answer(compute)
 
 
 @router.get("/nodes/{node_id}/children", response_model=NodeRefPageOut)
-def node_children(node_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> NodeRefPageOut:
+def node_children(
+    node_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> Response:
     """Territories within a territory, or organisations reporting to an organisation, by name."""
-    return NodeRefPageOut.of(ctx.on(as_of).children(node_id), limit=limit, offset=offset)
+    return answer(lambda: NodeRefPageOut.of(ctx.on(as_of).children(node_id), limit=limit, offset=offset))
 
 
 @router.get("/nodes/{node_id}/partners", response_model=PartnerPageOut)
-def node_partners(node_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> PartnerPageOut:
+def node_partners(
+    node_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> Response:
     """Co-building partners (共建单位) of a territory, organisation or unit, one per agreement on record, in force on the day or not."""
-    return PartnerPageOut.of(ctx.on(as_of).partners(node_id), limit=limit, offset=offset)
+    return answer(lambda: PartnerPageOut.of(ctx.on(as_of).partners(node_id), limit=limit, offset=offset))
 
 
 @router.get("/nodes/{node_id}/alliances", response_model=AlliancePageOut)
-def node_alliances(node_id: str, ctx: ViewerContext, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0) -> AlliancePageOut:
+def node_alliances(
+    node_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
+) -> Response:
     """Alliances (党建联盟 / 党建共同体) a node belongs to on the day, directly or through its organisation."""
-    return AlliancePageOut.of(ctx.on(as_of).alliances(node_id), limit=limit, offset=offset)
+
+    def compute() -> AlliancePageOut:
+        return AlliancePageOut.of(ctx.on(as_of).alliances(node_id), limit=limit, offset=offset)
+
+    return answer(compute)

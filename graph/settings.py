@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         description="exports, imports and searches a key may ask for a minute; unset: 60 with keys on, no limit with keys off; 0: no limit",
     )
     rate_burst: int = Field(default=30, ge=1, description="how many of those a key may ask for at once before the rate applies")
+    answers_mb: int = Field(
+        default=64, ge=0, description="memory for read answers kept per store version (ETag), in megabytes; 0 keeps none"
+    )
     auth: bool = Field(default=True, description="require an API key on every route; off opens everything (a laptop, a test)")
     lang: Lang = Field(
         default=Lang.ZH,

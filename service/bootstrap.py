@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from graph.norms import NORMS, Norms
 from graph.settings import Settings, open_store
 from graph.store import GraphStore
+from service.answers import Answers
 from service.context import Context
 from service.keys import KeyRing
 from service.principal import Principal
@@ -25,10 +26,14 @@ class Services:
     store: GraphStore
     keys: KeyRing
     synonyms: SynonymBook | None = None
+    answers: Answers = field(default_factory=Answers)
+    """Read answers kept per store version (service.answers), shared by every context of this store."""
 
     def context(self, principal: Principal, *, as_of: date | None = None, norms: Norms = NORMS) -> Context:
         """The context a use case runs in, for ``principal`` on ``as_of`` (today when None)."""
-        return Context(store=self.store, principal=principal, keys=self.keys, synonyms=self.synonyms, norms=norms).on(as_of)
+        return Context(store=self.store, principal=principal, keys=self.keys, synonyms=self.synonyms, norms=norms, answers=self.answers).on(
+            as_of
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -51,4 +56,6 @@ def bootstrap(settings: Settings, *, read_only: bool = False, store_factory: Cal
     if store_factory is not None and read_only:
         raise ValueError("bootstrap: a store_factory opens its own store; read_only is for the store the settings select")
     store = store_factory(settings) if store_factory is not None else open_store(settings, read_only=read_only)
-    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path), synonyms=SynonymBook(settings.synonyms_path))
+    answers = Answers(max_bytes=settings.answers_mb * 1024 * 1024)
+    synonyms = SynonymBook(settings.synonyms_path)
+    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path), synonyms=synonyms, answers=answers)

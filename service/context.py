@@ -22,7 +22,7 @@ from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_commit
 from graph.coverage import Coverage, coverage
 from graph.errors import InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
-from graph.i18n import N_, _
+from graph.i18n import N_, _, current
 from graph.meaning import Thesaurus, shipped_groups
 from graph.model import AllianceKind, Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
@@ -33,6 +33,7 @@ from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from graph.suggestions import Suggestions, community_suggestions, unit_suggestions
 from loaders.exporter import ExportSummary, export
 from loaders.importer import ImportReport, import_file, import_rows, log_write, remove_record
+from service.answers import Answers, Kept
 from service.keys import ApiKey, KeyRing
 from service.policy import Policy
 from service.principal import AccessRole, Principal
@@ -84,6 +85,7 @@ class Context:
     synonyms: SynonymBook | None = None
     day: date = field(default_factory=lambda: on_date(None))
     norms: Norms = NORMS
+    answers: Answers | None = None
     policy: Policy = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,6 +109,29 @@ class Context:
         """The id, once it is known to lie within the principal's territory; :class:`UnknownNode` otherwise."""
         self.policy.require(node_id)
         return node_id
+
+    def kept(self, question: str, render: Callable[[], bytes]) -> Kept:
+        """The answer to ``question`` (a read's route and query) as ``render`` gives it, kept per store version.
+
+        Kept under everything it depends on: the question, the store's version, the principal's
+        territory and role (a viewer's answer is masked, an editor's is not: they never share one),
+        the language, the day and the norms. ``render`` must read through this context's use cases,
+        which hold ids to the territory and redact, so a kept answer is one this principal may see.
+        """
+        if self.answers is None:
+            return Kept.of(render())
+        return self.answers.answer(self._answer_key(question), version=self.store.version, compute=render)
+
+    def kept_now(self, question: str) -> Kept | None:
+        """The answer :meth:`kept` holds for ``question`` at the store's version now, or None; nothing is computed,
+        nothing read but the version (no lock): what the API sends before routing, even while an import runs."""
+        if self.answers is None:
+            return None
+        return self.answers.get(self._answer_key(question), version=self.store.version())
+
+    def _answer_key(self, question: str) -> tuple[Any, ...]:
+        norms = None if self.norms == NORMS else self.norms.model_dump_json()
+        return (question, self.principal.scope, self.principal.role, current(), self.day, norms)
 
     # -- nodes and navigation -----------------------------------------------------------------
 
