@@ -136,7 +136,7 @@ class CentreFacts:
 class TerritoryFacts:
     """What coverage reads of one territory on a day, by itself, before its children are added in.
 
-    Every edge followed was valid on the day; node properties have no history and are as they are now.
+    Every edge followed was valid on the day; node properties are as they were on the day (``GraphStore.node_on``).
     """
 
     id: str
