@@ -192,12 +192,11 @@ def rows(log: Iterable[PropertyChange], current: Mapping[str, Any] | None) -> li
     return out
 
 
-def import_of(source: str | None, known: Iterable[str]) -> str | None:
-    """The import ledger entry a provenance source names: an import's sources start with its id."""
-    if not source:
+def import_of(source: str | None) -> str | None:
+    """The import ledger entry a provenance source names: an import's sources start with its id (``imp-...``)."""
+    if not source or not source.startswith("imp-"):
         return None
-    head = source.split(" ", 1)[0]
-    return head if head in set(known) else None
+    return source.split(" ", 1)[0]
 
 
 def _life_start(log: Log) -> int | None:

@@ -97,6 +97,7 @@ class ImportRecord(BaseModel):
     scope: str | None = Field(default=None, description="the territory the writer was held to (their key's scope), if any")
     touched: list[str] = Field(default_factory=list, description="the record a single-record write (PUT, DELETE) was about")
     territories: list[str] = Field(default_factory=list, description="where that record lay when written: what the audit finds it by")
+    as_of: date | None = Field(default=None, description="the day its changes took effect, when one was named (a backdated import)")
 
 
 RecordOf = Callable[[WriteSummary], ImportRecord]
