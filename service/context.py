@@ -74,6 +74,7 @@ class Context:
 
     Every id a method is given must lie within the principal's territory (else :class:`UnknownNode`,
     exactly as for an id that does not exist); every answer passes the policy before it leaves.
+    Writes take effect on ``day`` in each record's history (today unless the request named a day).
     """
 
     store: GraphStore

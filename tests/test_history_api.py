@@ -105,3 +105,15 @@ def test_the_command_line_imports_as_of_a_day_and_prints_a_history(
     assert f"{OCT:%Y-%m-%d}  创建" in out
     assert main(["--lang", "en", "history", "g1"]) == 0
     assert "2026-11-30  households: 200 → 210" in capsys.readouterr().out
+
+
+def test_a_record_written_as_of_a_day_changes_from_that_day(town: tuple[TestClient, Keys, MemoryStore]) -> None:
+    client, keys, store = town
+    body = {"name": "张三", "grid_id": "g1", "category": "retired", "households": 15, "phone": "13812345678"}
+    response = client.put("/household-heads/h1", json=body, params={"as_of": NOV.isoformat()}, headers=keys["editor"])
+    assert response.status_code == 200, response.text
+    assert store.node_on("h1", date(2026, 11, 29)).households == 10  # type: ignore[attr-defined]
+    assert store.node_on("h1", NOV).households == 15  # type: ignore[attr-defined]
+    line = client.get("/nodes/h1/history", headers=keys["viewer"]).json()["changes"][-1]
+    assert (line["day"], line["field"], line["old"], line["new"]) == (NOV.isoformat(), "households", 10, 15)
+    assert line["import_id"] == response.json()["record"]["id"]
