@@ -5,15 +5,17 @@ leaves no trace, and a restart keeps it all."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.errors import InvariantViolation, UnknownNode
-from graph.history import ChangeKind, rows
+from graph.history import ChangeKind, PropertyChange, rows, values_on, written
 from graph.memory import MemoryStore
-from graph.model import Batch, Covers, Level, Member, MemberCategory, Organisation, OrgForm, Territory
+from graph.model import Batch, Covers, Level, Member, MemberCategory, NodeKind, Organisation, OrgForm, Territory
 from graph.scope import DayReader, walk_chain_facts, walk_territory_facts
 from graph.store import ChainFacts, GraphStore, TerritoryFacts
 from tests.utils.known_network import AS_OF, known_network
@@ -206,3 +208,33 @@ def test_a_restart_keeps_the_history_and_a_reader_beside_the_writer_sees_it(tmp_
     assert again.history("g1") == log and again.history("g3") == tomb
     assert again.node_on("g1", D1).households == 120 and again.last_property_change() == D2  # type: ignore[attr-defined]
     again.close()
+
+
+def test_the_history_is_never_a_node_of_the_graph(store: GraphStore) -> None:
+    store.write(town(), effective=D1)
+    store.write(Batch(nodes=[_grid(130)]), effective=D2)
+    store.write(Batch(remove_nodes=["g3"]), effective=D2)
+    assert store.count() == len(town().nodes) - 1
+    assert {n.id for n in store.nodes()} == {n.id for n in town().nodes} - {"g3"}
+    assert not store.has_node("g3") and store.history("g3")[-1].what is ChangeKind.REMOVED
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 5)), min_size=1, max_size=8))
+def test_writes_in_day_order_read_back_on_every_day(writes: list[tuple[int, int]]) -> None:
+    """The pure rules alone: whatever was written last on or before a day is what the day reads."""
+    start = date(2026, 1, 1)
+    dated = sorted(((start + timedelta(days=d), v) for d, v in writes), key=lambda w: w[0])
+    log: tuple[PropertyChange, ...] = ()
+    current: dict[str, object] | None = None
+    for day, value in dated:
+        found = written(log, current, {"households": value}, day=day, kind=NodeKind.TERRITORY, source=None)
+        if found is not None:
+            log, current = found
+    assert current is not None
+    for probe in range(-1, 402):
+        day = start + timedelta(days=probe)
+        last = [v for d, v in dated if d <= day]
+        expected = last[-1] if last else dated[0][1]
+        assert values_on(log, current, day)["households"] == expected
+    assert all(c.old for c in log if c.what is ChangeKind.CHANGED), "no entry for a write that changed nothing"

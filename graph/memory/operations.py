@@ -275,6 +275,8 @@ def apply(graph: nx.DiGraph, ops: Iterable[Operation]) -> None:
             kept = logs(graph)
             if log:
                 kept[node_id] = log
+                if len(log) == 1 and log[0].what is ChangeKind.CREATED:
+                    continue  # most logs: a creation, which changes no one's fields
                 last = history.last_changed(log)
                 if last is not None and (graph.graph.get(LAST_CHANGE) is None or last > graph.graph[LAST_CHANGE]):
                     graph.graph[LAST_CHANGE] = last
