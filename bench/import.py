@@ -1,6 +1,8 @@
 """Importing a generated city's ledger end to end (read, validate, write), against the plain way in the same run.
 
-    python bench/import.py [--households 1000000] [--neo4j-households 200000]
+    python bench/import.py [--households 1000000] [--neo4j-households 200000] [--no-workbook]
+    python bench/import.py --readers path/to/ledger.xlsx   # workbook readers only, on a file of your own
+
 
 The city is generated, exported as a CSV folder and a workbook, then each import runs in a
 child process of its own so that its peak memory (ru_maxrss) is its own:
@@ -9,7 +11,13 @@ child process of its own so that its peak memory (ru_maxrss) is its own:
 - the import into MemoryStore, from CSV and from the workbook;
 - the loader's own memory: peak of the import minus the same graph opened from its snapshot;
 - Neo4j (when NEO4J_URI is set): the import of a smaller city into Neo4jStore, where the
-  graph lives in the server, so the client's peak is the loader's alone.
+  graph lives in the server, so the client's peak is the loader's alone;
+- workbook readers: the project's streaming reader (loaders/sources.py) beside python-calamine
+  and fastexcel (Rust readers, measured when installed; fastexcel hands rows over as Arrow only,
+  so it is measured through pyarrow), each reading every row of every sheet of the workbook.
+
+Times are CPU seconds of the child (process_time): the machine is shared, and a wall clock
+there measures the neighbours; rows/s are rows over those seconds.
 """
 
 from __future__ import annotations
@@ -31,18 +39,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--neo4j-households", type=int, default=200_000)
+    parser.add_argument("--no-workbook", action="store_true", help="CSV only: no workbook written, imported or read")
+    parser.add_argument("--readers", type=Path, help="only compare the workbook readers on this .xlsx")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
+    if args.readers:
+        _readers(args.readers)
+        return
     with tempfile.TemporaryDirectory(prefix="grassroots-bench-") as tmp:
         folder = Path(tmp)
-        rows = _city(folder, args.households, "city")
+        rows = _city(folder, args.households, "city", workbook=not args.no_workbook)
         print(f"city of {args.households:,} households: {rows:,} rows in the ledger")
         plain = _run("plain", folder / "city-csv")
         print(f"  plain csv + networkx, no checks     {rows / plain['seconds']:>9,.0f} rows/s   peak {plain['peak_mb']:>6,.0f} MB")
-        for form in ("city-csv", "city.xlsx"):
+        for form in ("city-csv",) if args.no_workbook else ("city-csv", "city.xlsx"):
             got = _run("memory", folder / form, folder / f"data-{form}")
             loaded = _run("open", folder / f"data-{form}")
             overhead = (got["peak_mb"] - loaded["peak_mb"]) * 1024 * 1024 / rows
@@ -61,9 +74,55 @@ def main() -> None:
                 )
         else:
             print("  Neo4j: NEO4J_URI is not set, not measured")
+        if not args.no_workbook:
+            _readers(folder / "city.xlsx")
 
 
-def _city(folder: Path, households: int, name: str) -> int:
+def _readers(workbook: Path) -> None:
+    """Each workbook reader over every row of every sheet, in a child process of its own."""
+    print(f"  workbook readers on {workbook.name} ({workbook.stat().st_size / 1e6:,.1f} MB):")
+    ours = None
+    for reader in ("ours", "calamine", "fastexcel"):
+        got = _run(f"read-{reader}", workbook)
+        if "missing" in got:
+            print(f"    {reader:<10} not installed ({got['missing']}): not measured")
+            continue
+        ours = ours or got["seconds"]
+        print(
+            f"    {reader:<10} {got['rows'] / got['seconds']:>9,.0f} rows/s   peak {got['peak_mb']:>6,.0f} MB"
+            f"   x{ours / got['seconds']:.1f} the speed of ours"
+        )
+
+
+def _read(reader: str, workbook: Path) -> int:
+    """Every row of every sheet, as Python values (what the import would go on to check); the count."""
+    count = 0
+    if reader == "ours":
+        from loaders.sources import open_source
+
+        with open_source(workbook) as source:
+            for sheet in source.sheets:
+                for _row in sheet.rows:
+                    count += 1
+    elif reader == "calamine":
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(workbook))
+        for name in book.sheet_names:
+            for _row in book.get_sheet_by_name(name).iter_rows():
+                count += 1
+    else:
+        import fastexcel
+
+        book = fastexcel.read_excel(str(workbook))
+        for name in book.sheet_names:
+            table = book.load_sheet(name, header_row=None).to_arrow()
+            for _row in table.to_pylist():
+                count += 1
+    return count
+
+
+def _city(folder: Path, households: int, name: str, *, workbook: bool = True) -> int:
     from graph.generator import NetworkSpec, generate
     from graph.memory import MemoryStore
     from loaders.exporter import export
@@ -72,7 +131,8 @@ def _city(folder: Path, households: int, name: str) -> int:
     for batch in generate(NetworkSpec(households=households, seed=7)):
         store.write(batch)
     summary = export(store, folder / f"{name}-csv")
-    export(store, folder / f"{name}.xlsx")
+    if workbook:
+        export(store, folder / f"{name}.xlsx")
     return sum(summary.rows.values())
 
 
@@ -86,7 +146,17 @@ def _run(mode: str, *paths: Path) -> dict[str, float]:
 def _child(mode: str, *paths: str) -> None:
     import networkx  # noqa: F401 - loaded before the clock starts, as the other modes' imports are
 
-    started = time.perf_counter()
+    if mode.startswith("read-"):
+        reader = mode.removeprefix("read-")
+        try:
+            started = time.process_time()
+            rows = _read(reader, Path(paths[0]))
+        except ImportError as exc:
+            print(json.dumps({"missing": str(exc.name)}))
+            return
+        print(json.dumps({"seconds": time.process_time() - started, "rows": rows, "peak_mb": _peak_mb()}))
+        return
+    started = time.process_time()
     if mode == "plain":
         _plain(Path(paths[0]))
     elif mode == "memory":
@@ -94,10 +164,10 @@ def _child(mode: str, *paths: str) -> None:
         from loaders.importer import import_file
 
         store = MemoryStore(paths[1], durable=False)
-        started = time.perf_counter()
+        started = time.process_time()
         report = import_file(store, Path(paths[0]))
         assert report.ok, report.problems[:3]
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
         peak = _peak_mb()  # before close, whose snapshot is the store's cost, not the import's
         store.close()
         print(json.dumps({"seconds": seconds, "peak_mb": peak}))
@@ -119,7 +189,7 @@ def _child(mode: str, *paths: str) -> None:
 
         store = bootstrap(Settings(store=StoreKind.NEO4J)).store  # NEO4J_URI, NEO4J_USER... as the service reads them
         store.clear()
-        started = time.perf_counter()
+        started = time.perf_counter()  # the server's work is not this process's CPU time: wall clock here
         report = import_file(store, Path(paths[0]))
         assert report.ok, report.problems[:3]
         seconds = time.perf_counter() - started
@@ -127,7 +197,7 @@ def _child(mode: str, *paths: str) -> None:
         store.close()
         print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
         return
-    print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}))
+    print(json.dumps({"seconds": time.process_time() - started, "peak_mb": _peak_mb()}))
 
 
 def _plain(folder: Path) -> None:

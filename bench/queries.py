@@ -2,21 +2,25 @@
 
     python bench/queries.py [--households 1000000] [--runs 30]
     python bench/queries.py --households 200000 --runs 10 --only scoped-reads
+    NEO4J_URI=neo4j://127.0.0.1:7687 python bench/queries.py --households 1000000 --only neo4j
 
-Embedded: ``coverage`` of the city and of one street, and ``count_gaps`` of the city, on
-MemoryStore, right after a write (the first read walks the scope: "cold") and then again
-(answered from the facts kept until the next write: "warm"); beside them, the plain way: a
+Embedded, on today's facts (what the keeper of ``graph.keeper`` keeps up to date): ``coverage`` of
+the city and of one street, and ``count_gaps`` of the city, on MemoryStore, right after a
+one-record write (a grid's households changed: the keeper recomputes what it touched, "after
+write") and between writes; the one-record write's own time; beside them, the plain way: a
 networkx traversal of the subtree per request over a plain ``nx.DiGraph`` holding the same
-nodes and edges as attribute dicts. ``count_gaps`` of the city likewise, after a write and
-between writes. Then requests per second of ``GET /scopes/d/coverage`` through starlette's
+nodes and edges as attribute dicts. The first read of all, which builds what is kept, is
+printed apart ("first read"). Then requests per second of ``GET /scopes/d/coverage`` through starlette's
 TestClient (in process, no network).
 
-Neo4j, when ``NEO4J_URI`` is set (``NEO4J_USER``, ``NEO4J_PASSWORD``): the same city is written
-once into that database (which is cleared first and after: use one nobody else needs), then
-city and street coverage and the city's gap count through Neo4jStore, beside the plain way
-there: one straightforward variable-length Cypher match over the subtree with an OPTIONAL
-MATCH per neighbour, computing the same figures as the plain networkx walk. Prints figures;
-asserts nothing.
+Neo4j, when ``NEO4J_URI`` is set (``NEO4J_USER``, ``NEO4J_PASSWORD``; ``--only neo4j`` runs this
+section alone): the same city is written once into that database (which is cleared first and
+after: use one nobody else needs), then today's city and street coverage and the city's gap
+count through Neo4jStore, between writes and right after a one-record write (the keeper of
+graph.keeper recomputes only the territories it touched), beside the plain way there: one
+straightforward variable-length Cypher match over the subtree with an OPTIONAL MATCH per
+neighbour, computing the same figures as the plain networkx walk. Prints figures; asserts
+only that the plain ways agree.
 
 Scoped reads (``--only scoped-reads`` runs this section alone): a street viewer's search and xlsx
 export through ``Context``, which walk down from the street (graph.access.belonging_in), beside the
@@ -76,10 +80,12 @@ RETURN t.id AS id, t.level AS level, t.households AS households, covered, [m IN 
 """The plain way on Neo4j: the figures of :func:`_plain_coverage`, by the query one would write first."""
 
 
-def _timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
-    """p50 and p95 in milliseconds."""
+def _timed(call: Callable[[], Any], runs: int, *, before: Callable[[], Any] | None = None) -> tuple[float, float]:
+    """p50 and p95 in milliseconds; ``before`` runs untimed before each call (a write the call then reads after)."""
     times = []
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         call()
         times.append((time.perf_counter() - started) * 1000)
@@ -159,23 +165,62 @@ def _neo4j(
 
     store = bootstrap(Settings(store=StoreKind.NEO4J)).store  # NEO4J_URI, NEO4J_USER... as the service reads them
     assert isinstance(store, Neo4jStore)
+    grid = next(n for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.GRID)
+    day = date.today()  # the facts kept up to date by each write are today's (graph.keeper); other days are walked
+
+    def touch() -> None:  # a one-record write that changes a figure no query here reads, then puts it back
+        store.write(Batch(nodes=[grid.model_copy(update={"staff": (grid.staff or 0) + 1})]))
+        store.write(Batch(nodes=[grid]))
+
     try:
         store.clear()
         started = time.perf_counter()
+        nodes = sum(len(b.nodes) for b in batches)
         for batch in batches:
             store.write(batch)
-        print(f"Neo4j: the city written in {time.perf_counter() - started:.1f} s; {store.count():,} nodes")
+        loaded = time.perf_counter() - started
+        print(f"Neo4j: the city written in {loaded:.1f} s ({nodes / loaded:,.0f} nodes/s); {store.count():,} nodes")
         driver = store._driver
         for name, scope in (("coverage city", "d"), ("coverage street", street)):
             a, b = _plain_cypher_coverage(driver, scope, day), _plain_coverage(plain, scope, day)
             assert a == b, (a - b, b - a)
+            assert coverage(store, scope, as_of=day) == coverage(store, scope, as_of=day)
             row(name, "Neo4jStore", *_timed(partial(coverage, store, scope, as_of=day), runs))
+            row(name, "Neo4jStore after write", *_after(touch, partial(coverage, store, scope, as_of=day), runs))
             row(name, "plain Cypher match", *_timed(partial(_plain_cypher_coverage, driver, scope, day), runs))
         row("gap count city", "Neo4jStore", *_timed(lambda: count_gaps(store, "d", as_of=day), runs))
+        row("gap count city", "Neo4jStore after write", *_after(touch, lambda: count_gaps(store, "d", as_of=day), runs))
         row("gap count street", "Neo4jStore", *_timed(lambda: count_gaps(store, street, as_of=day), runs))
+        row("one-record write", "Neo4jStore", *_timed(lambda: store.write(Batch(nodes=[grid])), runs))
     finally:
         store.clear()
         store.close()
+
+
+def _neo4j_only(households: int, runs: int) -> None:
+    """The Neo4j section alone (``--only neo4j``), its plain ways beside it."""
+    batches = list(generate(NetworkSpec(households=households)))
+    street = min(n.id for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.STREET)
+    nodes, edges = sum(len(b.nodes) for b in batches), sum(len(b.edges) for b in batches)
+    print(f"{households:,} households: {nodes:,} nodes, {edges:,} edges; street {street}")
+    print(f"{'query':<28}{'store':<26}{'p50 ms':>10}{'p95 ms':>10}")
+
+    def row(query: str, how: str, p50: float, p95: float) -> None:
+        print(f"{query:<28}{how:<26}{p50:>10.1f}{p95:>10.1f}")
+
+    _neo4j(batches, _plain_graph(batches), street, NetworkSpec(households=households).as_of, runs, row)
+
+
+def _after(write: Callable[[], None], read: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of ``read`` alone, each run right after ``write`` (whose time is not counted)."""
+    times = []
+    for _ in range(runs):
+        write()
+        started = time.perf_counter()
+        read()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
 
 def _search_filter_after(store: GraphStore, principal: Principal, text: str) -> SearchPage:
@@ -250,14 +295,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each fast query")
-    parser.add_argument("--only", choices=["all", "scoped-reads"], default="all", help="run one section")
+    parser.add_argument("--only", choices=["all", "scoped-reads", "neo4j"], default="all", help="run one section")
     args = parser.parse_args()
     if args.only == "scoped-reads":
         _scoped_reads(args.households, args.runs)
         return
+    if args.only == "neo4j":
+        _neo4j_only(args.households, args.runs)
+        return
 
     spec = NetworkSpec(households=args.households)
-    day = spec.as_of
+    day = date.today()  # the keeper keeps today; another day is walked as before
     batches = list(generate(spec))
     store = MemoryStore()
     store.write_all(batches)
@@ -271,32 +319,24 @@ def main() -> None:
 
     grid = next(n for b in batches for n in b.nodes if isinstance(n, Territory) and n.level is Level.GRID)
 
-    def touch() -> None:  # a write that changes nothing the queries read but makes every kept answer stale
-        store.write(Batch(nodes=[grid.model_copy(update={"staff": (grid.staff or 0) + 1})]))
-        store.write(Batch(nodes=[grid]))
+    edits = iter(range(1, 1_000_000))
 
-    for name, scope in (("coverage city", "d"), ("coverage street", street)):
-        runs = 5 if scope == "d" else args.runs
+    def one_record_write() -> None:  # a grid's households changed: its facts and its ancestors' sums move
+        store.write(Batch(nodes=[grid.model_copy(update={"households": (grid.households or 0) + next(edits)})]))
 
-        def cold(scope: str = scope) -> None:
-            touch()
-            coverage(store, scope, as_of=day)
-
-        touch_p50, _ = _timed(touch, runs)
-        p50, p95 = _timed(cold, runs)
-        row(name, "MemoryStore after write", p50 - touch_p50, p95 - touch_p50)
-        row(name, "MemoryStore", *_timed(partial(coverage, store, scope, as_of=day), args.runs))
-        row(name, "plain networkx", *_timed(partial(_plain_coverage, plain, scope, day), 5))
-
-    def cold_gaps() -> None:
-        touch()
-        count_gaps(store, "d", as_of=day)
-
-    touch_p50, _ = _timed(touch, 5)
-    p50, p95 = _timed(cold_gaps, 5)
-    row("gap count city", "MemoryStore after write", p50 - touch_p50, p95 - touch_p50)
-    row("gap count city", "MemoryStore", *_timed(lambda: count_gaps(store, "d", as_of=day), args.runs))
-    row("gap count street", "MemoryStore", *_timed(lambda: count_gaps(store, street, as_of=day), args.runs))
+    for name, first in (("coverage city", lambda: coverage(store, "d")), ("gap count city", lambda: count_gaps(store, "d"))):
+        row(name, "MemoryStore first read", *_timed(first, 1))
+    row("one-record write", "MemoryStore", *_timed(one_record_write, args.runs))
+    for name, query in (
+        ("coverage city", lambda: coverage(store, "d")),
+        ("coverage street", lambda: coverage(store, street)),
+        ("gap count city", lambda: count_gaps(store, "d")),
+        ("gap count street", lambda: count_gaps(store, street)),
+    ):
+        row(name, "MemoryStore after write", *_timed(query, args.runs, before=one_record_write))
+        row(name, "MemoryStore", *_timed(query, args.runs))
+        if name.startswith("coverage"):
+            row(name, "plain networkx", *_timed(partial(_plain_coverage, plain, "d" if "city" in name else street, day), 5))
     if os.environ.get("NEO4J_URI"):
         _neo4j(batches, plain, street, day, args.runs, row)
     else:

@@ -39,9 +39,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
+from graph.keeper import Combine, kept
 from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, MemberRole, NodeKind, UnitType
 from graph.norms import NORMS, Norms
 from graph.recorded import Recorded, recorded
@@ -260,6 +262,24 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
     """
     day = on_date(as_of)
     root = resolve_scope(store, scope_id)
+    path = PATH_SEPARATOR.join(t.name for t in chain_path(ancestors(store, root.id, day), root))
+    keeper = kept(store, day)
+    found = keeper.rollup(("coverage", norms.service_share_min), _subtree_rule(norms.service_share_min), root.id) if keeper else None
+    if found is not None:  # the store keeps each subtree's sums up to date: read the root's and its children's
+        whole, below = found
+        below.sort(key=lambda child: (child[0].name, child[0].id))
+        return Coverage(
+            scope=NodeRef.of(root),
+            path=path,
+            as_of=day,
+            figures=whole.tally.figures(root.level, norms),
+            breakdown=[
+                ChildCoverage(
+                    scope=NodeRef(id=c.id, kind=NodeKind.TERRITORY, name=c.name, level=c.level), figures=sub.tally.figures(c.level, norms)
+                )
+                for c, sub in below
+            ],
+        )
     facts = store.territory_facts(root.id, day=day)
     counted = (recorded(facts, "households"), recorded(facts, "staff"), recorded(facts, "population"))
     # Each territory counts straight into the tally of the root's child it lies under (facts come
@@ -283,7 +303,7 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
     children.sort(key=lambda t: (t.name, t.id))
     return Coverage(
         scope=NodeRef.of(root),
-        path=PATH_SEPARATOR.join(t.name for t in chain_path(ancestors(store, root.id, day), root)),
+        path=path,
         as_of=day,
         figures=tallies[root.id].figures(root.level, norms),
         breakdown=[
@@ -294,6 +314,39 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
             for c in children
         ],
     )
+
+
+@dataclass(slots=True)
+class _Subtree:
+    """The sums of one territory's subtree as the keeper holds them (``graph.keeper``): the tally, and the
+    households, staff and population recorded in it with whether anything in it records each (``graph.recorded``)."""
+
+    tally: _Tally
+    totals: tuple[int, int, int]
+    recorded: tuple[bool, bool, bool]
+
+
+@lru_cache(maxsize=8)
+def _subtree_rule(service_share_min: float) -> Combine[_Subtree]:
+    """How a territory's subtree sums are made from its own facts and its children's sums: exactly what
+    :func:`coverage` adds up over a scope's facts, one territory at a time."""
+    norms = NORMS.model_copy(update={"service_share_min": service_share_min})
+
+    def combine(territory: TerritoryFacts, children: list[_Subtree]) -> _Subtree:
+        values = (territory.households, territory.staff, territory.population)
+        below = tuple(any(child.recorded[i] for child in children) for i in range(3))
+        own = tuple(v if v is not None and not b else 0 for v, b in zip(values, below, strict=True))
+        totals = tuple(own[i] + sum(child.totals[i] for child in children) for i in range(3))
+        tid = territory.id
+        counted = [Recorded({tid: own[i]}, {tid: totals[i]}) for i in range(3)]
+        tally = _Tally()
+        _add_own(tally, territory, norms, *counted)
+        for child in children:
+            tally.add(child.tally)
+        recorded = tuple(b or v is not None for v, b in zip(values, below, strict=True))
+        return _Subtree(tally, (totals[0], totals[1], totals[2]), (recorded[0], recorded[1], recorded[2]))
+
+    return combine
 
 
 def _add_own(tally: _Tally, territory: TerritoryFacts, norms: Norms, households: Recorded, staff: Recorded, population: Recorded) -> None:

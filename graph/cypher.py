@@ -10,12 +10,14 @@ from __future__ import annotations
 from graph.model import EdgeKind, NodeKind
 
 __all__ = [
+    "ALL_TERRITORIES",
+    "BUMP_VERSION",
     "CHAIN_FACTS",
+    "CHAIN_FACTS_OF",
     "CLEAR_IMPORTS",
     "CLEAR_SOME",
     "CLEAR_SOME_HISTORY",
     "COUNT_EDGES",
-    "COUNT_NODES",
     "DELETE_NODES",
     "EDGES_IN",
     "EDGES_OUT",
@@ -25,6 +27,7 @@ __all__ = [
     "INCIDENT",
     "LABELS",
     "LAST_CHANGE",
+    "LISTED",
     "LIST_IMPORTS",
     "LOGS_AFTER",
     "PREFETCH",
@@ -33,9 +36,13 @@ __all__ = [
     "SCHEMA",
     "SUBTREE",
     "TERRITORY_FACTS",
+    "TERRITORY_FACTS_OF",
+    "TOUCHED_SINCE",
+    "VERSION",
     "all_edges",
     "all_nodes",
     "close_edges",
+    "count_nodes",
     "create_edges",
     "create_nodes",
     "delete_edges",
@@ -48,14 +55,18 @@ LABELS: dict[NodeKind, str] = {kind: kind.value.capitalize() for kind in NodeKin
 
 SCHEMA = (
     "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
-    "CREATE INDEX node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)",
-    "CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.name)",
+    # No index on Node.kind (the kind label answers it) or Node.name (no statement looks a name up):
+    # every index is one more write per node created, the largest cost of a bulk load after the edges.
+    "DROP INDEX node_kind IF EXISTS",
+    "DROP INDEX node_name IF EXISTS",
     "CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level)",
     "CREATE INDEX organisation_level IF NOT EXISTS FOR (n:Organisation) ON (n.level)",
     "CREATE INDEX import_at IF NOT EXISTS FOR (i:Import) ON (i.at)",
     "CREATE CONSTRAINT history_id IF NOT EXISTS FOR (h:History) REQUIRE h.id IS UNIQUE",
     "CREATE INDEX history_last IF NOT EXISTS FOR (h:History) ON (h.last)",
     "CREATE INDEX history_changed IF NOT EXISTS FOR (h:History) ON (h.changed)",
+    "CREATE CONSTRAINT graph_version IF NOT EXISTS FOR (v:GraphVersion) REQUIRE v.id IS UNIQUE",
+    "CREATE INDEX graph_change_version IF NOT EXISTS FOR (c:GraphChange) ON (c.version)",
 )
 
 # -- property history (graph.history) -----------------------------------------------------------
@@ -82,6 +93,27 @@ RECORD_IMPORT = "CREATE (i:Import {id: $id, at: $at, json: $json})"
 """The import ledger: ``Import`` nodes carry no ``Node`` label, so graph queries never see them."""
 LIST_IMPORTS = "MATCH (i:Import) RETURN i.json AS json ORDER BY i.at DESC LIMIT $limit"
 
+BUMP_VERSION = """
+MERGE (v:GraphVersion {id: 'graph'})
+SET v.version = coalesce(v.version, 0) + 1
+WITH v.version AS version
+CREATE (:GraphChange {version: version, territories: $territories, unknown: $unknown})
+WITH version
+OPTIONAL MATCH (old:GraphChange) WHERE old.version <= version - $kept
+DELETE old
+RETURN DISTINCT version
+"""
+"""The store's version (one ``GraphVersion`` node, no ``Node`` label) moves in every write transaction, which
+records beside it the territories the write touched (``unknown``: it could not tell); the oldest records go."""
+VERSION = "OPTIONAL MATCH (v:GraphVersion {id: 'graph'}) RETURN coalesce(v.version, 0) AS version"
+TOUCHED_SINCE = """
+OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
+WITH coalesce(v.version, 0) AS now
+OPTIONAL MATCH (c:GraphChange) WHERE c.version > $version AND c.version <= now
+RETURN now, count(c) AS changes, any(u IN collect(c.unknown) WHERE u) AS unknown,
+       reduce(all = [], t IN collect(c.territories) | all + t) AS territories
+"""
+
 PREFETCH = """
 UNWIND $ids AS id
 MATCH (n:Node {id: id})
@@ -98,22 +130,30 @@ RETURN startNode(r).id AS source, type(r) AS kind, endNode(r).id AS target
 """
 
 GET_NODE = "MATCH (n:Node {id: $id}) RETURN properties(n) AS props"
-COUNT_NODES = "MATCH (n:Node) WHERE $kind IS NULL OR n.kind = $kind RETURN count(n) AS n"
 COUNT_EDGES = "MATCH (:Node)-[r]->(:Node) WHERE $kind IS NULL OR type(r) = $kind RETURN count(r) AS n"
 DELETE_NODES = "UNWIND $ids AS id MATCH (n:Node {id: id}) DETACH DELETE n"
 CLEAR_SOME = "MATCH (n:Node) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
 CLEAR_IMPORTS = "MATCH (i:Import) DELETE i"
 
 EDGES_OUT = """
-MATCH (a:Node {id: $id})-[r]->(b:Node)
+MATCH (a:Node {id: $id})
+OPTIONAL MATCH (a)-[r]->(b:Node)
 WHERE $kind IS NULL OR type(r) = $kind
 RETURN a.id AS source, type(r) AS kind, b.id AS target, properties(r) AS props
 """
+"""A node's edges out; one row with no edge (kind null) when it has none, no row when there is no such node:
+one round trip tells both, where asking again whether the node exists was a second (an import asks per row)."""
 EDGES_IN = """
-MATCH (a:Node)-[r]->(b:Node {id: $id})
+MATCH (b:Node {id: $id})
+OPTIONAL MATCH (a:Node)-[r]->(b)
 WHERE $kind IS NULL OR type(r) = $kind
 RETURN a.id AS source, type(r) AS kind, b.id AS target, properties(r) AS props
 """
+
+
+def count_nodes(kind: NodeKind | None) -> str:
+    """By label, which Neo4j answers from its counts store without reading a node."""
+    return f"MATCH (n:{LABELS[kind] if kind else 'Node'}) RETURN count(n) AS n"
 
 
 def all_nodes(kind: NodeKind | None) -> str:
@@ -177,43 +217,48 @@ WITH t, CASE length(path) WHEN 0 THEN null ELSE nodes(path)[1].id END AS parent,
 WITHIN is functional (one parent per territory), so each territory is reached by one path only,
 and a variable-length match from the root is the whole subtree, the walk's answer exactly."""
 
+ALL_TERRITORIES = "MATCH (t:Node:Territory) RETURN t.id AS id"
+"""Every territory's id: a keeper's first walk asks for the facts of all of them."""
+
+LISTED = f"""
+UNWIND range(0, size($ids) - 1) AS depth
+MATCH (t:Node:Territory {{id: $ids[depth]}})
+WITH t, head([(t)-[w:WITHIN]->(up:Territory) WHERE {_valid("w")} | up.id]) AS parent, depth
+"""
+"""The territories named in ``$ids`` (in that order; ids that are no territory left out), each with its
+parent on ``$day``: what a keeper of facts recomputes after a write touched them."""
+
 _PARTY = "coalesce(m.party_member, true)"
 """A member node is a party member unless it says otherwise (群众联户长); nodes written before the field have none."""
 
 _UNHELD = f"none(x IN [(m)-[mo2:MEMBER_OF]->() | mo2] WHERE {_valid('x')})"
 """The member bound to ``m`` has no membership held on ``$day``."""
 
-_REPORTED = f"(m.category = 'in_service' AND size([(m)-[rep:REPORTED_TO]->() WHERE {_valid('rep')} | 1]) > 0)"
-"""The in-service member bound to ``m`` reported somewhere (双报到) on ``$day`` (asked of in-service members only)."""
+_REPORTED = f"CASE m.category WHEN 'in_service' THEN size([(m)-[rep:REPORTED_TO]->() WHERE {_valid('rep')} | 1]) > 0 ELSE false END"
+"""The in-service member bound to ``m`` reported somewhere (双报到) on ``$day``; the edges are read of in-service members only."""
 
 _REPORTING_IN_SERVICE = (
     f"size([(m:Member)-[rep:REPORTED_TO]->({{node}}) WHERE {_valid('rep')} AND {_PARTY} AND m.category = 'in_service' | 1])"
 )
 
 ROLL = f"""
-WITH t, parent, depth, o, [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving,
+WITH t, parent, depth, head([(o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")} | o]) AS o,
+     [(m:Member)-[s:SERVES]->(t) WHERE {_valid("s")} | m] AS serving,
      [(u:Unit)-[l:LOCATED_IN]->(t) WHERE {_valid("l")} | u] AS located
 WITH t, parent, depth, o, serving, located,
      CASE WHEN o IS NULL OR any(x IN [(o)-[c2:COVERS]->(x:Territory) WHERE {_valid("c2")} | x.id] WHERE x < t.id) THEN [] ELSE
          [(m:Member)-[mo:MEMBER_OF]->(o) WHERE {_valid("mo")} AND {_PARTY} | [m, mo.valid_from, {_REPORTED}]] END
      + [m IN serving WHERE {_PARTY} AND {_UNHELD} | [m, null, {_REPORTED}]] AS chain_roll,
-     reduce(acc = [], u IN located | acc + [(uo:Organisation)-[uc:COVERS]->(u) WHERE {_valid("uc")} |
-         [(m:Member)-[mo:MEMBER_OF]->(uo) WHERE {_valid("mo")} AND {_PARTY} | [m, mo.valid_from, {_REPORTED}]]]) AS unit_rolls
-WITH t, parent, depth, o, serving, located, chain_roll, reduce(acc = [], r IN unit_rolls | acc + r) AS unit_roll
+     [(t)<-[l:LOCATED_IN]-(:Unit)<-[uc:COVERS]-(:Organisation)<-[mo:MEMBER_OF]-(m:Member)
+         WHERE {_valid("l")} AND {_valid("uc")} AND {_valid("mo")} AND {_PARTY} | [m, mo.valid_from, {_REPORTED}]] AS unit_roll
 """
-"""Binds, per territory: the people serving it, its units, and its roll (党员名册): the party members held by its
-covering organisation (a joint organisation's at the first by id of the territories it covers; and those serving it
-held nowhere on the day), and those held by its units' organisations,
-each as [member, since, reported]."""
+"""Binds, per territory: its covering organisation (one of them, as the walk takes), the people serving it, its units,
+and its roll (党员名册): the party members held by its covering organisation (a joint organisation's at the first by
+id of the territories it covers; and those serving it held nowhere on the day), and those held by its units'
+organisations, each as [member, since, reported]. Pattern comprehensions only: no row multiplies another, so the
+work grows with the neighbours read, once each (PROFILE in bench/queries.py's note)."""
 
-TERRITORY_FACTS = (
-    SUBTREE
-    + f"""
-OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
-WITH t, parent, depth, head(collect(o)) AS o
-"""
-    + ROLL
-    + f"""
+_TERRITORY_RETURN = f"""
 RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS households, t.staff AS staff,
        t.population AS population, o IS NOT NULL AS covered, coalesce(o.upgraded, false) AS upgraded,
        [m IN serving WHERE 'household_head' IN m.roles | [m.households, coalesce(m.party_member, true)]] AS heads,
@@ -237,11 +282,15 @@ RETURN t.id AS id, t.name AS name, t.level AS level, parent, t.households AS hou
        [(mu:Unit)-[mg:MANAGES]->(t) WHERE {_valid("mg")} | mu.unit_type] AS managers
 ORDER BY depth
 """
-)
+
+TERRITORY_FACTS = SUBTREE + ROLL + _TERRITORY_RETURN
 """:meth:`GraphStore.territory_facts` in one statement: per territory, its coverer, the people serving it (household
 heads, roles), its roll and its units' (categories; in-service members and whether each reported), the in-service
 members who reported to it or to a park in it, and each unit with whether an organisation covers it and whether it
 (or that organisation) is party to an agreement in force. Sums are left to Python."""
+
+TERRITORY_FACTS_OF = LISTED + ROLL + _TERRITORY_RETURN
+"""The facts of :data:`TERRITORY_FACTS` for the territories in ``$ids`` alone, each with its parent on the day."""
 
 
 def _posts(body: str) -> str:
@@ -262,14 +311,7 @@ def _organisation(o: str) -> str:
         posts: {_posts(o)}}}"""
 
 
-CHAIN_FACTS = (
-    SUBTREE
-    + f"""
-OPTIONAL MATCH (o:Organisation)-[c:COVERS]->(t) WHERE {_valid("c")}
-WITH t, parent, depth, head(collect(o)) AS o
-"""
-    + ROLL
-    + f"""
+_CHAIN_RETURN = f"""
 RETURN t.id AS id,
        CASE WHEN o IS NULL THEN null ELSE {_organisation("o")} END AS organisation,
        [m IN serving WHERE 'household_head' IN m.roles | [m.id, m.name, m.households]] AS heads,
@@ -279,7 +321,12 @@ RETURN t.id AS id,
        [r IN chain_roll + unit_roll WHERE r[0].category = 'in_service' | [r[0].id, r[0].name, r[1], r[2]]] AS in_service
 ORDER BY depth
 """
-)
+
+CHAIN_FACTS = SUBTREE + ROLL + _CHAIN_RETURN
 """:meth:`GraphStore.chain_facts` in one statement: per territory, its coverer, household heads and units with
 their coverers, each organisation with its parent, seats in force and agreements on record. A seat's
 own term is read with the same predicate as an edge's (``valid_from`` / ``valid_to``, both inclusive)."""
+
+
+CHAIN_FACTS_OF = LISTED + ROLL + _CHAIN_RETURN
+"""The facts of :data:`CHAIN_FACTS` for the territories in ``$ids`` alone."""

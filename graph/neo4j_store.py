@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -28,6 +28,7 @@ from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Viol
 from graph.history import ChangeKind, Log, PropertyChange, effective_day
 from graph.i18n import _
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
+from graph.keeper import FactsKeeper
 from graph.labels import term
 from graph.model import (
     EDGE_ADAPTER,
@@ -66,6 +67,7 @@ from graph.store import (
     UnitFacts,
     WriteSummary,
 )
+from graph.touched import BATCH_LIMIT, touched_or_unknown
 
 __all__ = ["Neo4jStore"]
 
@@ -74,6 +76,14 @@ CHUNK = 10_000
 
 _T = TypeVar("_T")
 
+
+TOUCHED_LIMIT = min(200, BATCH_LIMIT)
+"""Past this many nodes, edges and removals in one write, Neo4j records "unknown" territories touched
+(graph.touched's BATCH_LIMIT, lower here): each tie followed is a round trip inside the write
+(1-5 ms), 200 of them cost about what a keeper's walk of a whole 1M-household city does once."""
+
+CHANGES_KEPT = 4_096
+"""``GraphChange`` records kept for ``touched_since``; an older version gets None."""
 
 RETRY_SECONDS = 5.0
 """How long a read or write retries a server that went away before it gives up (StoreUnavailable)."""
@@ -94,6 +104,13 @@ class Neo4jStore:
         )
         self._database = database
         self._writing = threading.local()  # the transaction a record callback runs in, per thread
+        # Today's facts, kept in this process and brought up to date on each read from the GraphChange
+        # records every write leaves (touched_since): each app server over the database keeps its own.
+        self._keeper = FactsKeeper(
+            self,
+            own_facts=lambda ids, day: self.territory_facts_of(ids, day=day),
+            own_chains=lambda ids, day: self.chain_facts_of(ids, day=day),
+        )
         with _reachable():
             self._driver.verify_connectivity()
             for statement in cypher.SCHEMA:
@@ -105,9 +122,14 @@ class Neo4jStore:
         day = effective_day(effective)
 
         def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
+            touched = self._touched(tx, batch)
             summary = _write(tx, batch, day)
+            if summary.changed:
+                touched = _joined(touched, self._touched(tx, batch))
             if record is not None:
                 self._enter(tx, record, summary)
+            if summary.changed or record is not None:
+                _bump(tx, touched if summary.changed else set())
             return summary
 
         with _reachable(), self._driver.session(database=self._database) as session:
@@ -123,10 +145,23 @@ class Neo4jStore:
         if any step fails, and always on a dry run."""
         total = WriteSummary()
         day = effective_day(effective)
+        touched: set[str] | None = set()
+        size = 0
         with _reachable(), self._driver.session(database=self._database) as session, session.begin_transaction() as tx:
             try:
                 for batch in batches:
-                    total.add(_write(tx, batch, day))
+                    # The write as a whole past TOUCHED_LIMIT records "unknown" (a keeper walks everything again)
+                    # and stops following ties: each tie is a round trip, and an import of many small batches
+                    # spent most of its time following them (bench/import.py).
+                    size += len(batch)
+                    if dry_run or size > TOUCHED_LIMIT:
+                        touched = None
+                    if touched is not None:
+                        touched = _joined(touched, self._touched(tx, batch))
+                    summary = _write(tx, batch, day)
+                    if touched is not None and summary.changed:
+                        touched = _joined(touched, self._touched(tx, batch))
+                    total.add(summary)
             except ConstraintError as exc:
                 raise _raced(exc) from exc
             if dry_run:
@@ -134,8 +169,29 @@ class Neo4jStore:
                 return total
             if record is not None:
                 self._enter(tx, record, total)
+            if total.changed or record is not None:
+                _bump(tx, touched if total.changed else set())
             tx.commit()
         return total
+
+    def _touched(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> set[str] | None:
+        """:func:`graph.touched.touched_or_unknown` read inside the write's transaction."""
+        self._writing.tx = tx
+        try:
+            return None if len(batch) > TOUCHED_LIMIT else touched_or_unknown(batch, self)
+        finally:
+            self._writing.tx = None
+
+    def version(self) -> int:
+        """The ``GraphVersion`` node's number: every app server over the database agrees on it."""
+        return int(self._read(cypher.VERSION)[0]["version"])
+
+    def touched_since(self, version: int) -> frozenset[str] | None:
+        """From the ``GraphChange`` records written with each write; None past the ones kept, or for a write that could not tell."""
+        r = self._read(cypher.TOUCHED_SINCE, version=version)[0]
+        if version > r["now"] or r["changes"] != r["now"] - version or r["unknown"]:
+            return None
+        return frozenset(r["territories"])
 
     def _enter(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, record: RecordOf, summary: WriteSummary) -> None:
         """Make the write's audit entry, its reads of this store answered inside the write's
@@ -148,8 +204,16 @@ class Neo4jStore:
         tx.run(cypher.RECORD_IMPORT, _import_params(made)).consume()
 
     def record_import(self, record: ImportRecord) -> None:
-        with _reachable():
-            self._read_or_write(cypher.RECORD_IMPORT, write=True, **_import_params(record))
+        def work(tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
+            tx.run(cypher.RECORD_IMPORT, _import_params(record)).consume()
+            _bump(tx, set())  # the ledger changed, no territory did
+
+        inside: neo4j.ManagedTransaction | neo4j.Transaction | None = getattr(self._writing, "tx", None)
+        if inside is not None:
+            work(inside)
+            return
+        with _reachable(), self._driver.session(database=self._database) as session:
+            session.execute_write(work)
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         return [ImportRecord.model_validate_json(r["json"]) for r in self._read(cypher.LIST_IMPORTS, limit=limit)]
@@ -160,6 +224,8 @@ class Neo4jStore:
                 pass
             while self._read_or_write(cypher.CLEAR_SOME_HISTORY, write=True, limit=CHUNK)[0]["n"]:
                 pass
+            with self._driver.session(database=self._database) as session:
+                session.execute_write(lambda tx: _bump(tx, None))
 
     def wipe(self) -> None:
         """Empty the database, the import ledger included: for a test database, never the service's (see ``clear``)."""
@@ -192,28 +258,57 @@ class Neo4jStore:
     def edges_of(self, node_id: str, *, kind: EdgeKind | None = None, direction: Direction = Direction.OUT) -> list[Edge]:
         query = cypher.EDGES_OUT if direction is Direction.OUT else cypher.EDGES_IN
         records = self._read(query, id=node_id, kind=kind.value if kind else None)
-        if not records and not self.has_node(node_id):
+        if not records:
             raise UnknownNode(node_id)
-        return [_edge_from(r) for r in records]
+        return [_edge_from(r) for r in records if r["kind"] is not None]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
-        """One statement (:data:`graph.cypher.TERRITORY_FACTS`); nothing is kept between calls, since
-        another process may write to the same database at any time."""
+        """Today's from the keeper (graph.keeper), which asks the database only for the territories written
+        since it last looked; another day's in one statement (:data:`graph.cypher.TERRITORY_FACTS`); a day
+        before the last change of a node's properties, the reference walk's (graph.history)."""
         if self._changed_after(day):
             return walk_territory_facts(self, territory_id, day=day)
+        keeper = self.keeper()
+        if keeper is not None and day == date.today():
+            found = keeper.territory_facts(territory_id)
+            if found is not None:
+                return found
         records = self._read(cypher.TERRITORY_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
         return [_territory_facts(r) for r in records]
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
-        """One statement (:data:`graph.cypher.CHAIN_FACTS`), kept no longer than the call."""
+        """Today's from the keeper; another day's in one statement (:data:`graph.cypher.CHAIN_FACTS`)."""
         if self._changed_after(day):
             return walk_chain_facts(self, territory_id, day=day)
+        keeper = self.keeper()
+        if keeper is not None and day == date.today():
+            found = keeper.chain_facts(territory_id)
+            if found is not None:
+                return found
         records = self._read(cypher.CHAIN_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
         return [_chain_facts(r) for r in records]
+
+    def keeper(self) -> FactsKeeper | None:
+        """Today's facts kept up to date (graph.keeper); None from inside a write, whose own reads must see it uncommitted."""
+        return None if getattr(self._writing, "tx", None) is not None else self._keeper
+
+    def territory_facts_of(self, territory_ids: Collection[str] | None, *, day: date) -> list[TerritoryFacts]:
+        """The facts of exactly these territories (every territory when None), each with its parent on
+        ``day``: what a keeper of facts recomputes after a write touched them (ids that are no territory
+        give nothing). One statement per :data:`CHUNK` ids (:data:`graph.cypher.TERRITORY_FACTS_OF`)."""
+        return [_territory_facts(r) for r in self._listed(cypher.TERRITORY_FACTS_OF, territory_ids, day)]
+
+    def chain_facts_of(self, territory_ids: Collection[str] | None, *, day: date) -> list[ChainFacts]:
+        """The chain facts of exactly these territories (every territory when None), as :meth:`territory_facts_of`."""
+        return [_chain_facts(r) for r in self._listed(cypher.CHAIN_FACTS_OF, territory_ids, day)]
+
+    def _listed(self, statement: str, territory_ids: Collection[str] | None, day: date) -> list[neo4j.Record]:
+        ids = sorted(territory_ids) if territory_ids is not None else [r["id"] for r in self._read(cypher.ALL_TERRITORIES)]
+        return [record for chunk in _chunks(ids) for record in self._read(statement, ids=chunk, day=day)]
 
     def _refuse_scope(self, territory_id: str) -> NoReturn:
         """Why a subtree query found nothing: no such node, or one that is no territory."""
@@ -255,7 +350,7 @@ class Neo4jStore:
         return last is not None and last > day
 
     def count(self, kind: NodeKind | None = None) -> int:
-        return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])
+        return int(self._read(cypher.count_nodes(kind))[0]["n"])
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_EDGES, kind=kind.value if kind else None)[0]["n"])
@@ -271,6 +366,18 @@ class Neo4jStore:
         routing = RoutingControl.WRITE if write else RoutingControl.READ
         records, _, _ = self._driver.execute_query(query, params, routing_=routing, database_=self._database)
         return records
+
+
+def _bump(tx: neo4j.ManagedTransaction | neo4j.Transaction, touched: set[str] | None) -> None:
+    """Move the version inside the write's transaction, with what the write touched (None: unknown)."""
+    tx.run(cypher.BUMP_VERSION, territories=sorted(touched or ()), unknown=touched is None, kept=CHANGES_KEPT).consume()
+
+
+def _joined(seen: set[str] | None, more: set[str] | None) -> set[str] | None:
+    """Two touched sets as one; None (unknown) wins."""
+    if seen is None or more is None:
+        return None
+    return seen | more
 
 
 def _import_params(record: ImportRecord) -> dict[str, Any]:

@@ -397,6 +397,19 @@ class GraphStore(Protocol):
         """
         ...
 
+    def version(self) -> int:
+        """A number that moves with every committed write (and :meth:`clear`), never with one undone
+        or a dry run; cheap to ask. Answers kept for a version (facts, HTTP answers with an ETag)
+        hold until it moves. Several processes over one Neo4j database agree on it."""
+        ...
+
+    def touched_since(self, version: int) -> frozenset[str] | None:
+        """The territories whose :class:`TerritoryFacts` or :class:`ChainFacts` may have changed in the
+        writes committed after ``version`` (:func:`graph.touched.territories_touched` of each); an
+        empty set when none. None when the store cannot tell (too old, a clear, a large import):
+        the caller starts again from a full walk."""
+        ...
+
     def count(self, kind: NodeKind | None = None) -> int:
         """How many nodes, or nodes of one kind."""
         ...

@@ -98,11 +98,16 @@ def quoted(text: str) -> str:
 
 def unquoted(text: str) -> str:
     """A cell as staff meant it: the single quote before ``= + - @`` (Excel's mark for text, and :func:`quoted`'s) dropped."""
-    return text[1:] if _QUOTED.match(text) else text
+    return text[1:] if text[:1] == "'" and _QUOTED.match(text) else text
 
 
 def _text(value: Any) -> Any:
     """A cell as text: numbers that are whole (an id or phone typed into Excel) lose their ``.0``; a formula's quote goes."""
+    if type(value) is str:  # nearly every cell: tested first, as cheaply as Python allows (an import reads millions)
+        value = value.strip()
+        if value[:1] == "'":
+            value = unquoted(value)
+        return value or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -124,7 +129,7 @@ def _code(value: Any) -> Any:
     for 138; names and other free text are left as typed (NFKC would turn their （） into ()).
     """
     value = _text(value)
-    if isinstance(value, str) and not value.isascii():
+    if type(value) is str and not value.isascii():
         value = unicodedata.normalize("NFKC", value).strip() or None
     return value
 
@@ -243,9 +248,12 @@ def _number(value: Any) -> Any:
 
 def _id(value: Any) -> Any:
     value = _code(value)
-    if isinstance(value, str) and not ID_PATTERN.match(value):
+    if type(value) is str and not _ID_MATCH(value):
         raise ValueError(_("%(value)r 不能用作 id：只能用字母、数字和 _ . : -，最多 80 个字符", value=value))
     return value
+
+
+_ID_MATCH = ID_PATTERN.match
 
 
 def _ids(value: Any) -> tuple[str, ...]:
@@ -323,6 +331,7 @@ class StructureRow(Row):
     until: Day
     abandoned: YesNo
     managed_by: OptId
+    needs: Items
 
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
@@ -343,6 +352,8 @@ class StructureRow(Row):
         if self.level is not Level.RESIDENTIAL_AREA and (self.abandoned or self.managed_by):
             column = "abandoned" if self.abandoned else "managed_by"
             raise ValueError(f"{column}: " + _("只用于小区（弃管小区），不用于%(level)s；请留空", level=term(self.level)))
+        if self.needs and self.level is not Level.COMMUNITY:
+            raise ValueError("needs: " + _("需求清单只记在社区上，不用于%(level)s；请留空", level=term(self.level)))
         return self
 
 
@@ -410,6 +421,7 @@ class UnitRow(Row):
     members: Count
     since: Day
     until: Day
+    resources: Items
 
     @model_validator(mode="after")
     def _consistent(self) -> UnitRow:
@@ -611,6 +623,12 @@ TABLES: dict[str, Table] = {
                 Column(
                     "managed_by", "代管单位编号", "the unit running the residential area (for an abandoned one, 代管); it MANAGES the area"
                 ),
+                Column(
+                    "needs",
+                    "需求清单",
+                    "a community's own needs list (双向点单, 三张清单), items separated by ; or 、; matched with units' resources",
+                    extension=True,
+                ),
             ),
         ),
         Table(
@@ -681,6 +699,12 @@ TABLES: dict[str, Table] = {
                 Column("members", "单位党员数", "party members working here, also where it has no party organisation"),
                 Column("since", "设立日期", "blank: on record since ever"),
                 Column("until", "撤销日期", "blank: still there"),
+                Column(
+                    "resources",
+                    "资源清单",
+                    "what the unit offers communities (双向点单, 三张清单), items separated by ; or 、; matched with communities' needs",
+                    extension=True,
+                ),
             ),
         ),
         Table(

@@ -33,6 +33,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SESSION_FOLDER] = folder
     os.environ["GRASSROOTS_DATA_DIR"] = str(folder / "data")
     os.environ["GRASSROOTS_KEYS_FILE"] = str(folder / "keys.json")
+    # hypothesis keeps its examples and the constants it reads from our source in .hypothesis/ of
+    # the working directory unless told otherwise: keep them in the run's folder too
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(folder / "hypothesis")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

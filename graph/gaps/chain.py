@@ -74,15 +74,13 @@ def hanging_organisation(scope: GapScope, _norms: Norms) -> Iterator[Finding]:
         if org.level is Level.DISTRICT:
             continue  # the district committee heads the chain in this graph
         parent = org.parent
+        ups = UNIT_ORG_PARENTS if org.level is Level.UNIT else org.level.parents
+        if parent is not None and parent.level in ups:
+            continue  # most organisations: nothing to word
         if org.level is Level.UNIT:
             wanted = _("本系统的系统党组织（隶属关系），或属地的街道、社区、园区党组织")
-            fits = parent is not None and parent.level in UNIT_ORG_PARENTS
         else:
-            ups = org.level.parents
             wanted = _("上级（%(level)s）党组织", level="、".join(term(level) for level in sorted(ups)))
-            fits = parent is not None and parent.level in ups
-        if fits:
-            continue
         if parent is None:
             reason = _("%(org)s 没有上级党组织（挂空挡）；应隶属于%(wanted)s", org=org.name, wanted=wanted)
         else:

@@ -33,17 +33,17 @@ class GapScope:
         children: dict[str | None, list[TerritoryFacts]] = defaultdict(list)
         for f in facts:
             children[f.parent].append(f)
-        above = [NodeRef.of(t) for t in reversed(ancestors(store, self.root.id, self.day))]
+        self._above = [NodeRef.of(t) for t in reversed(ancestors(store, self.root.id, self.day))]
         self.territories: list[TerritoryFacts] = []
-        self._inside: dict[str, list[NodeRef]] = {}
-        stack = [(f, above) for f in children[None]]
+        self._facts: dict[str, TerritoryFacts] = {}
+        self._inside: dict[str, list[NodeRef]] = {}  # paths made as gaps ask for them: a count asks for none
+        stack = list(children[None])
         while stack:
-            territory, before = stack.pop()
-            path = [*before, NodeRef(id=territory.id, kind=NodeKind.TERRITORY, name=territory.name, level=territory.level)]
+            territory = stack.pop()
             self.territories.append(territory)
-            self._inside[territory.id] = path
+            self._facts[territory.id] = territory
             kids = sorted(children[territory.id], key=lambda t: (t.name, t.id))
-            stack.extend((kid, path) for kid in reversed(kids))
+            stack.extend(reversed(kids))
         self.households = recorded(facts, "households").total
         """Households under each territory (its own included), counted where nothing below records them (graph.recorded)."""
         self.staff = recorded(facts, "staff").total
@@ -57,8 +57,19 @@ class GapScope:
 
     def path(self, territory_id: str) -> list[NodeRef]:
         """From the street down to a territory (the district only when it is the one asked for)."""
-        full = self._inside[territory_id]
+        full = self._full_path(territory_id)
         return [t for t in full if t.level is not Level.DISTRICT] or full
+
+    def _full_path(self, territory_id: str) -> list[NodeRef]:
+        found = self._inside.get(territory_id)
+        if found is None:
+            territory = self._facts[territory_id]
+            before = self._above if territory.parent is None else self._full_path(territory.parent)
+            found = self._inside[territory_id] = [
+                *before,
+                NodeRef(id=territory.id, kind=NodeKind.TERRITORY, name=territory.name, level=territory.level),
+            ]
+        return found
 
     def organisation(self, territory_id: str) -> OrgFacts | None:
         """The organisation of the chain covering a territory on the day, if any."""

@@ -11,7 +11,7 @@ one answer type of ``graph.store`` field by field.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -37,7 +37,7 @@ from graph.store import (
     UnitFacts,
 )
 
-__all__ = ["FactsCache", "chain_facts", "territory_facts"]
+__all__ = ["FactsCache", "chain_facts", "territory_facts", "territory_facts_of"]
 
 _T_NAME, _T_LEVEL = at(NodeKind.TERRITORY, "name"), at(NodeKind.TERRITORY, "level")
 _T_HOUSEHOLDS, _T_STAFF = at(NodeKind.TERRITORY, "households"), at(NodeKind.TERRITORY, "staff")
@@ -125,12 +125,38 @@ def _first_covered(outgoing: dict[str, PackedEdge], day: date) -> str | None:
 
 def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[TerritoryFacts]:
     """The facts of territory ``root`` and every territory within it on ``day``, walked down the packed graph."""
-    nodes, succ, pred = graph._node, graph._succ, graph._pred
-    packed = nodes.get(root)
+    packed = graph._node.get(root)
     if packed is None:
         raise UnknownNode(root)
     if packed[0].kind is not NodeKind.TERRITORY:
         raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=root, kind=term(packed[0].kind)))
+    return _walk(graph, [(root, None)], day=day, descend=True)
+
+
+def territory_facts_of(graph: nx.DiGraph, ids: Iterable[str] | None, *, day: date) -> list[TerritoryFacts]:
+    """The facts of exactly these territories (every territory when None) on ``day``, each with the
+    territory it lies within that day as ``parent``; ids that are no territory are left out.
+    What the kept facts (``graph.keeper``) recompute after a write."""
+    nodes = graph._node
+    territory = NodeKind.TERRITORY
+    wanted = nodes if ids is None else ids
+    start = [(t, _parent_on(graph, t, day)) for t in wanted if t in nodes and nodes[t][0].kind is territory]
+    return _walk(graph, start, day=day, descend=False)
+
+
+def _parent_on(graph: nx.DiGraph, territory_id: str, day: date) -> str | None:
+    """The territory a territory lies within on a day (WITHIN valid on the day), if any."""
+    nodes = graph._node
+    outgoing: dict[str, tuple[Any, ...]] = graph._succ[territory_id]
+    for target, d in outgoing.items():
+        if d[0] is EdgeKind.WITHIN and valid_on(d, day) and nodes[target][0].kind is NodeKind.TERRITORY:
+            return target
+    return None
+
+
+def _walk(graph: nx.DiGraph, start: list[tuple[str, str | None]], *, day: date, descend: bool) -> list[TerritoryFacts]:
+    """Each territory of ``start`` with its parent, and when ``descend`` every one within them, parents first."""
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
     # Locals, not enum attribute look-ups, in the loop: it runs for every edge of the scope.
     territory, organisation, member = NodeKind.TERRITORY, NodeKind.ORGANISATION, NodeKind.MEMBER
     within, covers, serves, located_in = EdgeKind.WITHIN, EdgeKind.COVERS, EdgeKind.SERVES, EdgeKind.LOCATED_IN
@@ -160,7 +186,7 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
 
     out: list[TerritoryFacts] = []
     seen: set[str] = set()
-    stack: list[tuple[str, str | None]] = [(root, None)]
+    stack = list(reversed(start))
     while stack:
         tid, parent = stack.pop()
         if tid in seen:
@@ -178,7 +204,7 @@ def territory_facts(graph: nx.DiGraph, root: str, *, day: date) -> list[Territor
         for src, d in pred[tid].items():
             kind = d[0]
             if kind is within:
-                if nodes[src][0].kind is territory and valid(d):
+                if descend and nodes[src][0].kind is territory and valid(d):
                     stack.append((src, tid))
             elif kind is covers:
                 if covered_by is None and valid(d) and nodes[src][0].kind is organisation:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import pickle
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -27,8 +28,9 @@ from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreRead
 from graph.history import ChangeKind, PropertyChange, effective_day
 from graph.i18n import _
 from graph.invariants import NodeFacts, check, in_force_last
+from graph.keeper import FactsKeeper
 from graph.memory import operations
-from graph.memory.facts import FactsCache
+from graph.memory.facts import FactsCache, chain_facts, territory_facts_of
 from graph.memory.journal import Journal, Snapshot, empty_journal, read_beside_writer, read_snapshot, replay, replay_frames, write_snapshot
 from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
@@ -36,10 +38,14 @@ from graph.memory.packing import HEAD, Packer, collector_paused, unpack_edge, un
 from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
 from graph.scope import walk_chain_facts, walk_territory_facts
 from graph.store import ChainFacts, Direction, ImportRecord, RecordOf, TerritoryFacts, WriteSummary
+from graph.touched import too_large, touched_or_unknown
 
 __all__ = ["MemoryStore"]
 
 _log = logging.getLogger(__name__)
+
+_CHANGES_KEPT = 4_096
+"""Committed writes whose touched territories are kept for :meth:`MemoryStore.touched_since`; older asks get None."""
 
 
 class MemoryStore:
@@ -62,7 +68,16 @@ class MemoryStore:
         self._packer = Packer()
         self._seq = 0  # the number of the last write, journalled with it
         self._version = 0  # moves on every change to the graph, undone ones included: what cached answers are keyed by
-        self._facts = FactsCache()
+        self._committed = 0  # moves on every committed write only: version()
+        self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=_CHANGES_KEPT)
+        self._facts = FactsCache()  # days other than today, and reads from inside a write
+        self._keeper = FactsKeeper(
+            self,
+            own_facts=lambda ids, day: territory_facts_of(self._graph, ids, day=day),
+            own_chains=lambda ids, day: chain_facts(self._graph, ids, day=day),
+            lock=self._lock,
+        )
+        self._pending = False  # a write_all applied but not yet committed or undone: the keeper waits
         self._durable = durable
         self._dir = Path(data_dir) if data_dir is not None else None
         self._journal: Journal | None = None
@@ -107,10 +122,12 @@ class MemoryStore:
             self._check_open()
             ops, summary = self._checked_plan(batch, effective_day(effective))
             if ops:
+                touched = touched_or_unknown(batch, self)
                 self._seq += 1
                 if self._journal is not None:
                     self._journal.append(self._seq, ops)
                 self._apply(ops)
+                self._commit(_joined(touched, touched_or_unknown(batch, self)))
                 self._after_commit()
             return summary
 
@@ -133,12 +150,23 @@ class MemoryStore:
             group, logged = self._seq, False
             entry: ImportRecord | None = None
             day = effective_day(effective)
+            touched: set[str] | None = set()
+            changed, items = False, 0
+            self._pending = True
             try:
                 for batch in batches:
                     ops, summary = self._checked_plan(batch, day)
-                    for op in ops:
-                        undo.extend(reversed(operations.inverse(self._graph, op)))
-                        self._apply((op,))
+                    items += len(batch)
+                    if too_large(items):  # an import: the ties of each row would cost more than one walk after it
+                        touched = None
+                    follow = bool(ops) and not dry_run and touched is not None
+                    if follow:
+                        touched = _joined(touched, touched_or_unknown(batch, self))
+                    operations.apply_undoable(self._graph, ops, undo)
+                    self._version += 1
+                    if follow:
+                        touched = _joined(touched, touched_or_unknown(batch, self))
+                    changed = changed or (bool(ops) and not dry_run)
                     total.add(summary)
                     if ops and not dry_run and self._journal is not None:
                         self._journal.append(group, ops, final=False)
@@ -152,7 +180,11 @@ class MemoryStore:
             except BaseException:
                 self._apply(reversed(undo))
                 raise
+            finally:
+                self._pending = False
             # committed: from here on nothing may raise, or the caller would think the write undone
+            if changed or entry is not None:
+                self._commit(touched)
             self._after_commit(group, entry)
             return total
 
@@ -166,6 +198,29 @@ class MemoryStore:
     def _apply(self, ops: Iterable[Operation]) -> None:
         operations.apply(self._graph, ops)
         self._version += 1
+
+    def _commit(self, touched: Iterable[str] | None) -> None:
+        """A write committed: the version moves, and what it touched is kept for :meth:`touched_since`."""
+        self._committed += 1
+        self._changes.append((self._committed, None if touched is None else frozenset(touched)))
+
+    def version(self) -> int:
+        """Moves with every committed write, ``clear`` and ``refresh``; a plain field, no lock."""
+        return self._committed
+
+    def touched_since(self, version: int) -> frozenset[str] | None:
+        with self._lock:
+            if version == self._committed:
+                return frozenset()
+            if version > self._committed or not self._changes or self._changes[0][0] > version + 1:
+                return None  # another store's number, or older than the changes kept
+            found: set[str] = set()
+            for number, touched in self._changes:
+                if number > version:
+                    if touched is None:
+                        return None
+                    found |= touched
+            return frozenset(found)
 
     def _check_open(self) -> None:
         self._refuse_if_read_only()
@@ -198,6 +253,7 @@ class MemoryStore:
             self._packer.clear()
             self._seq += 1
             self._version += 1
+            self._commit(None)
             if self._dir is not None:
                 self._snapshot()
 
@@ -209,6 +265,7 @@ class MemoryStore:
             if self._journal is not None:
                 self._journal.append(self._seq, [], final=True, entry=record.model_dump_json())
             self._ledger.append(self._seq, record)
+            self._commit(())  # the ledger changed, no territory did
 
     def imports(self, limit: int = 100) -> list[ImportRecord]:
         with self._lock:
@@ -229,6 +286,7 @@ class MemoryStore:
         with self._lock:
             self._graph, self._packer, self._seq, self._ledger = fresh._graph, fresh._packer, fresh._seq, fresh._ledger
             self._version = max(self._version, fresh._version) + 1  # answers cached for the old graph are not reused
+            self._commit(None)
 
     def close(self) -> None:
         with self._lock:
@@ -253,10 +311,10 @@ class MemoryStore:
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
         with self._lock:
-            items = list(self._graph._node.items())
+            nodes = self._graph._node
+            items = list(nodes.items()) if kind is None else [(i, nodes[i]) for i in operations.ids_of_kind(self._graph, kind)]
         for node_id, packed in items:
-            if kind is None or packed[0].kind is kind:
-                yield unpack_node(node_id, packed)
+            yield unpack_node(node_id, packed)
 
     def edges(self, kind: EdgeKind | None = None) -> Iterator[Edge]:
         with self._lock:
@@ -280,19 +338,31 @@ class MemoryStore:
         ]
 
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
-        """Read straight from the packed tuples, no model built; the answer is kept, per scope and
-        day, until the next change to the graph (see ``graph.memory.facts``)."""
+        """Today's from the keeper (``graph.keeper``: each territory's facts kept up to date by the writes);
+        another day's read straight from the packed tuples and kept, per scope and day, until the next
+        change to the graph (see ``graph.memory.facts``). A day before the last change of a node's
+        properties is the reference walk's, which reads each node as it was (graph.history)."""
         if self._changed_after(day):
             return walk_territory_facts(self, territory_id, day=day)
         with self._lock:
+            keeper = self.keeper()
+            if keeper is not None and day == date.today():
+                found = keeper.territory_facts(territory_id)
+                if found is not None:
+                    return found
             return self._facts.territory_facts(self._graph, territory_id, day=day, version=self._version)
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
-        """Read straight from the packed tuples over the territories :meth:`territory_facts` keeps,
+        """Today's from the keeper; another day's read over the territories :meth:`territory_facts` gives,
         and kept the same way until the next change to the graph."""
         if self._changed_after(day):
             return walk_chain_facts(self, territory_id, day=day)
         with self._lock:
+            keeper = self.keeper()
+            if keeper is not None and day == date.today():
+                found = keeper.chain_facts(territory_id)
+                if found is not None:
+                    return found
             return self._facts.chain_facts(self._graph, territory_id, day=day, version=self._version)
 
     def _changed_after(self, day: date) -> bool:
@@ -332,11 +402,15 @@ class MemoryStore:
             last: date | None = self._graph.graph.get(operations.LAST_CHANGE)
         return last
 
+    def keeper(self) -> FactsKeeper | None:
+        """Today's facts kept up to date by each write (``graph.keeper``); None from inside a write not yet committed."""
+        return None if self._pending else self._keeper
+
     def count(self, kind: NodeKind | None = None) -> int:
         with self._lock:
             if kind is None:
                 return len(self._graph._node)
-            return sum(1 for packed in self._graph._node.values() if packed[0].kind is kind)
+            return len(operations.ids_of_kind(self._graph, kind))
 
     def count_edges(self, kind: EdgeKind | None = None) -> int:
         with self._lock:  # a write in another thread must not change the dicts under the count
@@ -423,6 +497,14 @@ class MemoryStore:
                 )
             ) from exc
         return ledger
+
+
+def _joined(seen: set[str] | None, more: set[str] | None) -> set[str] | None:
+    """Two touched sets as one; None (unknown) wins."""
+    if seen is None or more is None:
+        return None
+    seen |= more
+    return seen
 
 
 def _named(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ not define (asked once each). References are checked against this, never against
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +22,10 @@ __all__ = ["FileAlliance", "FileTerm", "IdIndex", "Known"]
 
 PERSON_TABLES = frozenset({"members", "household_heads"})
 """The tables whose rows describe a person (one Member node): the same id in each is the same person, once per table."""
+
+VALUES_READ = frozenset({"household_heads"})
+"""The person tables whose row values the other's builder reads (the roll's row merges in its person's household heads row);
+of the other (members) only that a row exists is kept, so the index holds the values of as few rows as it can."""
 
 _COVERED = (NodeKind.TERRITORY, NodeKind.UNIT)
 """The kinds an organisation covers: a reference to one may need its organisation."""
@@ -78,11 +83,17 @@ class IdIndex:
         self.unit_types: dict[str, UnitType] = {}
         """The type of each unit the file defines."""
         self.people: dict[str, dict[str, tuple[int, Any]]] = {}
-        """A person's row (number and checked values) in each person table, for each person the file describes in more than one."""
-        self._person_rows: dict[str, tuple[str, int, Any]] = {}
+        """A person's row (number, and checked values where :data:`VALUES_READ`) in each person table, for each person
+        the file describes in more than one."""
+        self.pending: dict[tuple[str, int], str] = {}
+        """The first rows of the people in :attr:`people` whose values are still to be read back from the spill
+        (:meth:`fill_people`), by (table, row): pass 1 holds no row's values, so its memory does not grow with the file's."""
         self.terms: dict[tuple[str, str], list[FileTerm]] = {}
         """The terms the file gives each single-holder post, by (body, post)."""
         self._stored: dict[str, Known | None] = {}
+        self.was_empty = store.count() == 0
+        """Whether the store held nothing when the import began: then no row changes a stored record, and the
+        per-row reads of what the store holds (:meth:`stored`, the edges a row unlinks) are skipped, not asked."""
 
     def define(self, node_id: str, kind: NodeKind, level: Level | None, *, table: str, row: int) -> tuple[str, int] | None:
         """Enter an id a row defines; if an earlier row defined it, that row's table and number instead."""
@@ -96,25 +107,42 @@ class IdIndex:
         """Enter a person a row of a person table describes: once per table, so that the roll and the household
         heads may each have a row for one person; another row of the same table, or any other kind's id, is a duplicate."""
         before = self._defined.get(node_id)
-        first = self._person_rows.get(node_id)
         if before is None:
             self._defined[node_id] = (NodeKind.MEMBER, level, table, row)
-            self._person_rows[node_id] = (table, row, values)
             return None
-        if first is None or first[0] == table or table not in PERSON_TABLES:
-            return before[2], before[3]
-        rows = self.people.setdefault(node_id, {first[0]: (first[1], first[2])})
+        first_table, first_row = before[2], before[3]  # a person table's row defines only its person
+        if first_table not in PERSON_TABLES or first_table == table or table not in PERSON_TABLES:
+            return first_table, first_row
+        rows = self.people.get(node_id)
+        if rows is None:
+            rows = self.people[node_id] = {first_table: (first_row, None)}
+            if first_table in VALUES_READ:
+                self.pending[(first_table, first_row)] = node_id
         if table in rows:
             return table, rows[table][0]
-        rows[table] = (row, values)
+        rows[table] = (row, values if table in VALUES_READ else None)
         if level is not None:  # a household head is at the household level, whichever table came first
             self._defined[node_id] = (NodeKind.MEMBER, level, before[2], before[3])
         return None
 
+    def fill_people(self, chunks: Iterable[tuple[str, list[Any]]]) -> None:
+        """Read back from the spill's chunks the values of the first rows :attr:`pending` names (one pass, before pass 2)."""
+        pending = self.pending
+        tables = {table for table, _row in pending}
+        for table, chunk in chunks:
+            if table not in tables:
+                continue
+            for number, _cells, values, _props in chunk:
+                node_id = pending.pop((table, number), None)
+                if node_id is not None:
+                    self.people[node_id][table] = (number, values)
+            if not pending:
+                return
+
     @functools.cached_property
     def has_people(self) -> bool:
         """Whether the store holds any person yet: an import into a store without one reads none back to merge with."""
-        return self.store.count(NodeKind.MEMBER) > 0
+        return not self.was_empty and self.store.count(NodeKind.MEMBER) > 0
 
     def person_rows(self, node_id: str) -> dict[str, tuple[int, Any]]:
         """The file's rows describing a person, by table, when more than one table does (else empty)."""
@@ -146,6 +174,8 @@ class IdIndex:
 
     def stored(self, node_id: str) -> Known | None:
         """What the store says of a node (its covering organisation included); None if it has none."""
+        if self.was_empty:
+            return None
         if node_id in self._stored:
             return self._stored[node_id]
         try:

@@ -312,6 +312,8 @@ class BuildingRow(_Row):
 
     def unlink(self, source: str, kind: EdgeKind, *, keep: set[str]) -> None:
         """Remove the stored edges of a kind from a record that its row no longer implies (few rows ask this)."""
+        if self._ctx.index.was_empty:
+            return  # nothing was stored: the import's own rows give each edge once, and unlink none
         try:
             stored = self._ctx.store.edges_of(source, kind=kind)
         except UnknownNode:
@@ -324,6 +326,8 @@ class BuildingRow(_Row):
 
     def unlink_in(self, target: str, kind: EdgeKind, *, keep: set[str]) -> None:
         """Remove the stored edges of a kind into a record from sources its row no longer lists (a team's former members)."""
+        if self._ctx.index.was_empty:
+            return
         try:
             stored = self._ctx.store.edges_of(target, kind=kind, direction=Direction.IN)
         except UnknownNode:

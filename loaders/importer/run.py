@@ -137,6 +137,8 @@ def run(
             passes.ignored = source.ignored
             for sheet in source.sheets:
                 passes.read(sheet, spill)
+            if context.index.pending:
+                context.index.fill_people(spill.chunks())
             summary, outcome = passes.write(spill, dry_run=dry_run, record=record)  # with problems already, only checks
     except SourceError as exc:
         context.problems.add(Problem(reason=str(exc)))

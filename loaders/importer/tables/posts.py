@@ -108,9 +108,12 @@ class Posts(TableBuilder[PostValues]):
 
     @staticmethod
     def _member_name(row: BuildingRow, member_id: str | None) -> str | None:
-        if not member_id or not row.stored(member_id):
+        if not member_id:
             return None
-        node = row.store.node(member_id)
+        try:  # the store as it is now: a member this file adds is written (pass 2, members before posts) by then
+            node = row.store.node(member_id)
+        except UnknownNode:
+            return None
         return node.name if isinstance(node, Member) else None
 
     @staticmethod
