@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import RedirectResponse
 
 from api.answers import KeptAnswer
-from api.deps import ServicesDep, ViewerContext
+from api.deps import AsOf, ServicesDep, ViewerContext
 from api.schemas import EdgePageOut, HealthOut, NodeOut, StatsOut
 from graph.model import EdgeKind
+from graph.node_history import NodeHistory
 from graph.store import Direction
 
 __all__ = ["router"]
@@ -43,9 +44,17 @@ def stats(ctx: ViewerContext, answer: KeptAnswer) -> Response:
 
 
 @router.get("/nodes/{node_id}", response_model=NodeOut)
-def get_node(node_id: str, ctx: ViewerContext, answer: KeptAnswer) -> Response:
-    """One node of any kind, with its provenance; a member's phone is masked for viewers."""
-    return answer(lambda: NodeOut(node=ctx.node(node_id)))
+def get_node(node_id: str, ctx: ViewerContext, answer: KeptAnswer, as_of: AsOf = None) -> Response:
+    """One node of any kind, with its provenance, its properties as on ``as_of``; a member's phone is masked for viewers."""
+    return answer(lambda: NodeOut(node=ctx.on(as_of).node(node_id)))
+
+
+@router.get("/nodes/{node_id}/history", response_model=NodeHistory)
+def get_node_history(node_id: str, ctx: ViewerContext, answer: KeptAnswer) -> Response:
+    """A node's property history: each change with its day, field, old and new value, and the import that made it.
+
+    Held to the key's territory and masked like the node (phones masked for viewers, in old values too)."""
+    return answer(lambda: ctx.history(node_id))
 
 
 @router.get("/nodes/{node_id}/edges", response_model=EdgePageOut)

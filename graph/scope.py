@@ -17,6 +17,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.errors import WrongKind
+from graph.history import effective_day
 from graph.i18n import _
 from graph.labels import term
 from graph.model import (
@@ -79,7 +80,7 @@ PATH_SEPARATOR = " › "
 
 def on_date(as_of: date | None) -> date:
     """The day a query is about: the one asked for, or today."""
-    return as_of if as_of is not None else date.today()
+    return effective_day(as_of)
 
 
 def valid_on(edge: Edge, day: date) -> bool:
@@ -162,7 +163,7 @@ def ancestors(store: GraphStore, territory_id: str, day: date) -> list[Territory
         ups = [e for e in store.edges_of(current, kind=EdgeKind.WITHIN) if valid_on(e, day) and e.target not in seen]
         if not ups:
             return out
-        parent = store.node(ups[0].target)
+        parent = store.node_on(ups[0].target, day)
         if not isinstance(parent, Territory):
             return out
         out.append(parent)
@@ -189,7 +190,7 @@ class DayReader:
     def node(self, node_id: str) -> Node:
         found = self._nodes.get(node_id)
         if found is None:
-            found = self._nodes[node_id] = self.store.node(node_id)
+            found = self._nodes[node_id] = self.store.node_on(node_id, self.day)
         return found
 
     def edges(self, node_id: str, kind: EdgeKind, direction: Direction = Direction.OUT, *, any_day: bool = False) -> list[Edge]:
@@ -334,12 +335,14 @@ class ScopeTree(DayReader):
 
     Territories come parents first and siblings by name, so listings read down the chain.
     Every edge followed must have been valid on the day (:func:`valid_on`); node properties
-    (households, members, staff) have no history and are read as they are now.
+    (households, members, staff) are read as they were on the day (``GraphStore.node_on``).
     """
 
     def __init__(self, store: GraphStore, scope_id: str, *, as_of: date | None = None) -> None:
         super().__init__(store, as_of=as_of)
-        self.root = resolve_scope(store, scope_id)
+        root = self.node(resolve_scope(store, scope_id).id)
+        assert isinstance(root, Territory)
+        self.root = root
         self.above = ancestors(store, self.root.id, self.day)
         self.territories: list[Territory] = []
         self.parent: dict[str, str | None] = {}
