@@ -109,7 +109,7 @@ class FigureChange(BaseModel):
         rate = after.rate - before.rate if after.rate is not None and before.rate is not None else None
         return cls(
             figure=key,
-            label=FIGURE_LABELS[key],
+            label=_(FIGURE_LABELS[key]),
             before=before,
             after=after,
             numerator_change=after.numerator - before.numerator,
@@ -645,7 +645,7 @@ def trends(store: GraphStore, scope_id: str, *, since: date | None = None, until
     return Trends(
         scope=NodeRef.of(root),
         months=months,
-        series=[Series(figure=key, label=FIGURE_LABELS[key], points=[p[key] for p in points]) for key in FIGURE_KEYS],
+        series=[Series(figure=key, label=_(FIGURE_LABELS[key]), points=[p[key] for p in points]) for key in FIGURE_KEYS],
     )
 
 

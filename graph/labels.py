@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from graph.i18n import Lang, current
+from graph.i18n import N_, Lang, current
 from graph.model import (
     AllianceKind,
     CentreLevel,
@@ -162,28 +162,29 @@ SIX_HAVES_LABELS = {
 
 
 FIGURE_LABELS = {
-    "residential_areas_with_branch": "小区党支部覆盖率",
-    "grids_with_group": "网格党小组覆盖率",
-    "buildings_with_group": "楼栋(院落)党组织覆盖率",
-    "households_linked": "联户覆盖率",
-    "property_companies_with_organisation": "物业服务企业党组织覆盖率",
-    "owners_committees_with_organisation": "业主委员会党组织覆盖率",
-    "two_new_with_organisation": "两新组织党组织覆盖率",
-    "units_in_agreements": "驻区单位共建率",
-    "communities_with_centre": "社区党群服务中心覆盖率",
-    "centres_meeting_six_haves": "党群服务中心“六有”达标率",
-    "centres_mostly_for_service": "党群服务中心服务面积达标率",
-    "areas_with_three_parties": "三方共议覆盖率",
-    "abandoned_areas_run": "弃管小区有人管率",
-    "in_service_reported": "在职党员双报到率",
-    "reports_received": "在职党员到本地报到",
-    "grids_with_leader": "网格长配备率",
-    "buildings_with_leader": "楼栋长配备率",
-    "household_heads_party_members": "党员联户长占比",
-    "members_on_roll": "党员总数",
-    "staff": "专职社区工作者",
+    "residential_areas_with_branch": N_("小区党支部覆盖率"),
+    "grids_with_group": N_("网格党小组覆盖率"),
+    "buildings_with_group": N_("楼栋(院落)党组织覆盖率"),
+    "households_linked": N_("联户覆盖率"),
+    "property_companies_with_organisation": N_("物业服务企业党组织覆盖率"),
+    "owners_committees_with_organisation": N_("业主委员会党组织覆盖率"),
+    "two_new_with_organisation": N_("两新组织党组织覆盖率"),
+    "units_in_agreements": N_("驻区单位共建率"),
+    "communities_with_centre": N_("社区党群服务中心覆盖率"),
+    "centres_meeting_six_haves": N_("党群服务中心“六有”达标率"),
+    "centres_mostly_for_service": N_("党群服务中心服务面积达标率"),
+    "areas_with_three_parties": N_("三方共议覆盖率"),
+    "abandoned_areas_run": N_("弃管小区有人管率"),
+    "in_service_reported": N_("在职党员双报到率"),
+    "reports_received": N_("在职党员到本地报到"),
+    "grids_with_leader": N_("网格长配备率"),
+    "buildings_with_leader": N_("楼栋长配备率"),
+    "household_heads_party_members": N_("党员联户长占比"),
+    "members_on_roll": N_("党员总数"),
+    "staff": N_("专职社区工作者"),
 }
-"""Each coverage figure (a field of :class:`graph.coverage.CoverageFigures`) by the name staff read: changes and trends."""
+"""Each coverage figure (a field of :class:`graph.coverage.CoverageFigures`) by the name staff read (msgids: ``_()`` them
+where shown): changes and trends."""
 
 
 def label(value: StrEnum) -> str:

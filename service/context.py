@@ -387,6 +387,7 @@ class Context:
             gaps=self.gaps(scope_id, rules=None, limit=max(1, counts.total), offset=0).items,
             rules=gap_rules(),
             agreements=self.agreements(scope_id, status=None, expiring_within_days=self.norms.expiring_within_days),
+            changes=self.changes(scope_id, since=last_month_end(self.day)),
         )
 
     def report(self, scope_id: str, *, fmt: str) -> bytes:

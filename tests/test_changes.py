@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -11,8 +11,8 @@ from graph.errors import UnknownNode
 from graph.gaps import find_gaps
 from graph.i18n import using
 from graph.model import ChangeKind
-from graph.store import GraphStore
-from tests.utils.changing_network import END, PLANTED, START, changing_network, expected
+from graph.store import GraphStore, ImportRecord, WriteSummary
+from tests.utils.changing_network import DAILY, END, PLANTED, START, changing_network, expected
 
 
 @pytest.fixture
@@ -94,10 +94,22 @@ def test_gaps_opened_and_closed_are_those_found_on_one_day_and_not_the_other(mon
     assert {"g121", "g112", "g111"} <= {node for rule, node in opened if rule == "grid_without_group"}
 
 
-def test_since_an_import_starts_the_day_before_it_took_effect(month: GraphStore) -> None:
-    record = month.imports(limit=1)
-    if not record:
-        pytest.skip("writes outside an import leave no ledger entry")
+def test_since_an_import_starts_the_day_before_it_took_effect(store: GraphStore) -> None:
+    day16 = date(2026, 10, 16)
+
+    def entry(summary: WriteSummary) -> ImportRecord:
+        at = datetime(2026, 10, 16, 9, 0)
+        return ImportRecord(
+            id="imp-16", file="day16.xlsx", sha256="0" * 64, started_at=at, finished_at=at, outcome="applied", summary=summary
+        )
+
+    base, *days = changing_network()
+    store.write(base)
+    for on, batch in zip([d for d, _ in DAILY], days, strict=True):
+        store.write(batch, record=entry if on == day16 else None)
+    answer = changes(store, "d", since_import="imp-16", until=END)
+    assert answer.since == day16 - timedelta(days=1)
+    assert _found(answer) == expected(day16 - timedelta(days=1), END)
 
 
 def test_an_unknown_import_is_refused(month: GraphStore) -> None:
