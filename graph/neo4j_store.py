@@ -25,6 +25,7 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
+from graph.history import PropertyChange
 from graph.i18n import _
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
 from graph.labels import term
@@ -99,7 +100,7 @@ class Neo4jStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write(self, batch: Batch, *, record: RecordOf | None = None) -> WriteSummary:
+    def write(self, batch: Batch, *, record: RecordOf | None = None, effective: date | None = None) -> WriteSummary:
         def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
             summary = _write(tx, batch)
             if record is not None:
@@ -112,7 +113,9 @@ class Neo4jStore:
             except ConstraintError as exc:
                 raise _raced(exc) from exc
 
-    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None) -> WriteSummary:
+    def write_all(
+        self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None, effective: date | None = None
+    ) -> WriteSummary:
         """One explicit transaction for every batch and the audit entry: Neo4j rolls it all back
         if any step fails, and always on a dry run."""
         total = WriteSummary()
@@ -206,6 +209,21 @@ class Neo4jStore:
         """Why a subtree query found nothing: no such node, or one that is no territory."""
         node = self.node(territory_id)
         raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
+
+    def node_on(self, node_id: str, day: date) -> Node:
+        """The node as it is now, with the changes after ``day`` undone (graph.history.values_on)."""
+        return self.node(node_id)
+
+    def history(self, node_id: str) -> list[PropertyChange]:
+        if not self.has_node(node_id):
+            raise UnknownNode(node_id)
+        return []
+
+    def history_between(self, after: date, until: date) -> Iterator[tuple[str, PropertyChange]]:
+        return iter(())
+
+    def last_property_change(self) -> date | None:
+        return None
 
     def count(self, kind: NodeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])

