@@ -29,18 +29,21 @@ without dated edges reads as if it had always been there, and is listed by nothi
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from graph.coverage import Coverage, CoverageFigures, Figure, coverage, coverage_of_facts
 from graph.errors import BadInterval, UnknownNode
 from graph.gaps import CATALOGUE, Gap, GapRuleName, GapScope
+from graph.history import ChangeKind as History
+from graph.history import fields_of
 from graph.i18n import _
 from graph.labels import FIGURE_LABELS, term
-from graph.model import Agreement, ChangeKind, EdgeKind, Level, NodeKind, Post, Seat, Territory, UnitType
+from graph.model import Agreement, ChangeEvent, EdgeKind, Level, NodeKind, Post, Seat, Territory, UnitType
 from graph.norms import NORMS, Norms
 from graph.scope import PATH_SEPARATOR, NodeRef, on_date, resolve_scope, valid_on
 from graph.store import Direction, GraphStore, OrgFacts, TerritoryFacts
@@ -49,9 +52,11 @@ __all__ = [
     "FIGURE_KEYS",
     "AgreementChange",
     "Changes",
+    "FieldChange",
     "FigureChange",
     "GapChange",
     "NodeChange",
+    "PropertyChanges",
     "ReportChange",
     "ScopeFigures",
     "Series",
@@ -87,7 +92,7 @@ def figures_of(figures: CoverageFigures) -> dict[str, Figure]:
 class NodeChange(BaseModel):
     """A territory or organisation created, ended, moved, or moved in or out of the scope."""
 
-    change: ChangeKind
+    change: ChangeEvent
     node: NodeRef
     before: NodeRef | None = Field(description="its parent on the first day (None: none, or not to be named)")
     after: NodeRef | None = Field(description="its parent on the second day")
@@ -132,14 +137,14 @@ class ScopeFigures(BaseModel):
 class GapChange(BaseModel):
     """A gap found on one day and not the other: opened (found on the second), closed (found on the first)."""
 
-    change: ChangeKind
+    change: ChangeEvent
     gap: Gap
 
 
 class AgreementChange(BaseModel):
     """A co-building agreement (党建共建协议) signed, renewed or expired without renewal."""
 
-    change: ChangeKind
+    change: ChangeEvent
     agreement: NodeRef
     day: date
     parties: list[NodeRef]
@@ -149,7 +154,7 @@ class AgreementChange(BaseModel):
 class TermChange(BaseModel):
     """A seat (兼职委员) or post (职务) whose term began (taken) or ended (left)."""
 
-    change: ChangeKind
+    change: ChangeEvent
     node: NodeRef = Field(description="the seat or post, named by its holder")
     body: NodeRef = Field(description="the committee or body it is on")
     role: str = Field(description="the post or the seat's role, as staff say it")
@@ -162,6 +167,23 @@ class ReportChange(BaseModel):
     member: NodeRef
     to: NodeRef
     day: date
+
+
+class FieldChange(BaseModel):
+    """One property of a node on the two days (JSON values, as the node's history keeps them)."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+class PropertyChanges(BaseModel):
+    """A node of the scope whose properties differ between the two days (its history: graph.history)."""
+
+    change: ChangeEvent = ChangeEvent.CHANGED
+    node: NodeRef
+    day: date = Field(description="the last day in the interval a change of it took effect")
+    fields: list[FieldChange]
 
 
 class Changes(BaseModel):
@@ -180,11 +202,15 @@ class Changes(BaseModel):
     seats: list[TermChange]
     posts: list[TermChange]
     reports: list[ReportChange]
+    properties: list[PropertyChanges] = Field(
+        default_factory=list, description="nodes of the scope whose households, staff, members, name, form... changed"
+    )
 
     @property
     def total(self) -> int:
         """How many changes are listed (figures aside)."""
-        return sum(len(x) for x in (self.territories, self.organisations, self.gaps, self.agreements, self.seats, self.posts, self.reports))
+        listed = (self.territories, self.organisations, self.gaps, self.agreements, self.seats, self.posts, self.reports, self.properties)
+        return sum(len(x) for x in listed)
 
 
 # -- one day of a scope --------------------------------------------------------------------------
@@ -266,24 +292,28 @@ def _moves(
     edge_kind: EdgeKind,
     since: date,
     until: date,
+    created: set[str],
 ) -> list[NodeChange]:
-    """Created, ended, moved, moved in or out: two days' nodes with their parents compared."""
+    """Created, ended, moved, moved in or out: two days' nodes with their parents compared; a node there on both
+    days whose history says it was created in between (written with undated edges) is created too."""
     out: list[NodeChange] = []
     then, now = parents
     for node_id in sorted(before.keys() | after.keys()):
         was, is_ = node_id in before, node_id in after
         p1, p2 = then.get(node_id), now.get(node_id)
-        if was and is_:
+        if was and is_ and node_id in created:
+            kind, p1 = ChangeEvent.CREATED, None
+        elif was and is_:
             if p1 == p2:
                 continue
-            kind = ChangeKind.MOVED
+            kind = ChangeEvent.MOVED
         elif is_:
-            kind = ChangeKind.MOVED_IN if _first_day(store, node_id, edge_kind, since) else ChangeKind.CREATED
+            kind = ChangeEvent.MOVED_IN if _first_day(store, node_id, edge_kind, since) else ChangeEvent.CREATED
         else:
-            kind = ChangeKind.MOVED_OUT if _first_day(store, node_id, edge_kind, until) else ChangeKind.ENDED
-        if kind is ChangeKind.MOVED_IN and not p1:
+            kind = ChangeEvent.MOVED_OUT if _first_day(store, node_id, edge_kind, until) else ChangeEvent.ENDED
+        if kind is ChangeEvent.MOVED_IN and not p1:
             p1 = _place(store, node_id, edge_kind, since)
-        if kind is ChangeKind.MOVED_OUT and not p2:
+        if kind is ChangeEvent.MOVED_OUT and not p2:
             p2 = _place(store, node_id, edge_kind, until)
         out.append(NodeChange(change=kind, node=after.get(node_id) or before[node_id], before=_ref(store, p1), after=_ref(store, p2)))
     return out
@@ -331,13 +361,14 @@ def changes(
     root = resolve_scope(store, scope_id)
     first, second = _Day.read(store, root.id, since), _Day.read(store, root.id, end)
     figures = _figure_changes(store, first, second, norms)
+    logged = _Logged.read(store, since, end)
     return Changes(
         scope=NodeRef.of(root),
         path=_path(first, second, root),
         since=since,
         until=end,
-        territories=_territory_changes(store, first, second, root),
-        organisations=_organisation_changes(store, first, second),
+        territories=_territory_changes(store, first, second, root, created=logged.created),
+        organisations=_organisation_changes(store, first, second, created=logged.created),
         coverage=figures[0],
         breakdown=figures[1],
         gaps=_gap_changes(first, second, rules, norms),
@@ -345,6 +376,7 @@ def changes(
         seats=_seat_changes(store, first, second),
         posts=_post_changes(store, first, second),
         reports=_report_changes(store, first, second),
+        properties=_property_changes(store, first, second, logged.changed),
     )
 
 
@@ -353,7 +385,7 @@ def _path(first: _Day, second: _Day, root: Territory) -> str:
     return PATH_SEPARATOR.join(t.name for t in path)
 
 
-def _territory_changes(store: GraphStore, first: _Day, second: _Day, root: Territory) -> list[NodeChange]:
+def _territory_changes(store: GraphStore, first: _Day, second: _Day, root: Territory, *, created: set[str]) -> list[NodeChange]:
     def refs(day: _Day) -> dict[str, NodeRef]:
         return {tid: _territory_ref(t) for tid, t in day.territories.items() if tid != root.id}
 
@@ -368,10 +400,11 @@ def _territory_changes(store: GraphStore, first: _Day, second: _Day, root: Terri
         edge_kind=EdgeKind.WITHIN,
         since=first.day,
         until=second.day,
+        created=created,
     )
 
 
-def _organisation_changes(store: GraphStore, first: _Day, second: _Day) -> list[NodeChange]:
+def _organisation_changes(store: GraphStore, first: _Day, second: _Day, *, created: set[str]) -> list[NodeChange]:
     def refs(day: _Day) -> dict[str, NodeRef]:
         return {oid: _org_ref(o) for oid, o in day.organisations.items()}
 
@@ -386,6 +419,7 @@ def _organisation_changes(store: GraphStore, first: _Day, second: _Day) -> list[
         edge_kind=EdgeKind.COVERS,
         since=first.day,
         until=second.day,
+        created=created,
     )
 
 
@@ -423,9 +457,9 @@ def _zero_figures() -> dict[str, object]:
 def _gap_changes(first: _Day, second: _Day, rules: list[GapRuleName] | None, norms: Norms) -> list[GapChange]:
     then, now = first.gaps(rules, norms), second.gaps(rules, norms)
     order = {name: i for i, name in enumerate(CATALOGUE.names)}
-    found = [GapChange(change=ChangeKind.OPENED, gap=g) for key, g in now.items() if key not in then]
-    found += [GapChange(change=ChangeKind.CLOSED, gap=g) for key, g in then.items() if key not in now]
-    return sorted(found, key=lambda c: (order.get(c.gap.rule, len(order)), c.change != ChangeKind.OPENED, c.gap.path_text, c.gap.node.id))
+    found = [GapChange(change=ChangeEvent.OPENED, gap=g) for key, g in now.items() if key not in then]
+    found += [GapChange(change=ChangeEvent.CLOSED, gap=g) for key, g in then.items() if key not in now]
+    return sorted(found, key=lambda c: (order.get(c.gap.rule, len(order)), c.change != ChangeEvent.OPENED, c.gap.path_text, c.gap.node.id))
 
 
 def _agreements(store: GraphStore, days: tuple[_Day, _Day]) -> dict[str, Agreement]:
@@ -461,7 +495,7 @@ def _agreement_changes(store: GraphStore, first: _Day, second: _Day) -> list[Agr
         if _in_interval(agreement.signed_on, since, until):
             earlier = [a for a in others if a.signed_on < agreement.signed_on]
             renews = max(earlier, key=lambda a: (a.signed_on, a.id)).id if earlier else None
-            kind = ChangeKind.RENEWED if renews else ChangeKind.SIGNED
+            kind = ChangeEvent.RENEWED if renews else ChangeEvent.SIGNED
             out.append(
                 AgreementChange(change=kind, agreement=NodeRef.of(agreement), day=agreement.signed_on, parties=named(aid), renews=renews)
             )
@@ -469,16 +503,16 @@ def _agreement_changes(store: GraphStore, first: _Day, second: _Day) -> list[Agr
         if ended is not None and _in_interval(ended, since, until):
             if any(a.signed_on > agreement.signed_on and a.signed_on <= until for a in others):
                 continue  # renewed: listed as the renewal
-            out.append(AgreementChange(change=ChangeKind.EXPIRED, agreement=NodeRef.of(agreement), day=ended, parties=named(aid)))
+            out.append(AgreementChange(change=ChangeEvent.EXPIRED, agreement=NodeRef.of(agreement), day=ended, parties=named(aid)))
     return sorted(out, key=lambda c: (c.day, c.agreement.id))
 
 
-def _terms(node: Seat | Post, since: date, until: date) -> Iterator[tuple[ChangeKind, date]]:
+def _terms(node: Seat | Post, since: date, until: date) -> Iterator[tuple[ChangeEvent, date]]:
     if node.valid_from is not None and _in_interval(node.valid_from, since, until):
-        yield ChangeKind.TAKEN, node.valid_from
+        yield ChangeEvent.TAKEN, node.valid_from
     ended = _after(node.valid_to)
     if ended is not None and _in_interval(ended, since, until):
-        yield ChangeKind.LEFT, ended
+        yield ChangeEvent.LEFT, ended
 
 
 def _seat_changes(store: GraphStore, first: _Day, second: _Day) -> list[TermChange]:
@@ -547,6 +581,58 @@ def _report_changes(store: GraphStore, first: _Day, second: _Day) -> list[Report
     return sorted(out, key=lambda c: (c.day, c.to.name, c.member.id))
 
 
+@dataclass(frozen=True)
+class _Logged:
+    """What the nodes' history (graph.history) says of the interval: nodes created in it, and nodes changed in it
+    with the last day of their change. One pass over the store's log entries of the interval."""
+
+    created: set[str]
+    changed: dict[str, date]
+
+    @classmethod
+    def read(cls, store: GraphStore, since: date, until: date) -> _Logged:
+        created: set[str] = set()
+        changed: dict[str, date] = {}
+        for node_id, entry in store.history_between(since, until):
+            if entry.what is History.CREATED:
+                created.add(node_id)
+            elif entry.what is History.CHANGED:
+                changed[node_id] = max(changed.get(node_id, entry.day), entry.day)
+        return cls(created=created, changed=changed)
+
+
+_PERSONAL = frozenset({"phone", "properties"})
+"""Fields a change listing leaves out: a phone and extra columns are personal data the policy masks for viewers."""
+
+
+def _property_changes(store: GraphStore, first: _Day, second: _Day, changed: dict[str, date]) -> list[PropertyChanges]:
+    """The nodes of the scope (territories, organisations, units, household heads, in-service members) whose properties
+    on the second day differ from the first, each field with its two values."""
+    if not changed:
+        return []
+    mine: set[str] = set()
+    for day in (first, second):
+        mine.update(day.territories, day.organisations, day.units)
+        for chain in day.scope.chain.values():
+            mine.update(h.id for h in chain.heads)
+            mine.update(m.id for m in chain.in_service)
+    out: list[PropertyChanges] = []
+    for node_id in sorted(mine & changed.keys()):
+        try:
+            before, after = store.node_on(node_id, first.day), store.node_on(node_id, second.day)
+        except UnknownNode:
+            continue
+        was, is_ = fields_of(before), fields_of(after)
+        fields = [
+            FieldChange(field=name, before=was.get(name), after=is_.get(name))
+            for name in sorted(was.keys() | is_.keys())
+            if name not in _PERSONAL and was.get(name) != is_.get(name)
+        ]
+        if fields:
+            out.append(PropertyChanges(node=NodeRef.of(after), day=changed[node_id], fields=fields))
+    return sorted(out, key=lambda c: (c.day, c.node.id))
+
+
 # -- what a person reads --------------------------------------------------------------------------
 
 
@@ -554,51 +640,62 @@ def _name(ref: NodeRef | None) -> str:
     return ref.name if ref is not None else _("（范围外）")
 
 
-def describe(change: NodeChange | AgreementChange | TermChange | ReportChange | GapChange) -> str:
+def describe(change: NodeChange | AgreementChange | TermChange | ReportChange | GapChange | PropertyChanges) -> str:
     """One change as a line a person reads, in the reader's language."""
+    if isinstance(change, PropertyChanges):
+        fields = _("，").join(
+            _("%(field)s 由 %(before)s 改为 %(after)s", field=f.field, before=_value(f.before), after=_value(f.after))
+            for f in change.fields
+        )
+        return _("%(day)s %(name)s：%(fields)s", day=change.day, name=change.node.name, fields=fields)
     if isinstance(change, NodeChange):
         what = f"{term(change.node.level)} {change.node.name}" if change.node.level else change.node.name
-        if change.change is ChangeKind.MOVED:
+        if change.change is ChangeEvent.MOVED:
             return _("%(what)s 从 %(before)s 调整到 %(after)s", what=what, before=_name(change.before), after=_name(change.after))
-        if change.change is ChangeKind.MOVED_IN:
+        if change.change is ChangeEvent.MOVED_IN:
             return _("%(what)s 从 %(before)s 划入", what=what, before=_name(change.before))
-        if change.change is ChangeKind.MOVED_OUT:
+        if change.change is ChangeEvent.MOVED_OUT:
             return _("%(what)s 划出到 %(after)s", what=what, after=_name(change.after))
-        if change.change is ChangeKind.CREATED:
+        if change.change is ChangeEvent.CREATED:
             return _("新设 %(what)s（隶属 %(after)s）", what=what, after=_name(change.after))
         return _("撤销 %(what)s（原隶属 %(before)s）", what=what, before=_name(change.before))
     if isinstance(change, AgreementChange):
         parties = "、".join(p.name for p in change.parties)
-        if change.change is ChangeKind.RENEWED:
+        if change.change is ChangeEvent.RENEWED:
             return _("%(day)s 续签共建协议 %(id)s（%(parties)s）", day=change.day, id=change.agreement.id, parties=parties)
-        if change.change is ChangeKind.SIGNED:
+        if change.change is ChangeEvent.SIGNED:
             return _("%(day)s 签订共建协议 %(id)s（%(parties)s）", day=change.day, id=change.agreement.id, parties=parties)
         return _("%(day)s 共建协议 %(id)s 到期未续签（%(parties)s）", day=change.day, id=change.agreement.id, parties=parties)
     if isinstance(change, TermChange):
-        if change.change is ChangeKind.TAKEN:
+        if change.change is ChangeEvent.TAKEN:
             return _("%(day)s %(who)s 任 %(body)s %(role)s", day=change.day, who=change.node.name, body=change.body.name, role=change.role)
         return _("%(day)s %(who)s 离任 %(body)s %(role)s", day=change.day, who=change.node.name, body=change.body.name, role=change.role)
     if isinstance(change, ReportChange):
         return _("%(day)s %(who)s 到 %(place)s 报到", day=change.day, who=change.member.name, place=change.to.name)
-    if change.change is ChangeKind.OPENED:
+    if change.change is ChangeEvent.OPENED:
         return _("新增短板：%(path)s（%(rule)s）", path=change.gap.path_text, rule=change.gap.rule)
     return _("消除短板：%(path)s（%(rule)s）", path=change.gap.path_text, rule=change.gap.rule)
 
 
-def listed(found: Changes) -> Iterator[tuple[str, ChangeKind, str]]:
+def _value(value: Any) -> str:
+    return _("（空）") if value is None or value == "" else str(value)
+
+
+def listed(found: Changes) -> Iterator[tuple[str, ChangeEvent, str]]:
     """Every change listed, as (section, kind, line): what the command line, the dashboard and the report show."""
-    sections: Iterable[tuple[str, list[NodeChange] | list[AgreementChange] | list[TermChange] | list[ReportChange] | list[GapChange]]] = (
+    sections: Iterable[tuple[str, Sequence[NodeChange | AgreementChange | TermChange | ReportChange | GapChange | PropertyChanges]]] = (
         (_("地域"), found.territories),
         (_("党组织"), found.organisations),
         (_("共建协议"), found.agreements),
         (_("兼职委员"), found.seats),
         (_("职务"), found.posts),
         (_("双报到"), found.reports),
+        (_("属性"), found.properties),
         (_("短板"), found.gaps),
     )
     for section, items in sections:
         for item in items:
-            kind = item.change if not isinstance(item, ReportChange) else ChangeKind.REPORTED
+            kind = item.change if not isinstance(item, ReportChange) else ChangeEvent.REPORTED
             yield section, kind, describe(item)
 
 

@@ -15,7 +15,7 @@ from graph.i18n import N_, Lang, current
 from graph.model import (
     AllianceKind,
     CentreLevel,
-    ChangeKind,
+    ChangeEvent,
     Level,
     MemberCategory,
     MemberRole,
@@ -111,7 +111,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "member": "委员",
     },
     TeamKind: {"volunteer": "党员志愿服务队", "grid_service": "网格服务团队", "vanguard": "先锋队"},
-    ChangeKind: {
+    ChangeEvent: {
         "created": "新设",
         "ended": "撤销",
         "moved": "调整隶属",
@@ -123,6 +123,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "taken": "任职",
         "left": "离任",
         "reported": "报到",
+        "changed": "变更",
         "opened": "新增",
         "closed": "消除",
     },

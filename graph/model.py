@@ -46,7 +46,7 @@ __all__ = [
     "Batch",
     "CentreFor",
     "CentreLevel",
-    "ChangeKind",
+    "ChangeEvent",
     "Covers",
     "Edge",
     "EdgeKind",
@@ -362,7 +362,7 @@ class MemberRole(StrEnum):
     VOLUNTEER = "volunteer"  # 志愿者 (党员志愿服务队, Duyun)
 
 
-class ChangeKind(StrEnum):
+class ChangeEvent(StrEnum):
     """变化: what happened to a thing between two days (graph.changes), as the changes report lists it."""
 
     CREATED = "created"  # 新设
@@ -376,6 +376,7 @@ class ChangeKind(StrEnum):
     TAKEN = "taken"  # 任职 (a seat's or post's term began)
     LEFT = "left"  # 离任 (a seat's or post's term ended)
     REPORTED = "reported"  # 报到 (双报到)
+    CHANGED = "changed"  # 变更: a property (households, staff, members, name, form...) changed
     OPENED = "opened"  # 新增短板
     CLOSED = "closed"  # 消除短板
 

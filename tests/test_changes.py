@@ -10,27 +10,26 @@ from graph.changes import Changes, changes, describe, listed, month_ends, trends
 from graph.errors import UnknownNode
 from graph.gaps import find_gaps
 from graph.i18n import using
-from graph.model import ChangeKind
+from graph.model import ChangeEvent
 from graph.store import GraphStore, ImportRecord, WriteSummary
-from tests.utils.changing_network import DAILY, END, PLANTED, START, changing_network, expected
+from tests.utils.changing_network import END, PLANTED, START, expected, expected_properties, keeps_history, write_month
 
 
 @pytest.fixture
 def month(store: GraphStore) -> GraphStore:
     """Every store, after the district's base and a month of daily writes."""
-    for batch in changing_network():
-        store.write(batch)
-    return store
+    return write_month(store)
 
 
-def _found(answer: Changes) -> set[tuple[str, ChangeKind, str]]:
-    out: set[tuple[str, ChangeKind, str]] = set()
+def _found(answer: Changes) -> set[tuple[str, ChangeEvent, str]]:
+    out: set[tuple[str, ChangeEvent, str]] = set()
     for section in ("territories", "organisations"):
         out |= {(section, c.change, c.node.id) for c in getattr(answer, section)}
     out |= {("agreements", c.change, c.agreement.id) for c in answer.agreements}
     out |= {("seats", c.change, c.node.id) for c in answer.seats}
     out |= {("posts", c.change, c.node.id) for c in answer.posts}
-    out |= {("reports", ChangeKind.REPORTED, c.member.id) for c in answer.reports}
+    out |= {("reports", ChangeEvent.REPORTED, c.member.id) for c in answer.reports}
+    out |= {("properties", c.change, c.node.id) for c in answer.properties}
     return out
 
 
@@ -40,14 +39,14 @@ def _found(answer: Changes) -> set[tuple[str, ChangeKind, str]]:
 )
 def test_every_planted_change_between_two_days_is_found_and_nothing_else(month: GraphStore, since: date, until: date) -> None:
     answer = changes(month, "d", since=since, until=until)
-    assert _found(answer) == expected(since, until)
+    assert _found(answer) == expected(since, until) | expected_properties(month, since, until)
 
 
 def test_each_change_names_its_day_and_its_places(month: GraphStore) -> None:
     answer = changes(month, "d", since=START, until=END)
     days = {p.id: p.day for p in PLANTED}
     assert {c.agreement.id: c.day for c in answer.agreements} == {a: days[a] for a in ("ag-new", "ag-x", "ag-sign")}
-    assert [c.renews for c in answer.agreements if c.change is ChangeKind.RENEWED] == ["ag-old"]
+    assert [c.renews for c in answer.agreements if c.change is ChangeEvent.RENEWED] == ["ag-old"]
     moved = next(c for c in answer.territories if c.node.id == "c2")
     assert (moved.before and moved.before.id, moved.after and moved.after.id) == ("s1", "s2")
     org = next(c for c in answer.organisations if c.node.id == "o-c2")
@@ -61,13 +60,13 @@ def test_each_change_names_its_day_and_its_places(month: GraphStore) -> None:
 def test_a_street_sees_a_community_moved_out_and_the_other_moved_in(month: GraphStore) -> None:
     east = changes(month, "s1", since=START, until=END)
     west = changes(month, "s2", since=START, until=END)
-    assert ("territories", ChangeKind.MOVED_OUT, "c2") in _found(east)
-    assert ("territories", ChangeKind.MOVED_IN, "c2") in _found(west)
+    assert ("territories", ChangeEvent.MOVED_OUT, "c2") in _found(east)
+    assert ("territories", ChangeEvent.MOVED_IN, "c2") in _found(west)
     out = next(c for c in east.territories if c.node.id == "c2")
     assert out.after is not None and out.after.id == "s2"
-    assert ("organisations", ChangeKind.MOVED_IN, "o-c2") in _found(west)
-    assert ("agreements", ChangeKind.EXPIRED, "ag-x") in _found(west)  # c2's agreements follow it
-    assert ("territories", ChangeKind.CREATED, "a12") not in _found(west)
+    assert ("organisations", ChangeEvent.MOVED_IN, "o-c2") in _found(west)
+    assert ("agreements", ChangeEvent.EXPIRED, "ag-x") in _found(west)  # c2's agreements follow it
+    assert ("territories", ChangeEvent.CREATED, "a12") not in _found(west)
 
 
 def test_coverage_then_and_now_with_the_difference(month: GraphStore) -> None:
@@ -88,8 +87,8 @@ def test_gaps_opened_and_closed_are_those_found_on_one_day_and_not_the_other(mon
     answer = changes(month, "d", since=START, until=END)
     then = {(g.rule, g.node.id) for g in find_gaps(month, "d", as_of=START, limit=10_000).items}
     now = {(g.rule, g.node.id) for g in find_gaps(month, "d", as_of=END, limit=10_000).items}
-    opened = {(c.gap.rule, c.gap.node.id) for c in answer.gaps if c.change is ChangeKind.OPENED}
-    closed = {(c.gap.rule, c.gap.node.id) for c in answer.gaps if c.change is ChangeKind.CLOSED}
+    opened = {(c.gap.rule, c.gap.node.id) for c in answer.gaps if c.change is ChangeEvent.OPENED}
+    closed = {(c.gap.rule, c.gap.node.id) for c in answer.gaps if c.change is ChangeEvent.CLOSED}
     assert (opened, closed) == (now - then, then - now)
     assert {"g121", "g112", "g111"} <= {node for rule, node in opened if rule == "grid_without_group"}
 
@@ -103,13 +102,10 @@ def test_since_an_import_starts_the_day_before_it_took_effect(store: GraphStore)
             id="imp-16", file="day16.xlsx", sha256="0" * 64, started_at=at, finished_at=at, outcome="applied", summary=summary
         )
 
-    base, *days = changing_network()
-    store.write(base)
-    for on, batch in zip([d for d, _ in DAILY], days, strict=True):
-        store.write(batch, record=entry if on == day16 else None)
+    write_month(store, record={day16: entry})
     answer = changes(store, "d", since_import="imp-16", until=END)
     assert answer.since == day16 - timedelta(days=1)
-    assert _found(answer) == expected(day16 - timedelta(days=1), END)
+    assert _found(answer) == expected(day16 - timedelta(days=1), END) | expected_properties(store, day16 - timedelta(days=1), END)
 
 
 def test_an_unknown_import_is_refused(month: GraphStore) -> None:
@@ -139,3 +135,12 @@ def test_trends_give_each_figure_at_every_month_end(month: GraphStore) -> None:
 def test_month_ends_stop_at_the_day_asked_for() -> None:
     assert month_ends(date(2026, 1, 15), date(2026, 3, 10)) == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 10)]
     assert month_ends(date(2026, 12, 1), date(2027, 1, 31)) == [date(2026, 12, 31), date(2027, 1, 31)]
+
+
+def test_a_property_changed_in_the_month_is_listed_with_both_values(month: GraphStore) -> None:
+    if not keeps_history(month):
+        pytest.skip("this store does not keep the nodes' history yet")
+    answer = changes(month, "d", since=START, until=END)
+    (g111,) = [c for c in answer.properties if c.node.id == "g111"]
+    assert [(f.field, f.before, f.after) for f in g111.fields] == [("households", 30, 36)]
+    assert g111.day == date(2026, 10, 20)

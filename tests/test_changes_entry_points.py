@@ -22,15 +22,14 @@ from service.context import Context
 from service.keys import KeyRing
 from service.principal import COMMAND_LINE, AccessRole
 from tests.test_cli import _grassroots
-from tests.utils.changing_network import END, START, changing_network
+from tests.utils.changing_network import END, START, write_month
 from visualizations.dashboard import changes_panel, render_dashboard
 
 
 @pytest.fixture
 def store() -> MemoryStore:
     s = MemoryStore()
-    for batch in changing_network():
-        s.write(batch)
+    write_month(s)
     return s
 
 
@@ -125,10 +124,7 @@ def test_the_report_has_a_sheet_of_changes_since_the_last_month_end(store: Memor
 
 def test_the_command_line_prints_the_changes_and_the_trends(store: MemoryStore, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    on_disk = MemoryStore(data)
-    for batch in changing_network():
-        on_disk.write(batch)
-    on_disk.close()
+    write_month(MemoryStore(data)).close()
     changed = _grassroots("changes", "d", "--since", str(START), "--until", str(END), data=data)
     assert changed.returncode == 0, changed.stderr
     assert "续签共建协议 ag-new" in changed.stdout and "小区党支部覆盖率" in changed.stdout

@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from graph.model import (
     Agreement,
     Batch,
-    ChangeKind,
+    ChangeEvent,
     Covers,
     Edge,
     HeldBy,
@@ -61,8 +61,22 @@ from graph.model import (
     UnitType,
     Within,
 )
+from graph.store import GraphStore, RecordOf
 
-__all__ = ["DAILY", "END", "PLANTED", "START", "Planted", "changing_network", "expected"]
+__all__ = [
+    "BASE_DAY",
+    "DAILY",
+    "END",
+    "PLANTED",
+    "PROPERTY_CHANGES",
+    "START",
+    "Planted",
+    "changing_network",
+    "expected",
+    "expected_properties",
+    "keeps_history",
+    "write_month",
+]
 
 START = date(2026, 10, 1)
 END = date(2026, 10, 31)
@@ -81,32 +95,32 @@ class Planted:
     """One planted change: its section of the answer, its kind, the id it is about, and its day."""
 
     section: str
-    kind: ChangeKind
+    kind: ChangeEvent
     id: str
     day: date
 
 
 PLANTED: list[Planted] = [
-    Planted("territories", ChangeKind.CREATED, "a12", _d(3)),
-    Planted("territories", ChangeKind.CREATED, "g121", _d(3)),
-    Planted("organisations", ChangeKind.CREATED, "o-a12", _d(5)),
-    Planted("posts", ChangeKind.LEFT, "p1", _d(8)),
-    Planted("posts", ChangeKind.TAKEN, "p2", _d(8)),
-    Planted("agreements", ChangeKind.RENEWED, "ag-new", _d(9)),
-    Planted("seats", ChangeKind.TAKEN, "seat1", _d(12)),
-    Planted("reports", ChangeKind.REPORTED, "m1", _d(14)),
-    Planted("territories", ChangeKind.MOVED, "c2", _d(16)),
-    Planted("organisations", ChangeKind.MOVED, "o-c2", _d(16)),
-    Planted("agreements", ChangeKind.EXPIRED, "ag-x", _d(16)),
-    Planted("seats", ChangeKind.LEFT, "seat2", _d(19)),
-    Planted("agreements", ChangeKind.SIGNED, "ag-sign", _d(20)),
-    Planted("organisations", ChangeKind.ENDED, "o-g111", _d(23)),
-    Planted("territories", ChangeKind.CREATED, "g112", _d(25)),
+    Planted("territories", ChangeEvent.CREATED, "a12", _d(3)),
+    Planted("territories", ChangeEvent.CREATED, "g121", _d(3)),
+    Planted("organisations", ChangeEvent.CREATED, "o-a12", _d(5)),
+    Planted("posts", ChangeEvent.LEFT, "p1", _d(8)),
+    Planted("posts", ChangeEvent.TAKEN, "p2", _d(8)),
+    Planted("agreements", ChangeEvent.RENEWED, "ag-new", _d(9)),
+    Planted("seats", ChangeEvent.TAKEN, "seat1", _d(12)),
+    Planted("reports", ChangeEvent.REPORTED, "m1", _d(14)),
+    Planted("territories", ChangeEvent.MOVED, "c2", _d(16)),
+    Planted("organisations", ChangeEvent.MOVED, "o-c2", _d(16)),
+    Planted("agreements", ChangeEvent.EXPIRED, "ag-x", _d(16)),
+    Planted("seats", ChangeEvent.LEFT, "seat2", _d(19)),
+    Planted("agreements", ChangeEvent.SIGNED, "ag-sign", _d(20)),
+    Planted("organisations", ChangeEvent.ENDED, "o-g111", _d(23)),
+    Planted("territories", ChangeEvent.CREATED, "g112", _d(25)),
 ]
 """Every change of the month in the district, by the day it takes effect (the first day of the new state)."""
 
 
-def expected(since: date, until: date) -> set[tuple[str, ChangeKind, str]]:
+def expected(since: date, until: date) -> set[tuple[str, ChangeEvent, str]]:
     """The planted changes listed between two days: those whose day lies after ``since``, up to ``until``."""
     return {(p.section, p.kind, p.id) for p in PLANTED if since < p.day <= until}
 
@@ -226,8 +240,9 @@ def _day(day: int) -> Batch:
             Within(source="c2", target="s2", valid_from=on, provenance=p),
             ReportsTo(source="o-c2", target="o-s2", valid_from=on, provenance=p),
         ]
-    elif day == 20:
+    elif day == 20:  # and g111 counts 36 households from today (30 before): a property change, listed where history is kept
         nodes.append(Agreement(id="ag-sign", signed_on=on, provenance=p))
+        nodes.append(Territory(id="g111", name="春晖苑第1网格", level=Level.GRID, households=36, provenance=p))
         edges += [SignedBy(source="ag-sign", target=party, provenance=p) for party in ("o-c2", "o-u1")]
     elif day == 22:  # the grid group is dissolved: its last day
         edges.append(Covers(source="o-g111", target="g111", valid_to=on, provenance=p))
@@ -241,6 +256,32 @@ DAILY: list[tuple[date, Batch]] = [(_d(day), _day(day)) for day in range(1, 32)]
 """Each day of October with what is written on it."""
 
 
-def changing_network() -> list[Batch]:
-    """The district on START, then each day's write in order: what a month of daily imports leaves."""
-    return [_base(), *(batch for _, batch in DAILY)]
+BASE_DAY = START - timedelta(days=1)
+"""The day the base district is written as of (so that the month's changes all come after its creation)."""
+
+PROPERTY_CHANGES: list[Planted] = [Planted("properties", ChangeEvent.CHANGED, "g111", _d(20))]
+"""The property changes of the month: listed by a store that keeps the nodes' history (graph.history)."""
+
+
+def changing_network() -> list[tuple[date, Batch]]:
+    """The district as of START's eve, then each day's write in order, each with the day it takes effect."""
+    return [(BASE_DAY, _base()), *DAILY]
+
+
+def write_month(store: GraphStore, *, record: dict[date, RecordOf] | None = None) -> GraphStore:
+    """Write the district and its month, each write dated to its day (``record``: an audit entry for some days)."""
+    for on, batch in changing_network():
+        store.write(batch, effective=on, record=(record or {}).get(on))
+    return store
+
+
+def keeps_history(store: GraphStore) -> bool:
+    """Whether the store keeps the nodes' property history (it did not before issue 16's history landed)."""
+    return bool(store.history("g111"))
+
+
+def expected_properties(store: GraphStore, since: date, until: date) -> set[tuple[str, ChangeEvent, str]]:
+    """The planted property changes listed between two days, where the store keeps history."""
+    if not keeps_history(store):
+        return set()
+    return {(p.section, p.kind, p.id) for p in PROPERTY_CHANGES if since < p.day <= until}
