@@ -29,7 +29,7 @@ without dated edges reads as if it had always been there, and is listed by nothi
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -285,8 +285,8 @@ def _org_ref(o: OrgFacts) -> NodeRef:
 
 def _moves(
     store: GraphStore,
-    before: dict[str, NodeRef],
-    after: dict[str, NodeRef],
+    before: Mapping[str, TerritoryFacts | OrgFacts],
+    after: Mapping[str, TerritoryFacts | OrgFacts],
     parents: tuple[dict[str, str | None], dict[str, str | None]],
     *,
     edge_kind: EdgeKind,
@@ -315,7 +315,9 @@ def _moves(
             p1 = _place(store, node_id, edge_kind, since)
         if kind is ChangeEvent.MOVED_OUT and not p2:
             p2 = _place(store, node_id, edge_kind, until)
-        out.append(NodeChange(change=kind, node=after.get(node_id) or before[node_id], before=_ref(store, p1), after=_ref(store, p2)))
+        facts = after.get(node_id) or before[node_id]
+        node = _territory_ref(facts) if isinstance(facts, TerritoryFacts) else _org_ref(facts)  # made only for what changed
+        out.append(NodeChange(change=kind, node=node, before=_ref(store, p1), after=_ref(store, p2)))
     return out
 
 
@@ -386,8 +388,8 @@ def _path(first: _Day, second: _Day, root: Territory) -> str:
 
 
 def _territory_changes(store: GraphStore, first: _Day, second: _Day, root: Territory, *, created: set[str]) -> list[NodeChange]:
-    def refs(day: _Day) -> dict[str, NodeRef]:
-        return {tid: _territory_ref(t) for tid, t in day.territories.items() if tid != root.id}
+    def refs(day: _Day) -> dict[str, TerritoryFacts]:
+        return {tid: t for tid, t in day.territories.items() if tid != root.id}
 
     def parents(day: _Day) -> dict[str, str | None]:
         return {tid: t.parent for tid, t in day.territories.items()}
@@ -405,8 +407,8 @@ def _territory_changes(store: GraphStore, first: _Day, second: _Day, root: Terri
 
 
 def _organisation_changes(store: GraphStore, first: _Day, second: _Day, *, created: set[str]) -> list[NodeChange]:
-    def refs(day: _Day) -> dict[str, NodeRef]:
-        return {oid: _org_ref(o) for oid, o in day.organisations.items()}
+    def refs(day: _Day) -> dict[str, OrgFacts]:
+        return day.organisations
 
     def parents(day: _Day) -> dict[str, str | None]:
         return {oid: o.parent.id if o.parent else None for oid, o in day.organisations.items()}
