@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -62,6 +63,9 @@ async def upload(
     filename: Annotated[str, Query(min_length=1, max_length=200, description="the file's name; its suffix says how to read it")],
     dry_run: Annotated[bool, Query(description="check and count, write nothing")] = False,
     replace: Annotated[str | None, Query(description="a territory id: delete what the file's tables hold there but the file lacks")] = None,
+    as_of: Annotated[
+        date | None, Query(description="the day its changes take effect in each record's history (a backdated import); default today")
+    ] = None,
 ) -> ImportOut | JSONResponse:
     """Import a ledger, all or nothing, exactly as ``grassroots import`` does; a refused one answers 422 with every problem."""
     name = _upload_name(filename)
@@ -80,7 +84,7 @@ async def upload(
                         _("%(name)s 超过 %(mb)s MB（GRASSROOTS_MAX_UPLOAD_MB）：请按街道拆分", name=name, mb=limit // 1024 // 1024),
                     )
                 f.write(chunk)
-        report: ImportReport = await run_in_threadpool(ctx.import_file, path, dry_run=dry_run, replace=replace, name=name)
+        report: ImportReport = await run_in_threadpool(ctx.on(as_of).import_file, path, dry_run=dry_run, replace=replace, name=name)
     if not report.ok:
         message = _(
             "%(name)s：%(problems)s 个问题；什么也没有写入。请在文件中改正后重新发送",

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from api.deps import ServicesDep, ViewerContext
 from api.schemas import EdgePageOut, HealthOut, NodeOut, StatsOut
 from graph.model import EdgeKind
+from graph.node_history import NodeHistory
 from graph.store import Direction
 
 __all__ = ["router"]
@@ -41,6 +42,14 @@ def stats(ctx: ViewerContext) -> StatsOut:
 def get_node(node_id: str, ctx: ViewerContext) -> NodeOut:
     """One node of any kind, with its provenance; a member's phone is masked for viewers."""
     return NodeOut(node=ctx.node(node_id))
+
+
+@router.get("/nodes/{node_id}/history", response_model=NodeHistory)
+def get_node_history(node_id: str, ctx: ViewerContext) -> NodeHistory:
+    """A node's property history: each change with its day, field, old and new value, and the import that made it.
+
+    Held to the key's territory and masked like the node (phones masked for viewers, in old values too)."""
+    return ctx.history(node_id)
 
 
 @router.get("/nodes/{node_id}/edges", response_model=EdgePageOut)

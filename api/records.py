@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -23,6 +23,10 @@ from graph.i18n import _
 from graph.model import ID_PATTERN, Items, Member, MemberCategory, MemberRole, Node, NodeKind, PersonName, PhoneText, ShortText
 from graph.store import ImportRecord
 from service.context import Context
+
+EffectiveDay = Annotated[
+    date | None, Query(description="the day the change takes effect in the record's history (YYYY-MM-DD); default today")
+]
 
 __all__ = ["router"]
 
@@ -95,23 +99,27 @@ async def _write(ctx: Context, table: str, row: dict[str, Any], node_id: str, na
 
 
 @router.put("/agreements/{agreement_id}", response_model=WrittenOut, responses=_REFUSED)
-async def put_agreement(agreement_id: RecordId, body: AgreementIn, ctx: EditorContext) -> WrittenOut | JSONResponse:
+async def put_agreement(
+    agreement_id: RecordId, body: AgreementIn, ctx: EditorContext, as_of: EffectiveDay = None
+) -> WrittenOut | JSONResponse:
     """Create or update a co-building agreement; its parties are re-linked to what the body names."""
     row = body.model_dump() | {"id": agreement_id} | {k: _items(getattr(body, k)) for k in ("needs", "resources", "projects")}
-    return await _write(ctx, "agreements", row, agreement_id, f"PUT /agreements/{agreement_id}")
+    return await _write(ctx.on(as_of), "agreements", row, agreement_id, f"PUT /agreements/{agreement_id}")
 
 
 @router.put("/household-heads/{member_id}", response_model=WrittenOut, responses=_REFUSED)
-async def put_household_head(member_id: RecordId, body: HouseholdHeadIn, ctx: EditorContext) -> WrittenOut | JSONResponse:
+async def put_household_head(
+    member_id: RecordId, body: HouseholdHeadIn, ctx: EditorContext, as_of: EffectiveDay = None
+) -> WrittenOut | JSONResponse:
     """Create or update a household head; moving them to another grid moves them to its group too."""
     row = body.model_dump() | {"id": member_id, "roles": _items([r.value for r in body.roles])}
-    return await _write(ctx, "household_heads", row, member_id, f"PUT /household-heads/{member_id}")
+    return await _write(ctx.on(as_of), "household_heads", row, member_id, f"PUT /household-heads/{member_id}")
 
 
 @router.put("/seats/{seat_id}", response_model=WrittenOut, responses=_REFUSED)
-async def put_seat(seat_id: RecordId, body: SeatIn, ctx: EditorContext) -> WrittenOut | JSONResponse:
+async def put_seat(seat_id: RecordId, body: SeatIn, ctx: EditorContext, as_of: EffectiveDay = None) -> WrittenOut | JSONResponse:
     """Create or update a big-committee seat (兼职委员) held on behalf of a unit."""
-    return await _write(ctx, "big_committee", body.model_dump() | {"id": seat_id}, seat_id, f"PUT /seats/{seat_id}")
+    return await _write(ctx.on(as_of), "big_committee", body.model_dump() | {"id": seat_id}, seat_id, f"PUT /seats/{seat_id}")
 
 
 def _is_household_head(node: Node) -> None:

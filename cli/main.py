@@ -29,6 +29,7 @@ from cli.output import (
     print_coverage,
     print_gap_count,
     print_gaps,
+    print_history,
     print_import,
     print_imports,
     print_people,
@@ -51,7 +52,7 @@ from service.principal import AccessRole, Principal
 __all__ = ["READING_COMMANDS", "generate_network", "main", "terminal_user"]
 
 READING_COMMANDS = frozenset(
-    {"stats", "coverage", "changes", "trends", "people", "alliances", "gaps", "map", "report", "export", "imports", "keys"}
+    {"stats", "coverage", "changes", "trends", "people", "alliances", "gaps", "map", "report", "export", "imports", "keys", "history"}
 )
 """Commands that write nothing to the store, so they run read-only beside a running server (``keys``
 writes only the keys file, which has its own lock, after reading the store to check a scope)."""
@@ -120,6 +121,7 @@ def _server_owns_folder(settings: Settings, args: argparse.Namespace) -> str:
     if args.command == "import":  # the same import, said as the server's upload takes it
         file = args.path
         query = ("&dry_run=true" if args.dry_run else "") + (f"&replace={quote(args.replace)}" if args.replace else "")
+        query += f"&as_of={args.as_of}" if args.as_of else ""
     upload = (
         f'curl -H "Authorization: Bearer <key>" --data-binary {shlex.quote("@" + str(file))} '
         f'"http://{settings.host}:{settings.port}/imports?filename={quote(file.name)}{query}"'
@@ -161,6 +163,8 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
         return _import(ctx, args)
     elif command == "imports":
         print_imports(ctx.imports(100))
+    elif command == "history":
+        print_history(ctx.history(args.id))
     elif command == "export":
         summary = ctx.export(args.path, scope_id=args.scope, fmt=args.format)
         rows = ", ".join(f"{n:,} {what}" for what, n in summary.rows.items() if n)
@@ -219,7 +223,7 @@ def _import(ctx: Context, args: argparse.Namespace) -> int:
         bars[phase].update(rows)
 
     try:
-        report = ctx.import_file(args.path, dry_run=args.dry_run, replace=args.replace, progress=progress)
+        report = ctx.on(args.as_of).import_file(args.path, dry_run=args.dry_run, replace=args.replace, progress=progress)
     finally:
         for bar in bars.values():
             bar.close()

@@ -9,8 +9,10 @@ from graph.alliances import AllianceReach
 from graph.changes import Changes, Trends, listed
 from graph.coverage import Coverage, Figure
 from graph.gaps import GapCount, GapPage
+from graph.history import ChangeKind
 from graph.i18n import N_, _
 from graph.labels import term
+from graph.node_history import NodeHistory
 from graph.people import PeopleCounts
 from graph.store import ImportRecord
 from loaders.importer import ImportReport
@@ -22,6 +24,7 @@ __all__ = [
     "print_coverage",
     "print_gap_count",
     "print_gaps",
+    "print_history",
     "print_import",
     "print_imports",
     "print_refusal",
@@ -225,6 +228,31 @@ def print_imports(records: list[ImportRecord]) -> None:
             detail = r.message or _("改动 %(changed)s 处", changed=format(changed, ","))
         figures = _("%(rows)s 行，%(detail)s", rows=format(rows, ","), detail=detail)
         print(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.outcome:<8} {r.file}  {figures}  sha256 {r.sha256[:12]}  ({r.id})")
+
+
+def print_history(found: NodeHistory) -> None:
+    """A node's property history, oldest first: one line per change of a field, creation and removal."""
+    print(f"{found.id}  {term(found.kind)}" + ("" if found.exists else "  " + _("（已删除）")))
+    if not found.changes:
+        print(_("没有记录的变更"))
+    for line in found.changes:
+        source = f"  ({line.import_id})" if line.import_id else ""
+        if line.what is ChangeKind.CREATED:
+            what = _("创建")
+        elif line.what is ChangeKind.REMOVED:
+            what = _("删除")
+        else:
+            what = f"{line.label}: {_shown(line.old)} → {_shown(line.new)}"
+        print(f"{line.day:%Y-%m-%d}  {what}{source}")
+
+
+def _shown(value: object) -> str:
+    """A field's value as a line of history shows it: empty as a dash, a list joined."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
 
 
 def print_refusal(report: ImportReport) -> None:

@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--replace", metavar="SCOPE", help=_("同时删除这个地域中文件各表已不再包含的记录"))
     importer.add_argument("--problems-file", type=Path, help=_("被拒绝的行写到哪里（默认：旁边的 <文件>.problems.xlsx）"))
     importer.add_argument("--no-problems-file", action="store_true", help=_("不把被拒绝的行写入文件"))
+    importer.add_argument(
+        "--as-of", type=date.fromisoformat, help=_("文件中的改动从这一天起生效，记入各记录的变更历史（YYYY-MM-DD；默认今天）")
+    )
+
+    historian = commands.add_parser("history", help=_("一条记录的属性变更历史：每次改动的日期、字段、旧值和新值，以及哪次导入所改"))
+    historian.add_argument("id", help=_("任何记录的 id（已删除的也可以）"))
 
     commands.add_parser("imports", help=_("列出以往的导入，最新的在前"))
 

@@ -42,7 +42,7 @@ from graph.gaps import CATALOGUE, Gap, GapRuleName, GapScope
 from graph.history import ChangeKind as History
 from graph.history import fields_of
 from graph.i18n import _
-from graph.labels import FIGURE_LABELS, term
+from graph.labels import FIGURE_LABELS, field_label, term
 from graph.model import Agreement, ChangeEvent, EdgeKind, Level, NodeKind, Post, Seat, Territory, UnitType
 from graph.norms import NORMS, Norms
 from graph.scope import PATH_SEPARATOR, NodeRef, on_date, resolve_scope, valid_on
@@ -336,8 +336,7 @@ def import_day(store: GraphStore, import_id: str) -> date:
     :class:`UnknownNode` when the ledger holds no such import."""
     for record in store.imports(limit=1_000_000):
         if record.id == import_id:
-            effective = getattr(record, "as_of", None)
-            return effective if isinstance(effective, date) else record.finished_at.date()
+            return record.as_of if record.as_of is not None else record.finished_at.date()
     raise UnknownNode(import_id)
 
 
@@ -646,7 +645,7 @@ def describe(change: NodeChange | AgreementChange | TermChange | ReportChange | 
     """One change as a line a person reads, in the reader's language."""
     if isinstance(change, PropertyChanges):
         fields = _("，").join(
-            _("%(field)s 由 %(before)s 改为 %(after)s", field=f.field, before=_value(f.before), after=_value(f.after))
+            _("%(field)s 由 %(before)s 改为 %(after)s", field=field_label(f.field), before=_value(f.before), after=_value(f.after))
             for f in change.fields
         )
         return _("%(day)s %(name)s：%(fields)s", day=change.day, name=change.node.name, fields=fields)

@@ -13,16 +13,22 @@ __all__ = [
     "CHAIN_FACTS",
     "CLEAR_IMPORTS",
     "CLEAR_SOME",
+    "CLEAR_SOME_HISTORY",
     "COUNT_EDGES",
     "COUNT_NODES",
     "DELETE_NODES",
     "EDGES_IN",
     "EDGES_OUT",
+    "GET_LOGS",
     "GET_NODE",
+    "GET_NODE_AND_LOG",
     "INCIDENT",
     "LABELS",
+    "LAST_CHANGE",
     "LIST_IMPORTS",
+    "LOGS_AFTER",
     "PREFETCH",
+    "PUT_LOGS",
     "RECORD_IMPORT",
     "SCHEMA",
     "SUBTREE",
@@ -47,7 +53,30 @@ SCHEMA = (
     "CREATE INDEX territory_level IF NOT EXISTS FOR (n:Territory) ON (n.level)",
     "CREATE INDEX organisation_level IF NOT EXISTS FOR (n:Organisation) ON (n.level)",
     "CREATE INDEX import_at IF NOT EXISTS FOR (i:Import) ON (i.at)",
+    "CREATE CONSTRAINT history_id IF NOT EXISTS FOR (h:History) REQUIRE h.id IS UNIQUE",
+    "CREATE INDEX history_last IF NOT EXISTS FOR (h:History) ON (h.last)",
+    "CREATE INDEX history_changed IF NOT EXISTS FOR (h:History) ON (h.changed)",
 )
+
+# -- property history (graph.history) -----------------------------------------------------------
+# One ``History`` record per node that has a log, keyed by the node's id: its log as JSON, the day of
+# its last entry (``last``) and of its last change of fields (``changed``). No ``Node`` label, so graph
+# queries never see them; they outlive the node they follow (a removal leaves its tombstone there).
+
+GET_LOGS = "UNWIND $ids AS id MATCH (h:History {id: id}) RETURN h.id AS id, h.log AS log"
+PUT_LOGS = """
+UNWIND $rows AS row
+MERGE (h:History {id: row.id})
+SET h.log = row.log, h.last = row.last, h.changed = row.changed
+"""
+GET_NODE_AND_LOG = """
+MATCH (n:Node {id: $id})
+OPTIONAL MATCH (h:History {id: $id})
+RETURN properties(n) AS props, h.log AS log
+"""
+LOGS_AFTER = "MATCH (h:History) WHERE h.last > $after RETURN h.id AS id, h.log AS log"
+LAST_CHANGE = "MATCH (h:History) WHERE h.changed IS NOT NULL RETURN h.changed AS day ORDER BY h.changed DESC LIMIT 1"
+CLEAR_SOME_HISTORY = "MATCH (h:History) WITH h LIMIT $limit DELETE h RETURN count(*) AS n"
 
 RECORD_IMPORT = "CREATE (i:Import {id: $id, at: $at, json: $json})"
 """The import ledger: ``Import`` nodes carry no ``Node`` label, so graph queries never see them."""

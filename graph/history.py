@@ -19,6 +19,7 @@ node's creation moves the creation back to that day.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,11 +37,13 @@ __all__ = [
     "changes_between",
     "effective_day",
     "fields_of",
+    "from_json",
     "import_of",
     "last_changed",
     "node_from",
     "removed",
     "rows",
+    "to_json",
     "values_on",
     "written",
 ]
@@ -189,12 +192,11 @@ def rows(log: Iterable[PropertyChange], current: Mapping[str, Any] | None) -> li
     return out
 
 
-def import_of(source: str | None, known: Iterable[str]) -> str | None:
-    """The import ledger entry a provenance source names: an import's sources start with its id."""
-    if not source:
+def import_of(source: str | None) -> str | None:
+    """The import ledger entry a provenance source names: an import's sources start with its id (``imp-...``)."""
+    if not source or not source.startswith("imp-"):
         return None
-    head = source.split(" ", 1)[0]
-    return head if head in set(known) else None
+    return source.split(" ", 1)[0]
 
 
 def _life_start(log: Log) -> int | None:
@@ -231,3 +233,21 @@ def changes_between(logs: Iterable[tuple[str, Log]], after: date, until: date) -
         for c in log:
             if after < c.day <= until:
                 yield node_id, c
+
+
+def to_json(log: Iterable[PropertyChange]) -> str:
+    """A log as JSON, for a store that keeps it as text (Neo4j's ``History`` records)."""
+    return json.dumps(
+        [{"day": c.day.isoformat(), "what": c.what.value, "kind": c.kind.value, "old": dict(c.old), "source": c.source} for c in log],
+        ensure_ascii=False,
+    )
+
+
+def from_json(text: str | None) -> Log:
+    """A log :func:`to_json` wrote (empty for None)."""
+    if not text:
+        return ()
+    return tuple(
+        PropertyChange(date.fromisoformat(c["day"]), ChangeKind(c["what"]), NodeKind(c["kind"]), c["old"], c["source"])
+        for c in json.loads(text)
+    )

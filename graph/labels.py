@@ -27,7 +27,18 @@ from graph.model import (
     UnitType,
 )
 
-__all__ = ["ALIASES", "FIGURE_LABELS", "LABELS", "SIX_HAVES_LABELS", "choices", "label", "parse_label", "term"]
+__all__ = [
+    "ALIASES",
+    "FIELD_LABELS",
+    "FIGURE_LABELS",
+    "LABELS",
+    "SIX_HAVES_LABELS",
+    "choices",
+    "field_label",
+    "label",
+    "parse_label",
+    "term",
+]
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -186,6 +197,49 @@ FIGURE_LABELS = {
 }
 """Each coverage figure (a field of :class:`graph.coverage.CoverageFigures`) by the name staff read (msgids: ``_()`` them
 where shown): changes and trends."""
+
+
+FIELD_LABELS = {
+    "name": "名称",
+    "level": "层级",
+    "households": "户数",
+    "staff": "专职人员数",
+    "population": "常住人口",
+    "abandoned": "弃管",
+    "form": "组织形式",
+    "members": "党员数",
+    "upgraded": "特批升格",
+    "system_kind": "系统类型",
+    "unit_type": "单位类型",
+    "eligible": "符合条件",
+    "category": "党员类别",
+    "party_member": "是否党员",
+    "roles": "角色",
+    "phone": "电话",
+    "signed_on": "签订日期",
+    "expires_on": "到期日期",
+    "needs": "需求清单",
+    "resources": "资源清单",
+    "projects": "项目清单",
+    "alliance_kind": "联盟类型",
+    "person": "姓名",
+    "role": "职务",
+    "post": "职务",
+    "valid_from": "起始日期",
+    "valid_to": "截止日期",
+    "centre_level": "中心层级",
+    "floor_area": "面积",
+    "service_share": "服务面积占比",
+    "team_kind": "服务队类型",
+    "properties": "其他列",
+    **SIX_HAVES_LABELS,
+}
+"""The Chinese label of each field of a node, as a node's history (graph.history) names what changed."""
+
+
+def field_label(name: str) -> str:
+    """A node's field as the reader's language names it: its label in Chinese, its name in English."""
+    return FIELD_LABELS.get(name, name) if current() is Lang.ZH else name.replace("_", " ")
 
 
 def label(value: StrEnum) -> str:

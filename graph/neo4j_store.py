@@ -23,9 +23,9 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 
-from graph import cypher
+from graph import cypher, history
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
-from graph.history import PropertyChange
+from graph.history import ChangeKind, Log, PropertyChange, effective_day
 from graph.i18n import _
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
 from graph.labels import term
@@ -47,6 +47,7 @@ from graph.model import (
     PostKind,
     UnitType,
 )
+from graph.scope import walk_chain_facts, walk_territory_facts
 from graph.store import (
     AgreementFacts,
     CentreFacts,
@@ -101,8 +102,10 @@ class Neo4jStore:
     # -- writing ---------------------------------------------------------------------------
 
     def write(self, batch: Batch, *, record: RecordOf | None = None, effective: date | None = None) -> WriteSummary:
+        day = effective_day(effective)
+
         def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
-            summary = _write(tx, batch)
+            summary = _write(tx, batch, day)
             if record is not None:
                 self._enter(tx, record, summary)
             return summary
@@ -119,10 +122,11 @@ class Neo4jStore:
         """One explicit transaction for every batch and the audit entry: Neo4j rolls it all back
         if any step fails, and always on a dry run."""
         total = WriteSummary()
+        day = effective_day(effective)
         with _reachable(), self._driver.session(database=self._database) as session, session.begin_transaction() as tx:
             try:
                 for batch in batches:
-                    total.add(_write(tx, batch))
+                    total.add(_write(tx, batch, day))
             except ConstraintError as exc:
                 raise _raced(exc) from exc
             if dry_run:
@@ -153,6 +157,8 @@ class Neo4jStore:
     def clear(self) -> None:
         with _reachable():
             while self._read_or_write(cypher.CLEAR_SOME, write=True, limit=CHUNK)[0]["n"]:
+                pass
+            while self._read_or_write(cypher.CLEAR_SOME_HISTORY, write=True, limit=CHUNK)[0]["n"]:
                 pass
 
     def wipe(self) -> None:
@@ -193,6 +199,8 @@ class Neo4jStore:
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
         """One statement (:data:`graph.cypher.TERRITORY_FACTS`); nothing is kept between calls, since
         another process may write to the same database at any time."""
+        if self._changed_after(day):
+            return walk_territory_facts(self, territory_id, day=day)
         records = self._read(cypher.TERRITORY_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
@@ -200,6 +208,8 @@ class Neo4jStore:
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
         """One statement (:data:`graph.cypher.CHAIN_FACTS`), kept no longer than the call."""
+        if self._changed_after(day):
+            return walk_chain_facts(self, territory_id, day=day)
         records = self._read(cypher.CHAIN_FACTS, id=territory_id, day=day)
         if not records:
             self._refuse_scope(territory_id)
@@ -211,19 +221,38 @@ class Neo4jStore:
         raise WrongKind(_("%(id)s 是%(kind)s，不是地域", id=territory_id, kind=term(node.kind)))
 
     def node_on(self, node_id: str, day: date) -> Node:
-        """The node as it is now, with the changes after ``day`` undone (graph.history.values_on)."""
-        return self.node(node_id)
+        """The node and its ``History`` record in one read; the changes after ``day`` undone (graph.history.values_on)."""
+        records = self._read(cypher.GET_NODE_AND_LOG, id=node_id)
+        if not records:
+            raise UnknownNode(node_id)
+        node = _node_from(records[0]["props"])
+        log = history.from_json(records[0]["log"])
+        if not any(c.day > day and c.what is ChangeKind.CHANGED for c in log):
+            return node
+        return history.node_from(node, history.values_on(log, history.fields_of(node), day))
 
     def history(self, node_id: str) -> list[PropertyChange]:
-        if not self.has_node(node_id):
-            raise UnknownNode(node_id)
-        return []
+        records = self._read(cypher.GET_LOGS, ids=[node_id])
+        if not records:
+            if not self.has_node(node_id):
+                raise UnknownNode(node_id)
+            return []
+        return list(history.from_json(records[0]["log"]))
 
     def history_between(self, after: date, until: date) -> Iterator[tuple[str, PropertyChange]]:
-        return iter(())
+        """The records whose last entry is after ``after`` (an index finds them), each read through."""
+        found = [(r["id"], history.from_json(r["log"])) for r in self._read(cypher.LOGS_AFTER, after=after)]
+        return history.changes_between(found, after, until)
 
     def last_property_change(self) -> date | None:
-        return None
+        records = self._read(cypher.LAST_CHANGE)
+        return _native(records[0]["day"]) if records else None
+
+    def _changed_after(self, day: date) -> bool:
+        """Whether some node's fields changed after ``day``: the facts statements read properties as
+        they are now, so the facts of that day come from the reference walk, which reads each node as it was."""
+        last = self.last_property_change()
+        return last is not None and last > day
 
     def count(self, kind: NodeKind | None = None) -> int:
         return int(self._read(cypher.COUNT_NODES, kind=kind.value if kind else None)[0]["n"])
@@ -313,7 +342,7 @@ class _Snapshot:
         ]
 
 
-def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> WriteSummary:
+def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch, day: date) -> WriteSummary:
     snapshot = _Snapshot(tx)
     touched = {n.id for n in batch.nodes} | set(batch.remove_nodes)
     touched |= {e.source for e in batch.edges} | {e.target for e in batch.edges} | {r.source for r in batch.remove_edges}
@@ -324,6 +353,7 @@ def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> Wr
 
     counts: dict[str, Counter[str]] = {w: Counter() for w in ("created", "updated", "unchanged", "removed")}
     run = _Runner(tx)
+    book = _Logbook(tx, [n.id for n in batch.nodes] + list(batch.remove_nodes), day)
     gone: set[str] = set()
     for ref in batch.remove_edges:
         if (ref.kind.value, ref.target) in snapshot.out.get(ref.source, {}):
@@ -336,6 +366,8 @@ def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> Wr
             run.add(cypher.DELETE_NODES, node_id, param="ids")
             gone.add(node_id)
             counts["removed"][props["kind"]] += 1
+            last = _node_from(props)
+            book.put(node_id, history.removed(book.log(node_id), history.fields_of(last), day=day, kind=last.kind))
     run.flush()
 
     for node in batch.nodes:
@@ -344,12 +376,28 @@ def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> Wr
         if old is None:
             run.add(cypher.create_nodes(node.kind), row)
             counts["created"][node.kind] += 1
-        elif _content(old) == _content(row):
+            found = history.written(book.log(node.id), None, {}, day=day, kind=node.kind, source=node.provenance.source)
+            assert found is not None
+            book.put(node.id, found[0])
+            continue
+        if _content(old) == _content(row) and not book.later(node.id):
             counts["unchanged"][node.kind] += 1
-        else:
-            run.add(cypher.update_nodes(node.kind), row)
-            counts["updated"][node.kind] += 1
+            continue
+        held = history.fields_of(_node_from(old))
+        found = history.written(book.log(node.id), held, history.fields_of(node), day=day, kind=node.kind, source=node.provenance.source)
+        if found is None:
+            counts["unchanged"][node.kind] += 1
+            continue
+        log, now = found
+        counts["updated"][node.kind] += 1
+        book.put(node.id, log)
+        if now == held:
+            continue  # a backdated change a later one overrides: the history alone changes
+        if now != history.fields_of(node):
+            row = _node_row(history.node_from(node, now))
+        run.add(cypher.update_nodes(node.kind), row)
     run.flush()
+    book.flush(run)
 
     for edge in batch.edges:
         props = _edge_props(edge)
@@ -380,6 +428,38 @@ def _write(tx: neo4j.ManagedTransaction | neo4j.Transaction, batch: Batch) -> Wr
             counts["updated"][edge.kind] += 1
     run.flush()
     return WriteSummary.from_counts(**counts)
+
+
+class _Logbook:
+    """The change logs of the nodes a batch writes (graph.history): read in one statement before the
+    write, kept as they will be after it, and written back with it (``History`` records)."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction | neo4j.Transaction, ids: list[str], day: date) -> None:
+        self.day = day
+        self.logs: dict[str, Log] = {}
+        self.pending: dict[str, Log] = {}
+        wanted = list(dict.fromkeys(ids))
+        for chunk in _chunks(wanted):
+            for record in tx.run(cypher.GET_LOGS, ids=chunk):
+                self.logs[record["id"]] = history.from_json(record["log"])
+
+    def log(self, node_id: str) -> Log:
+        return self.pending.get(node_id, self.logs.get(node_id, ()))
+
+    def later(self, node_id: str) -> bool:
+        """Whether the node's log holds an entry after the write's day (a backdated write must merge)."""
+        log = self.log(node_id)
+        return bool(log) and log[-1].day > self.day
+
+    def put(self, node_id: str, log: Log) -> None:
+        self.pending[node_id] = log
+
+    def flush(self, run: _Runner) -> None:
+        for node_id, log in self.pending.items():
+            row = {"id": node_id, "log": history.to_json(log), "last": log[-1].day, "changed": history.last_changed(log)}
+            run.add(cypher.PUT_LOGS, row)
+        self.pending.clear()
+        run.flush()
 
 
 class _Runner:

@@ -163,7 +163,7 @@ def ancestors(store: GraphStore, territory_id: str, day: date) -> list[Territory
         ups = [e for e in store.edges_of(current, kind=EdgeKind.WITHIN) if valid_on(e, day) and e.target not in seen]
         if not ups:
             return out
-        parent = store.node(ups[0].target)
+        parent = store.node_on(ups[0].target, day)
         if not isinstance(parent, Territory):
             return out
         out.append(parent)
@@ -335,12 +335,14 @@ class ScopeTree(DayReader):
 
     Territories come parents first and siblings by name, so listings read down the chain.
     Every edge followed must have been valid on the day (:func:`valid_on`); node properties
-    (households, members, staff) have no history and are read as they are now.
+    (households, members, staff) are read as they were on the day (``GraphStore.node_on``).
     """
 
     def __init__(self, store: GraphStore, scope_id: str, *, as_of: date | None = None) -> None:
         super().__init__(store, as_of=as_of)
-        self.root = resolve_scope(store, scope_id)
+        root = self.node(resolve_scope(store, scope_id).id)
+        assert isinstance(root, Territory)
+        self.root = root
         self.above = ancestors(store, self.root.id, self.day)
         self.territories: list[Territory] = []
         self.parent: dict[str, str | None] = {}

@@ -97,6 +97,7 @@ class ImportRecord(BaseModel):
     scope: str | None = Field(default=None, description="the territory the writer was held to (their key's scope), if any")
     touched: list[str] = Field(default_factory=list, description="the record a single-record write (PUT, DELETE) was about")
     territories: list[str] = Field(default_factory=list, description="where that record lay when written: what the audit finds it by")
+    as_of: date | None = Field(default=None, description="the day its changes took effect, when one was named (a backdated import)")
 
 
 RecordOf = Callable[[WriteSummary], ImportRecord]
@@ -136,7 +137,7 @@ class CentreFacts:
 class TerritoryFacts:
     """What coverage reads of one territory on a day, by itself, before its children are added in.
 
-    Every edge followed was valid on the day; node properties have no history and are as they are now.
+    Every edge followed was valid on the day; node properties are as they were on the day (``GraphStore.node_on``).
     """
 
     id: str

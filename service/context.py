@@ -26,6 +26,7 @@ from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
 from graph.i18n import N_, _
 from graph.model import AllianceKind, Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
+from graph.node_history import NodeHistory, node_history
 from graph.norms import NORMS, Norms
 from graph.people import PeopleCounts, people_counts
 from graph.scope import PATH_SEPARATOR, NodeRef, display_name, on_date
@@ -33,7 +34,7 @@ from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
 from loaders.exporter import ExportSummary, export
 from loaders.importer import ImportReport, import_file, import_rows, log_write, remove_record
 from service.keys import ApiKey, KeyRing
-from service.policy import Policy
+from service.policy import Policy, mask_phone
 from service.principal import AccessRole, Principal
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class Context:
 
     Every id a method is given must lie within the principal's territory (else :class:`UnknownNode`,
     exactly as for an id that does not exist); every answer passes the policy before it leaves.
+    Writes take effect on ``day`` in each record's history (today unless the request named a day).
     """
 
     store: GraphStore
@@ -110,6 +112,23 @@ class Context:
     def node(self, node_id: str) -> Node:
         """One node of any kind, with its provenance, masked by the policy (extra columns and phones for viewers)."""
         return self.policy.mask(self.store.node(self.inside(node_id)))
+
+    def history(self, node_id: str) -> NodeHistory:
+        """A node's property history (属性变更记录), masked as the node is: for viewers, phones masked in old and
+        new values alike and no extra columns; a seat's or post's person withheld where the node withholds it."""
+        found = node_history(self.store, self.inside(node_id))
+        withheld = found.exists and found.kind in (NodeKind.SEAT, NodeKind.POST) and self.policy.withholds_person(node_id)
+        personal = self.principal.sees_personal_data
+        lines = []
+        for line in found.changes:
+            if line.field == "person" and withheld:
+                line = line.model_copy(update={"old": None, "new": None})
+            elif line.field == "phone" and not personal:
+                line = line.model_copy(update={"old": mask_phone(line.old), "new": mask_phone(line.new)})
+            elif line.field == "properties" and not personal:
+                continue
+            lines.append(line)
+        return self.policy.redact(found.model_copy(update={"changes": lines}))
 
     def edges(self, node_id: str, *, direction: Direction, kind: EdgeKind | None, limit: int, offset: int) -> EdgePage:
         """A page of a node's edges, those whose other end the principal may name, in a stable order."""
@@ -253,7 +272,15 @@ class Context:
         if replace is not None:
             self.inside(replace)
         return import_file(
-            self.store, path, dry_run=dry_run, replace=replace, name=name, progress=progress, actor=self.actor, scope=self.principal.scope
+            self.store,
+            path,
+            dry_run=dry_run,
+            replace=replace,
+            name=name,
+            progress=progress,
+            actor=self.actor,
+            scope=self.principal.scope,
+            effective=self.day,
         )
 
     def write_row(self, table: str, row: dict[str, Any], *, name: str) -> ImportReport:
@@ -267,7 +294,7 @@ class Context:
         record_id = str(row["id"])
         if self.store.has_node(record_id):
             self.inside(record_id)
-        return import_rows(self.store, table, [row], name=name, actor=self.actor, scope=self.principal.scope)
+        return import_rows(self.store, table, [row], name=name, actor=self.actor, scope=self.principal.scope, effective=self.day)
 
     def remove(self, node_id: str, *, kind: NodeKind, name: str, check: Callable[[Node], None] | None = None) -> ImportRecord:
         """Delete one record (agreement, household head, seat) with its links, recorded in the audit log."""
@@ -277,7 +304,7 @@ class Context:
             check(node)
         if node.kind is kind and not self.policy.holds(node_id):
             raise InvariantViolation([Violation(rule="held_whole", node_id=node_id, message=_shared(node_id, self.principal.scope))])
-        return remove_record(self.store, node_id, kind, name=name, actor=self.actor, scope=self.principal.scope)
+        return remove_record(self.store, node_id, kind, name=name, actor=self.actor, scope=self.principal.scope, effective=self.day)
 
     def write_generated(self, batches: Collection[Batch] | Any, *, what: str, replace: bool) -> WriteSummary:
         """Write a generated network (the demo, a benchmark's city) as one write, with its entry in the audit log."""
@@ -287,7 +314,7 @@ class Context:
             log_write(self.store, f"{what} --replace: the store emptied first", [], actor=self.actor, scope=self.principal.scope)
         elif self.store.count(NodeKind.TERRITORY):
             raise ValueError(_("库中已有网络；加 --replace 先清空"))
-        return log_write(self.store, what, batches, actor=self.actor, scope=self.principal.scope).summary
+        return log_write(self.store, what, batches, actor=self.actor, scope=self.principal.scope, effective=self.day).summary
 
     def export(self, path: Path, *, scope_id: str | None, fmt: str) -> ExportSummary:
         """The graph, or one scope of it, as a file: held to the principal's territory, every record masked by the policy."""

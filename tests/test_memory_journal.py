@@ -12,7 +12,7 @@ import pytest
 from graph.errors import StoreDamaged
 from graph.memory import JOURNAL, SNAPSHOT, MemoryStore
 from graph.memory.journal import Journal, replay
-from graph.memory.operations import Op, Operation, apply, inverse, plan
+from graph.memory.operations import Op, Operation, apply, inverse, logs, plan
 from graph.memory.packing import Packer
 from graph.model import Batch, EdgeKind, EdgeRef, Level, Territory, Within
 from tests.utils.network import PROV, contents, town
@@ -30,10 +30,10 @@ def _removals() -> Batch:
     return Batch(remove_nodes=["u2"], remove_edges=[EdgeRef(source="g3", kind=EdgeKind.WITHIN, target="a2")])
 
 
-def _graph_of(store: MemoryStore) -> tuple[dict[str, object], dict[str, dict[str, object]], dict[str, dict[str, object]]]:
-    """A copy of the store's adjacency, packed data included, to compare states by."""
+def _graph_of(store: MemoryStore) -> tuple[object, ...]:
+    """A copy of the store's adjacency, packed data and history included, to compare states by."""
     g = store.graph
-    return dict(g._node), {u: dict(n) for u, n in g._succ.items()}, {v: dict(n) for v, n in g._pred.items()}
+    return dict(g._node), {u: dict(n) for u, n in g._succ.items()}, {v: dict(n) for v, n in g._pred.items()}, dict(logs(g))
 
 
 def test_each_write_is_journalled_as_named_operations(tmp_path: Path) -> None:
@@ -42,9 +42,10 @@ def test_each_write_is_journalled_as_named_operations(tmp_path: Path) -> None:
     store.write(_removals())
     store._journal.close()  # read the journal as a restart would
     loaded, removed = _journalled(tmp_path)
-    assert {op[0] for op in loaded} == {Op.PUT_NODE, Op.PUT_EDGE}
-    assert len(loaded) == len(town().nodes) + len(town().edges)
-    assert removed == [(Op.DROP_EDGE, "g3", "a2"), (Op.DROP_NODE, "u2")]
+    assert {op[0] for op in loaded} == {Op.PUT_NODE, Op.PUT_EDGE, Op.NOTE}
+    assert len(loaded) == 2 * len(town().nodes) + len(town().edges), "each node created, and its history begun"
+    assert [op[:3] for op in removed][:2] == [(Op.DROP_EDGE, "g3", "a2"), (Op.DROP_NODE, "u2")]
+    assert [(op[0], op[1], op[2][-1].what) for op in removed[2:]] == [(Op.NOTE, "u2", "removed")], "and its tombstone kept"
 
 
 def test_removals_replayed_from_the_journal_take_the_removed_nodes_edges_with_them(tmp_path: Path) -> None:

@@ -70,7 +70,8 @@ def test_the_facts_follow_every_write(known: GraphStore) -> None:
     assert _by_id(known.territory_facts("s1", day=AS_OF))["a12"].covered
     known.write(Batch(remove_edges=[EdgeRef(source="o-a11", kind=EdgeKind.COVERS, target="a12")]))
     assert not _by_id(known.territory_facts("s1", day=AS_OF))["a12"].covered
-    known.write(Batch(nodes=[Territory(id="g121", name="锦绣园第1网格", level=Level.GRID, households=55, provenance=PROV)]))
+    grid = Territory(id="g121", name="锦绣园第1网格", level=Level.GRID, households=55, provenance=PROV)
+    known.write(Batch(nodes=[grid]), effective=AS_OF)  # the day the facts are read: a write of today would leave that day as it was
     assert _by_id(known.territory_facts("s1", day=AS_OF))["g121"].households == 55
     known.write(Batch(remove_nodes=["g121"]))
     assert "g121" not in _by_id(known.territory_facts("s1", day=AS_OF))

@@ -35,6 +35,7 @@ import networkx as nx
 
 from graph.errors import StoreBusy
 from graph.files import PRIVATE, atomic_write, open_private
+from graph.history import Log
 from graph.i18n import _
 from graph.memory.operations import Operation
 from graph.memory.packing import PackedEdge, PackedNode, collector_paused
@@ -135,20 +136,21 @@ def _locked(path: Path) -> IO[bytes]:
 
 
 class Snapshot(NamedTuple):
-    """What a snapshot holds: the graph's packed nodes and out-edges, and the last write in it."""
+    """What a snapshot holds: the graph's packed nodes and out-edges, every node's change log, and the last write in it."""
 
     seq: int
     nodes: dict[str, PackedNode]
     succ: dict[str, dict[str, PackedEdge]]
+    history: dict[str, Log]
 
 
-def write_snapshot(folder: Path, graph: nx.DiGraph, *, seq: int, durable: bool) -> None:
+def write_snapshot(folder: Path, graph: nx.DiGraph, *, seq: int, durable: bool, history: dict[str, Log] | None = None) -> None:
     """Write the whole graph to a new snapshot and replace the old one atomically.
 
     The caller empties the journal afterwards: a crash between the two replays writes the
     snapshot already holds, which puts the same data in place again.
     """
-    state = {"format": FORMAT, "seq": seq, "nodes": graph._node, "succ": graph._succ}
+    state = {"format": FORMAT, "seq": seq, "nodes": graph._node, "succ": graph._succ, "history": history or {}}
     with collector_paused():  # pickling a large graph makes many objects and no cycles
         data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     atomic_write(folder / SNAPSHOT, data, durable=durable, mode=PRIVATE)
@@ -164,7 +166,7 @@ def read_snapshot(folder: Path) -> Snapshot | None:
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         found = state.get("format") if isinstance(state, dict) else type(state).__name__
         raise ValueError(f"{path} has format {found}, this version reads {FORMAT}")
-    return Snapshot(state["seq"], state["nodes"], state["succ"])
+    return Snapshot(state["seq"], state["nodes"], state["succ"], state.get("history", {}))  # snapshots before the history have none
 
 
 def empty_journal(folder: Path) -> None:

@@ -1,4 +1,4 @@
-"""The four operations every write to the embedded store comes down to, and how they run.
+"""The five operations every write to the embedded store comes down to, and how they run.
 
 A checked batch is planned into operations against the graph as it is (``plan``), each
 operation is journalled and then applied (``apply``), and ``inverse`` gives the operations
@@ -8,25 +8,51 @@ are what a reader of a journal frame sees.
 An operation is a plain tuple headed by an ``Op`` tag, not an object of its own class: a
 large import makes hundreds of thousands of them, and on Python 3.11 a tuple is several times
 cheaper to build than a NamedTuple and about seven times cheaper to pickle into the journal. The aliases
-``PutNode``, ``PutEdge``, ``DropEdge`` and ``DropNode`` give each shape a name for readers and
+``PutNode``, ``PutEdge``, ``DropEdge``, ``DropNode`` and ``Note`` give each shape a name for readers and
 for mypy, which tells the shapes apart by their tag.
+
+A node's property history (``graph.history``) lives beside the graph, in ``graph.graph[HISTORY]``
+(node id -> its change log), so that it is journalled, undone and snapshotted with the write that
+made it: ``Note`` sets one node's whole log (its logs are short), and its inverse sets the old one back.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import networkx as nx
 
+from graph import history
+from graph.history import ChangeKind, Log, PropertyChange
 from graph.invariants import DROP, FUNCTIONAL, superseded
-from graph.memory.packing import HEAD, PackedEdge, PackedNode, Packer
-from graph.model import Batch
+from graph.memory.packing import HEAD, PackedEdge, PackedNode, Packer, unpack_node
+from graph.model import Batch, Node, NodeKind
 from graph.store import WriteSummary
 
-__all__ = ["DropEdge", "DropNode", "Op", "Operation", "PutEdge", "PutNode", "apply", "inverse", "plan"]
+__all__ = [
+    "HISTORY",
+    "LAST_CHANGE",
+    "DropEdge",
+    "DropNode",
+    "Note",
+    "Op",
+    "Operation",
+    "PutEdge",
+    "PutNode",
+    "apply",
+    "inverse",
+    "logs",
+    "plan",
+]
+
+HISTORY = "history"
+"""Where the graph's own attribute dict keeps every node's change log (node id -> graph.history log)."""
+LAST_CHANGE = "last property change"
+"""Where it keeps the latest day a change entry took effect (never lowered by an undo: a later day only costs speed)."""
 
 
 class Op(StrEnum):
@@ -36,13 +62,15 @@ class Op(StrEnum):
     PUT_EDGE = "put edge"  # add an edge, or replace the data of one that exists
     DROP_EDGE = "drop edge"  # remove one edge
     DROP_NODE = "drop node"  # remove a node and every edge into or out of it
+    NOTE = "note"  # set a node's property history (graph.history), or drop it (None)
 
 
 PutNode = tuple[Literal[Op.PUT_NODE], str, PackedNode]  # (tag, node id, packed node)
 PutEdge = tuple[Literal[Op.PUT_EDGE], str, str, PackedEdge]  # (tag, source, target, packed edge)
 DropEdge = tuple[Literal[Op.DROP_EDGE], str, str]  # (tag, source, target)
 DropNode = tuple[Literal[Op.DROP_NODE], str]  # (tag, node id)
-Operation = PutNode | PutEdge | DropEdge | DropNode
+Note = tuple[Literal[Op.NOTE], str, Log | None]  # (tag, node id, its whole change log)
+Operation = PutNode | PutEdge | DropEdge | DropNode | Note
 
 # The members under plain module names: an Enum attribute look-up costs about ten times a
 # global one on Python 3.11, and ``apply`` and ``plan`` test a tag for every node and edge.
@@ -51,13 +79,64 @@ PUT_NODE: Final = Op.PUT_NODE
 PUT_EDGE: Final = Op.PUT_EDGE
 DROP_EDGE: Final = Op.DROP_EDGE
 DROP_NODE: Final = Op.DROP_NODE
+NOTE: Final = Op.NOTE
 
 
-def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer) -> tuple[list[Operation], WriteSummary]:
+def logs(graph: nx.DiGraph) -> dict[str, Log]:
+    """Every node's change log, kept in the graph's attribute dict."""
+    found: dict[str, Log] = graph.graph.setdefault(HISTORY, {})
+    return found
+
+
+class _Logbook:
+    """The change logs a plan writes, as they will be once its operations have run; it interns the
+    one-entry log of a creation, which most nodes' whole log is, so a million nodes share a few."""
+
+    def __init__(self, graph: nx.DiGraph, day: date) -> None:
+        self.kept = logs(graph)
+        self.day = day
+        self.pending: dict[str, Log | None] = {}
+        self._created: dict[tuple[NodeKind, str | None], Log] = {}
+
+    def log(self, node_id: str) -> Log:
+        if node_id in self.pending:
+            return self.pending[node_id] or ()
+        return self.kept.get(node_id, ())
+
+    def note(self, ops: list[Operation], node_id: str, log: Log) -> None:
+        self.pending[node_id] = log
+        ops.append((NOTE, node_id, log))
+
+    def created(self, ops: list[Operation], node: Node) -> None:
+        log = self.log(node.id)
+        source = node.provenance.source
+        if log:
+            found = history.written(log, None, {}, day=self.day, kind=node.kind, source=source)
+            assert found is not None
+            self.note(ops, node.id, found[0])
+            return
+        key = (node.kind, source)
+        shared = self._created.get(key)
+        if shared is None:
+            shared = self._created[key] = (PropertyChange(self.day, ChangeKind.CREATED, node.kind, {}, source),)
+        self.note(ops, node.id, shared)
+
+    def later(self, node_id: str) -> bool:
+        """Whether the node's log holds an entry after the write's day (a backdated write must merge)."""
+        log = self.log(node_id)
+        return bool(log) and log[-1].day > self.day
+
+
+def _fields(node_id: str, packed: PackedNode) -> dict[str, Any]:
+    return history.fields_of(unpack_node(node_id, packed))
+
+
+def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer, day: date | None = None) -> tuple[list[Operation], WriteSummary]:
     """The operations that carry out a checked batch on the graph as it is, and what they amount to.
 
     Removals come first, then nodes, then edges, as the batch's own order has them; a node or
-    edge written exactly as it is already held makes no operation and counts as unchanged.
+    edge written exactly as it is already held makes no operation and counts as unchanged. Each
+    node created, changed or removed has its change log noted, the change taking effect on ``day``.
     """
     node_data, succ = graph._node, graph._succ
     created: Counter[str] = Counter()
@@ -74,22 +153,40 @@ def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer) -> tuple[list[Opera
             ops.append((DROP_EDGE, ref.source, ref.target))
             gone_edges.add((ref.source, ref.target))
             removed[ref.kind] += 1
+    day = history.effective_day(day)
+    book = _Logbook(graph, day)
     for node_id in batch.remove_nodes:
         packed = node_data.get(node_id)
         if packed is not None and node_id not in gone:
             ops.append((DROP_NODE, node_id))
             gone.add(node_id)
             removed[packed[0].kind] += 1
+            tomb = history.removed(book.log(node_id), _fields(node_id, packed), day=day, kind=packed[0].kind)
+            book.note(ops, node_id, tomb)
     for node in batch.nodes:
         packed = packer.node(node)
         old = None if node.id in gone else node_data.get(node.id)
         if old is None:
             created[node.kind] += 1
-        elif old[HEAD:] == packed[HEAD:]:
+            book.created(ops, node)
+        elif old[HEAD:] == packed[HEAD:] and not book.later(node.id):
             unchanged[node.kind] += 1
             continue
         else:
+            held = _fields(node.id, old)
+            found = history.written(
+                book.log(node.id), held, history.fields_of(node), day=day, kind=node.kind, source=node.provenance.source
+            )
+            if found is None:
+                unchanged[node.kind] += 1
+                continue
+            log, now = found
             updated[node.kind] += 1
+            book.note(ops, node.id, log)
+            if now == held:
+                continue  # a backdated change a later one overrides: the history alone changes
+            if now != history.fields_of(node):
+                packed = packer.node(history.node_from(node, now))
         ops.append((PUT_NODE, node.id, packed))
 
     def current(u: str, v: str) -> PackedEdge | None:
@@ -132,6 +229,8 @@ def plan(graph: nx.DiGraph, batch: Batch, *, packer: Packer) -> tuple[list[Opera
 def inverse(graph: nx.DiGraph, op: Operation) -> list[Operation]:
     """The operations that undo ``op`` from the state just before it, in the order to run them."""
     node_data, succ, pred = graph._node, graph._succ, graph._pred
+    if op[0] is NOTE:
+        return [(NOTE, op[1], logs(graph).get(op[1]))]
     if op[0] is PUT_NODE:
         old = node_data.get(op[1])
         return [(DROP_NODE, op[1])] if old is None else [(PUT_NODE, op[1], old)]
@@ -171,6 +270,18 @@ def apply(graph: nx.DiGraph, ops: Iterable[Operation]) -> None:
             del pred[v][u]
         elif op[0] is DROP_NODE:
             graph.remove_node(op[1])
+        elif op[0] is NOTE:
+            _, node_id, log = op
+            kept = logs(graph)
+            if log:
+                kept[node_id] = log
+                if len(log) == 1 and log[0].what is ChangeKind.CREATED:
+                    continue  # most logs: a creation, which changes no one's fields
+                last = history.last_changed(log)
+                if last is not None and (graph.graph.get(LAST_CHANGE) is None or last > graph.graph[LAST_CHANGE]):
+                    graph.graph[LAST_CHANGE] = last
+            else:
+                kept.pop(node_id, None)
         else:  # a journal written by another version of the store
             raise ValueError(f"not an operation this store knows: {op!r}")
     graph.__networkx_cache__.clear()

@@ -22,8 +22,9 @@ from typing import Any
 
 import networkx as nx
 
+from graph import history
 from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
-from graph.history import PropertyChange
+from graph.history import ChangeKind, PropertyChange, effective_day
 from graph.i18n import _
 from graph.invariants import NodeFacts, check, in_force_last
 from graph.memory import operations
@@ -33,6 +34,7 @@ from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
 from graph.memory.packing import HEAD, Packer, collector_paused, unpack_edge, unpack_node
 from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
+from graph.scope import walk_chain_facts, walk_territory_facts
 from graph.store import ChainFacts, Direction, ImportRecord, RecordOf, TerritoryFacts, WriteSummary
 
 __all__ = ["MemoryStore"]
@@ -100,10 +102,10 @@ class MemoryStore:
         """Journalled, then applied; with ``record``, applied first (the entry may read the write),
         then journalled with its entry in one frame, and undone if that frame cannot be written."""
         if record is not None:
-            return self.write_all([batch], record=record)
+            return self.write_all([batch], record=record, effective=effective)
         with self._lock, collector_paused():
             self._check_open()
-            ops, summary = self._checked_plan(batch)
+            ops, summary = self._checked_plan(batch, effective_day(effective))
             if ops:
                 self._seq += 1
                 if self._journal is not None:
@@ -130,9 +132,10 @@ class MemoryStore:
             self._seq += 1  # the group's number, used up even if the group fails
             group, logged = self._seq, False
             entry: ImportRecord | None = None
+            day = effective_day(effective)
             try:
                 for batch in batches:
-                    ops, summary = self._checked_plan(batch)
+                    ops, summary = self._checked_plan(batch, day)
                     for op in ops:
                         undo.extend(reversed(operations.inverse(self._graph, op)))
                         self._apply((op,))
@@ -153,12 +156,12 @@ class MemoryStore:
             self._after_commit(group, entry)
             return total
 
-    def _checked_plan(self, batch: Batch) -> tuple[list[Operation], WriteSummary]:
-        """The batch's operations against the graph as it is now; InvariantViolation if it breaks a rule."""
+    def _checked_plan(self, batch: Batch, day: date | None = None) -> tuple[list[Operation], WriteSummary]:
+        """The batch's operations against the graph as it is now, taking effect on ``day``; InvariantViolation if it breaks a rule."""
         violations = check(batch, self)
         if violations:
             raise InvariantViolation(violations)
-        return operations.plan(self._graph, batch, packer=self._packer)
+        return operations.plan(self._graph, batch, packer=self._packer, day=day)
 
     def _apply(self, ops: Iterable[Operation]) -> None:
         operations.apply(self._graph, ops)
@@ -279,29 +282,55 @@ class MemoryStore:
     def territory_facts(self, territory_id: str, *, day: date) -> list[TerritoryFacts]:
         """Read straight from the packed tuples, no model built; the answer is kept, per scope and
         day, until the next change to the graph (see ``graph.memory.facts``)."""
+        if self._changed_after(day):
+            return walk_territory_facts(self, territory_id, day=day)
         with self._lock:
             return self._facts.territory_facts(self._graph, territory_id, day=day, version=self._version)
 
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
         """Read straight from the packed tuples over the territories :meth:`territory_facts` keeps,
         and kept the same way until the next change to the graph."""
+        if self._changed_after(day):
+            return walk_chain_facts(self, territory_id, day=day)
         with self._lock:
             return self._facts.chain_facts(self._graph, territory_id, day=day, version=self._version)
 
+    def _changed_after(self, day: date) -> bool:
+        """Whether some node's fields changed after ``day``: the packed tuples hold them as they are now,
+        so the facts of that day come from the reference walk, which reads each node as it was."""
+        last = self.last_property_change()
+        return last is not None and last > day
+
     def node_on(self, node_id: str, day: date) -> Node:
-        """The node as it is now, with the changes after ``day`` undone (graph.history.values_on)."""
-        return self.node(node_id)
+        """The node as it is now, with the changes after ``day`` undone (graph.history.values_on); no
+        model is rebuilt when nothing changed after the day."""
+        with self._lock:
+            packed = self._graph._node.get(node_id)
+            log = operations.logs(self._graph).get(node_id, ())
+        if packed is None:
+            raise UnknownNode(node_id)
+        node = unpack_node(node_id, packed)
+        if not any(c.day > day and c.what is ChangeKind.CHANGED for c in log):
+            return node
+        return history.node_from(node, history.values_on(log, history.fields_of(node), day))
 
     def history(self, node_id: str) -> list[PropertyChange]:
-        if not self.has_node(node_id):
+        with self._lock:
+            log = operations.logs(self._graph).get(node_id)
+            exists = node_id in self._graph._node
+        if log is None and not exists:
             raise UnknownNode(node_id)
-        return []
+        return list(log or ())
 
     def history_between(self, after: date, until: date) -> Iterator[tuple[str, PropertyChange]]:
-        return iter(())
+        with self._lock:
+            kept = list(operations.logs(self._graph).items())
+        return history.changes_between(kept, after, until)
 
     def last_property_change(self) -> date | None:
-        return None
+        with self._lock:
+            last: date | None = self._graph.graph.get(operations.LAST_CHANGE)
+        return last
 
     def count(self, kind: NodeKind | None = None) -> int:
         with self._lock:
@@ -347,7 +376,7 @@ class MemoryStore:
         entries it carries must be in the ledger's file first)."""
         assert self._dir is not None
         self._ledger.sync()
-        write_snapshot(self._dir, self._graph, seq=self._seq, durable=self._durable)
+        write_snapshot(self._dir, self._graph, seq=self._seq, durable=self._durable, history=operations.logs(self._graph))
         if self._journal is not None:
             self._journal.empty()
         else:
@@ -369,6 +398,7 @@ class MemoryStore:
                 self._seq = snapshot.seq
                 self._apply([(Op.PUT_NODE, i, p) for i, p in snapshot.nodes.items()])
                 self._apply([(Op.PUT_EDGE, u, v, d) for u, nbrs in snapshot.succ.items() for v, d in nbrs.items()])
+                self._apply([(Op.NOTE, i, log) for i, log in snapshot.history.items()])
 
     def _read_beside_writer(self) -> ImportLedger:
         """Load the folder as :meth:`_load` does, but as a reader beside its writer: the snapshot and

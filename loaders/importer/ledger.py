@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from graph.access import territories_of
@@ -43,6 +43,8 @@ class Origin:
     """The territory the writer is held to (their key's), if any."""
     touched: tuple[str, ...] = ()
     """The records a single-record write (PUT, DELETE) is about."""
+    effective: date | None = None
+    """The day the write takes effect, when one was named (a backdated import); None: the day it is made."""
 
     @classmethod
     def of(
@@ -54,9 +56,10 @@ class Origin:
         actor: str | None = None,
         scope: str | None = None,
         touched: Iterable[str] = (),
+        effective: date | None = None,
     ) -> Origin:
         """The origin of a write, with its id (``imp-<time>-<hash>``), which its nodes' provenance names too."""
-        return cls(f"imp-{started_at:%Y%m%dT%H%M%S}-{sha256[:8]}", file, sha256, started_at, actor, scope, tuple(touched))
+        return cls(f"imp-{started_at:%Y%m%dT%H%M%S}-{sha256[:8]}", file, sha256, started_at, actor, scope, tuple(touched), effective)
 
 
 def entry(
@@ -87,6 +90,7 @@ def entry(
         scope=origin.scope,
         touched=list(origin.touched),
         territories=list(territories),
+        as_of=origin.effective,
     )
 
 
@@ -129,19 +133,28 @@ def log_write(
     scope: str | None = None,
     touched: list[str] | None = None,
     territories: list[str] | None = None,
+    effective: date | None = None,
 ) -> ImportRecord:
     """Write what came from no file (a deletion, a generated network) as one write, all or nothing,
-    with its entry in the ledger, the audit log; the entry's summary says what it did."""
+    with its entry in the ledger, the audit log; the entry's summary says what it did. ``effective``:
+    the day it takes effect (None: today)."""
     started = datetime.now(UTC)
     digest = hashlib.sha256(f"{name} {started.isoformat()}".encode()).hexdigest()
-    origin = Origin.of(file=name, sha256=digest, started_at=started, actor=actor, scope=scope, touched=touched or ())
+    origin = Origin.of(file=name, sha256=digest, started_at=started, actor=actor, scope=scope, touched=touched or (), effective=effective)
     kept: list[ImportRecord] = []
-    store.write_all(batches, record=applied(store, origin, kept=kept, territories=territories or ()))
+    store.write_all(batches, record=applied(store, origin, kept=kept, territories=territories or ()), effective=effective)
     return kept[-1]
 
 
 def remove_record(
-    store: GraphStore, node_id: str, kind: NodeKind, *, name: str, actor: str | None = None, scope: str | None = None
+    store: GraphStore,
+    node_id: str,
+    kind: NodeKind,
+    *,
+    name: str,
+    actor: str | None = None,
+    scope: str | None = None,
+    effective: date | None = None,
 ) -> ImportRecord:
     """Delete one record kept current by staff (an agreement, a household head, a seat) with its edges, and log it.
 
@@ -151,4 +164,5 @@ def remove_record(
     if node.kind is not kind:
         raise WrongKind(_("%(id)s 是%(kind)s，不是%(wanted)s", id=node_id, kind=term(node.kind), wanted=term(kind)))
     where = sorted(territories_of(store, node_id))  # before it is gone
-    return log_write(store, name, [Batch(remove_nodes=[node_id])], actor=actor, scope=scope, touched=[node_id], territories=where)
+    batch = Batch(remove_nodes=[node_id])
+    return log_write(store, name, [batch], actor=actor, scope=scope, touched=[node_id], territories=where, effective=effective)

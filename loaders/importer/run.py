@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ def import_file(
     now: datetime | None = None,
     actor: str | None = None,
     scope: str | None = None,
+    effective: date | None = None,
 ) -> ImportReport:
     """Import a workbook, CSV file, zip or folder of CSVs; ``name`` is the file's name as staff know it (uploads).
 
@@ -65,10 +66,13 @@ def import_file(
     that scope and are missing from the file are deleted. Without it nothing is deleted.
     ``scope`` holds the import to a territory (the importing key's): a row that would change a
     record outside it, or hang a new one off a node outside it, is a problem. ``actor`` names
-    who imports, for the audit log.
+    who imports, for the audit log. ``effective`` is the day its changes take effect in each node's
+    history (``--as-of``, a backdated import); None: today.
     """
     path = Path(path)
-    origin = Origin.of(file=name or path.name, sha256=_sha256(path), started_at=now or datetime.now(UTC), actor=actor, scope=scope)
+    origin = Origin.of(
+        file=name or path.name, sha256=_sha256(path), started_at=now or datetime.now(UTC), actor=actor, scope=scope, effective=effective
+    )
     return run(store, lambda: open_source(path), origin=origin, dry_run=dry_run, replace=replace, progress=progress)
 
 
@@ -82,6 +86,7 @@ def import_rows(
     now: datetime | None = None,
     actor: str | None = None,
     scope: str | None = None,
+    effective: date | None = None,
 ) -> ImportReport:
     """Records sent over the API, one table's rows keyed by column, through the same checks and writes as a file's.
 
@@ -103,6 +108,7 @@ def import_rows(
         actor=actor,
         scope=scope,
         touched=[str(row["id"]) for row in rows if row.get("id")],
+        effective=effective,
     )
     return run(store, source, origin=origin, dry_run=dry_run, replace=None, progress=None)
 
@@ -236,7 +242,9 @@ class _Passes:
         all of it, or with any problem none."""
         batches = self._batches(spill)
         try:
-            summary = self.context.store.write_all(batches, dry_run=dry_run or bool(self.problems.total), record=record)
+            summary = self.context.store.write_all(
+                batches, dry_run=dry_run or bool(self.problems.total), record=record, effective=self.origin.effective
+            )
         except _Refused:
             return WriteSummary(), "refused"
         except InvariantViolation as exc:
