@@ -43,10 +43,10 @@ from graph.history import ChangeKind as History
 from graph.history import fields_of
 from graph.i18n import _
 from graph.labels import FIGURE_LABELS, field_label, term
-from graph.model import Agreement, ChangeEvent, EdgeKind, Level, NodeKind, Post, Seat, Territory, UnitType
+from graph.model import Agreement, ChangeEvent, EdgeKind, Level, NodeKind, Seat, Territory, UnitType
 from graph.norms import NORMS, Norms
 from graph.scope import PATH_SEPARATOR, NodeRef, on_date, resolve_scope, valid_on
-from graph.store import Direction, GraphStore, OrgFacts, TerritoryFacts
+from graph.store import Direction, GraphStore, OrgFacts, PostFacts, TerritoryFacts
 
 __all__ = [
     "FIGURE_KEYS",
@@ -375,7 +375,7 @@ def changes(
         gaps=_gap_changes(first, second, rules, norms),
         agreements=_agreement_changes(store, first, second),
         seats=_seat_changes(store, first, second),
-        posts=_post_changes(store, first, second),
+        posts=_post_changes(first, second),
         reports=_report_changes(store, first, second),
         properties=_property_changes(store, first, second, logged.changed),
     )
@@ -463,52 +463,70 @@ def _gap_changes(first: _Day, second: _Day, rules: list[GapRuleName] | None, nor
     return sorted(found, key=lambda c: (order.get(c.gap.rule, len(order)), c.change != ChangeEvent.OPENED, c.gap.path_text, c.gap.node.id))
 
 
-def _agreements(store: GraphStore, days: tuple[_Day, _Day]) -> dict[str, Agreement]:
-    """Every agreement on record signed by an organisation or a unit of the scope on either day, by id."""
-    ids: set[str] = set()
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """An agreement's term and parties, from the day's facts (or, for a unit signing for itself, its node)."""
+
+    id: str
+    signed_on: date
+    expires_on: date | None
+    parties: frozenset[str]
+
+
+def _agreements(store: GraphStore, days: tuple[_Day, _Day]) -> dict[str, _Term]:
+    """Every agreement on record signed by an organisation or a unit of the scope on either day, by id: from the
+    organisations' facts, and for units without an organisation (they sign for themselves) from the store."""
+    found: dict[str, _Term] = {}
+    bare: set[str] = set()
     for day in days:
         for org in day.organisations.values():
-            ids.update(a.id for a in org.agreements)
+            for a in org.agreements:
+                found.setdefault(a.id, _Term(a.id, a.signed_on, a.expires_on, frozenset(p.id for p in a.parties)))
         for unit_id in day.bare_units:
-            ids.update(e.source for e in store.edges_of(unit_id, kind=EdgeKind.SIGNED_BY, direction=Direction.IN))
-    found = {}
-    for agreement_id in sorted(ids):
+            bare.update(e.source for e in store.edges_of(unit_id, kind=EdgeKind.SIGNED_BY, direction=Direction.IN))
+    for agreement_id in sorted(bare - found.keys()):
         node = store.node(agreement_id)
         if isinstance(node, Agreement):
-            found[agreement_id] = node
-    return found
+            parties = frozenset(e.target for e in store.edges_of(agreement_id, kind=EdgeKind.SIGNED_BY))
+            found[agreement_id] = _Term(agreement_id, node.signed_on, node.expires_on, parties)
+    return dict(sorted(found.items()))
+
+
+def _agreement_ref(agreement_id: str) -> NodeRef:
+    return NodeRef(id=agreement_id, kind=NodeKind.AGREEMENT, name=f"共建协议 {agreement_id}")  # as display_name names one
 
 
 def _agreement_changes(store: GraphStore, first: _Day, second: _Day) -> list[AgreementChange]:
     since, until = first.day, second.day
     found = _agreements(store, (first, second))
-    parties = {aid: frozenset(e.target for e in store.edges_of(aid, kind=EdgeKind.SIGNED_BY)) for aid in found}
-    by_parties: dict[frozenset[str], list[Agreement]] = {}
-    for aid, agreement in found.items():
-        by_parties.setdefault(parties[aid], []).append(agreement)
+    by_parties: dict[frozenset[str], list[_Term]] = {}
+    for agreement in found.values():
+        by_parties.setdefault(agreement.parties, []).append(agreement)
     out: list[AgreementChange] = []
 
-    def named(aid: str) -> list[NodeRef]:
-        return [r for r in (_ref(store, p) for p in sorted(parties[aid])) if r is not None]
+    def named(agreement: _Term) -> list[NodeRef]:
+        return [r for r in (_ref(store, p) for p in sorted(agreement.parties)) if r is not None]
 
     for aid, agreement in found.items():
-        others = [a for a in by_parties[parties[aid]] if a.id != aid]
+        others = [a for a in by_parties[agreement.parties] if a.id != aid]
         if _in_interval(agreement.signed_on, since, until):
             earlier = [a for a in others if a.signed_on < agreement.signed_on]
             renews = max(earlier, key=lambda a: (a.signed_on, a.id)).id if earlier else None
             kind = ChangeEvent.RENEWED if renews else ChangeEvent.SIGNED
             out.append(
-                AgreementChange(change=kind, agreement=NodeRef.of(agreement), day=agreement.signed_on, parties=named(aid), renews=renews)
+                AgreementChange(
+                    change=kind, agreement=_agreement_ref(aid), day=agreement.signed_on, parties=named(agreement), renews=renews
+                )
             )
         ended = _after(agreement.expires_on)
         if ended is not None and _in_interval(ended, since, until):
             if any(a.signed_on > agreement.signed_on and a.signed_on <= until for a in others):
                 continue  # renewed: listed as the renewal
-            out.append(AgreementChange(change=ChangeEvent.EXPIRED, agreement=NodeRef.of(agreement), day=ended, parties=named(aid)))
+            out.append(AgreementChange(change=ChangeEvent.EXPIRED, agreement=_agreement_ref(aid), day=ended, parties=named(agreement)))
     return sorted(out, key=lambda c: (c.day, c.agreement.id))
 
 
-def _terms(node: Seat | Post, since: date, until: date) -> Iterator[tuple[ChangeEvent, date]]:
+def _terms(node: Seat | PostFacts, since: date, until: date) -> Iterator[tuple[ChangeEvent, date]]:
     if node.valid_from is not None and _in_interval(node.valid_from, since, until):
         yield ChangeEvent.TAKEN, node.valid_from
     ended = _after(node.valid_to)
@@ -539,25 +557,23 @@ def _seat_changes(store: GraphStore, first: _Day, second: _Day) -> list[TermChan
     return sorted(out, key=lambda c: (c.day, c.body.name, c.node.id))
 
 
-def _post_changes(store: GraphStore, first: _Day, second: _Day) -> list[TermChange]:
-    """Posts in the scope's organisations and units (a residents' committee's 主任 too)."""
+def _post_changes(first: _Day, second: _Day) -> list[TermChange]:
+    """Posts in the scope's organisations and units (a residents' committee's 主任 too), from the days' facts."""
     bodies: dict[str, NodeRef] = {}
-    posts: dict[str, str] = {}
+    posts: dict[str, tuple[PostFacts, str]] = {}
     for day in (first, second):
         for org in day.organisations.values():
             bodies[org.id] = _org_ref(org)
-            posts.update((p.id, org.id) for p in org.posts)
+            posts.update((p.id, (p, org.id)) for p in org.posts)
         for chain in day.scope.chain.values():
             for unit in chain.units:
                 bodies[unit.id] = NodeRef(id=unit.id, kind=NodeKind.UNIT, name=unit.name)
-                posts.update((p.id, unit.id) for p in unit.posts)
+                posts.update((p.id, (p, unit.id)) for p in unit.posts)
     out: list[TermChange] = []
-    for post_id, body in sorted(posts.items()):
-        post = store.node(post_id)
-        if not isinstance(post, Post):
-            continue
+    for post_id, (post, body) in sorted(posts.items()):
         for kind, when in _terms(post, first.day, second.day):
-            out.append(TermChange(change=kind, node=NodeRef.of(post), body=bodies[body], role=term(post.post), day=when))
+            node = NodeRef(id=post_id, kind=NodeKind.POST, name=post.person or f"职务 {post_id}")  # as display_name names one
+            out.append(TermChange(change=kind, node=node, body=bodies[body], role=term(post.post), day=when))
     return sorted(out, key=lambda c: (c.day, c.body.name, c.node.id))
 
 
