@@ -249,7 +249,7 @@ class _Day:
         return {(gap.rule, gap.node.id): gap for rule in CATALOGUE.chosen(rules) for gap in rule.gaps(self.scope, norms)}
 
 
-def _first_day(store: GraphStore, node_id: str, edge_kind: EdgeKind, day: date) -> bool:
+def _placed_on(store: GraphStore, node_id: str, edge_kind: EdgeKind, day: date) -> bool:
     """Whether a node has an edge of the kind (its place, what it covers) valid on a day, anywhere."""
     try:
         return any(valid_on(e, day) for e in store.edges_of(node_id, kind=edge_kind))
@@ -308,9 +308,9 @@ def _moves(
                 continue
             kind = ChangeEvent.MOVED
         elif is_:
-            kind = ChangeEvent.MOVED_IN if _first_day(store, node_id, edge_kind, since) else ChangeEvent.CREATED
+            kind = ChangeEvent.MOVED_IN if _placed_on(store, node_id, edge_kind, since) else ChangeEvent.CREATED
         else:
-            kind = ChangeEvent.MOVED_OUT if _first_day(store, node_id, edge_kind, until) else ChangeEvent.ENDED
+            kind = ChangeEvent.MOVED_OUT if _placed_on(store, node_id, edge_kind, until) else ChangeEvent.ENDED
         if kind is ChangeEvent.MOVED_IN and not p1:
             p1 = _place(store, node_id, edge_kind, since)
         if kind is ChangeEvent.MOVED_OUT and not p2:
