@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import RedirectResponse
 
-from api.deps import ServicesDep, ViewerContext
+from api.deps import AsOf, ServicesDep, ViewerContext
 from api.schemas import EdgePageOut, HealthOut, NodeOut, StatsOut
 from graph.model import EdgeKind
 from graph.node_history import NodeHistory
@@ -39,9 +39,9 @@ def stats(ctx: ViewerContext) -> StatsOut:
 
 
 @router.get("/nodes/{node_id}", response_model=NodeOut)
-def get_node(node_id: str, ctx: ViewerContext) -> NodeOut:
-    """One node of any kind, with its provenance; a member's phone is masked for viewers."""
-    return NodeOut(node=ctx.node(node_id))
+def get_node(node_id: str, ctx: ViewerContext, as_of: AsOf = None) -> NodeOut:
+    """One node of any kind, with its provenance, its properties as on ``as_of``; a member's phone is masked for viewers."""
+    return NodeOut(node=ctx.on(as_of).node(node_id))
 
 
 @router.get("/nodes/{node_id}/history", response_model=NodeHistory)

@@ -110,8 +110,9 @@ class Context:
     # -- nodes and navigation -----------------------------------------------------------------
 
     def node(self, node_id: str) -> Node:
-        """One node of any kind, with its provenance, masked by the policy (extra columns and phones for viewers)."""
-        return self.policy.mask(self.store.node(self.inside(node_id)))
+        """One node of any kind as it was on the day (its properties from its history), with its provenance,
+        masked by the policy (extra columns and phones for viewers)."""
+        return self.policy.mask(self.store.node_on(self.inside(node_id), self.day))
 
     def history(self, node_id: str) -> NodeHistory:
         """A node's property history (属性变更记录), masked as the node is: for viewers, phones masked in old and

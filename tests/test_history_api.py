@@ -117,3 +117,12 @@ def test_a_record_written_as_of_a_day_changes_from_that_day(town: tuple[TestClie
     line = client.get("/nodes/h1/history", headers=keys["viewer"]).json()["changes"][-1]
     assert (line["day"], line["field"], line["old"], line["new"]) == (NOV.isoformat(), "households", 10, 15)
     assert line["import_id"] == response.json()["record"]["id"]
+
+
+def test_a_node_is_read_as_it_was_on_a_day(town: tuple[TestClient, Keys, MemoryStore], tmp_path: Path) -> None:
+    client, keys, _store = town
+    _upload(client, keys, _november(tmp_path), as_of=NOV.isoformat())
+    then = client.get("/nodes/h1", params={"as_of": OCT.isoformat()}, headers=keys["viewer"]).json()["node"]
+    now = client.get("/nodes/h1", headers=keys["viewer"]).json()["node"]
+    assert (then["households"], then["phone"]) == (10, "138****5678")
+    assert (now["households"], now["phone"]) == (12, "139****1111")

@@ -247,11 +247,11 @@ class _StoreThatGoesAway(MemoryStore):
         super().__init__()
         self.batches = 0
 
-    def _checked_plan(self, batch: Batch) -> Any:
+    def _checked_plan(self, batch: Batch, day: date | None = None) -> Any:
         self.batches += 1
         if self.batches == 2:
             raise StoreUnavailable("the store went away half way through the import")
-        return super()._checked_plan(batch)
+        return super()._checked_plan(batch, day)
 
 
 def test_an_import_cut_off_by_a_failing_store_leaves_the_graph_as_it_was(tmp_path: Path) -> None:
