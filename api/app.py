@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import admin, ledgers, login, nodes, pages, queries, records
+from api import admin, ledgers, login, nodes, pages, partners, queries, records
 from api.language import RequestLanguage, request_language
 from api.limits import BodyLimit
 from api.schemas import ErrorOut
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, store_factory: Callable[[Set
     app.add_middleware(RequestLanguage, default=default_lang)  # outermost: every message below is in the language asked for
     app.include_router(nodes.router)
     app.include_router(queries.router)
+    app.include_router(partners.router)
     app.include_router(ledgers.router)
     app.include_router(pages.router)
     app.include_router(records.router)

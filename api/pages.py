@@ -62,6 +62,16 @@ def gap_list_page(
     return HTMLResponse(ctx.on(as_of).gap_page(scope, rule=rule or None, limit=limit, offset=offset))
 
 
+@router.get("/suggestions", response_class=HTMLResponse)
+def suggestions_page(
+    ctx: ViewerContext,
+    scope: Annotated[str, Query(min_length=1, max_length=80, description="id of a community, or of a resident unit")],
+    as_of: AsOf = None,
+) -> HTMLResponse:
+    """Partner suggestions as a page (双向点单): for a community the units that could meet its needs, for a unit the communities."""
+    return HTMLResponse(ctx.on(as_of).suggestions_page(scope))
+
+
 @router.get(
     "/report",
     response_class=Response,

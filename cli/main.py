@@ -34,6 +34,8 @@ from cli.output import (
     print_imports,
     print_people,
     print_refusal,
+    print_suggestions,
+    print_synonyms,
     print_trends,
 )
 from cli.parser import build_parser
@@ -41,6 +43,7 @@ from graph.errors import GraphError, StoreBusy
 from graph.files import atomic_write
 from graph.generator import GapRates, NetworkSpec, generate
 from graph.i18n import N_, Lang, _, using
+from graph.meaning import parse_groups
 from graph.model import Batch, EdgeKind, Level, NodeKind, Territory
 from graph.settings import Settings, get_settings
 from graph.store import WriteSummary
@@ -52,7 +55,22 @@ from service.principal import AccessRole, Principal
 __all__ = ["READING_COMMANDS", "generate_network", "main", "terminal_user"]
 
 READING_COMMANDS = frozenset(
-    {"stats", "coverage", "changes", "trends", "people", "alliances", "gaps", "map", "report", "export", "imports", "keys", "history"}
+    {
+        "stats",
+        "coverage",
+        "changes",
+        "trends",
+        "people",
+        "alliances",
+        "gaps",
+        "map",
+        "report",
+        "export",
+        "imports",
+        "keys",
+        "history",
+        "suggest",
+    }
 )
 """Commands that write nothing to the store, so they run read-only beside a running server (``keys``
 writes only the keys file, which has its own lock, after reading the store to check a scope)."""
@@ -177,6 +195,15 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
         fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "html")
         atomic_write(args.output, ctx.on(args.as_of).report(args.scope, fmt=fmt))
         print(_("已写入 %(path)s（%(format)s）", path=args.output, format=fmt))
+    elif command == "suggest":
+        day = ctx.on(args.as_of)
+        is_unit = ctx.node(args.id).kind is NodeKind.UNIT
+        print_suggestions(day.unit_suggestions(args.id) if is_unit else day.community_suggestions(args.id))
+    elif command == "synonyms":
+        if args.set is not None:
+            kept = ctx.set_synonyms([list(g) for g in parse_groups(args.set.read_text(encoding="utf-8"))])
+            print(_("已保存 %(count)s 组工作人员的近义词", count=len(kept)))
+        print_synonyms(*ctx.synonym_groups())
     elif command == "keys":
         return _keys(ctx, args)
     return 0

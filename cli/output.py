@@ -12,9 +12,11 @@ from graph.gaps import GapCount, GapPage
 from graph.history import ChangeKind
 from graph.i18n import N_, _
 from graph.labels import term
+from graph.model import NodeKind
 from graph.node_history import NodeHistory
 from graph.people import PeopleCounts
 from graph.store import ImportRecord
+from graph.suggestions import ItemMatch, Suggestions
 from loaders.importer import ImportReport
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "print_import",
     "print_imports",
     "print_refusal",
+    "print_suggestions",
+    "print_synonyms",
     "print_trends",
 ]
 
@@ -198,6 +202,65 @@ def print_alliances(scope: str, found: list[AllianceReach]) -> None:
         )
         names = _("、").join(m.member.name + (_("（牵头）") if m.lead else "") for m in reach.members)
         print("    " + _("成员：%(members)s", members=names))
+
+
+def explain(match: ItemMatch) -> str:
+    """Why one need met one resource, in a line: the items and the words they share (近义 where a synonym joined them)."""
+    words = _("、").join(
+        (_("%(need)s ≈ %(resource)s（近义）", need=w.need_word, resource=w.resource_word) if w.synonym else w.need_word)
+        for w in match.shared
+    )
+    return _("需求「%(need)s」← 资源「%(resource)s」：%(words)s", need=match.need, resource=match.resource, words=words)
+
+
+def print_suggestions(found: Suggestions) -> None:
+    """Partners suggested for a community or a unit (双向点单), nearest and best first, each with the items that met."""
+    items = _("、").join(found.items) or _("（无）")
+    if found.of.kind is not NodeKind.UNIT:
+        print(_("%(name)s（%(id)s）的需求：%(items)s", name=found.of.name, id=found.of.id, items=items))
+        print(_("可对接的驻区单位 %(count)s 个（截至 %(day)s），本街道在前：", count=len(found.units), day=found.as_of))
+        for unit in found.units:
+            where = _("本街道") if unit.reach.value == "street" else _("本区")
+            print(
+                "  "
+                + _(
+                    "%(name)s（%(id)s，%(where)s，%(community)s）匹配度 %(score)s",
+                    name=unit.unit.name,
+                    id=unit.unit.id,
+                    where=where,
+                    community=unit.community.name if unit.community else _("其他街道"),
+                    score=f"{unit.score:.0%}",
+                )
+            )
+            for match in unit.matches:
+                print("    " + explain(match))
+    else:
+        print(_("%(name)s（%(id)s）的资源：%(items)s", name=found.of.name, id=found.of.id, items=items))
+        print(_("需要它的社区 %(count)s 个（截至 %(day)s），本街道在前：", count=len(found.communities), day=found.as_of))
+        for community in found.communities:
+            where = _("本街道") if community.reach.value == "street" else _("本区")
+            print(
+                "  "
+                + _(
+                    "%(name)s（%(id)s，%(where)s）匹配度 %(score)s",
+                    name=community.community.name,
+                    id=community.community.id,
+                    where=where,
+                    score=f"{community.score:.0%}",
+                )
+            )
+            for match in community.matches:
+                print("    " + explain(match))
+
+
+def print_synonyms(shipped: list[tuple[str, ...]], staff: list[tuple[str, ...]]) -> None:
+    """The synonym list (近义词表): the package's groups, then staff's."""
+    print(_("随软件提供的近义词组 %(count)s 组：", count=len(shipped)))
+    for group in shipped:
+        print("  " + " ".join(group))
+    print(_("工作人员自己的近义词组 %(count)s 组：", count=len(staff)))
+    for group in staff:
+        print("  " + " ".join(group))
 
 
 def print_gaps(page: GapPage) -> None:

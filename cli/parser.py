@@ -136,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
     trender.add_argument("--since", type=date.fromisoformat, help=_("第一个月（YYYY-MM-DD；默认十二个月前）"))
     trender.add_argument("--until", type=date.fromisoformat, help=_("最后一天（YYYY-MM-DD；默认今天）"))
 
+    suggester = commands.add_parser("suggest", help=_("双向点单：为社区推荐能满足其需求的驻区单位，或为单位推荐需要它资源的社区"))
+    suggester.add_argument("id", help=_("一个社区或驻区单位的 id"))
+    suggester.add_argument("--as-of", type=date.fromisoformat, help=_("按这一天的情况（YYYY-MM-DD；默认今天）"))
+
+    synonyms = commands.add_parser("synonyms", help=_("近义词表：列出随软件提供的和工作人员自己的近义词组，或替换后者"))
+    synonyms.add_argument("--set", type=Path, metavar="FILE", help=_("用这个文件替换工作人员的近义词组（每行一组，词之间用空格隔开）"))
+
     # --lang before or after the command (grassroots --lang en gaps d, grassroots gaps d --lang en)
     for command in [*commands.choices.values(), *key_commands.choices.values()]:
         _language(command, default=argparse.SUPPRESS)

@@ -129,6 +129,8 @@ class NetworkSpec:
     as_of: date = date(2026, 11, 1)
     gaps: GapRates = field(default_factory=GapRates)
     shapes: ShapeRates = field(default_factory=ShapeRates)
+    lists: float = 0.7
+    """The share of communities keeping a needs list (需求清单) and of units a resources list (资源清单), for 双向点单; 0: none."""
 
 
 _STREET_WORDS = [
@@ -225,6 +227,29 @@ _NEW_UNITS = [  # 两新 of a community: (suffix, name pattern, type, how often 
 
 _ORG_FORM_NAMES = {OrgForm.COMMITTEE: "党委", OrgForm.GENERAL_BRANCH: "党总支", OrgForm.BRANCH: "党支部"}
 _NEEDS = ["老旧小区改造", "养老服务", "四点半课堂", "就业帮扶", "环境整治", "文明创建", "矛盾调解", "义诊"]
+_NEED_ITEMS = [
+    "助老服务",
+    "为老服务",
+    "四点半课堂",
+    "义诊进社区",
+    "就业帮扶",
+    "法律咨询",
+    "环境卫生整治",
+    "矛盾纠纷化解",
+    "微心愿认领",
+    "活动场地",
+]
+"""需求清单 items a generated community may keep, in the seeds' words (Duyun's 家门口 services, 微心愿; Heshan's 三张清单)."""
+_OFFER_ITEMS = {
+    UnitType.HOSPITAL: ["义诊", "健康体检", "医养结合"],
+    UnitType.SCHOOL: ["课后托管", "课业辅导", "活动场地"],
+    UnitType.ORGAN: ["法律服务", "普法宣传", "人民调解"],
+    UnitType.SOE: ["就业岗位", "职业培训", "党员志愿服务队"],
+    UnitType.ENTERPRISE: ["技能培训", "就业岗位", "认领微心愿"],
+    UnitType.SOCIAL_ORG: ["居家养老", "日间照料", "志愿服务"],
+    UnitType.PROPERTY_COMPANY: ["卫生保洁", "物业服务"],
+}
+"""资源清单 items a generated unit of each type may offer, in the seeds' words, often a synonym of a community's (助老 ~ 居家养老)."""
 _CATEGORIES = [
     (MemberCategory.RETIRED, 0.45),
     (MemberCategory.IN_SERVICE, 0.30),
@@ -253,6 +278,8 @@ class _Generator:
         self.roll_rng = random.Random(f"{spec.seed}:roll")  # noqa: S311
         # secretaries (职务) draw from theirs, so that a seed gives the network it gave before posts existed
         self.post_rng = random.Random(f"{spec.seed}:posts")  # noqa: S311
+        # needs and resources lists (双向点单) draw from theirs, so that a seed gives the network it gave before lists existed
+        self.list_rng = random.Random(f"{spec.seed}:lists")  # noqa: S311
         self.unit_orgs: list[str] = []
         self.area_branches: list[str] = []
         self.heads_made = 0
@@ -305,8 +332,9 @@ class _Generator:
         households: int | None = None,
         staff: int | None = None,
         until: date | None = None,
+        needs: tuple[str, ...] = (),
     ) -> None:
-        self.nodes.append(Territory(id=tid, name=name, level=level, households=households, staff=staff, provenance=self.prov))
+        self.nodes.append(Territory(id=tid, name=name, level=level, households=households, staff=staff, needs=needs, provenance=self.prov))
         if parent:
             self.edges.append(Within(source=tid, target=parent, valid_to=until, provenance=self.prov))
 
@@ -424,7 +452,8 @@ class _Generator:
         area_words = rng.sample(_PLACE_WORDS, len(areas))  # nor two residential areas of a community
         staff_norm = math.ceil(households / 300)
         staff = max(1, staff_norm - rng.randint(1, 4)) if rng.random() < gaps.under_staffed else staff_norm + rng.randint(0, 3)
-        self._territory(cid, cname, Level.COMMUNITY, parent=sid, staff=staff)
+        needs = tuple(self.list_rng.sample(_NEED_ITEMS, self.list_rng.randint(1, 3))) if self.list_rng.random() < self.spec.lists else ()
+        self._territory(cid, cname, Level.COMMUNITY, parent=sid, staff=staff, needs=needs)
 
         members = rng.randint(100, 400)
         form, upgraded = OrgForm.COMMITTEE, False
@@ -631,7 +660,12 @@ class _Generator:
             # the share with an organisation, drawn this way round so that a seed gives the network it always gave
             has_org = rng.random() < org_rate
             members = rng.randint(3, 60) if has_org else self._members_without_org()
-            self.nodes.append(Unit(id=uid, name=name, unit_type=unit_type, eligible=True, members=members, provenance=prov))
+            offers = _OFFER_ITEMS.get(unit_type, [])
+            kept = self.list_rng.random() < self.spec.lists and bool(offers)
+            resources = tuple(self.list_rng.sample(offers, self.list_rng.randint(1, len(offers)))) if kept else ()
+            self.nodes.append(
+                Unit(id=uid, name=name, unit_type=unit_type, eligible=True, members=members, resources=resources, provenance=prov)
+            )
             self.edges.append(LocatedIn(source=uid, target=cid, provenance=prov))
             if serves is not None:
                 self.edges.append(Manages(source=uid, target=serves, provenance=prov))

@@ -463,6 +463,7 @@ class Territory(_NodeBase):
     )
     population: Count | None = Field(default=None, description="常住人口: resident population (any level)")
     abandoned: bool = Field(default=False, description="弃管小区: a residential area its property company has abandoned")
+    needs: Items = Field(default=(), description="需求清单: what a community asks of resident units (双向点单), kept on the community")
 
     @field_validator("level")
     @classmethod
@@ -470,6 +471,12 @@ class Territory(_NodeBase):
         if level not in TERRITORY_LEVELS:
             raise ValueError(f"a territory's level is one of district..building, not {level.value}")
         return level
+
+    @model_validator(mode="after")
+    def _needs_of_a_community(self) -> Territory:
+        if self.needs and self.level is not Level.COMMUNITY:
+            raise ValueError(_("需求清单只记在社区上，%(id)s 是%(level)s", id=self.id, level=self.level.value))
+        return self
 
 
 class Organisation(_NodeBase):
@@ -507,6 +514,7 @@ class Unit(_NodeBase):
         default=None, description="符合条件: counted in the denominators the seeds use (None: not recorded, counted)"
     )
     members: Count | None = Field(default=None, description="党员数: party members working here, with or without an organisation")
+    resources: Items = Field(default=(), description="资源清单: what a resident unit offers communities (双向点单), kept on the unit")
 
 
 class Member(_NodeBase):

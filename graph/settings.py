@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     def keys_path(self) -> Path:
         return self.keys_file or self.data_dir / "keys.json"
 
+    @property
+    def synonyms_path(self) -> Path:
+        """Staff's synonym list (近义词表) for 双向点单, beside the keys."""
+        return self.keys_path.parent / "synonyms.txt"
+
     neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI", description="neo4j://host:7687 (routing) or bolt://")
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr = Field(default=SecretStr(""), validation_alias="NEO4J_PASSWORD")

@@ -311,7 +311,7 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
             cells += [None, None, None, None, t.households, t.staff, None]
         cells += [t.population, place.valid_from if place is not None else None, place.valid_to if place is not None else None]
         runners = sorted(e.source for e in view.into[EdgeKind.MANAGES].get(t.id, [])) if t.abandoned else []
-        cells += ["yes" if t.abandoned else None, runners[0] if runners else None]
+        cells += ["yes" if t.abandoned else None, runners[0] if runners else None, _LIST_JOIN.join(t.needs) or None]
         tables["structure"].append((cells, t.properties))
     for m in sorted(view.of_kind(Member), key=lambda m: m.id):
         grid = view.target(EdgeKind.SERVES, m.id)
@@ -338,6 +338,7 @@ def table_rows(view: _View, summary: ExportSummary) -> dict[str, list[list[Any]]
         eligible = None if u.eligible is None else ("yes" if u.eligible else "no")
         superior = view.target(EdgeKind.REPORTS_TO, org.id) if org else None
         cells += [superior, _LIST_JOIN.join(areas) or None, eligible, u.members, located.valid_from, located.valid_to]
+        cells += [_LIST_JOIN.join(u.resources) or None]
         tables["units"].append((cells, u.properties))
     for o in sorted((o for o in view.of_kind(Organisation) if o.level is Level.SYSTEM), key=lambda o: o.id):
         kind = o.system_kind.value if o.system_kind else None

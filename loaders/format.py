@@ -323,6 +323,7 @@ class StructureRow(Row):
     until: Day
     abandoned: YesNo
     managed_by: OptId
+    needs: Items
 
     @model_validator(mode="after")
     def _consistent(self) -> StructureRow:
@@ -343,6 +344,8 @@ class StructureRow(Row):
         if self.level is not Level.RESIDENTIAL_AREA and (self.abandoned or self.managed_by):
             column = "abandoned" if self.abandoned else "managed_by"
             raise ValueError(f"{column}: " + _("只用于小区（弃管小区），不用于%(level)s；请留空", level=term(self.level)))
+        if self.needs and self.level is not Level.COMMUNITY:
+            raise ValueError("needs: " + _("需求清单只记在社区上，不用于%(level)s；请留空", level=term(self.level)))
         return self
 
 
@@ -410,6 +413,7 @@ class UnitRow(Row):
     members: Count
     since: Day
     until: Day
+    resources: Items
 
     @model_validator(mode="after")
     def _consistent(self) -> UnitRow:
@@ -611,6 +615,12 @@ TABLES: dict[str, Table] = {
                 Column(
                     "managed_by", "代管单位编号", "the unit running the residential area (for an abandoned one, 代管); it MANAGES the area"
                 ),
+                Column(
+                    "needs",
+                    "需求清单",
+                    "a community's own needs list (双向点单, 三张清单), items separated by ; or 、; matched with units' resources",
+                    extension=True,
+                ),
             ),
         ),
         Table(
@@ -681,6 +691,12 @@ TABLES: dict[str, Table] = {
                 Column("members", "单位党员数", "party members working here, also where it has no party organisation"),
                 Column("since", "设立日期", "blank: on record since ever"),
                 Column("until", "撤销日期", "blank: still there"),
+                Column(
+                    "resources",
+                    "资源清单",
+                    "what the unit offers communities (双向点单, 三张清单), items separated by ; or 、; matched with communities' needs",
+                    extension=True,
+                ),
             ),
         ),
         Table(

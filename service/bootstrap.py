@@ -12,6 +12,7 @@ from graph.store import GraphStore
 from service.context import Context
 from service.keys import KeyRing
 from service.principal import Principal
+from service.synonyms import SynonymBook
 
 __all__ = ["Services", "bootstrap"]
 
@@ -23,10 +24,11 @@ class Services:
     settings: Settings
     store: GraphStore
     keys: KeyRing
+    synonyms: SynonymBook | None = None
 
     def context(self, principal: Principal, *, as_of: date | None = None, norms: Norms = NORMS) -> Context:
         """The context a use case runs in, for ``principal`` on ``as_of`` (today when None)."""
-        return Context(store=self.store, principal=principal, keys=self.keys, norms=norms).on(as_of)
+        return Context(store=self.store, principal=principal, keys=self.keys, synonyms=self.synonyms, norms=norms).on(as_of)
 
     def close(self) -> None:
         self.store.close()
@@ -49,4 +51,4 @@ def bootstrap(settings: Settings, *, read_only: bool = False, store_factory: Cal
     if store_factory is not None and read_only:
         raise ValueError("bootstrap: a store_factory opens its own store; read_only is for the store the settings select")
     store = store_factory(settings) if store_factory is not None else open_store(settings, read_only=read_only)
-    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path))
+    return Services(settings=settings, store=store, keys=KeyRing(settings.keys_path), synonyms=SynonymBook(settings.synonyms_path))

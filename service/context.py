@@ -24,6 +24,7 @@ from graph.coverage import Coverage, coverage
 from graph.errors import BadInterval, InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
 from graph.i18n import N_, _
+from graph.meaning import Thesaurus, shipped_groups
 from graph.model import AllianceKind, Batch, Edge, EdgeKind, Level, Node, NodeKind, Territory
 from graph.navigation import SEARCHABLE, AllianceMembership, Partner, SearchPage, alliances, below, chain_up, partners, search
 from graph.node_history import NodeHistory, node_history
@@ -31,11 +32,13 @@ from graph.norms import NORMS, Norms
 from graph.people import PeopleCounts, people_counts
 from graph.scope import PATH_SEPARATOR, NodeRef, display_name, on_date
 from graph.store import Direction, GraphStore, ImportRecord, WriteSummary
+from graph.suggestions import Suggestions, community_suggestions, unit_suggestions
 from loaders.exporter import ExportSummary, export
 from loaders.importer import ImportReport, import_file, import_rows, log_write, remove_record
 from service.keys import ApiKey, KeyRing
 from service.policy import Policy, mask_phone
 from service.principal import AccessRole, Principal
+from service.synonyms import SynonymBook, checked_groups
 
 if TYPE_CHECKING:
     from visualizations.map import MapData
@@ -81,6 +84,7 @@ class Context:
     store: GraphStore
     principal: Principal
     keys: KeyRing | None = None
+    synonyms: SynonymBook | None = None
     day: date = field(default_factory=lambda: on_date(None))
     norms: Norms = NORMS
     policy: Policy = field(init=False)
@@ -236,6 +240,50 @@ class Context:
         if scope is not None and not any(r.id == import_id and self._touches(r, scope) for r in self.store.imports(limit=1_000_000)):
             raise UnknownNode(import_id)
         return import_day(self.store, import_id)
+
+    # -- partner suggestions (双向点单) ----------------------------------------------------------
+
+    def _matching(self) -> tuple[Thesaurus, Callable[[str], bool] | None]:
+        """The synonym list to match with, and which agreements' lists this principal may read (its own territory's)."""
+        book = self.synonyms or SynonymBook(None)
+        return book.thesaurus(), (self.policy.sees if self.policy.scoped else None)
+
+    def community_suggestions(self, community_id: str) -> Suggestions:
+        """The units in reach that could meet a community's needs (双向点单), its street's first; each match explained.
+
+        A unit of another street stands as a bare reference with what its own 资源清单 offers; its agreements
+        with other territories' communities are not read for a key held to a territory (service/policy.py)."""
+        thesaurus, may_read = self._matching()
+        found = community_suggestions(self.store, self.inside(community_id), as_of=self.day, thesaurus=thesaurus, may_read=may_read)
+        return self._counted(self.policy.redact(found))
+
+    def unit_suggestions(self, unit_id: str) -> Suggestions:
+        """The communities in reach whose needs a unit could meet (双向点单); those outside the key's territory are left out."""
+        thesaurus, may_read = self._matching()
+        found = unit_suggestions(self.store, self.inside(unit_id), as_of=self.day, thesaurus=thesaurus, may_read=may_read)
+        return self._counted(self.policy.redact(found))
+
+    @staticmethod
+    def _counted(found: Suggestions) -> Suggestions:
+        """``total`` as the principal sees it: redaction may have left partners out."""
+        return found.model_copy(update={"total": len(found.units) + len(found.communities)})
+
+    def synonym_groups(self) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        """The synonym list (近义词表): the groups shipped with the package, and staff's own."""
+        return shipped_groups(), (self.synonyms or SynonymBook(None)).staff()
+
+    def set_synonyms(self, groups: list[list[str]]) -> list[tuple[str, ...]]:
+        """Replace staff's synonym groups whole (editors whose key spans the whole graph: every street matches with the list);
+        the change is entered in the ledger, the audit log, under the actor."""
+        self.require(AccessRole.EDITOR, unscoped=True)
+        if self.synonyms is None:
+            raise Forbidden(_("没有数据目录，近义词表无处保存"))
+        kept = checked_groups(groups)
+        before = len(self.synonyms.staff())
+        self.synonyms.save(kept)
+        what = f"synonyms: {before} -> {len(kept)} groups"
+        log_write(self.store, what, [], actor=self.actor, scope=self.principal.scope)
+        return kept
 
     # -- pages --------------------------------------------------------------------------------
 
@@ -399,6 +447,13 @@ class Context:
         page = self.gaps(scope_id, rules=[rule] if rule is not None else None, limit=limit, offset=offset)
         counts = self.gap_count(scope_id, rules=None)
         return render_gap_page(page, counts, rules=gap_rules(), rule=rule.value if rule is not None else None)
+
+    def suggestions_page(self, node_id: str) -> str:
+        """The partner suggestions of a community or a unit as a page (双向点单), each match explained."""
+        from visualizations.suggestions_page import render_suggestions_page
+
+        is_unit = self.node(node_id).kind is NodeKind.UNIT
+        return render_suggestions_page(self.unit_suggestions(node_id) if is_unit else self.community_suggestions(node_id))
 
     def report_data(self, scope_id: str) -> ReportData:
         """What a scope's report shows: coverage per child, the staff each community needs, gaps, agreements."""

@@ -10,6 +10,9 @@ The policy, as the README states it:
   bare reference: id, kind and name of a unit, a unit's or community's or street's
   organisation, a system organisation (系统党组织, a unit organisation's superior), or an
   alliance; nothing behind it. Asking for that reference by id answers 404.
+- Partner suggestions (双向点单) name a unit of another street as such a bare reference, with the
+  items of its own resources list (资源清单: what it offers the district) that met a need; neither
+  its community nor its agreements with other territories' communities are read for the key.
 - Nothing else of another territory appears: never its people, phones, residential areas,
   grids, branches, groups, seats or agreements. The territories above the key's own (and their
   organisations) appear by name, as the context of a chain path.

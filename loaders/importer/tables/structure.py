@@ -32,6 +32,7 @@ class StructureValues(NamedTuple):
     until: date | None
     abandoned: bool
     managed_by: str | None
+    needs: tuple[str, ...]
 
 
 def _org(v: StructureValues) -> str | None:
@@ -80,6 +81,7 @@ class Structure(TableBuilder[StructureValues]):
             staff=v.staff,
             population=v.population,
             abandoned=v.abandoned,
+            needs=v.needs,
             properties=row.props,
         )
         if org and row.defines_first(org):  # a joint organisation's node comes from its first row

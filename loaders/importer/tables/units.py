@@ -32,6 +32,7 @@ class UnitValues(NamedTuple):
     members: int | None
     since: date | None
     until: date | None
+    resources: tuple[str, ...]
 
 
 def _org(v: UnitValues) -> str | None:
@@ -67,7 +68,16 @@ class Units(TableBuilder[UnitValues]):
         row.own("id", v.id)
         if org:
             row.own("party_org_id", org)
-        row.node(Unit, id=v.id, name=v.name, unit_type=v.type, eligible=v.eligible, members=v.members, properties=row.props)
+        row.node(
+            Unit,
+            id=v.id,
+            name=v.name,
+            unit_type=v.type,
+            eligible=v.eligible,
+            members=v.members,
+            resources=v.resources,
+            properties=row.props,
+        )
         if org:
             form = v.party_org_form or OrgForm.BRANCH
             row.node(Organisation, id=org, name=v.party_org_name, level=Level.UNIT, form=form, members=v.party_org_members or 0)
