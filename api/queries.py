@@ -20,6 +20,7 @@ from api.limits import RateLimited
 from api.schemas import ErrorOut, odd_character
 from graph.agreements import AgreementStatus, AgreementView
 from graph.alliances import AllianceReach
+from graph.changes import Changes, Trends
 from graph.committees import CommitteeSeat, UnitSeat
 from graph.coverage import Coverage
 from graph.gaps import GapCount, GapPage, GapRule, GapRuleName, gap_rules
@@ -199,6 +200,33 @@ def scope_gap_count(
 ) -> Response:
     """How many gaps a scope has under each rule, without listing them."""
     return answer(lambda: ctx.on(as_of, norms=norms).gap_count(scope_id, rules=rules))
+
+
+@router.get("/scopes/{scope_id}/changes", response_model=Changes)
+def scope_changes(
+    scope_id: str,
+    ctx: ViewerContext,
+    norms: NormsDep,
+    since: Annotated[date | None, Query(description="the first day compared (YYYY-MM-DD)")] = None,
+    since_import: Annotated[
+        str | None, Query(min_length=1, max_length=80, description="instead of since: from the day before this import took effect")
+    ] = None,
+    until: Annotated[date | None, Query(description="the second day compared; today when left out")] = None,
+) -> Changes:
+    """What changed in a scope between two days: structure, coverage figures, gaps, agreements, seats, posts, reports."""
+    return ctx.on(until, norms=norms).changes(scope_id, since=since, since_import=since_import)
+
+
+@router.get("/scopes/{scope_id}/trends", response_model=Trends)
+def scope_trends(
+    scope_id: str,
+    ctx: ViewerContext,
+    norms: NormsDep,
+    since: Annotated[date | None, Query(description="the first month (YYYY-MM-DD); twelve months back when left out")] = None,
+    until: Annotated[date | None, Query(description="the last day; today when left out")] = None,
+) -> Trends:
+    """Each coverage figure of a scope at every month end between two days (the last twelve months by default)."""
+    return ctx.on(until, norms=norms).trends(scope_id, since=since)
 
 
 @router.get("/scopes/{scope_id}/people", response_model=PeopleCounts)

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from cli.output import (
     pad,
     print_alliances,
+    print_changes,
     print_coverage,
     print_gap_count,
     print_gaps,
@@ -35,6 +36,7 @@ from cli.output import (
     print_refusal,
     print_suggestions,
     print_synonyms,
+    print_trends,
 )
 from cli.parser import build_parser
 from graph.errors import GraphError, StoreBusy
@@ -53,7 +55,22 @@ from service.principal import AccessRole, Principal
 __all__ = ["READING_COMMANDS", "generate_network", "main", "terminal_user"]
 
 READING_COMMANDS = frozenset(
-    {"stats", "coverage", "people", "alliances", "gaps", "map", "report", "export", "imports", "keys", "suggest", "history"}
+    {
+        "stats",
+        "coverage",
+        "changes",
+        "trends",
+        "people",
+        "alliances",
+        "gaps",
+        "map",
+        "report",
+        "export",
+        "imports",
+        "keys",
+        "history",
+        "suggest",
+    }
 )
 """Commands that write nothing to the store, so they run read-only beside a running server (``keys``
 writes only the keys file, which has its own lock, after reading the store to check a scope)."""
@@ -145,6 +162,10 @@ def _run(ctx: Context, args: argparse.Namespace) -> int:
             print(f"{name:<14}{n:>10,}")
     elif command == "coverage":
         print_coverage(ctx.on(args.as_of).coverage(args.scope))
+    elif command == "changes":
+        print_changes(ctx.on(args.until).changes(args.scope, since=args.since, since_import=args.since_import))
+    elif command == "trends":
+        print_trends(ctx.on(args.until).trends(args.scope, since=args.since))
     elif command == "people":
         print_people(ctx.on(args.as_of).people(args.scope))
     elif command == "alliances":

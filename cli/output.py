@@ -6,6 +6,7 @@ import sys
 import unicodedata
 
 from graph.alliances import AllianceReach
+from graph.changes import Changes, Trends, listed
 from graph.coverage import Coverage, Figure
 from graph.gaps import GapCount, GapPage
 from graph.history import ChangeKind
@@ -21,6 +22,7 @@ from loaders.importer import ImportReport
 __all__ = [
     "pad",
     "print_alliances",
+    "print_changes",
     "print_coverage",
     "print_gap_count",
     "print_gaps",
@@ -30,6 +32,7 @@ __all__ = [
     "print_refusal",
     "print_suggestions",
     "print_synonyms",
+    "print_trends",
 ]
 
 _FIGURES = {
@@ -89,6 +92,49 @@ def print_coverage(found: Coverage) -> None:
     print(_("在册党员 %(total)s 名：%(members)s（其中驻区单位党组织 %(units)s）", total=total, members=members, units=in_units))
     reported, leaders = _cell(figures.in_service_reported), _cell(figures.grids_with_leader)
     print(_("在职党员双报到：%(reported)s；网格长：%(leaders)s", reported=reported, leaders=leaders))
+
+
+def print_changes(found: Changes) -> None:
+    """What changed in a scope: the figures that moved (then, now, difference), then every change, a line each."""
+    print(_("%(path)s：%(since)s 至 %(until)s 的变化", path=found.path, since=found.since, until=found.until))
+    moved = [f for f in found.coverage.figures if f.changed]
+    if moved:
+        width = max(_width(f.label) for f in moved) + 2
+        for f in moved:
+            difference = f"{f.rate_change * 100:+.1f}pp" if f.rate_change is not None else f"{f.numerator_change:+,}"
+            print(
+                pad(f.label, width)
+                + pad(_count(f.before), 16, right=True)
+                + pad(_count(f.after), 16, right=True)
+                + pad(difference, 10, right=True)
+            )
+    else:
+        print(_("各项覆盖指标没有变化"))
+    lines = list(listed(found))
+    for section, kind, text in lines:
+        print(f"  [{section} · {term(kind)}] {text}")
+    print(_("共 %(count)s 项变化", count=format(len(lines), ",")))
+
+
+def print_trends(found: Trends) -> None:
+    """Each figure at every month end: the months are the columns."""
+    headings = [day.strftime("%Y-%m") for day in found.months]
+    width = max(_width(s.label) for s in found.series) + 2
+    print(pad("", width) + "".join(pad(h, 12, right=True) for h in headings))
+    for series in found.series:
+        print(pad(series.label, width) + "".join(pad(_rate(p), 12, right=True) for p in series.points))
+
+
+def _count(figure: Figure) -> str:
+    """``12/20 60%``, or a count alone."""
+    return f"{figure.numerator:,}" if not figure.denominator else _cell(figure)
+
+
+def _rate(figure: Figure) -> str:
+    """A rate alone, or a count alone; a dash where there is nothing to cover."""
+    if not figure.denominator:
+        return f"{figure.numerator:,}" if figure.numerator else "-"
+    return f"{figure.rate:.1%}" if figure.rate is not None else "-"
 
 
 def _cell(figure: Figure) -> str:

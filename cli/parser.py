@@ -124,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     gapper.add_argument("--limit", type=positive, default=50, help=_("列出的短板数（默认 %(default)s）"))
     gapper.add_argument("--as-of", type=date.fromisoformat, help=_("按这一天的情况（YYYY-MM-DD；默认今天）"))
 
+    changer = commands.add_parser("changes", help=_("一个范围两天之间的变化：新设、撤销、调整，各项覆盖指标，短板，协议，任免，报到"))
+    changer.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))
+    since = changer.add_mutually_exclusive_group(required=True)
+    since.add_argument("--since", type=date.fromisoformat, help=_("比较的第一天（YYYY-MM-DD）"))
+    since.add_argument("--since-import", help=_("从这次导入生效的前一天起（导入记录的 id，见 `grassroots imports`）"))
+    changer.add_argument("--until", type=date.fromisoformat, help=_("比较的第二天（YYYY-MM-DD；默认今天）"))
+
+    trender = commands.add_parser("trends", help=_("一个范围各项覆盖指标的月度趋势（每月末）"))
+    trender.add_argument("scope", help=_("一个地域或覆盖它的党组织的 id"))
+    trender.add_argument("--since", type=date.fromisoformat, help=_("第一个月（YYYY-MM-DD；默认十二个月前）"))
+    trender.add_argument("--until", type=date.fromisoformat, help=_("最后一天（YYYY-MM-DD；默认今天）"))
+
     suggester = commands.add_parser("suggest", help=_("双向点单：为社区推荐能满足其需求的驻区单位，或为单位推荐需要它资源的社区"))
     suggester.add_argument("id", help=_("一个社区或驻区单位的 id"))
     suggester.add_argument("--as-of", type=date.fromisoformat, help=_("按这一天的情况（YYYY-MM-DD；默认今天）"))

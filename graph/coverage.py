@@ -37,6 +37,7 @@ first by id of the territories it covers.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -44,13 +45,13 @@ from functools import lru_cache
 from pydantic import BaseModel, Field
 
 from graph.keeper import Combine, kept
-from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, MemberRole, NodeKind, UnitType
+from graph.model import BODY_TYPES, TWO_NEW_TYPES, Level, MemberCategory, MemberRole, NodeKind, Territory, UnitType
 from graph.norms import NORMS, Norms
 from graph.recorded import Recorded, recorded
 from graph.scope import PATH_SEPARATOR, NodeRef, ancestors, chain_path, on_date, resolve_scope
 from graph.store import GraphStore, TerritoryFacts
 
-__all__ = ["ChildCoverage", "Coverage", "CoverageFigures", "Figure", "StaffFigure", "coverage"]
+__all__ = ["ChildCoverage", "Coverage", "CoverageFigures", "Figure", "StaffFigure", "coverage", "coverage_of_facts"]
 
 
 class Figure(BaseModel):
@@ -280,7 +281,13 @@ def coverage(store: GraphStore, scope_id: str, *, as_of: date | None = None, nor
                 for c, sub in below
             ],
         )
-    facts = store.territory_facts(root.id, day=day)
+    return coverage_of_facts(store, root, store.territory_facts(root.id, day=day), day=day, norms=norms)
+
+
+def coverage_of_facts(store: GraphStore, root: Territory, facts: Sequence[TerritoryFacts], *, day: date, norms: Norms = NORMS) -> Coverage:
+    """:func:`coverage` from a scope's facts already read for the day (parents first): what ``graph.changes`` reuses
+    so that a day's facts are read once for its coverage and its gaps."""
+    path = PATH_SEPARATOR.join(t.name for t in chain_path(ancestors(store, root.id, day), root))
     counted = (recorded(facts, "households"), recorded(facts, "staff"), recorded(facts, "population"))
     # Each territory counts straight into the tally of the root's child it lies under (facts come
     # parents first), so a city's 7,000 territories cost one addition each, not one per level.

@@ -7,6 +7,7 @@ from typing import NamedTuple
 from graph.i18n import _
 
 __all__ = [
+    "BadInterval",
     "GraphError",
     "InvariantViolation",
     "StoreBusy",
@@ -36,6 +37,10 @@ class UnknownNode(GraphError, KeyError):
 
 class WrongKind(GraphError, ValueError):
     """A node exists but is not of the kind the question needs (a scope that is not a territory)."""
+
+
+class BadInterval(WrongKind):
+    """Two days that make no interval: none given where one is needed, or the second before the first (answered as 422)."""
 
 
 class Violation(NamedTuple):

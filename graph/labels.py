@@ -11,10 +11,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from graph.i18n import Lang, current
+from graph.i18n import N_, Lang, current
 from graph.model import (
     AllianceKind,
     CentreLevel,
+    ChangeEvent,
     Level,
     MemberCategory,
     MemberRole,
@@ -26,7 +27,18 @@ from graph.model import (
     UnitType,
 )
 
-__all__ = ["ALIASES", "FIELD_LABELS", "LABELS", "SIX_HAVES_LABELS", "choices", "field_label", "label", "parse_label", "term"]
+__all__ = [
+    "ALIASES",
+    "FIELD_LABELS",
+    "FIGURE_LABELS",
+    "LABELS",
+    "SIX_HAVES_LABELS",
+    "choices",
+    "field_label",
+    "label",
+    "parse_label",
+    "term",
+]
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -110,6 +122,22 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "member": "委员",
     },
     TeamKind: {"volunteer": "党员志愿服务队", "grid_service": "网格服务团队", "vanguard": "先锋队"},
+    ChangeEvent: {
+        "created": "新设",
+        "ended": "撤销",
+        "moved": "调整隶属",
+        "moved_in": "划入",
+        "moved_out": "划出",
+        "signed": "签订",
+        "renewed": "续签",
+        "expired": "到期未续",
+        "taken": "任职",
+        "left": "离任",
+        "reported": "报到",
+        "changed": "变更",
+        "opened": "新增",
+        "closed": "消除",
+    },
 }
 
 ALIASES: dict[type[StrEnum], dict[str, str]] = {
@@ -143,6 +171,32 @@ SIX_HAVES_LABELS = {
     "has_rules": "有制度",
 }
 """Duyun's 六有 by the field of :class:`graph.model.ServiceCentre` that records each."""
+
+
+FIGURE_LABELS = {
+    "residential_areas_with_branch": N_("小区党支部覆盖率"),
+    "grids_with_group": N_("网格党小组覆盖率"),
+    "buildings_with_group": N_("楼栋(院落)党组织覆盖率"),
+    "households_linked": N_("联户覆盖率"),
+    "property_companies_with_organisation": N_("物业服务企业党组织覆盖率"),
+    "owners_committees_with_organisation": N_("业主委员会党组织覆盖率"),
+    "two_new_with_organisation": N_("两新组织党组织覆盖率"),
+    "units_in_agreements": N_("驻区单位共建率"),
+    "communities_with_centre": N_("社区党群服务中心覆盖率"),
+    "centres_meeting_six_haves": N_("党群服务中心“六有”达标率"),
+    "centres_mostly_for_service": N_("党群服务中心服务面积达标率"),
+    "areas_with_three_parties": N_("三方共议覆盖率"),
+    "abandoned_areas_run": N_("弃管小区有人管率"),
+    "in_service_reported": N_("在职党员双报到率"),
+    "reports_received": N_("在职党员到本地报到"),
+    "grids_with_leader": N_("网格长配备率"),
+    "buildings_with_leader": N_("楼栋长配备率"),
+    "household_heads_party_members": N_("党员联户长占比"),
+    "members_on_roll": N_("党员总数"),
+    "staff": N_("专职社区工作者"),
+}
+"""Each coverage figure (a field of :class:`graph.coverage.CoverageFigures`) by the name staff read (msgids: ``_()`` them
+where shown): changes and trends."""
 
 
 FIELD_LABELS = {

@@ -46,6 +46,7 @@ __all__ = [
     "Batch",
     "CentreFor",
     "CentreLevel",
+    "ChangeEvent",
     "Covers",
     "Edge",
     "EdgeKind",
@@ -361,6 +362,25 @@ class MemberRole(StrEnum):
     BUILDING_LEADER = "building_leader"  # 楼栋长
     UNIT_LEADER = "unit_leader"  # 单元长
     VOLUNTEER = "volunteer"  # 志愿者 (党员志愿服务队, Duyun)
+
+
+class ChangeEvent(StrEnum):
+    """变化: what happened to a thing between two days (graph.changes), as the changes report lists it."""
+
+    CREATED = "created"  # 新设
+    ENDED = "ended"  # 撤销
+    MOVED = "moved"  # 调整隶属: its parent on the first day is not its parent on the second
+    MOVED_IN = "moved_in"  # 划入: under another scope on the first day
+    MOVED_OUT = "moved_out"  # 划出: under another scope on the second day
+    SIGNED = "signed"  # 签订
+    RENEWED = "renewed"  # 续签: signed by the same parties as an earlier agreement
+    EXPIRED = "expired"  # 到期未续: expired, and its parties signed nothing in force after it
+    TAKEN = "taken"  # 任职 (a seat's or post's term began)
+    LEFT = "left"  # 离任 (a seat's or post's term ended)
+    REPORTED = "reported"  # 报到 (双报到)
+    CHANGED = "changed"  # 变更: a property (households, staff, members, name, form...) changed
+    OPENED = "opened"  # 新增短板
+    CLOSED = "closed"  # 消除短板
 
 
 class PostKind(StrEnum):

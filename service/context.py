@@ -11,16 +11,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.access import belonging_in, belonging_kinds, within
 from graph.agreements import AgreementStatus, AgreementView, agreements
 from graph.alliances import AllianceReach, alliance_reach
+from graph.changes import Changes, Trends, changes, import_day, last_month_end, trends
 from graph.committees import BigCommittee, StreetCommittee, UnitSeat, big_committee, street_committee, unit_committees
 from graph.coverage import Coverage, coverage
-from graph.errors import InvariantViolation, UnknownNode, Violation, WrongKind
+from graph.errors import BadInterval, InvariantViolation, UnknownNode, Violation, WrongKind
 from graph.gaps import GapCount, GapPage, GapRuleName, count_gaps, find_gaps
 from graph.i18n import N_, _, current
 from graph.meaning import Thesaurus, shipped_groups
@@ -245,6 +246,26 @@ class Context:
         """How far each alliance with a member in the scope reaches there (党建联盟 / 党建共同体); members beyond are bare references."""
         return self.policy.redact(alliance_reach(self.store, self.inside(scope_id), as_of=self.day, kind=kind))
 
+    def changes(self, scope_id: str, *, since: date | None, since_import: str | None = None) -> Changes:
+        """变化情况: what changed in a scope from ``since`` (or the day before an import took effect) to the context's day."""
+        scope = self.inside(scope_id)
+        if since is None and since_import is not None:
+            since = self._import_day(since_import) - timedelta(days=1)
+        if since is None:
+            raise BadInterval(_("请给出起始日期（since）或一次导入（since_import）"))
+        return self.policy.redact(changes(self.store, scope, since=since, until=self.day, norms=self.norms))
+
+    def trends(self, scope_id: str, *, since: date | None) -> Trends:
+        """趋势: each coverage figure of a scope at every month end up to the context's day (twelve months by default)."""
+        return self.policy.redact(trends(self.store, self.inside(scope_id), since=since, until=self.day, norms=self.norms))
+
+    def _import_day(self, import_id: str) -> date:
+        """The day an import took effect, for an import the principal may know of (one touching its territory)."""
+        scope = self.principal.scope
+        if scope is not None and not any(r.id == import_id and self._touches(r, scope) for r in self.store.imports(limit=1_000_000)):
+            raise UnknownNode(import_id)
+        return import_day(self.store, import_id)
+
     # -- partner suggestions (双向点单) ----------------------------------------------------------
 
     def _matching(self) -> tuple[Thesaurus, Callable[[str], bool] | None]:
@@ -310,7 +331,10 @@ class Context:
         from visualizations.map import Links
 
         links = Links(map=None, dashboard=None, gaps=None) if standalone else None
-        return dashboard(self.store, self.inside(scope_id), as_of=self.day, links=links)
+        scope = self.inside(scope_id)
+        changed = self.changes(scope, since=last_month_end(self.day))
+        trend = self.trends(scope, since=None)
+        return dashboard(self.store, scope, as_of=self.day, links=links, changed=changed, trend=trend)
 
     # -- ledgers: import and export -----------------------------------------------------------
 
@@ -471,6 +495,7 @@ class Context:
             gaps=self.gaps(scope_id, rules=None, limit=max(1, counts.total), offset=0).items,
             rules=gap_rules(),
             agreements=self.agreements(scope_id, status=None, expiring_within_days=self.norms.expiring_within_days),
+            changes=self.changes(scope_id, since=last_month_end(self.day)),
         )
 
     def report(self, scope_id: str, *, fmt: str) -> bytes:

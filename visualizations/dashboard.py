@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from graph.changes import Changes, FigureChange, Trends, listed
 from graph.coverage import ChildCoverage, Coverage, Figure, StaffFigure, coverage
 from graph.gaps import Gap, GapRule, find_gaps, gap_rules
 from graph.labels import LABELS, label
@@ -33,10 +34,12 @@ from visualizations.map import Links
 from visualizations.page_head import BASE_STYLE, page_head
 
 __all__ = [
+    "CHANGES_LISTED",
     "FIGURES",
     "GAPS_LISTED",
     "REPORT_LINK",
     "Staffing",
+    "changes_panel",
     "communities_of",
     "dashboard",
     "render_dashboard",
@@ -70,12 +73,22 @@ FIGURES: list[tuple[str, str]] = [
 """The rates, by their field of :class:`CoverageFigures`, with the title staff read (the report's too)."""
 
 
-def dashboard(store: GraphStore, scope_id: str, *, as_of: date | None = None, links: Links | None = None, norms: Norms = NORMS) -> str:
-    """The dashboard of a scope (a territory, or the chain organisation covering one) as things stood on ``as_of``."""
+def dashboard(
+    store: GraphStore,
+    scope_id: str,
+    *,
+    as_of: date | None = None,
+    links: Links | None = None,
+    norms: Norms = NORMS,
+    changed: Changes | None = None,
+    trend: Trends | None = None,
+) -> str:
+    """The dashboard of a scope (a territory, or the chain organisation covering one) as things stood on ``as_of``;
+    with ``changed`` and ``trend`` (asked through the application layer), its panel of changes and monthly series."""
     cov = coverage(store, scope_id, as_of=as_of, norms=norms)
     gaps = find_gaps(store, scope_id, as_of=as_of, limit=10_000_000, settings=norms)
     communities = communities_of(store, cov, norms=norms)
-    return render_dashboard(cov, gaps.items, rules=gap_rules(), links=links, communities=communities)
+    return render_dashboard(cov, gaps.items, rules=gap_rules(), links=links, communities=communities, changed=changed, trend=trend)
 
 
 def communities_of(store: GraphStore, cov: Coverage, *, norms: Norms = NORMS) -> dict[str, list[ChildCoverage]]:
@@ -248,8 +261,10 @@ def render_dashboard(
     rules: list[GapRule],
     links: Links | None = None,
     communities: dict[str, list[ChildCoverage]] | None = None,
+    changed: Changes | None = None,
+    trend: Trends | None = None,
 ) -> str:
-    """The dashboard page of one scope's coverage and gaps.
+    """The dashboard page of one scope's coverage and gaps (and, when given, what changed and each figure's monthly series).
 
     ``communities`` (from :func:`communities_of`) gives the staff card each row's communities;
     without it, a row whose communities are not in ``cov`` counts its requirement from its total.
@@ -314,6 +329,7 @@ def render_dashboard(
 <main>
 <section class="charts">{"".join(charts)}</section>
 <section class="side">
+{changes_panel(changed, trend)}
 <h2>缺口 (按规则)</h2><p class="hint">点击规则展开清单。</p>
 {_gap_section(gaps, rules, scope.id, links)}
 <h2>党员 (按类别)</h2>
@@ -324,6 +340,85 @@ def render_dashboard(
 <script>window.addEventListener("beforeprint", () => document.querySelectorAll("details").forEach((d) => (d.open = true)));</script>
 </body></html>
 """
+    )
+
+
+CHANGES_LISTED = 100
+"""Changes listed in the dashboard's panel; the rest are counted (the API and the report list them all)."""
+
+
+def changes_panel(changed: Changes | None, trend: Trends | None) -> str:
+    """变化与趋势: the figures that moved since ``changed.since`` with the difference, the changes listed, and each
+    figure's monthly series as a small inline SVG line (no script, no request)."""
+    if changed is None and trend is None:
+        return ""
+    parts = ['<section class="changes">']
+    if changed is not None:
+        parts.append(f"<h2>变化 ({changed.since} 至 {changed.until})</h2>")
+        moved = [f for f in changed.coverage.figures if f.changed]
+        if moved:
+            rows = "".join(
+                f"<tr><th>{html.escape(f.label)}</th><td>{_figure_text(f.before)}</td><td>{_figure_text(f.after)}</td>"
+                f'<td class="{"up" if _gain(f) > 0 else "down" if _gain(f) < 0 else ""}">{_difference(f)}</td></tr>'
+                for f in moved
+            )
+            parts.append(
+                f'<table class="moved"><tr><th></th><th>{changed.since}</th><th>{changed.until}</th><th>变化</th></tr>{rows}</table>'
+            )
+        else:
+            parts.append('<p class="hint">各项覆盖指标没有变化。</p>')
+        lines = list(listed(changed))
+        if lines:
+            items = "".join(
+                f'<li class="{kind.value}"><span class="what">{html.escape(section)} · {html.escape(label(kind))}</span> '
+                f"{html.escape(text)}</li>"
+                for section, kind, text in lines[:CHANGES_LISTED]
+            )
+            more = f'<p class="hint">另有 {len(lines) - CHANGES_LISTED:,} 项未列出。</p>' if len(lines) > CHANGES_LISTED else ""
+            parts.append(f'<ol class="changes-list">{items}</ol>{more}')
+        else:
+            parts.append('<p class="hint">期间没有新设、撤销、调整、签约、任免或报到。</p>')
+    if trend is not None and trend.months:
+        head = f"<h2>趋势 ({trend.months[0]} 至 {trend.months[-1]}, 每月末)</h2>"
+        rows = "".join(
+            f'<tr><th>{html.escape(s.label)}</th><td>{_sparkline(s.points)}</td><td class="value">{_figure_text(s.points[-1])}</td></tr>'
+            for s in trend.series
+        )
+        parts.append(f'{head}<table class="trends">{rows}</table>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _figure_text(figure: Figure) -> str:
+    if figure.rate is None:
+        return f"{figure.numerator:,}" if figure.denominator == 0 else f"{figure.numerator:,}/{figure.denominator:,}"
+    return f"{figure.rate:.1%} ({figure.numerator:,}/{figure.denominator:,})"
+
+
+def _gain(change: FigureChange) -> float:
+    return change.rate_change if change.rate_change is not None else change.numerator_change
+
+
+def _difference(change: FigureChange) -> str:
+    if change.rate_change is not None:
+        return f"{change.rate_change * 100:+.1f} 个百分点"
+    return f"{change.numerator_change:+,}"
+
+
+def _sparkline(points: list[Figure], *, width: int = 120, height: int = 24) -> str:
+    """A figure's series as a small SVG line: rates against 0..100% (or more), counts against their largest."""
+    values = [p.rate if p.denominator else float(p.numerator) for p in points]
+    known = [v for v in values if v is not None]
+    if not known:
+        return '<svg class="spark none" viewBox="0 0 120 24"></svg>'
+    top = max(*known, 1.0)  # a rate against 100% (or more, where more report than are held); a count against its largest
+    step = width / max(len(values) - 1, 1)
+    coords = [f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values) if v is not None]
+    dots = coords if len(coords) == 1 else coords[-1:]
+    circle = "".join(f'<circle cx="{c.split(",")[0]}" cy="{c.split(",")[1]}" r="2"/>' for c in dots)
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">'
+        f'<polyline points="{" ".join(coords)}"/>{circle}</svg>'
     )
 
 
@@ -364,6 +459,16 @@ details ol { font-size: 12px; margin: 4px 0 8px; padding-left: 2em; max-height: 
 table.members { border-collapse: collapse; font-size: 13px; }
 table.members td, table.members th { border: 1px solid #e0e0e0; padding: 3px 10px; text-align: center; }
 .short { color: #b71c1c; }
+table.moved, table.trends { border-collapse: collapse; font-size: 12px; margin: 4px 0 8px; }
+table.moved td, table.moved th, table.trends td, table.trends th { border-bottom: 1px solid #eee; padding: 2px 6px; text-align: right; }
+table.moved th:first-child, table.trends th:first-child { text-align: left; font-weight: normal; }
+td.up { color: #2e7d32; }
+td.down { color: #b71c1c; }
+ol.changes-list { font-size: 12px; margin: 4px 0 8px; padding-left: 2em; max-height: 300px; overflow-y: auto; }
+ol.changes-list .what { color: #757575; }
+svg.spark { display: block; }
+svg.spark polyline { fill: none; stroke: #1565c0; stroke-width: 1.5; }
+svg.spark circle { fill: #1565c0; }
 table.shortfall { border-collapse: collapse; font-size: 12px; margin: 6px 0; }
 table.shortfall caption { text-align: left; font-weight: bold; color: #b71c1c; padding: 2px 0; }
 table.shortfall td, table.shortfall th { border: 1px solid #e0e0e0; padding: 2px 8px; text-align: right; }

@@ -3,7 +3,7 @@
 :func:`render_report` takes the answers a :class:`ReportData` holds (coverage with its breakdown,
 the communities' staff figures, gap counts and the gap list, agreements), all asked through the
 application layer so the policy has held them to the principal's territory, and returns the
-bytes of an .xlsx workbook with five sheets: 覆盖情况, 短板统计, 短板清单, 党员, 共建协议.
+bytes of an .xlsx workbook with six sheets: 覆盖情况, 短板统计, 短板清单, 党员, 共建协议, 变化情况 (what changed since the last month end).
 
 It lives beside the dashboard, not in ``loaders``: ``loaders`` reads and writes the ledger format,
 which must import again unchanged; a report is a view for people to read and print, made from
@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from graph.agreements import AgreementStatus, AgreementView
+from graph.changes import Changes, listed
 from graph.coverage import ChildCoverage, Coverage, CoverageFigures, Figure
 from graph.gaps import Gap, GapCount, GapRule
 from graph.labels import LABELS, label
@@ -36,7 +37,7 @@ from visualizations.dashboard import FIGURES, staffing
 
 __all__ = ["SHEETS", "STATUS_LABELS", "ReportData", "render_report"]
 
-SHEETS = ("覆盖情况", "短板统计", "短板清单", "党员", "共建协议")
+SHEETS = ("覆盖情况", "短板统计", "短板清单", "党员", "共建协议", "变化情况")
 """The workbook's sheets, in order."""
 
 STATUS_LABELS = {
@@ -84,6 +85,8 @@ class ReportData:
     gaps: list[Gap]
     rules: list[GapRule]
     agreements: list[AgreementView]
+    changes: Changes | None = None
+    """What changed since the last month end (graph.changes), for the 变化情况 sheet."""
 
 
 def render_report(data: ReportData) -> bytes:
@@ -95,12 +98,13 @@ def render_report(data: ReportData) -> bytes:
     for sheet, name in zip(sheets, SHEETS, strict=True):
         if sheet is not None:
             sheet.title = name
-    coverage_sheet, counts_sheet, list_sheet, members_sheet, agreements_sheet = (book[name] for name in SHEETS)
+    coverage_sheet, counts_sheet, list_sheet, members_sheet, agreements_sheet, changes_sheet = (book[name] for name in SHEETS)
     _coverage(coverage_sheet, data)
     _counts(counts_sheet, data)
     _gap_list(list_sheet, data)
     _members(members_sheet, data.coverage)
     _agreements(agreements_sheet, data.agreements)
+    _changes(changes_sheet, data.changes)
     for sheet in book.worksheets:
         _title(sheet, f"{scope.name} {sheet.title} (截至 {day})", path=data.coverage.path)
         _print_setup(sheet)
@@ -205,6 +209,28 @@ def _agreements(sheet: Worksheet, found: Sequence[AgreementView]) -> None:
             ]
         )
     _table(sheet, header, rows, total_rows=0, wrap_columns=[9, 10, 11])
+
+
+def _changes(sheet: Worksheet, found: Changes | None) -> None:
+    """变化情况: each figure of the scope that moved (then, now, the difference), then every change listed, a row each."""
+    since, until = (str(found.since), str(found.until)) if found is not None else ("", "")
+    header = ["序号", "类别", "变化", "内容", f"{since}\n之前", f"{until}\n之后", "差额"]
+    rows: list[list[Any]] = []
+    if found is not None:
+        for f in found.coverage.figures:
+            if not f.changed:
+                continue
+            if f.before.denominator or f.after.denominator:
+                rows.append([len(rows) + 1, "覆盖指标", "", f.label, f.before.rate, f.after.rate, f.rate_change])
+            else:
+                rows.append([len(rows) + 1, "覆盖指标", "", f.label, f.before.numerator, f.after.numerator, f.numerator_change])
+        for section, kind, text in listed(found):
+            rows.append([len(rows) + 1, section, label(kind), text, None, None, None])
+    _table(sheet, header, rows, total_rows=0, percent_columns=[], wrap_columns=[4])
+    for row in sheet.iter_rows(min_row=_HEAD_ROW + 1, min_col=5, max_col=7):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = _PERCENT
 
 
 # -- layout ----------------------------------------------------------------------------------------
