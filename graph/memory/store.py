@@ -36,7 +36,6 @@ from graph.memory.ledger import ImportLedger
 from graph.memory.operations import Op, Operation
 from graph.memory.packing import HEAD, Packer, collector_paused, unpack_edge, unpack_node
 from graph.model import Batch, Edge, EdgeKind, EdgeRef, Node, NodeKind
-from graph.scope import walk_chain_facts, walk_territory_facts
 from graph.store import ChainFacts, Direction, ImportRecord, RecordOf, TerritoryFacts, WriteSummary
 from graph.touched import too_large, touched_or_unknown
 
@@ -341,10 +340,10 @@ class MemoryStore:
         """Today's from the keeper (``graph.keeper``: each territory's facts kept up to date by the writes);
         another day's read straight from the packed tuples and kept, per scope and day, until the next
         change to the graph (see ``graph.memory.facts``). A day before the last change of a node's
-        properties is the reference walk's, which reads each node as it was (graph.history)."""
-        if self._changed_after(day):
-            return walk_territory_facts(self, territory_id, day=day)
+        properties is walked over the nodes as they were then (:meth:`_graph_on`)."""
         with self._lock:
+            if self._changed_after(day):
+                return self._facts.territory_facts(self._graph_on(day), territory_id, day=day, version=self._version)
             keeper = self.keeper()
             if keeper is not None and day == date.today():
                 found = keeper.territory_facts(territory_id)
@@ -355,9 +354,9 @@ class MemoryStore:
     def chain_facts(self, territory_id: str, *, day: date) -> list[ChainFacts]:
         """Today's from the keeper; another day's read over the territories :meth:`territory_facts` gives,
         and kept the same way until the next change to the graph."""
-        if self._changed_after(day):
-            return walk_chain_facts(self, territory_id, day=day)
         with self._lock:
+            if self._changed_after(day):
+                return self._facts.chain_facts(self._graph_on(day), territory_id, day=day, version=self._version)
             keeper = self.keeper()
             if keeper is not None and day == date.today():
                 found = keeper.chain_facts(territory_id)
@@ -370,6 +369,18 @@ class MemoryStore:
         so the facts of that day come from the reference walk, which reads each node as it was."""
         last = self.last_property_change()
         return last is not None and last > day
+
+    def _graph_on(self, day: date) -> _DayGraph:
+        """The packed graph with each node whose fields changed after ``day`` packed as it was then
+        (graph.history), for the facts walks: a past day costs one copy of the node dict and a model a
+        changed node, not the reference walk's model for every node. Called under the lock."""
+        nodes = self._graph._node
+        earlier: dict[str, Any] = {}
+        for node_id, log in operations.logs(self._graph).items():
+            if node_id in nodes and any(c.day > day and c.what is ChangeKind.CHANGED for c in log):
+                now = unpack_node(node_id, nodes[node_id])
+                earlier[node_id] = self._packer.node(history.node_from(now, history.values_on(log, history.fields_of(now), day)))
+        return _DayGraph({**nodes, **earlier}, self._graph._pred, self._graph._succ)
 
     def node_on(self, node_id: str, day: date) -> Node:
         """The node as it is now, with the changes after ``day`` undone (graph.history.values_on); no
@@ -505,6 +516,15 @@ def _joined(seen: set[str] | None, more: set[str] | None) -> set[str] | None:
         return None
     seen |= more
     return seen
+
+
+class _DayGraph:
+    """What the facts walks read of the packed graph (``_node``, ``_pred``, ``_succ``), with nodes as on a past day."""
+
+    __slots__ = ("_node", "_pred", "_succ")
+
+    def __init__(self, node: dict[str, Any], pred: dict[str, Any], succ: dict[str, Any]) -> None:
+        self._node, self._pred, self._succ = node, pred, succ
 
 
 def _named(exc: BaseException) -> str:
