@@ -206,27 +206,29 @@ def scope_gap_count(
 def scope_changes(
     scope_id: str,
     ctx: ViewerContext,
+    answer: KeptAnswer,
     norms: NormsDep,
     since: Annotated[date | None, Query(description="the first day compared (YYYY-MM-DD)")] = None,
     since_import: Annotated[
         str | None, Query(min_length=1, max_length=80, description="instead of since: from the day before this import took effect")
     ] = None,
     until: Annotated[date | None, Query(description="the second day compared; today when left out")] = None,
-) -> Changes:
+) -> Response:
     """What changed in a scope between two days: structure, coverage figures, gaps, agreements, seats, posts, reports."""
-    return ctx.on(until, norms=norms).changes(scope_id, since=since, since_import=since_import)
+    return answer(lambda: ctx.on(until, norms=norms).changes(scope_id, since=since, since_import=since_import))
 
 
 @router.get("/scopes/{scope_id}/trends", response_model=Trends)
 def scope_trends(
     scope_id: str,
     ctx: ViewerContext,
+    answer: KeptAnswer,
     norms: NormsDep,
     since: Annotated[date | None, Query(description="the first month (YYYY-MM-DD); twelve months back when left out")] = None,
     until: Annotated[date | None, Query(description="the last day; today when left out")] = None,
-) -> Trends:
+) -> Response:
     """Each coverage figure of a scope at every month end between two days (the last twelve months by default)."""
-    return ctx.on(until, norms=norms).trends(scope_id, since=since)
+    return answer(lambda: ctx.on(until, norms=norms).trends(scope_id, since=since))
 
 
 @router.get("/scopes/{scope_id}/people", response_model=PeopleCounts)
