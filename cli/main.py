@@ -219,7 +219,8 @@ def generate_network(ctx: Context, *, spec: NetworkSpec, replace: bool) -> Write
                 yield batch
                 bar.update(sum(n.households or 0 for n in batch.nodes if isinstance(n, Territory) and n.level is Level.GRID))
 
-        total = ctx.write_generated(
+        # the network takes effect on the day it describes (its provenance's), so that what changed since then is what staff changed
+        total = ctx.on(spec.as_of).write_generated(
             batches(), what=f"grassroots generate --households {spec.households} --seed {spec.seed}", replace=replace
         )
         bar.total = bar.n  # the last community is finished whole, so the count ends a little past the target

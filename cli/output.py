@@ -111,8 +111,8 @@ def print_changes(found: Changes) -> None:
     else:
         print(_("各项覆盖指标没有变化"))
     lines = list(listed(found))
-    for section, kind, text in lines:
-        print(f"  [{section} · {term(kind)}] {text}")
+    for section, _kind, text in lines:
+        print(f"  [{section}] {text}")  # the line itself says what happened
     print(_("共 %(count)s 项变化", count=format(len(lines), ",")))
 
 

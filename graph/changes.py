@@ -690,8 +690,16 @@ def describe(change: NodeChange | AgreementChange | TermChange | ReportChange | 
     if isinstance(change, ReportChange):
         return _("%(day)s %(who)s 到 %(place)s 报到", day=change.day, who=change.member.name, place=change.to.name)
     if change.change is ChangeEvent.OPENED:
-        return _("新增短板：%(path)s（%(rule)s）", path=change.gap.path_text, rule=change.gap.rule)
-    return _("消除短板：%(path)s（%(rule)s）", path=change.gap.path_text, rule=change.gap.rule)
+        return _("新增短板：%(path)s（%(rule)s）", path=change.gap.path_text, rule=_rule_title(change.gap.rule))
+    return _("消除短板：%(path)s（%(rule)s）", path=change.gap.path_text, rule=_rule_title(change.gap.rule))
+
+
+def _rule_title(rule: GapRuleName) -> str:
+    """A gap rule as a person reads it: its title in the reader's language (its name when it is no built-in rule)."""
+    try:
+        return _(CATALOGUE[rule].meta.title)
+    except KeyError:
+        return str(rule)
 
 
 def _value(value: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from api.app import create_app
 from graph.changes import changes, trends
 from graph.coverage import coverage
 from graph.gaps import find_gaps, gap_rules
+from graph.generator import NetworkSpec
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from service.context import Context
@@ -136,3 +137,18 @@ def test_the_command_line_prints_the_changes_and_the_trends(store: MemoryStore, 
     assert re.search(r"小区党支部覆盖率\s+66\.7%\s+75\.0%", monthly.stdout), monthly.stdout
     missing = _grassroots("changes", "d", data=data)
     assert missing.returncode != 0
+
+
+def test_a_generated_network_takes_effect_on_its_own_day_so_nothing_is_new_since(tmp_path: Path) -> None:
+    """The demo describes the district as of NetworkSpec.as_of (its provenance's day): asked what changed since
+    the next day, it lists nothing created; asked since the day before, every territory it made."""
+    data = tmp_path / "data"
+    assert _grassroots("generate", "--households", "3000", "--seed", "2", data=data).returncode == 0
+    day = NetworkSpec().as_of
+    after = _grassroots("changes", "d", "--since", str(day), data=data)
+    assert after.returncode == 0, after.stderr
+    assert "新设" not in after.stdout
+    before = _grassroots("changes", "d", "--since", str(day - timedelta(days=1)), data=data)
+    assert before.stdout.count("新设 社区") >= 1
+    history = _grassroots("history", "s01", data=data)
+    assert str(day) in history.stdout and "创建" in history.stdout

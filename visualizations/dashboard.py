@@ -370,8 +370,7 @@ def changes_panel(changed: Changes | None, trend: Trends | None) -> str:
         lines = list(listed(changed))
         if lines:
             items = "".join(
-                f'<li class="{kind.value}"><span class="what">{html.escape(section)} · {html.escape(label(kind))}</span> '
-                f"{html.escape(text)}</li>"
+                f'<li class="{kind.value}"><span class="what">{html.escape(section)}</span> {html.escape(text)}</li>'
                 for section, kind, text in lines[:CHANGES_LISTED]
             )
             more = f'<p class="hint">另有 {len(lines) - CHANGES_LISTED:,} 项未列出。</p>' if len(lines) > CHANGES_LISTED else ""
