@@ -29,7 +29,7 @@ _HEADERS = {
 
 
 def render(answer: BaseModel) -> bytes:
-    """An answer as JSON bytes, by pydantic's own serialiser (bench/api.py measures it beside the others)."""
+    """An answer as JSON bytes, by pydantic's own serialiser (bench/api_load.py measures it beside the others)."""
     return answer.__pydantic_serializer__.to_json(answer, by_alias=True)
 
 

@@ -1,8 +1,8 @@
 """The API over loopback, measured by a real HTTP load generator (wrk): kept answers beside the plain way, in one run.
 
-    python bench/api.py [--households 1000000] [--import-households 1000000] [--seconds 10] [--connections 16]
+    python bench/api_load.py [--households 1000000] [--import-households 1000000] [--seconds 10] [--connections 16]
 
-Starts one process (``python bench/api.py --serve``) holding a generated city in the embedded
+Starts one process (``python bench/api_load.py --serve``) holding a generated city in the embedded
 store and two uvicorn servers over it, one worker each: one keeps read answers per store
 version (the default, ``GRASSROOTS_ANSWERS_MB=64``), the other keeps none
 (``GRASSROOTS_ANSWERS_MB=0``, every request walks and serialises afresh: the plain way). Then:
