@@ -34,15 +34,10 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import httpx2 as httpx  # the test extra's client (httpx under another name)
 
 from graph.model import Batch
-
-# Run as a script, this file's folder comes first on sys.path, and this file would stand for the
-# project's own ``api`` package when the server side imports it: the folder is taken off first.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 CITY = "d"
 STREET = "s01"
