@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import ViewerContext, principal_of
+from graph.errors import StoreUnavailable
 from service.answers import Kept
 from service.bootstrap import Services
 from service.context import Context
@@ -63,7 +64,7 @@ class KeptAnswers:
     through the principal's context, under the same key the route keeps the answer under: a hit is
     the answer that route gave this territory and role at this version. It reads nothing of the
     store but its version, so it takes no lock and answers while a write holds it. Anything else
-    (a miss, another method, a route that keeps nothing) goes on to the routes.
+    (a miss, another method, a route that keeps nothing, a store that cannot say its version) goes on to the routes.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -76,7 +77,10 @@ class KeptAnswers:
             principal = principal_of(request, services) if services is not None else None
             kept = None
             if services is not None and principal is not None:
-                kept = services.context(principal).kept_now(question_of(request))
+                try:
+                    kept = services.context(principal).kept_now(question_of(request))
+                except StoreUnavailable:  # the route answers it as every route does (503 with Retry-After)
+                    kept = None
             if kept is not None:
                 await kept_response(request, kept)(scope, receive, send)
                 return
