@@ -10,10 +10,10 @@ for one street:
 - load: seconds to generate and write, and nodes and edges a second;
 - memory a node: resident memory after loading (VmRSS, after a garbage collection) minus the
   process's before it, over the nodes held (edges, properties and the facts included);
-- coverage and the gap count of today (kept up to date by each write): p50 and p95 right after a write ("after write": the write's own
-  time taken off) and between writes ("kept").
+- coverage and the gap count of today (kept up to date by each write): p50 and p95 right after a
+  write ("after write": the write's own time taken off) and between writes ("kept").
 
-The 10-million run needs about 3 GiB a million nodes measured at 1 million: give it a quiet,
+The 10-million run needs about 1 GiB a million nodes (measured: 1.5 GB for 1.76 million): give it a quiet,
 roomy machine, and never run it beside another heavy process. Prints a table; asserts nothing.
 """
 
