@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -34,6 +34,7 @@ __all__ = [
     "ChangeKind",
     "ChangeRow",
     "PropertyChange",
+    "changed_after",
     "changes_between",
     "effective_day",
     "fields_of",
@@ -41,6 +42,7 @@ __all__ = [
     "import_of",
     "last_changed",
     "node_from",
+    "node_on",
     "removed",
     "rows",
     "to_json",
@@ -105,6 +107,18 @@ def node_from(node: Node, values: Mapping[str, Any]) -> Node:
     """The node with its fields set to ``values`` (as :func:`values_on` gives them), validated again."""
     data = {"id": node.id, "kind": node.kind, "provenance": node.provenance, **values}
     return NODE_MODELS[node.kind].model_validate(data)  # type: ignore[return-value]
+
+
+def changed_after(log: Iterable[PropertyChange], day: date) -> bool:
+    """Whether a change of the node's fields took effect after ``day`` (so it read otherwise then)."""
+    return any(c.day > day and c.what is ChangeKind.CHANGED for c in log)
+
+
+def node_on(node: Node, log: Sequence[PropertyChange], day: date) -> Node:
+    """The node as it was on ``day``: ``node`` itself (no model rebuilt) when no change of its fields took effect after the day."""
+    if not changed_after(log, day):
+        return node
+    return node_from(node, values_on(log, fields_of(node), day))
 
 
 def values_on(log: Iterable[PropertyChange], current: Mapping[str, Any], day: date) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 
 from graph import cypher, history
 from graph.errors import InvariantViolation, StoreUnavailable, UnknownNode, Violation, WrongKind
-from graph.history import ChangeKind, Log, PropertyChange, effective_day
+from graph.history import Log, PropertyChange, effective_day
 from graph.i18n import _
 from graph.invariants import DROP, FUNCTIONAL, NodeFacts, Rule, check, facts_of, in_force_last, superseded
 from graph.keeper import FactsKeeper
@@ -321,10 +321,7 @@ class Neo4jStore:
         if not records:
             raise UnknownNode(node_id)
         node = _node_from(records[0]["props"])
-        log = history.from_json(records[0]["log"])
-        if not any(c.day > day and c.what is ChangeKind.CHANGED for c in log):
-            return node
-        return history.node_from(node, history.values_on(log, history.fields_of(node), day))
+        return history.node_on(node, history.from_json(records[0]["log"]), day)
 
     def history(self, node_id: str) -> list[PropertyChange]:
         records = self._read(cypher.GET_LOGS, ids=[node_id])

@@ -25,7 +25,7 @@ import networkx as nx
 
 from graph import history
 from graph.errors import GraphError, InvariantViolation, StoreDamaged, StoreReadOnly, UnknownNode
-from graph.history import ChangeKind, PropertyChange, effective_day
+from graph.history import PropertyChange, effective_day
 from graph.i18n import _
 from graph.invariants import NodeFacts, check, in_force_last
 from graph.keeper import FactsKeeper
@@ -377,9 +377,8 @@ class MemoryStore:
         nodes = self._graph._node
         earlier: dict[str, Any] = {}
         for node_id, log in operations.logs(self._graph).items():
-            if node_id in nodes and any(c.day > day and c.what is ChangeKind.CHANGED for c in log):
-                now = unpack_node(node_id, nodes[node_id])
-                earlier[node_id] = self._packer.node(history.node_from(now, history.values_on(log, history.fields_of(now), day)))
+            if node_id in nodes and history.changed_after(log, day):
+                earlier[node_id] = self._packer.node(history.node_on(unpack_node(node_id, nodes[node_id]), log, day))
         return _DayGraph({**nodes, **earlier}, self._graph._pred, self._graph._succ)
 
     def node_on(self, node_id: str, day: date) -> Node:
@@ -390,10 +389,7 @@ class MemoryStore:
             log = operations.logs(self._graph).get(node_id, ())
         if packed is None:
             raise UnknownNode(node_id)
-        node = unpack_node(node_id, packed)
-        if not any(c.day > day and c.what is ChangeKind.CHANGED for c in log):
-            return node
-        return history.node_from(node, history.values_on(log, history.fields_of(node), day))
+        return history.node_on(unpack_node(node_id, packed), log, day)
 
     def history(self, node_id: str) -> list[PropertyChange]:
         with self._lock:
