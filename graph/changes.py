@@ -387,36 +387,18 @@ def _path(first: _Day, second: _Day, root: Territory) -> str:
 
 
 def _territory_changes(store: GraphStore, first: _Day, second: _Day, root: Territory, *, created: set[str]) -> list[NodeChange]:
-    def refs(day: _Day) -> dict[str, TerritoryFacts]:
-        return {tid: t for tid, t in day.territories.items() if tid != root.id}
-
-    def parents(day: _Day) -> dict[str, str | None]:
-        return {tid: t.parent for tid, t in day.territories.items()}
-
-    return _moves(
-        store,
-        refs(first),
-        refs(second),
-        (parents(first), parents(second)),
-        edge_kind=EdgeKind.WITHIN,
-        since=first.day,
-        until=second.day,
-        created=created,
-    )
+    before, after = ({tid: t for tid, t in day.territories.items() if tid != root.id} for day in (first, second))
+    parents = ({tid: t.parent for tid, t in first.territories.items()}, {tid: t.parent for tid, t in second.territories.items()})
+    return _moves(store, before, after, parents, edge_kind=EdgeKind.WITHIN, since=first.day, until=second.day, created=created)
 
 
 def _organisation_changes(store: GraphStore, first: _Day, second: _Day, *, created: set[str]) -> list[NodeChange]:
-    def refs(day: _Day) -> dict[str, OrgFacts]:
-        return day.organisations
-
-    def parents(day: _Day) -> dict[str, str | None]:
-        return {oid: o.parent.id if o.parent else None for oid, o in day.organisations.items()}
-
+    then, now = ({oid: o.parent.id if o.parent else None for oid, o in day.organisations.items()} for day in (first, second))
     return _moves(
         store,
-        refs(first),
-        refs(second),
-        (parents(first), parents(second)),
+        first.organisations,
+        second.organisations,
+        (then, now),
         edge_kind=EdgeKind.COVERS,
         since=first.day,
         until=second.day,
