@@ -70,6 +70,7 @@ class MemoryStore:
         self._committed = 0  # moves on every committed write only: version()
         self._changes: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=_CHANGES_KEPT)
         self._facts = FactsCache()  # days other than today, and reads from inside a write
+        self._day_graph: tuple[int, date, _DayGraph] | None = None  # the last past day's view, until the graph changes
         self._keeper = FactsKeeper(
             self,
             own_facts=lambda ids, day: territory_facts_of(self._graph, ids, day=day),
@@ -366,20 +367,25 @@ class MemoryStore:
 
     def _changed_after(self, day: date) -> bool:
         """Whether some node's fields changed after ``day``: the packed tuples hold them as they are now,
-        so the facts of that day come from the reference walk, which reads each node as it was."""
+        so the facts of that day are walked over the nodes as they were (:meth:`_graph_on`)."""
         last = self.last_property_change()
         return last is not None and last > day
 
     def _graph_on(self, day: date) -> _DayGraph:
         """The packed graph with each node whose fields changed after ``day`` packed as it was then
         (graph.history), for the facts walks: a past day costs one copy of the node dict and a model a
-        changed node, not the reference walk's model for every node. Called under the lock."""
+        changed node, not the reference walk's model for every node; kept until the graph changes, so
+        a day's territory and chain facts (and a kept answer's re-read) build it once. Called under the lock."""
+        if self._day_graph is not None and self._day_graph[:2] == (self._version, day):
+            return self._day_graph[2]
         nodes = self._graph._node
         earlier: dict[str, Any] = {}
         for node_id, log in operations.logs(self._graph).items():
             if node_id in nodes and history.changed_after(log, day):
                 earlier[node_id] = self._packer.node(history.node_on(unpack_node(node_id, nodes[node_id]), log, day))
-        return _DayGraph({**nodes, **earlier}, self._graph._pred, self._graph._succ)
+        view = _DayGraph({**nodes, **earlier}, self._graph._pred, self._graph._succ)
+        self._day_graph = (self._version, day, view)
+        return view
 
     def node_on(self, node_id: str, day: date) -> Node:
         """The node as it is now, with the changes after ``day`` undone (graph.history.values_on); no
